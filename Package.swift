@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Targets read as the architecture: pure wire formats and cores at the bottom (they import at most NIOCore,
+// checked by scripts/check-purity), shells with sockets, files and SQLite above them, the executable on top.
+let package = Package(
+    name: "dialtone",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dialtone", targets: ["dialtone"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: pure
+        .target(name: "WireSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "DHCPWire", dependencies: ["WireSupport", .product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "DHCPServerCore", dependencies: ["DHCPWire", "WireSupport"]),
+        .target(name: "TFTPWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "TFTPCore", dependencies: ["TFTPWire", .product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "DialtoneConfig", dependencies: ["WireSupport", "DHCPWire"]),
+
+        // MARK: shells
+        .target(name: "ConfigLoader", dependencies: ["DialtoneConfig", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "LeaseStore",
+            dependencies: ["DHCPServerCore", "WireSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "DialtoneLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "DialtoneServices",
+            dependencies: [
+                "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "DialtoneConfig", "LeaseStore",
+                "DialtoneLogging",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "dialtone",
+            dependencies: [
+                "DialtoneServices", "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // MARK: tests
+        .testTarget(name: "WireSupportTests", dependencies: ["WireSupport"]),
+        .testTarget(name: "DHCPWireTests", dependencies: ["DHCPWire", "WireSupport"]),
+        .testTarget(name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport"]),
+        .testTarget(name: "TFTPWireTests", dependencies: ["TFTPWire"]),
+        .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire"]),
+        .testTarget(
+            name: "DialtoneConfigTests",
+            dependencies: ["DialtoneConfig", "ConfigLoader"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
+    ]
+)

@@ -1,0 +1,58 @@
+/// Turns a parsed YAML tree into a `DialtoneConfiguration`, checking the whole file at once (Kea's staging
+/// then commit: nothing starts from a config with any error in it).
+public enum ConfigValidator {
+    static let topLevelKeys = ["state_dir", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones"]
+
+    public static func validate(_ root: ConfigNode, file: String) throws(ConfigErrors) -> DialtoneConfiguration {
+        let diagnostics = ConfigDiagnostics(file: file)
+        let scalars = ConfigScalars(diagnostics: diagnostics)
+        guard let top = ConfigSection(root, path: "", allowed: topLevelKeys, diagnostics: diagnostics) else {
+            throw ConfigErrors(diagnostics.errors)
+        }
+        let stateDirectory = top.read("state_dir", default: "./dialtone-state", scalars.string)
+        let store = readStore(top, scalars, diagnostics)
+
+        func section(_ key: String, allowed: [String]) -> ConfigSection? {
+            guard let node = top.node(key),
+                let section = ConfigSection(node, path: key, allowed: allowed + ["enabled"], diagnostics: diagnostics)
+            else { return nil }
+            return section.read("enabled", default: true, scalars.bool) ? section : nil
+        }
+
+        let dhcp = section("dhcp", allowed: DHCPSectionReader.keys).flatMap {
+            DHCPSectionReader(scalars: scalars, diagnostics: diagnostics).read($0)
+        }
+        let tftp = section("tftp", allowed: TFTPSectionReader.keys).flatMap {
+            TFTPSectionReader(scalars: scalars, diagnostics: diagnostics).read($0)
+        }
+        let others = OtherSectionsReader(scalars: scalars, diagnostics: diagnostics)
+        let syslog = section("syslog", allowed: OtherSectionsReader.syslogKeys).map { others.syslog($0, stateDirectory: stateDirectory) }
+        let sntp = section("sntp", allowed: OtherSectionsReader.sntpKeys).map(others.sntp)
+        let web = section("web", allowed: OtherSectionsReader.webKeys).flatMap(others.web)
+        let phones = section("phones", allowed: OtherSectionsReader.phonesKeys).map(others.phones)
+
+        guard diagnostics.errors.isEmpty else { throw ConfigErrors(diagnostics.errors) }
+        return DialtoneConfiguration(
+            sourceFile: file, stateDirectory: stateDirectory, store: store, dhcp: dhcp, tftp: tftp, syslog: syslog,
+            sntp: sntp, web: web, phones: phones)
+    }
+
+    private static func readStore(_ top: ConfigSection, _ scalars: ConfigScalars, _ diagnostics: ConfigDiagnostics)
+        -> StoreConfiguration
+    {
+        guard let node = top.node("store"),
+            let section = ConfigSection(node, path: "store", allowed: ["kind", "url"], diagnostics: diagnostics)
+        else { return StoreConfiguration(kind: .sqlite, url: nil) }
+        let kind = section.read("kind", default: .sqlite) {
+            scalars.choice($0, $1, [("sqlite", StoreConfiguration.Kind.sqlite), ("postgres", .postgres)])
+        }
+        let url = section.read("url", scalars.string)
+        if kind == .postgres, url == nil {
+            _ = section.require("url", "a postgres:// URL when kind is postgres")
+        }
+        if kind == .postgres {
+            section.error("the postgres store is not implemented yet; use kind: sqlite (the default)", key: "kind")
+        }
+        return StoreConfiguration(kind: kind, url: url)
+    }
+}

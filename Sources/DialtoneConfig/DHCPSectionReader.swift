@@ -1,0 +1,141 @@
+import DHCPWire
+import WireSupport
+
+/// Reads and cross-checks the `dhcp:` section.
+struct DHCPSectionReader {
+    static let keys = ["interfaces", "port", "client_port", "authoritative", "conflict_check", "subnets", "classes"]
+    static let subnetKeys = [
+        "subnet", "pools", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers", "tftp_servers",
+        "tftp_server_name", "next_server", "boot_file", "options", "reservations",
+    ]
+
+    let scalars: ConfigScalars
+    let diagnostics: ConfigDiagnostics
+    var options: OptionSpecReader { OptionSpecReader(scalars: scalars, diagnostics: diagnostics) }
+
+    func read(_ section: ConfigSection) -> DHCPConfiguration? {
+        let interfaces: [String] = section.require("interfaces", "the interfaces DHCP answers on, e.g. [eth1]").flatMap {
+            scalars.list($0, section.childPath("interfaces"), scalars.string)
+        } ?? []
+        if section.has("interfaces"), interfaces.isEmpty {
+            section.error("list at least one interface; DHCP never answers on all interfaces by default", key: "interfaces")
+        }
+        let subnetNodes = section.require("subnets", "at least one subnet with a pool or reservations")
+        var subnets: [SubnetConfiguration] = []
+        if let subnetNodes {
+            subnets = scalars.list(subnetNodes, section.childPath("subnets")) { node, path in subnet(node, path) } ?? []
+        }
+        checkOverlaps(subnets, section)
+        let classes = section.read("classes", default: []) { node, path in
+            scalars.list(node, path) { clientClass($0, $1) }
+        }
+        return DHCPConfiguration(
+            interfaces: interfaces,
+            port: section.read("port", default: 67, scalars.port),
+            clientPort: section.read("client_port", default: 68, scalars.port),
+            authoritative: section.read("authoritative", default: true, scalars.bool),
+            conflictCheck: section.read("conflict_check", default: .off) {
+                scalars.choice($0, $1, [("off", .off), ("arp", .arp), ("icmp", .icmp)])
+            },
+            subnets: subnets, classes: classes)
+    }
+
+    private func subnet(_ node: ConfigNode, _ path: String) -> SubnetConfiguration? {
+        guard let s = ConfigSection(node, path: path, allowed: Self.subnetKeys, diagnostics: diagnostics),
+            let cidrNode = s.require("subnet", "network in CIDR form, e.g. 192.168.10.0/24"),
+            let cidr = scalars.subnet(cidrNode, s.childPath("subnet"))
+        else { return nil }
+        let pools = s.read("pools", default: []) { scalars.list($0, $1, scalars.range) }
+        for (index, pool) in pools.enumerated() where !(cidr.contains(pool.lower) && cidr.contains(pool.upper)) {
+            diagnostics.error("pool \(pool) is not inside subnet \(cidr)", at: s.node("pools")?.mark, path: "\(path).pools[\(index)]")
+        }
+        for (index, pool) in pools.enumerated() where pool.contains(cidr.network) || pool.contains(cidr.broadcast) {
+            if cidr.prefixLength < 31 {
+                diagnostics.error(
+                    "pool \(pool) includes the network or broadcast address of \(cidr)", at: s.node("pools")?.mark,
+                    path: "\(path).pools[\(index)]")
+            }
+        }
+        for i in pools.indices { for j in pools.indices where i < j && pools[i].lower <= pools[j].upper && pools[j].lower <= pools[i].upper {
+            diagnostics.error("pools \(pools[i]) and \(pools[j]) overlap", at: s.node("pools")?.mark, path: "\(path).pools[\(j)]")
+        } }
+        let reservations = s.read("reservations", default: []) { scalars.list($0, $1) { reservation($0, $1, cidr) } }
+        if pools.isEmpty, reservations.isEmpty {
+            s.error("subnet \(cidr) has neither pools nor reservations, so no client could get an address", key: "subnet")
+        }
+        let lease = s.read("lease_time", default: .seconds(12 * 3600), scalars.duration)
+        if lease.milliseconds < 60_000 { s.error("lease_time \(lease) is under a minute; clients would renew constantly", key: "lease_time") }
+        return SubnetConfiguration(
+            subnet: cidr, pools: pools, leaseTime: lease,
+            routers: s.read("routers", default: []) { scalars.list($0, $1, scalars.ipv4) },
+            dnsServers: s.read("dns_servers", default: []) { scalars.list($0, $1, scalars.ipv4) },
+            domainName: s.read("domain_name", scalars.string).flatMap { $0.isEmpty ? nil : $0 },
+            ntpServers: s.read("ntp_servers", default: []) { scalars.list($0, $1, scalars.ipv4) },
+            tftpServers: s.read("tftp_servers", default: []) { scalars.list($0, $1, scalars.ipv4) },
+            tftpServerName: s.read("tftp_server_name", scalars.string).flatMap { $0.isEmpty ? nil : $0 },
+            nextServer: s.read("next_server", scalars.ipv4),
+            bootFile: s.read("boot_file", default: "", scalars.string),
+            options: s.read("options", default: []) { scalars.list($0, $1, options.read) },
+            reservations: reservations)
+    }
+
+    private func reservation(_ node: ConfigNode, _ path: String, _ cidr: IPv4Subnet) -> Reservation? {
+        guard let r = ConfigSection(node, path: path, allowed: ["mac", "client_id", "ip", "hostname"], diagnostics: diagnostics),
+            let ipNode = r.require("ip"), let ip = scalars.ipv4(ipNode, r.childPath("ip"))
+        else { return nil }
+        let mac = r.read("mac", scalars.mac)
+        let clientID = r.read("client_id", scalars.string).flatMap { parseMACPrefix($0) ?? Array($0.utf8) }
+        if !r.has("mac"), !r.has("client_id") { _ = r.require("mac", "a reservation needs mac or client_id") }
+        if !cidr.contains(ip) { r.error("reserved address \(ip) is not inside subnet \(cidr)", key: "ip") }
+        return Reservation(mac: mac, clientID: clientID, ip: ip, hostname: r.read("hostname", scalars.string))
+    }
+
+    private func clientClass(_ node: ConfigNode, _ path: String) -> ClientClassConfiguration? {
+        guard let c = ConfigSection(node, path: path, allowed: ["name", "match", "broadcast", "options"], diagnostics: diagnostics),
+            let nameNode = c.require("name"), let name = scalars.string(nameNode, c.childPath("name")),
+            let matchNode = c.require("match", "vendor_class, user_class, client_arch, mac_prefixes, relay or circuit_id"),
+            let m = ConfigSection(
+                matchNode, path: c.childPath("match"),
+                allowed: ["vendor_class", "user_class", "client_arch", "mac_prefixes", "relay", "circuit_id"], diagnostics: diagnostics)
+        else { return nil }
+        let prefixes: [[UInt8]] = m.read("mac_prefixes", default: []) { node, path in
+            scalars.list(node, path) { item, itemPath in
+                guard let text = scalars.string(item, itemPath) else { return nil }
+                if let prefix = parseMACPrefix(text) { return prefix }
+                diagnostics.error("`\(text)` is not a MAC prefix such as 00:1e:7a", at: item.mark, path: itemPath)
+                return nil
+            }
+        }
+        let match = ClientClassConfiguration.Match(
+            vendorClass: m.read("vendor_class", scalars.string), userClass: m.read("user_class", scalars.string),
+            clientArchitectures: m.read("client_arch", default: []) {
+                scalars.list($0, $1) { scalars.integer($0, $1, in: 0...0xFFFF).map(UInt16.init) }
+            },
+            macPrefixes: prefixes, relay: m.read("relay", scalars.ipv4), circuitID: m.read("circuit_id", scalars.string))
+        if match.vendorClass == nil, match.userClass == nil, match.clientArchitectures.isEmpty, match.macPrefixes.isEmpty,
+            match.relay == nil, match.circuitID == nil
+        {
+            c.error("class `\(name)` matches nothing; give at least one criterion", key: "match")
+        }
+        return ClientClassConfiguration(
+            name: name, match: match,
+            broadcast: c.read("broadcast") { scalars.choice($0, $1, [("always", .always), ("auto", .auto), ("never", .never)]) },
+            options: c.read("options", default: []) { scalars.list($0, $1, options.read) })
+    }
+
+    private func checkOverlaps(_ subnets: [SubnetConfiguration], _ section: ConfigSection) {
+        for i in subnets.indices {
+            for j in subnets.indices where i < j {
+                let a = subnets[i].subnet, b = subnets[j].subnet
+                if a.contains(b.network) || b.contains(a.network) {
+                    section.error("subnets \(a) and \(b) overlap", key: "subnets")
+                }
+            }
+            var seen: [IPv4Address: Int] = [:]
+            for (index, r) in subnets[i].reservations.enumerated() {
+                if seen[r.ip] != nil { section.error("address \(r.ip) is reserved twice", key: "subnets") }
+                seen[r.ip] = index
+            }
+        }
+    }
+}
