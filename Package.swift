@@ -5,7 +5,7 @@ import PackageDescription
 // checked by scripts/check-purity), shells with sockets, files and SQLite above them, the executable on top.
 let package = Package(
     name: "dialtone",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "dialtone", targets: ["dialtone"])
     ],
@@ -19,12 +19,13 @@ let package = Package(
     ],
     targets: [
         // MARK: pure
+        .target(name: "DialtoneConfig", dependencies: ["WireSupport", "DHCPWire"]),
         .target(name: "WireSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "DHCPWire", dependencies: ["WireSupport", .product(name: "NIOCore", package: "swift-nio")]),
-        .target(name: "DHCPServerCore", dependencies: ["DHCPWire", "WireSupport"]),
+        .target(name: "DHCPServerCore", dependencies: ["DHCPWire", "WireSupport", "DialtoneConfig"]),
         .target(name: "TFTPWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "TFTPCore", dependencies: ["TFTPWire", .product(name: "NIOCore", package: "swift-nio")]),
-        .target(name: "DialtoneConfig", dependencies: ["WireSupport", "DHCPWire"]),
+        
 
         // MARK: shells
         .target(name: "ConfigLoader", dependencies: ["DialtoneConfig", .product(name: "Yams", package: "Yams")]),
@@ -40,6 +41,7 @@ let package = Package(
                 "DialtoneLogging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,0 +1,71 @@
+import DHCPWire
+import DialtoneConfig
+import WireSupport
+
+/// The DHCPv4 server as a value: `handle` takes one decoded request and returns what to do. No sockets,
+/// clock or store inside; the shell passes `now` and persists `.commit` actions before sending replies.
+public struct DHCPServer: Sendable {
+    public let config: DHCPConfiguration
+    /// Whether this program also serves TFTP: then siaddr, 150 and 66 default to our interface address.
+    public let servesTFTP: Bool
+    public private(set) var leases: LeaseTable
+    private var cursors: [IPv4Subnet: UInt64] = [:]
+
+    /// How long an OFFER holds its address for the client (RFC 2131 §4.3.1 leaves it to the server).
+    public static let offerHoldMilliseconds: ServerTime = 30_000
+    /// How long a DECLINEd address stays out of use.
+    public static let declineQuarantineMilliseconds: ServerTime = 3_600_000
+
+    public init(config: DHCPConfiguration, servesTFTP: Bool, leases: [Lease]) {
+        self.config = config
+        self.servesTFTP = servesTFTP
+        self.leases = LeaseTable(leases)
+    }
+
+    /// The subnet a request belongs to: the relay's (giaddr) or the receiving interface's (RFC 2131 §4.3.1).
+    public func subnet(for request: DHCPMessage, context: ReceiveContext) -> SubnetConfiguration? {
+        let anchor = request.giaddr.isAny ? context.interfaceAddress : request.giaddr
+        return config.subnets.first { $0.subnet.contains(anchor) }
+    }
+
+    public mutating func handle(_ request: DHCPMessage, context: ReceiveContext, now: ServerTime) -> [DHCPAction] {
+        let profile = ClientProfile(request: request, classes: config.classes)
+        guard request.op == DHCPMessage.bootRequest else {
+            return [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "op \(request.op) is not BOOTREQUEST"]))]
+        }
+        guard let type = request.messageType else {
+            return [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "BOOTP without option 53 is not served"]))]
+        }
+        guard let subnet = subnet(for: request, context: context) else {
+            let anchor = request.giaddr.isAny ? "interface \(context.interfaceName) address \(context.interfaceAddress)" : "relay \(request.giaddr)"
+            return [.event(DHCPEvent("dhcp.packet.dropped", level: .warning, mac: profile.mac, [
+                "reason": "no subnet configured for \(anchor)", "dhcp.type": type.description,
+            ]))]
+        }
+        var exchange = Exchange(
+            server: self, request: request, type: type, context: context, subnet: subnet, profile: profile, now: now)
+        let actions: [DHCPAction]
+        switch type {
+        case .discover: actions = exchange.discover()
+        case .request: actions = exchange.requestMessage()
+        case .decline: actions = exchange.decline()
+        case .release: actions = exchange.release()
+        case .inform: actions = exchange.inform()
+        default:
+            actions = [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "\(type) is not a client message"]))]
+        }
+        for case .commit(let lease) in actions { leases.upsert(lease) }
+        cursors[subnet.subnet] = exchange.cursor
+        return actions
+    }
+
+    func cursor(for subnet: IPv4Subnet) -> UInt64 { cursors[subnet] ?? 0 }
+
+    /// Pool usage per subnet, for metrics and the dashboard.
+    public func poolUsage(now: ServerTime) -> [(subnet: IPv4Subnet, used: UInt64, total: UInt64)] {
+        config.subnets.map { s in
+            let u = Allocator(subnet: s).usage(leases: leases, now: now)
+            return (s.subnet, u.used, u.total)
+        }
+    }
+}

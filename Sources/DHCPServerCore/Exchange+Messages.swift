@@ -1,0 +1,102 @@
+import DHCPWire
+import DialtoneConfig
+import WireSupport
+
+extension Exchange {
+    /// RFC 2131 §4.3.1: choose an address, hold it briefly, OFFER it. Never waits on anything.
+    mutating func discover() -> [DHCPAction] {
+        let requested = try? request.options.requestedAddress
+        guard let ip = allocator.allocate(
+            for: profile.key, mac: mac, requested: requested ?? nil, leases: leases, now: now, cursor: &cursor)
+        else {
+            return [event("dhcp.pool.exhausted", level: .error, ["dhcp.subnet": subnet.subnet.description])]
+        }
+        // An existing binding keeps its state and end; a new address is held as an offer.
+        var held = lease(ip, state: .offered, until: now + DHCPServer.offerHoldMilliseconds)
+        if let existing = leases[ip], existing.clientKey == profile.key, existing.state == .bound, existing.expires > now {
+            held.state = .bound
+            held.expires = existing.expires
+        }
+        return [.commit(held)] + reply(.offer, yiaddr: ip, lease: leaseSeconds, event: "dhcp.offer.sent")
+    }
+
+    /// RFC 2131 §4.3.2: SELECTING (server id present), INIT-REBOOT (no server id, no ciaddr), RENEWING or
+    /// REBINDING (ciaddr set).
+    mutating func requestMessage() -> [DHCPAction] {
+        let serverID = try? request.options.serverIdentifier
+        let requested = (try? request.options.requestedAddress) ?? nil
+        if let serverID = serverID ?? nil {
+            guard serverID == context.interfaceAddress else {
+                // The client chose another server: free our offer, say nothing (RFC 2131 §4.3.2).
+                var actions: [DHCPAction] = [event("dhcp.request.other_server", level: .info, ["dhcp.server_id": serverID.description])]
+                if let key = profile.key, var held = leases.lease(for: key), held.state == .offered {
+                    held.state = .released
+                    held.updated = now
+                    actions.insert(.commit(held), at: 0)
+                }
+                return actions
+            }
+            guard let ip = requested ?? (request.ciaddr.isAny ? nil : request.ciaddr) else {
+                return nak("REQUEST names us but carries no requested address")
+            }
+            return ackOrNak(ip, state: "selecting")
+        }
+        if request.ciaddr.isAny {
+            guard let ip = requested else { return [event("dhcp.packet.dropped", level: .warning, ["reason": "INIT-REBOOT REQUEST without option 50"])] }
+            guard subnet.subnet.contains(ip) else { return nak("address \(ip) is not on subnet \(subnet.subnet)") }
+            return ackOrNak(ip, state: "init-reboot")
+        }
+        return ackOrNak(request.ciaddr, state: "renewing")
+    }
+
+    private func ackOrNak(_ ip: IPv4Address, state: String) -> [DHCPAction] {
+        guard subnet.subnet.contains(ip), mayBind(ip), allocator.inPool(ip) || allocator.reservation(for: profile.key, mac: mac)?.ip == ip else {
+            return nak("address \(ip) is not available to this client (\(state))")
+        }
+        let bound = lease(ip, state: .bound, until: now + subnet.leaseTime.milliseconds)
+        return [.commit(bound)] + reply(.ack, yiaddr: ip, lease: leaseSeconds, event: "dhcp.ack.sent")
+    }
+
+    private func nak(_ reason: String) -> [DHCPAction] {
+        guard server.config.authoritative else {
+            return [event("dhcp.request.ignored", level: .notice, ["reason": reason + "; not authoritative, so no NAK"])]
+        }
+        return reply(.nak, yiaddr: .any, lease: nil, event: "dhcp.nak.sent").map { action in
+            if case .event(var e) = action {
+                e.metadata["reason"] = reason
+                e.level = .notice
+                return .event(e)
+            }
+            return action
+        }
+    }
+
+    /// RFC 2131 §4.3.3: the client found the address in use. Quarantine it and forget the binding.
+    func decline() -> [DHCPAction] {
+        guard let ip = (try? request.options.requestedAddress) ?? nil, let existing = leases[ip], existing.clientKey == profile.key else {
+            return [event("dhcp.decline.ignored", level: .warning, ["reason": "DECLINE for an address this client does not hold"])]
+        }
+        var quarantined = existing
+        quarantined.state = .declined
+        quarantined.expires = now + DHCPServer.declineQuarantineMilliseconds
+        quarantined.updated = now
+        return [.commit(quarantined), event("dhcp.decline.received", level: .warning, ["dhcp.address": ip.description])]
+    }
+
+    /// RFC 2131 §4.3.4: the binding is kept (released) so the client gets the same address next time.
+    func release() -> [DHCPAction] {
+        guard let existing = leases[request.ciaddr], existing.clientKey == profile.key else {
+            return [event("dhcp.release.ignored", level: .debug, ["reason": "RELEASE for \(request.ciaddr), not held by this client"])]
+        }
+        var released = existing
+        released.state = .released
+        released.expires = now
+        released.updated = now
+        return [.commit(released), event("dhcp.release.received", ["dhcp.address": request.ciaddr.description])]
+    }
+
+    /// RFC 2131 §4.3.5: configuration only, no lease, no yiaddr; unicast to ciaddr.
+    func inform() -> [DHCPAction] {
+        reply(.ack, yiaddr: .any, lease: nil, event: "dhcp.inform.answered")
+    }
+}

@@ -1,0 +1,95 @@
+import DHCPWire
+import DialtoneConfig
+import WireSupport
+
+/// One request being answered: the RFC 2131 §4.3 rules per message type.
+struct Exchange {
+    let server: DHCPServer
+    let request: DHCPMessage
+    let type: DHCPMessageType
+    let context: ReceiveContext
+    let subnet: SubnetConfiguration
+    let profile: ClientProfile
+    let now: ServerTime
+    var cursor: UInt64
+
+    init(server: DHCPServer, request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext,
+         subnet: SubnetConfiguration, profile: ClientProfile, now: ServerTime) {
+        self.server = server
+        self.request = request
+        self.type = type
+        self.context = context
+        self.subnet = subnet
+        self.profile = profile
+        self.now = now
+        self.cursor = server.cursor(for: subnet.subnet)
+    }
+
+    var allocator: Allocator { Allocator(subnet: subnet) }
+    var leases: LeaseTable { server.leases }
+    var leaseSeconds: UInt32 { UInt32(clamping: subnet.leaseTime.seconds) }
+    var mac: MACAddress? { profile.mac }
+
+    var builder: ReplyBuilder {
+        ReplyBuilder(
+            subnet: subnet, profile: profile, serverAddress: context.interfaceAddress,
+            tftpAddress: server.servesTFTP ? context.interfaceAddress : nil)
+    }
+
+    var baseMetadata: [String: String] {
+        var m = ["dhcp.xid": hex32(request.xid), "dhcp.type": type.description, "dhcp.interface": context.interfaceName]
+        if let vc = profile.vendorClass { m["dhcp.vendor_class"] = vc }
+        if let name = profile.hostname { m["dhcp.hostname"] = name }
+        if !request.giaddr.isAny { m["dhcp.giaddr"] = request.giaddr.description }
+        if request.isBroadcastFlagSet { m["dhcp.flags"] = "broadcast" }
+        let prl = request.options.parameterRequestList
+        if !prl.isEmpty { m["dhcp.prl"] = prl.map(\.description).joined(separator: ",") }
+        if let cls = profile.matchedClass { m["dhcp.class"] = cls.name }
+        return m
+    }
+
+    func event(_ name: String, level: DHCPEvent.Level = .info, _ extra: [String: String] = [:]) -> DHCPAction {
+        .event(DHCPEvent(name, level: level, mac: mac, baseMetadata.merging(extra) { $1 }))
+    }
+
+    func reply(_ type: DHCPMessageType, yiaddr: IPv4Address, lease: UInt32?, event name: String) -> [DHCPAction] {
+        let message = builder.reply(to: request, type: type, yiaddr: yiaddr, leaseSeconds: lease)
+        let destination = ReplyRouting.destination(
+            request: request, replyType: type, yiaddr: yiaddr, policy: profile.broadcastPolicy,
+            serverPort: server.config.port, clientPort: server.config.clientPort)
+        let maximum = ReplyBuilder.maximumSize(for: request)
+        return [
+            .reply(message, to: destination, minimumSize: DHCPMessage.minimumBOOTPSize, maximumSize: maximum),
+            event(name, ["dhcp.yiaddr": yiaddr.description, "dhcp.destination": describe(destination)]),
+        ]
+    }
+
+    func lease(_ ip: IPv4Address, state: Lease.State, until expires: ServerTime) -> Lease {
+        Lease(
+            ip: ip, mac: mac, clientID: request.options.clientIdentifier, hostname: profile.hostname ?? reservedName(ip),
+            state: state, expires: expires, updated: now)
+    }
+
+    func reservedName(_ ip: IPv4Address) -> String? { subnet.reservations.first { $0.ip == ip }?.hostname }
+
+    /// Whether this client may be bound to `ip` now.
+    func mayBind(_ ip: IPv4Address) -> Bool {
+        if let r = allocator.reservation(for: profile.key, mac: mac) { return r.ip == ip }
+        if subnet.reservations.contains(where: { $0.ip == ip }) { return false }
+        return allocator.isAvailable(ip, for: profile.key, leases: leases, now: now)
+    }
+}
+
+func hex32(_ value: UInt32) -> String {
+    let s = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: max(0, 8 - s.count)) + s
+}
+
+func describe(_ destination: ReplyDestination) -> String {
+    switch destination {
+    case .relay(let ip, let port): "relay \(ip):\(port)"
+    case .unicast(let ip, let port): "unicast \(ip):\(port)"
+    case .broadcast(let port): "broadcast 255.255.255.255:\(port)"
+    case .hardwareUnicast(let ip, let mac, let port): "unicast \(ip):\(port) at \(mac)"
+    }
+}

@@ -1,0 +1,88 @@
+import DHCPWire
+import DialtoneConfig
+import WireSupport
+
+/// Builds OFFER/ACK/NAK replies with the option set and order the 7970 and strict clients accept.
+struct ReplyBuilder {
+    let subnet: SubnetConfiguration?
+    let profile: ClientProfile
+    let serverAddress: IPv4Address
+    /// Where TFTP is served, when this program serves it (or next_server says so).
+    let tftpAddress: IPv4Address?
+
+    func reply(to request: DHCPMessage, type: DHCPMessageType, yiaddr: IPv4Address, leaseSeconds: UInt32?) -> DHCPMessage {
+        var reply = DHCPMessage(op: DHCPMessage.bootReply, xid: request.xid)
+        reply.htype = request.htype
+        reply.hlen = request.hlen
+        reply.chaddr = request.chaddr
+        reply.flags = request.flags
+        reply.giaddr = request.giaddr
+        reply.yiaddr = yiaddr
+        // RFC 2131 §4.3.2: a NAK relayed through giaddr must have the broadcast bit set.
+        if type == .nak, !request.giaddr.isAny { reply.flags |= DHCPMessage.broadcastFlag }
+        if type == .inform || type == .ack, !request.ciaddr.isAny { reply.ciaddr = request.ciaddr }
+
+        var options = DHCPOptions()
+        options.setMessageType(type)
+        options.setIPv4(.serverIdentifier, serverAddress)
+        if type == .nak {
+            options.setString(.message, "requested address is not valid on this network")
+            reply.options = echoRelayInfo(options, request)
+            return reply
+        }
+        // Keep siaddr non-zero: U-Boot and some phones take the TFTP server from it (Tftpd64 4.72 regression,
+        // peers.md §1.7; cisco-provisioning.md requirement 12).
+        reply.siaddr = subnet?.nextServer ?? tftpAddress ?? .any
+        if let subnet, !subnet.bootFile.isEmpty {
+            reply.file = Array(subnet.bootFile.utf8.prefix(127))
+            options.setString(.bootFileName, subnet.bootFile)
+        }
+
+        var configured = DHCPOptions()
+        if let subnet {
+            configured.setIPv4(.subnetMask, subnet.subnet.mask)
+            if !subnet.routers.isEmpty { configured.setIPv4List(.routers, subnet.routers) }
+            if !subnet.dnsServers.isEmpty { configured.setIPv4List(.domainNameServers, subnet.dnsServers) }
+            if let domain = subnet.domainName { configured.setString(.domainName, domain) }
+            if !subnet.ntpServers.isEmpty { configured.setIPv4List(.ntpServers, subnet.ntpServers) }
+            if !subnet.tftpServers.isEmpty { configured.setIPv4List(.tftpServerAddress, subnet.tftpServers) }
+            if let name = subnet.tftpServerName { configured.setString(.tftpServerName, name) }
+            for option in subnet.options { configured.set(option.code, option.value) }
+        }
+        for option in profile.matchedClass?.options ?? [] { configured.set(option.code, option.value) }
+        // Cisco phones find TFTP by 150, then 66, then siaddr; fill both with our TFTP address when the config
+        // is silent (pelikan/dhcpd fakes 150 the same way; cisco-provisioning.md §1.3).
+        if profile.isCiscoPhone, let tftp = subnet?.nextServer ?? tftpAddress {
+            if !configured.contains(.tftpServerAddress) { configured.setIPv4List(.tftpServerAddress, [tftp]) }
+            if !configured.contains(.tftpServerName) { configured.setString(.tftpServerName, tftp.description) }
+        }
+        if let leaseSeconds, type != .inform {
+            options.setUInt32(.leaseTime, leaseSeconds)
+            options.setUInt32(.renewalTime, leaseSeconds / 2)
+            options.setUInt32(.rebindingTime, UInt32(UInt64(leaseSeconds) * 7 / 8))
+        }
+        // Order: 53, 54, lease times, then 1 before 3 (RFC 2132 §3.3), then the client's PRL order, then the
+        // rest by code; 82 last (added by echoRelayInfo).
+        var ordered: [DHCPOptionCode] = []
+        if configured.contains(.subnetMask) { ordered.append(.subnetMask) }
+        for code in request.options.parameterRequestList where configured.contains(code) && !ordered.contains(code) {
+            ordered.append(code)
+        }
+        for code in configured.codes.sorted() where !ordered.contains(code) { ordered.append(code) }
+        for code in ordered { options.set(code, configured[code]!) }
+        reply.options = echoRelayInfo(options, request)
+        return reply
+    }
+
+    private func echoRelayInfo(_ options: DHCPOptions, _ request: DHCPMessage) -> DHCPOptions {
+        var options = options
+        if let info = request.options[.relayAgentInformation] { options.set(.relayAgentInformation, info) }
+        return options
+    }
+
+    /// RFC 2131 §2 and option 57: the largest reply the client accepts.
+    static func maximumSize(for request: DHCPMessage) -> Int {
+        guard let declared = try? request.options.maxMessageSize, declared >= 576 else { return DHCPMessage.defaultMaximumSize }
+        return Int(declared) - 28
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+
+/// One line per event on stderr, as text (`2026-11-26T10:12:59.964Z info dhcp.offer.sent client.mac=... `)
+/// or as one JSON object per line (`--log-format json`). The message is the stable event name; data goes
+/// in dotted metadata keys (swift-log best practice 002), so logs can be grepped and parsed alike.
+public struct LineLogHandler: LogHandler {
+    public enum Format: String, Sendable, CaseIterable { case text, json }
+
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let format: Format
+    private let sink: @Sendable (String) -> Void
+
+    public init(label: String, format: Format, level: Logger.Level, sink: @escaping @Sendable (String) -> Void = LineLogHandler.stderr) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var all = metadata
+        if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
+        if let extra = event.metadata { all.merge(extra) { $1 } }
+        let time = Self.timestamp()
+        switch format {
+        case .text:
+            let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded("\($0.value)"))" }
+            sink(([time, event.level.rawValue, "\(event.message)"] + fields).joined(separator: " "))
+        case .json:
+            var object: [String: String] = ["time": time, "level": event.level.rawValue, "event": "\(event.message)", "logger": label]
+            for (key, value) in all { object[key] = "\(value)" }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            sink(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    static func quoteIfNeeded(_ value: String) -> String {
+        value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || value.isEmpty
+            ? "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : value
+    }
+
+    static func timestamp() -> String {
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        var seconds = time_t(tv.tv_sec)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(tv.tv_usec / 1000))
+    }
+
+    public static let stderr: @Sendable (String) -> Void = { line in
+        let bytes = Array((line + "\n").utf8)
+        bytes.withUnsafeBufferPointer { _ = write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,114 @@
+import DHCPServerCore
+import DHCPWire
+import LeaseStore
+import Logging
+import NIOCore
+import WireSupport
+
+/// Runs the pure `DHCPServer` for every DHCP socket. Confined to one event loop: all sockets are bound on it,
+/// so the core's state needs no lock. Executes the core's actions: commits through the group-commit writer,
+/// then replies, then log lines.
+final class DHCPEngine {
+    private var core: DHCPServer
+    private let writer: LeaseWriter
+    private let logger: Logger
+    private let eventLoop: EventLoop
+    private var malformedLogged: [String: Int64] = [:]
+    private(set) var malformedCount = 0
+
+    init(core: DHCPServer, writer: LeaseWriter, logger: Logger, eventLoop: EventLoop) {
+        self.core = core
+        self.writer = writer
+        self.logger = logger
+        self.eventLoop = eventLoop
+    }
+
+    func received(_ envelope: AddressedEnvelope<ByteBuffer>, on socket: DHCPSocket, channel: Channel) {
+        eventLoop.preconditionInEventLoop()
+        let arrival = NIODeadline.now()
+        let request: DHCPMessage
+        do {
+            request = try DHCPMessage(decoding: envelope.data)
+        } catch {
+            logMalformed("\(error)", from: envelope.remoteAddress)
+            return
+        }
+        let source = envelope.remoteAddress.wireIPv4 ?? WireSupport.IPv4Address.any
+        let context = ReceiveContext(
+            interfaceName: socket.interface.name, interfaceAddress: socket.interface.address, sourceAddress: source,
+            sourcePort: UInt16(envelope.remoteAddress.port ?? 0))
+        let actions = core.handle(request, context: context, now: Clock.nowMilliseconds())
+
+        var commits: [Lease] = []
+        var replies: [(DHCPMessage, ReplyDestination, Int, Int)] = []
+        var events: [DHCPEvent] = []
+        for action in actions {
+            switch action {
+            case .commit(let lease): commits.append(lease)
+            case .reply(let message, let destination, let minimum, let maximum): replies.append((message, destination, minimum, maximum))
+            case .event(let event): events.append(event)
+            }
+        }
+        let stored = events.map { StoredEvent(time: Clock.nowMilliseconds(), mac: $0.mac, name: $0.name, level: $0.level.rawValue, metadata: $0.metadata) }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let send: @Sendable (Error?) -> Void = { [eventLoop] error in
+            eventLoop.execute {
+                let engine = bound.value
+                if let error {
+                    engine.logger.error("dhcp.reply.withheld", metadata: ["reason": "lease not durable: \(error)"])
+                    return
+                }
+                for (message, destination, minimum, maximum) in replies {
+                    let bytes = message.encode(minimumSize: minimum, maximumSize: maximum)
+                    socket.send(bytes, to: destination, channel: channel)
+                }
+                let latency = (NIODeadline.now() - arrival).nanoseconds / 1000
+                for var event in events {
+                    if event.name.hasSuffix(".sent") || event.name == "dhcp.inform.answered" {
+                        event.metadata["dhcp.latency_us"] = String(latency)
+                        if let (message, _, minimum, maximum) = replies.first {
+                            event.metadata["dhcp.reply_bytes"] = String(message.encode(minimumSize: minimum, maximumSize: maximum).count)
+                        }
+                    }
+                    engine.log(event)
+                }
+            }
+        }
+        if commits.isEmpty {
+            send(nil)
+            if !stored.isEmpty { writer.submit(leases: [], events: stored) { _ in } }
+        } else {
+            writer.submit(leases: commits, events: stored, completion: send)
+        }
+    }
+
+    private func log(_ event: DHCPEvent) {
+        var metadata: Logger.Metadata = event.metadata.mapValues { .string($0) }
+        if let mac = event.mac { metadata["client.mac"] = .string(mac.description) }
+        let level: Logger.Level = switch event.level {
+        case .debug: .debug
+        case .info: .info
+        case .notice: .notice
+        case .warning: .warning
+        case .error: .error
+        }
+        logger.log(level: level, "\(event.name)", metadata: metadata)
+    }
+
+    /// Malformed packets are counted always and logged at most once a minute per source, with the reason.
+    private func logMalformed(_ reason: String, from address: SocketAddress) {
+        malformedCount += 1
+        let key = address.ipAddress ?? "?"
+        let now = Clock.nowMilliseconds()
+        if let last = malformedLogged[key], now - last < 60_000 { return }
+        malformedLogged[key] = now
+        logger.warning("dhcp.packet.malformed", metadata: ["reason": "\(reason)", "client.address": "\(address)", "dhcp.malformed_total": "\(malformedCount)"])
+    }
+}
+
+extension SocketAddress {
+    var wireIPv4: WireSupport.IPv4Address? {
+        guard case .v4(let v4) = self else { return nil }
+        return WireSupport.IPv4Address(rawValue: UInt32(bigEndian: v4.address.sin_addr.s_addr))
+    }
+}

@@ -1,0 +1,69 @@
+import DHCPServerCore
+import DialtoneConfig
+import LeaseStore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The DHCPv4 service: resolves `dhcp.interfaces`, binds one socket per interface, runs until shutdown.
+/// A socket that closes (NIO closes a datagram channel on some send errors) is bound again.
+public struct DHCPService: Service {
+    let config: DHCPConfiguration
+    let servesTFTP: Bool
+    let store: any LeaseStore
+    let logger: Logger
+    let threadPool: NIOThreadPool
+
+    public init(config: DHCPConfiguration, servesTFTP: Bool, store: any LeaseStore, threadPool: NIOThreadPool, logger: Logger) {
+        self.config = config
+        self.servesTFTP = servesTFTP
+        self.store = store
+        self.threadPool = threadPool
+        self.logger = logger
+    }
+
+    /// Checks interfaces before anything starts, so `serve` can exit 2 with the reason.
+    public static func resolveInterfaces(_ config: DHCPConfiguration) throws -> [ResolvedInterface] {
+        try config.interfaces.map(InterfaceResolver.resolve)
+    }
+
+    public func run() async throws {
+        let interfaces = try Self.resolveInterfaces(config)
+        let leases = try store.loadLeases()
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        let writer = LeaseWriter(store: store, pool: threadPool, logger: logger)
+        let core = DHCPServer(config: config, servesTFTP: servesTFTP, leases: leases)
+        let engine = try await eventLoop.submit {
+            NIOLoopBound(DHCPEngine(core: core, writer: writer, logger: logger, eventLoop: eventLoop), eventLoop: eventLoop)
+        }.get()
+
+        try await withThrowingDiscardingTaskGroup { group in
+            for interface in interfaces {
+                let socket = DHCPSocket(interface: interface, port: config.port, logger: logger)
+                group.addTask {
+                    try await keepBound(socket, eventLoop: eventLoop, engine: engine)
+                }
+            }
+            logger.info("dhcp.started", metadata: [
+                "dhcp.interfaces": "\(interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","))",
+                "dhcp.port": "\(config.port)", "dhcp.leases_loaded": "\(leases.count)",
+            ])
+        }
+        logger.info("dhcp.stopped")
+    }
+
+    private func keepBound(_ socket: DHCPSocket, eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let channel = try await socket.bind(on: eventLoop, engine: engine)
+            try await withGracefulShutdownHandler {
+                try await channel.closeFuture.get()
+            } onGracefulShutdown: {
+                channel.close(promise: nil)
+            }
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            logger.warning("dhcp.socket.rebound", metadata: ["dhcp.interface": "\(socket.interface.name)"])
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}

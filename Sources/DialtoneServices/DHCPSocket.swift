@@ -1,0 +1,90 @@
+import DHCPServerCore
+import Logging
+import NIOCore
+import NIOPosix
+import WireSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One UDP socket per DHCP interface, bound to 0.0.0.0:port and to the device with SO_BINDTODEVICE. Each
+/// socket then sees only its own interface's broadcasts, and replies to 255.255.255.255 leave through that
+/// interface with its address as source (research swift-feasibility.md §1, option B). NIO ignores
+/// IP_PKTINFO on send, so this is how "answer out of the interface the request arrived on" is done.
+struct DHCPSocket: Sendable {
+    let interface: ResolvedInterface
+    let port: UInt16
+    let logger: Logger
+
+    func send(_ bytes: [UInt8], to destination: ReplyDestination, channel: Channel) {
+        let target: SocketAddress
+        do {
+            switch destination {
+            case .relay(let ip, let port), .unicast(let ip, let port):
+                target = try SocketAddress(ipAddress: ip.description, port: Int(port))
+            case .broadcast(let port):
+                target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(port))
+            case .hardwareUnicast(_, _, let port):
+                // Unicast to a client without an address needs an ARP entry or a packet socket; until we have
+                // one, broadcast, which RFC 2131 §4.1 allows and every client accepts (docs/dhcp.md).
+                target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(port))
+            }
+        } catch {
+            logger.error("dhcp.reply.failed", metadata: ["reason": "\(error)"])
+            return
+        }
+        var buffer = channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: buffer)).whenFailure { [logger] error in
+            logger.warning("dhcp.reply.failed", metadata: ["reason": "\(error)", "dhcp.destination": "\(target)"])
+        }
+    }
+
+    /// Binds the socket; `handler` receives each datagram on the event loop.
+    func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
+        let name = interface.name
+        let socket = self
+        return try await DatagramBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_broadcast), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.bindToDevice(channel, name: name)
+                    try channel.pipeline.syncOperations.addHandler(DHCPInboundHandler(socket: socket, engine: engine))
+                }
+            }
+            .bind(host: "0.0.0.0", port: Int(port)).get()
+    }
+
+    /// SO_BINDTODEVICE takes the interface name as a C string (IFNAMSIZ 16); NIO's socketOption passes an
+    /// 8-byte integer, so this goes through `unsafeSetSocketOption` (research swift-feasibility.md §1).
+    static func bindToDevice(_ channel: Channel, name: String) throws {
+        guard let provider = channel as? SocketOptionProvider else { return }
+        var bytes = Array(name.utf8.prefix(15)).map { CChar(bitPattern: $0) }
+        bytes += Array(repeating: 0, count: 16 - bytes.count)
+        let value = (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                     bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])
+        try provider.unsafeSetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: value).wait()
+    }
+}
+
+final class DHCPInboundHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    private let socket: DHCPSocket
+    private let engine: NIOLoopBound<DHCPEngine>
+
+    init(socket: DHCPSocket, engine: NIOLoopBound<DHCPEngine>) {
+        self.socket = socket
+        self.engine = engine
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        engine.value.received(unwrapInboundIn(data), on: socket, channel: context.channel)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // Read errors (e.g. ICMP port unreachable surfacing as ECONNREFUSED) must not stop the service.
+        socket.logger.debug("dhcp.socket.error", metadata: ["reason": "\(error)"])
+    }
+}

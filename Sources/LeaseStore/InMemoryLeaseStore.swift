@@ -1,0 +1,28 @@
+import DHCPServerCore
+import Synchronization
+import WireSupport
+
+/// A store for tests and `--store memory` runs: same contract, nothing on disk.
+public final class InMemoryLeaseStore: LeaseStore {
+    private struct State {
+        var leases: [IPv4Address: Lease] = [:]
+        var events: [StoredEvent] = []
+    }
+    private let state = Mutex(State())
+
+    public init(leases: [Lease] = []) {
+        state.withLock { s in for lease in leases { s.leases[lease.ip] = lease } }
+    }
+
+    public func loadLeases() throws -> [Lease] { state.withLock { Array($0.leases.values).sorted { $0.ip < $1.ip } } }
+
+    public func save(_ leases: [Lease]) throws {
+        state.withLock { s in for lease in leases { s.leases[lease.ip] = lease } }
+    }
+
+    public func append(_ events: [StoredEvent]) throws { state.withLock { $0.events += events } }
+
+    public func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent] {
+        state.withLock { Array($0.events.filter { $0.mac == mac }.reversed().prefix(limit)) }
+    }
+}

@@ -1,0 +1,111 @@
+import DHCPServerCore
+import Foundation
+import GRDB
+import WireSupport
+
+/// The embedded default store: one SQLite file in `state_dir`, WAL mode, `synchronous=FULL` so a committed
+/// transaction survives a crash or power loss before `save` returns.
+public final class SQLiteLeaseStore: LeaseStore {
+    public let path: String
+    private let queue: DatabaseQueue
+    /// Events kept in all; older ones are pruned so the file stays bounded.
+    public let maxEvents: Int
+
+    public init(path: String, maxEvents: Int = 200_000) throws {
+        self.path = path
+        self.maxEvents = maxEvents
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.busyMode = .timeout(5)
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try Self.migrator.migrate(queue)
+    }
+
+    /// Schema changes append a migration; never edit a shipped one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: leases and events") { db in
+            try db.create(table: "lease") { t in
+                t.primaryKey("ip", .integer)
+                t.column("mac", .text)
+                t.column("client_id", .blob)
+                t.column("hostname", .text)
+                t.column("state", .text).notNull()
+                t.column("expires", .integer).notNull()
+                t.column("updated", .integer).notNull()
+            }
+            try db.create(table: "event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("time", .integer).notNull()
+                t.column("mac", .text)
+                t.column("name", .text).notNull()
+                t.column("level", .text).notNull()
+                t.column("metadata", .text).notNull()
+            }
+            try db.create(index: "event_by_mac", on: "event", columns: ["mac", "id"])
+        }
+        return migrator
+    }
+
+    public func loadLeases() throws -> [Lease] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT ip, mac, client_id, hostname, state, expires, updated FROM lease ORDER BY ip").map { row in
+                Lease(
+                    ip: IPv4Address(rawValue: UInt32(truncatingIfNeeded: row["ip"] as Int64)),
+                    mac: (row["mac"] as String?).flatMap { MACAddress($0) },
+                    clientID: (row["client_id"] as Data?).map { Array($0) },
+                    hostname: row["hostname"],
+                    state: Lease.State(rawValue: row["state"]) ?? .released,
+                    expires: row["expires"], updated: row["updated"])
+            }
+        }
+    }
+
+    public func save(_ leases: [Lease]) throws {
+        guard !leases.isEmpty else { return }
+        try queue.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO lease (ip, mac, client_id, hostname, state, expires, updated)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for lease in leases {
+                try statement.execute(arguments: [
+                    Int64(lease.ip.rawValue), lease.mac?.description, lease.clientID.map { Data($0) }, lease.hostname,
+                    lease.state.rawValue, lease.expires, lease.updated,
+                ])
+            }
+        }
+    }
+
+    public func append(_ events: [StoredEvent]) throws {
+        guard !events.isEmpty else { return }
+        try queue.write { db in
+            let statement = try db.cachedStatement(sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)")
+            for event in events {
+                let json = String(decoding: try JSONEncoder().encode(event.metadata), as: UTF8.self)
+                try statement.execute(arguments: [event.time, event.mac?.description, event.name, event.level, json])
+            }
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
+            if count > maxEvents {
+                try db.execute(sql: "DELETE FROM event WHERE id IN (SELECT id FROM event ORDER BY id LIMIT ?)", arguments: [count - maxEvents])
+            }
+        }
+    }
+
+    public func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT time, mac, name, level, metadata FROM event WHERE mac = ? ORDER BY id DESC LIMIT ?",
+                arguments: [mac.description, limit]
+            ).map { row in
+                let metadata = (try? JSONDecoder().decode([String: String].self, from: Data((row["metadata"] as String).utf8))) ?? [:]
+                return StoredEvent(time: row["time"], mac: (row["mac"] as String?).flatMap { MACAddress($0) }, name: row["name"], level: row["level"], metadata: metadata)
+            }
+        }
+    }
+}

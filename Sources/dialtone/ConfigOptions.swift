@@ -1,0 +1,37 @@
+import ArgumentParser
+import ConfigLoader
+import DialtoneConfig
+import DialtoneLogging
+import Logging
+
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration file (YAML).", valueName: "file"))
+    var config: String = "./dialtone.yaml"
+
+    /// Loads and validates the config, or prints every error and exits 2.
+    func load() throws -> DialtoneConfiguration {
+        do {
+            return try ConfigLoader.load(path: config)
+        } catch {
+            for e in error.errors { printError(e.description) }
+            printError("dialtone: \(error.errors.count) error\(error.errors.count == 1 ? "" : "s") in \(config); nothing started.")
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct LoggingOptions: ParsableArguments {
+    @Option(name: .long, help: "Log line format: text or json (one JSON object per line).")
+    var logFormat: LineLogHandler.Format = .text
+
+    @Option(name: .long, help: "Lowest level logged: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .info
+
+    func bootstrap() {
+        let format = logFormat, level = logLevel
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
+    }
+}
+
+extension LineLogHandler.Format: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+
+/// `dialtone`: one program for DHCP, TFTP, syslog and SNTP provisioning.
+@main
+struct Dialtone: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dialtone",
+        abstract: "Network provisioning server: DHCP, TFTP, syslog and SNTP in one program.",
+        discussion: """
+            Dialtone gives IP phones (Cisco CP-7970G first) and netbooting devices an address, their \
+            configuration and their firmware on the first try, and tells you why when a device does not.
+
+            Start with `dialtone check --config dialtone.yaml`, then `dialtone serve --config dialtone.yaml`. \
+            A commented example of every key is in examples/dialtone.yaml.
+
+            Exit codes: 0 ok; 1 the command ran and found problems (check, explain); 2 bad usage or \
+            invalid configuration (the message names file, line, key and what is wrong; nothing starts).
+            """,
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, CheckCommand.self, ExplainCommand.self, LeasesCommand.self,
+            TFTPCommand.self, SimulateCommand.self, StoreProbeCommand.self,
+        ]
+    )
+
+    /// ArgumentParser exits 64 on usage errors; the contract (docs/cli.md) says 2.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Prints to stderr.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// A command whose capability is not built yet says so and exits 2 (never fake output).
+func notImplemented(_ what: String, issue: Int) -> ExitCode {
+    printError("dialtone: \(what) is not implemented yet (tracked as issue #\(issue)); nothing was done.")
+    return ExitCode(2)
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import DialtoneConfig
+import DialtoneServices
+import LeaseStore
+import Logging
+import NIOPosix
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run every service enabled in the config until SIGINT or SIGTERM.",
+        discussion: """
+            A section present in the config is enabled unless it says `enabled: false`. Ports 67 (DHCP) and \
+            69 (TFTP) need root or CAP_NET_BIND_SERVICE; DHCP answers only on `dhcp.interfaces`.
+
+            On SIGINT/SIGTERM every service stops cleanly: pending lease writes are flushed first. \
+            Leases and device history live in `state_dir` (SQLite), so a restart keeps every lease.
+            """
+    )
+
+    @OptionGroup var configOption: ConfigOption
+    @OptionGroup var logging: LoggingOptions
+
+    /// Services whose issue is still open: a config that enables them is refused rather than half-run.
+    static let unimplemented: [(String, Int)] = [("tftp", 5), ("syslog", 8), ("sntp", 8), ("web", 7)]
+
+    func run() async throws {
+        let config = try configOption.load()
+        let missing = Self.unimplemented.filter { config.enabledServices.contains($0.0) }
+        if !missing.isEmpty {
+            for (name, issue) in missing {
+                printError("\(config.sourceFile): service `\(name)` is enabled but not implemented yet (issue #\(issue)); remove the section or set `enabled: false`.")
+            }
+            throw ExitCode(2)
+        }
+        guard let dhcp = config.dhcp else {
+            printError("\(config.sourceFile): no service is enabled; add a `dhcp:` section (see examples/dialtone.yaml).")
+            throw ExitCode(2)
+        }
+        do {
+            _ = try DHCPService.resolveInterfaces(dhcp)
+        } catch {
+            printError("\(config.sourceFile): dhcp.interfaces: \(error)")
+            throw ExitCode(2)
+        }
+        logging.bootstrap()
+        let logger = Logger(label: "dialtone")
+        let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let service = DHCPService(config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: pool, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("dialtone.started", metadata: ["config": "\(config.sourceFile)", "state_dir": "\(config.stateDirectory)"])
+        do {
+            try await group.run()
+        } catch {
+            logger.error("dialtone.failed", metadata: ["reason": "\(error)"])
+            try await pool.shutdownGracefully()
+            throw ExitCode(1)
+        }
+        try await pool.shutdownGracefully()
+        logger.info("dialtone.stopped")
+    }
+}
