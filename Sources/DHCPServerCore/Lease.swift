@@ -51,7 +51,11 @@ public enum ClientKey: Hashable, Sendable, CustomStringConvertible {
     case mac(MACAddress)
 
     public init?(clientID: [UInt8]?, mac: MACAddress?) {
-        if let clientID, !clientID.isEmpty {
+        // Type 1 + the hardware address is the same identity as the MAC (RFC 2132 §9.14): udhcpc sends it,
+        // dhclient does not, and a machine switching clients must keep its address.
+        if let clientID, let mac, clientID == [1] + mac.bytes {
+            self = .mac(mac)
+        } else if let clientID, !clientID.isEmpty {
             self = .clientID(clientID)
         } else if let mac {
             self = .mac(mac)

@@ -49,8 +49,7 @@ struct DHCPSocket: Sendable {
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_broadcast), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try Self.bindToDevice(channel, name: name)
+                Self.bindToDevice(channel, name: name).flatMapThrowing {
                     try channel.pipeline.syncOperations.addHandler(DHCPInboundHandler(socket: socket, engine: engine))
                 }
             }
@@ -59,13 +58,13 @@ struct DHCPSocket: Sendable {
 
     /// SO_BINDTODEVICE takes the interface name as a C string (IFNAMSIZ 16); NIO's socketOption passes an
     /// 8-byte integer, so this goes through `unsafeSetSocketOption` (research swift-feasibility.md §1).
-    static func bindToDevice(_ channel: Channel, name: String) throws {
-        guard let provider = channel as? SocketOptionProvider else { return }
+    static func bindToDevice(_ channel: Channel, name: String) -> EventLoopFuture<Void> {
+        guard let provider = channel as? SocketOptionProvider else { return channel.eventLoop.makeSucceededVoidFuture() }
         var bytes = Array(name.utf8.prefix(15)).map { CChar(bitPattern: $0) }
         bytes += Array(repeating: 0, count: 16 - bytes.count)
         let value = (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                      bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])
-        try provider.unsafeSetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: value).wait()
+        return provider.unsafeSetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: value)
     }
 }
 

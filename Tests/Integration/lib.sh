@@ -1,0 +1,56 @@
+# Shared helpers for the network integration tests. Every test builds its own namespaces and veth pair with
+# addresses from 198.18.0.0/15 only, and removes them on exit, even on failure.
+set -u
+DIALTONE=${DIALTONE:-$(cd "$(dirname "$0")/../.." && pwd)/.build/debug/dialtone}
+TAG=${TAG:-dt$$}
+SRV=${TAG}s
+CLI=${TAG}c
+WORK=$(mktemp -d /tmp/dialtone-it.XXXXXX)
+PASSED=0
+FAILED=0
+
+cleanup() {
+    [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    ip netns pids "$CLI" 2>/dev/null | xargs -r kill 2>/dev/null
+    ip netns pids "$SRV" 2>/dev/null | xargs -r kill 2>/dev/null
+    ip netns del "$CLI" 2>/dev/null
+    ip netns del "$SRV" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+# Two namespaces joined by a veth: server side ${TAG}a = 198.18.0.1/24, client side ${TAG}b without address.
+make_link() {
+    ip netns add "$SRV" && ip netns add "$CLI" || return 1
+    ip link add "${TAG}a" type veth peer name "${TAG}b" || return 1
+    ip link set "${TAG}a" netns "$SRV" && ip link set "${TAG}b" netns "$CLI"
+    ip -n "$SRV" addr add 198.18.0.1/24 dev "${TAG}a"
+    ip -n "$SRV" link set "${TAG}a" up && ip -n "$SRV" link set lo up
+    ip -n "$CLI" link set "${TAG}b" up && ip -n "$CLI" link set lo up
+}
+
+start_server() { # config file
+    ip netns exec "$SRV" "$DIALTONE" serve --config "$1" >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 50); do grep -q dhcp.started "$WORK/server.log" 2>/dev/null && return 0; sleep 0.1; done
+    echo "server did not start:"; cat "$WORK/server.log"; return 1
+}
+
+stop_server() {
+    kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+}
+
+check() { # name, command...
+    local name=$1; shift
+    if "$@" >"$WORK/check.out" 2>&1; then
+        PASSED=$((PASSED + 1)); echo "ok   $name"
+    else
+        FAILED=$((FAILED + 1)); echo "FAIL $name"; sed 's/^/     /' "$WORK/check.out" | tail -20
+        echo "     --- server log:"; tail -15 "$WORK/server.log" | sed 's/^/     /'
+    fi
+}
+
+finish() {
+    echo "$(basename "$0" .sh): $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}
