@@ -23,8 +23,6 @@ let package = Package(
         .target(name: "WireSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "DHCPWire", dependencies: ["WireSupport", .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "DHCPServerCore", dependencies: ["DHCPWire", "WireSupport", "DialtoneConfig"]),
-        .target(name: "TFTPWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
-        .target(name: "TFTPCore", dependencies: ["TFTPWire", .product(name: "NIOCore", package: "swift-nio")]),
         
 
         // MARK: shells
@@ -37,7 +35,7 @@ let package = Package(
         .target(
             name: "DialtoneServices",
             dependencies: [
-                "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "DialtoneConfig", "LeaseStore",
+                "DHCPWire", "DHCPServerCore", "DialtoneConfig", "LeaseStore",
                 "DialtoneLogging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -60,13 +58,7 @@ let package = Package(
         .testTarget(name: "WireSupportTests", dependencies: ["WireSupport"]),
         .testTarget(name: "DHCPWireTests", dependencies: ["DHCPWire", "WireSupport"]),
         .testTarget(name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport"]),
-        .testTarget(name: "TFTPWireTests", dependencies: ["TFTPWire"]),
-        .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire"]),
-        .testTarget(
-            name: "DialtoneConfigTests",
-            dependencies: ["DialtoneConfig", "ConfigLoader"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
     ]
 )

@@ -24,6 +24,10 @@ public struct StoreConfiguration: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable { case sqlite, postgres }
     public var kind: Kind
     public var url: String?
+    public init(kind: Kind, url: String?) {
+        self.kind = kind
+        self.url = url
+    }
 }
 
 public struct DHCPConfiguration: Hashable, Sendable {
@@ -35,6 +39,15 @@ public struct DHCPConfiguration: Hashable, Sendable {
     public var conflictCheck: ConflictCheck
     public var subnets: [SubnetConfiguration]
     public var classes: [ClientClassConfiguration]
+    public init(interfaces: [String], port: UInt16, clientPort: UInt16, authoritative: Bool, conflictCheck: ConflictCheck, subnets: [SubnetConfiguration], classes: [ClientClassConfiguration]) {
+        self.interfaces = interfaces
+        self.port = port
+        self.clientPort = clientPort
+        self.authoritative = authoritative
+        self.conflictCheck = conflictCheck
+        self.subnets = subnets
+        self.classes = classes
+    }
 }
 
 /// A DHCP option from the config, already encoded to its wire bytes.
@@ -61,6 +74,21 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var bootFile: String
     public var options: [ConfiguredOption]
     public var reservations: [Reservation]
+    public init(subnet: IPv4Subnet, pools: [IPv4Range], leaseTime: ConfigDuration, routers: [IPv4Address], dnsServers: [IPv4Address], domainName: String?, ntpServers: [IPv4Address], tftpServers: [IPv4Address], tftpServerName: String?, nextServer: IPv4Address?, bootFile: String, options: [ConfiguredOption], reservations: [Reservation]) {
+        self.subnet = subnet
+        self.pools = pools
+        self.leaseTime = leaseTime
+        self.routers = routers
+        self.dnsServers = dnsServers
+        self.domainName = domainName
+        self.ntpServers = ntpServers
+        self.tftpServers = tftpServers
+        self.tftpServerName = tftpServerName
+        self.nextServer = nextServer
+        self.bootFile = bootFile
+        self.options = options
+        self.reservations = reservations
+    }
 }
 
 public struct Reservation: Hashable, Sendable {
@@ -68,6 +96,12 @@ public struct Reservation: Hashable, Sendable {
     public var clientID: [UInt8]?
     public var ip: IPv4Address
     public var hostname: String?
+    public init(mac: MACAddress?, clientID: [UInt8]?, ip: IPv4Address, hostname: String?) {
+        self.mac = mac
+        self.clientID = clientID
+        self.ip = ip
+        self.hostname = hostname
+    }
 }
 
 public enum BroadcastPolicy: String, Hashable, Sendable { case always, auto, never }
@@ -81,11 +115,25 @@ public struct ClientClassConfiguration: Hashable, Sendable {
         public var macPrefixes: [[UInt8]]
         public var relay: IPv4Address?
         public var circuitID: String?
+        public init(vendorClass: String?, userClass: String?, clientArchitectures: [UInt16], macPrefixes: [[UInt8]], relay: IPv4Address?, circuitID: String?) {
+            self.vendorClass = vendorClass
+            self.userClass = userClass
+            self.clientArchitectures = clientArchitectures
+            self.macPrefixes = macPrefixes
+            self.relay = relay
+            self.circuitID = circuitID
+        }
     }
     public var name: String
     public var match: Match
     public var broadcast: BroadcastPolicy?
     public var options: [ConfiguredOption]
+    public init(name: String, match: Match, broadcast: BroadcastPolicy?, options: [ConfiguredOption]) {
+        self.name = name
+        self.match = match
+        self.broadcast = broadcast
+        self.options = options
+    }
 }
 
 public struct TFTPConfiguration: Hashable, Sendable {
@@ -100,6 +148,19 @@ public struct TFTPConfiguration: Hashable, Sendable {
     public var retries: Int
     public var maxTransfers: Int
     public var portRange: ClosedRange<UInt16>?
+    public init(root: String, listen: [HostPort], allowWrite: Bool, allowOverwrite: Bool, caseInsensitive: Bool, maxBlockSize: Int, maxWindowSize: Int, timeout: ConfigDuration, retries: Int, maxTransfers: Int, portRange: ClosedRange<UInt16>?) {
+        self.root = root
+        self.listen = listen
+        self.allowWrite = allowWrite
+        self.allowOverwrite = allowOverwrite
+        self.caseInsensitive = caseInsensitive
+        self.maxBlockSize = maxBlockSize
+        self.maxWindowSize = maxWindowSize
+        self.timeout = timeout
+        self.retries = retries
+        self.maxTransfers = maxTransfers
+        self.portRange = portRange
+    }
 }
 
 public struct HostPort: Hashable, Sendable, CustomStringConvertible {
@@ -116,17 +177,31 @@ public struct SyslogConfiguration: Hashable, Sendable {
     public var listen: [HostPort]
     public var file: String
     public var maxFileSize: Int
+    public init(listen: [HostPort], file: String, maxFileSize: Int) {
+        self.listen = listen
+        self.file = file
+        self.maxFileSize = maxFileSize
+    }
 }
 
 public struct SNTPConfiguration: Hashable, Sendable {
     public var listen: [HostPort]
     public var stratum: Int
     public var referenceID: String
+    public init(listen: [HostPort], stratum: Int, referenceID: String) {
+        self.listen = listen
+        self.stratum = stratum
+        self.referenceID = referenceID
+    }
 }
 
 public struct WebConfiguration: Hashable, Sendable {
     public var listen: HostPort
     public var token: String
+    public init(listen: HostPort, token: String) {
+        self.listen = listen
+        self.token = token
+    }
 }
 
 public struct PhonesConfiguration: Hashable, Sendable {
@@ -134,9 +209,20 @@ public struct PhonesConfiguration: Hashable, Sendable {
         public var mac: MACAddress
         public var model: String?
         public var targetLoad: String?
+        public init(mac: MACAddress, model: String?, targetLoad: String?) {
+            self.mac = mac
+            self.model = model
+            self.targetLoad = targetLoad
+        }
     }
     public var defaultLoads: [String: String]
     public var upgradePaths: [String: [String]]
     public var devices: [Device]
     public var configTemplates: String?
+    public init(defaultLoads: [String: String], upgradePaths: [String: [String]], devices: [Device], configTemplates: String?) {
+        self.defaultLoads = defaultLoads
+        self.upgradePaths = upgradePaths
+        self.devices = devices
+        self.configTemplates = configTemplates
+    }
 }
