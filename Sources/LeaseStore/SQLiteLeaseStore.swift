@@ -1,6 +1,7 @@
 import DHCPServerCore
 import Foundation
 import GRDB
+import Synchronization
 import WireSupport
 
 /// The embedded default store: one SQLite file in `state_dir`, WAL mode, `synchronous=FULL` so a committed
@@ -10,6 +11,8 @@ public final class SQLiteLeaseStore: LeaseStore {
     private let queue: DatabaseQueue
     /// Events kept in all; older ones are pruned so the file stays bounded.
     public let maxEvents: Int
+    /// Events appended since the last prune; counting rows on every append would cost a scan each time.
+    private let sincePrune = Mutex(Int.max / 2)
 
     public init(path: String, maxEvents: Int = 200_000) throws {
         self.path = path
@@ -90,6 +93,13 @@ public final class SQLiteLeaseStore: LeaseStore {
                 let json = String(decoding: try JSONEncoder().encode(event.metadata), as: UTF8.self)
                 try statement.execute(arguments: [event.time, event.mac?.description, event.name, event.level, json])
             }
+            let due = sincePrune.withLock { n in
+                n += events.count
+                if n < max(1, maxEvents / 100) { return false }
+                n = 0
+                return true
+            }
+            guard due else { return }
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
             if count > maxEvents {
                 try db.execute(sql: "DELETE FROM event WHERE id IN (SELECT id FROM event ORDER BY id LIMIT ?)", arguments: [count - maxEvents])
