@@ -49,6 +49,7 @@ final class DHCPEngine {
             case .event(let event): events.append(event)
             }
         }
+        let replyList = replies, eventList = events
         let stored = events.map { StoredEvent(time: Clock.nowMilliseconds(), mac: $0.mac, name: $0.name, level: $0.level.rawValue, metadata: $0.metadata) }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let send: @Sendable (Error?) -> Void = { [eventLoop] error in
@@ -58,15 +59,15 @@ final class DHCPEngine {
                     engine.logger.error("dhcp.reply.withheld", metadata: ["reason": "lease not durable: \(error)"])
                     return
                 }
-                for (message, destination, minimum, maximum) in replies {
+                for (message, destination, minimum, maximum) in replyList {
                     let bytes = message.encode(minimumSize: minimum, maximumSize: maximum)
                     socket.send(bytes, to: destination, channel: channel)
                 }
                 let latency = (NIODeadline.now() - arrival).nanoseconds / 1000
-                for var event in events {
+                for var event in eventList {
                     if event.name.hasSuffix(".sent") || event.name == "dhcp.inform.answered" {
                         event.metadata["dhcp.latency_us"] = String(latency)
-                        if let (message, _, minimum, maximum) = replies.first {
+                        if let (message, _, minimum, maximum) = replyList.first {
                             event.metadata["dhcp.reply_bytes"] = String(message.encode(minimumSize: minimum, maximumSize: maximum).count)
                         }
                     }
