@@ -59,17 +59,17 @@ final class DHCPEngine {
                     engine.logger.error("dhcp.reply.withheld", metadata: ["reason": "lease not durable: \(error)"])
                     return
                 }
+                var firstReplySize: Int?
                 for (message, destination, minimum, maximum) in replyList {
                     let bytes = message.encode(minimumSize: minimum, maximumSize: maximum)
+                    firstReplySize = firstReplySize ?? bytes.count
                     socket.send(bytes, to: destination, channel: channel)
                 }
                 let latency = (NIODeadline.now() - arrival).nanoseconds / 1000
                 for var event in eventList {
                     if event.name.hasSuffix(".sent") || event.name == "dhcp.inform.answered" {
                         event.metadata["dhcp.latency_us"] = String(latency)
-                        if let (message, _, minimum, maximum) = replyList.first {
-                            event.metadata["dhcp.reply_bytes"] = String(message.encode(minimumSize: minimum, maximumSize: maximum).count)
-                        }
+                        if let firstReplySize { event.metadata["dhcp.reply_bytes"] = String(firstReplySize) }
                     }
                     engine.log(event)
                 }
