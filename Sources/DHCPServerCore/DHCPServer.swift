@@ -44,7 +44,7 @@ public struct DHCPServer: Sendable {
         }
         var exchange = Exchange(
             server: self, request: request, type: type, context: context, subnet: subnet, profile: profile, now: now)
-        let actions: [DHCPAction]
+        var actions: [DHCPAction]
         switch type {
         case .discover: actions = exchange.discover()
         case .request: actions = exchange.requestMessage()
@@ -54,6 +54,19 @@ public struct DHCPServer: Sendable {
         default:
             actions = [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "\(type) is not a client message"]))]
         }
+        // A client holds one address per server: when it moves, its previous binding is released, and the
+        // release is committed like any other change so the store agrees with memory.
+        var moved: [DHCPAction] = []
+        for case .commit(let lease) in actions where lease.state != .declined {
+            if let key = lease.clientKey, let previous = leases.lease(for: key), previous.ip != lease.ip, previous.state != .declined {
+                var freed = previous
+                freed.state = .released
+                freed.expires = min(freed.expires, now)
+                freed.updated = now
+                moved.append(.commit(freed))
+            }
+        }
+        actions = moved + actions
         for case .commit(let lease) in actions { leases.upsert(lease) }
         cursors[subnet.subnet] = exchange.cursor
         return actions

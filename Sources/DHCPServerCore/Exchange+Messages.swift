@@ -50,7 +50,7 @@ extension Exchange {
     }
 
     private func ackOrNak(_ ip: IPv4Address, state: String) -> [DHCPAction] {
-        guard subnet.subnet.contains(ip), mayBind(ip), allocator.inPool(ip) || allocator.reservation(for: profile.key, mac: mac)?.ip == ip else {
+        guard subnet.subnet.contains(ip), mayBind(ip) else {
             return nak("address \(ip) is not available to this client (\(state))")
         }
         let bound = lease(ip, state: .bound, until: now + subnet.leaseTime.milliseconds)

@@ -6,25 +6,21 @@ public struct LeaseTable: Hashable, Sendable {
     public private(set) var byAddress: [IPv4Address: Lease] = [:]
     private var byClient: [ClientKey: IPv4Address] = [:]
 
+    /// Oldest change first, so a client that held several addresses over time is indexed to its latest.
     public init(_ leases: [Lease] = []) {
-        for lease in leases { upsert(lease) }
+        for lease in leases.sorted(by: { ($0.updated, $0.ip) < ($1.updated, $1.ip) }) { upsert(lease) }
     }
 
     public subscript(address: IPv4Address) -> Lease? { byAddress[address] }
 
-    public func lease(for client: ClientKey) -> Lease? { byClient[client].flatMap { byAddress[$0] } }
+    /// The client's latest binding, if that address still belongs to it.
+    public func lease(for client: ClientKey) -> Lease? {
+        guard let ip = byClient[client], let lease = byAddress[ip], lease.clientKey == client else { return nil }
+        return lease
+    }
 
     public mutating func upsert(_ lease: Lease) {
-        if let old = byAddress[lease.ip], let key = old.clientKey, byClient[key] == lease.ip { byClient[key] = nil }
-        if let key = lease.clientKey {
-            // A client holds one address per server: moving it frees its previous binding's index.
-            if let previous = byClient[key], previous != lease.ip, var stale = byAddress[previous] {
-                stale.clientID = nil
-                stale.mac = nil
-                byAddress[previous] = stale
-            }
-            if lease.state != .declined { byClient[key] = lease.ip }
-        }
+        if let key = lease.clientKey, lease.state != .declined { byClient[key] = lease.ip }
         byAddress[lease.ip] = lease
     }
 

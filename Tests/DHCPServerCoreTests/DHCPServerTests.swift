@@ -146,4 +146,19 @@ import WireSupport
         #expect(destination == .unicast(IPv4Address("192.168.10.77")!, port: 68))
         #expect(actions.commits.isEmpty)
     }
+
+    @Test func movingClientReleasesItsPreviousAddress() throws {
+        var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
+        let mac = Fixtures.mac(14)
+        let first = try #require(server.handle(Fixtures.message(.discover, mac: mac), context: Fixtures.context, now: 0).replies.first?.0.yiaddr)
+        _ = server.handle(Fixtures.message(.request, mac: mac, requested: first, serverID: Fixtures.server), context: Fixtures.context, now: 1)
+        // The admin adds a reservation; after a restart the client moves to it and its old address is freed.
+        let reserved = Reservation(mac: mac, clientID: nil, ip: IPv4Address("192.168.10.60")!, hostname: nil)
+        var restarted = DHCPServer(config: Fixtures.config(Fixtures.subnet(reservations: [reserved])), servesTFTP: false, leases: server.leases.all)
+        let actions = restarted.handle(Fixtures.message(.discover, mac: mac), context: Fixtures.context, now: 2)
+        #expect(actions.replies.first?.0.yiaddr == reserved.ip)
+        #expect(actions.commits.map(\.ip) == [first, reserved.ip])
+        #expect(actions.commits.first?.state == .released)
+        #expect(restarted.leases[first]?.isFree(at: 2) == true)
+    }
 }
