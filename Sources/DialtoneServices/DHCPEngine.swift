@@ -75,9 +75,11 @@ final class DHCPEngine {
                 }
             }
         }
-        if commits.isEmpty {
+        // Only bindings must be durable before the reply: an offer hold lost in a crash costs nothing (the
+        // client just DISCOVERs again), so OFFERs leave at once and their holds are written behind.
+        if commits.allSatisfy({ $0.state == .offered }) {
             send(nil)
-            if !stored.isEmpty { writer.submit(leases: [], events: stored) { _ in } }
+            if !stored.isEmpty || !commits.isEmpty { writer.submit(leases: commits, events: stored) { _ in } }
         } else {
             writer.submit(leases: commits, events: stored, completion: send)
         }

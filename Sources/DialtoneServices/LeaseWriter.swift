@@ -48,16 +48,12 @@ final class LeaseWriter: Sendable {
             if batch.isEmpty { return }
             var error: Error?
             do {
-                try store.save(batch.flatMap(\.leases))
+                try store.write(leases: batch.flatMap(\.leases), events: batch.flatMap(\.events))
             } catch let e {
                 error = e
                 logger.error("store.write.failed", metadata: ["error": "\(e)", "store.batch": "\(batch.count)"])
             }
             for job in batch { job.completion(error) }
-            let events = batch.flatMap(\.events)
-            do { try store.append(events) } catch {
-                logger.warning("store.events.failed", metadata: ["error": "\(error)"])
-            }
         }
     }
 }

@@ -28,6 +28,15 @@ public protocol LeaseStore: Sendable {
     /// Writes the leases in one transaction (group commit: callers batch concurrent changes).
     func save(_ leases: [Lease]) throws
     func append(_ events: [StoredEvent]) throws
+    /// Leases and events in one transaction: one fsync for a whole group commit.
+    func write(leases: [Lease], events: [StoredEvent]) throws
     /// The newest `limit` events of one device, newest first.
     func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent]
+}
+
+extension LeaseStore {
+    public func write(leases: [Lease], events: [StoredEvent]) throws {
+        try save(leases)
+        try append(events)
+    }
 }

@@ -69,41 +69,47 @@ public final class SQLiteLeaseStore: LeaseStore {
         }
     }
 
-    public func save(_ leases: [Lease]) throws {
-        guard !leases.isEmpty else { return }
+    public func save(_ leases: [Lease]) throws { try write(leases: leases, events: []) }
+
+    public func append(_ events: [StoredEvent]) throws { try write(leases: [], events: events) }
+
+    public func write(leases: [Lease], events: [StoredEvent]) throws {
+        guard !leases.isEmpty || !events.isEmpty else { return }
         try queue.write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO lease (ip, mac, client_id, hostname, state, expires, updated)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            for lease in leases {
-                try statement.execute(arguments: [
-                    Int64(lease.ip.rawValue), lease.mac?.description, lease.clientID.map { Data($0) }, lease.hostname,
-                    lease.state.rawValue, lease.expires, lease.updated,
-                ])
+            if !leases.isEmpty {
+                let statement = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO lease (ip, mac, client_id, hostname, state, expires, updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for lease in leases {
+                    try statement.execute(arguments: [
+                        Int64(lease.ip.rawValue), lease.mac?.description, lease.clientID.map { Data($0) }, lease.hostname,
+                        lease.state.rawValue, lease.expires, lease.updated,
+                    ])
+                }
             }
+            if !events.isEmpty { try insert(events, db) }
         }
     }
 
-    public func append(_ events: [StoredEvent]) throws {
-        guard !events.isEmpty else { return }
-        try queue.write { db in
-            let statement = try db.cachedStatement(sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)")
-            for event in events {
-                let json = String(decoding: try JSONEncoder().encode(event.metadata), as: UTF8.self)
-                try statement.execute(arguments: [event.time, event.mac?.description, event.name, event.level, json])
-            }
-            let due = sincePrune.withLock { n in
-                n += events.count
-                if n < max(1, maxEvents / 100) { return false }
-                n = 0
-                return true
-            }
-            guard due else { return }
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
-            if count > maxEvents {
-                try db.execute(sql: "DELETE FROM event WHERE id IN (SELECT id FROM event ORDER BY id LIMIT ?)", arguments: [count - maxEvents])
-            }
+    private func insert(_ events: [StoredEvent], _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for event in events {
+            let json = String(decoding: try encoder.encode(event.metadata), as: UTF8.self)
+            try statement.execute(arguments: [event.time, event.mac?.description, event.name, event.level, json])
+        }
+        let due = sincePrune.withLock { n in
+            n += events.count
+            if n < max(1, maxEvents / 100) { return false }
+            n = 0
+            return true
+        }
+        guard due else { return }
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
+        if count > maxEvents {
+            try db.execute(sql: "DELETE FROM event WHERE id IN (SELECT id FROM event ORDER BY id LIMIT ?)", arguments: [count - maxEvents])
         }
     }
 
