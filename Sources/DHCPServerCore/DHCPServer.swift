@@ -42,18 +42,7 @@ public struct DHCPServer: Sendable {
                 "reason": "no subnet configured for \(anchor)", "dhcp.type": type.description,
             ]))]
         }
-        var exchange = Exchange(
-            server: self, request: request, type: type, context: context, subnet: subnet, profile: profile, now: now)
-        var actions: [DHCPAction]
-        switch type {
-        case .discover: actions = exchange.discover()
-        case .request: actions = exchange.requestMessage()
-        case .decline: actions = exchange.decline()
-        case .release: actions = exchange.release()
-        case .inform: actions = exchange.inform()
-        default:
-            actions = [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "\(type) is not a client message"]))]
-        }
+        var (actions, cursor) = respond(request, type: type, context: context, subnet: subnet, profile: profile, now: now)
         // A client holds one address per server: when it moves, its previous binding is released, and the
         // release is committed like any other change so the store agrees with memory.
         var moved: [DHCPAction] = []
@@ -68,8 +57,28 @@ public struct DHCPServer: Sendable {
         }
         actions = moved + actions
         for case .commit(let lease) in actions { leases.upsert(lease) }
-        cursors[subnet.subnet] = exchange.cursor
+        cursors[subnet.subnet] = cursor
         return actions
+    }
+
+    /// Runs one exchange. A separate function on purpose: the `Exchange` holds a copy of this server, and it
+    /// must be gone before `handle` mutates the lease table, or every packet would copy the whole table.
+    private func respond(
+        _ request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext, subnet: SubnetConfiguration,
+        profile: ClientProfile, now: ServerTime
+    ) -> ([DHCPAction], UInt64) {
+        var exchange = Exchange(server: self, request: request, type: type, context: context, subnet: subnet, profile: profile, now: now)
+        let actions: [DHCPAction]
+        switch type {
+        case .discover: actions = exchange.discover()
+        case .request: actions = exchange.requestMessage()
+        case .decline: actions = exchange.decline()
+        case .release: actions = exchange.release()
+        case .inform: actions = exchange.inform()
+        default:
+            actions = [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "\(type) is not a client message"]))]
+        }
+        return (actions, exchange.cursor)
     }
 
     func cursor(for subnet: IPv4Subnet) -> UInt64 { cursors[subnet] ?? 0 }

@@ -86,16 +86,21 @@ final class DHCPEngine {
     }
 
     private func log(_ event: DHCPEvent) {
+        let level = Self.level(event.level)
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = event.metadata.mapValues { .string($0) }
         if let mac = event.mac { metadata["client.mac"] = .string(mac.description) }
-        let level: Logger.Level = switch event.level {
+        logger.log(level: level, "\(event.name)", metadata: metadata)
+    }
+
+    private static func level(_ level: DHCPEvent.Level) -> Logger.Level {
+        switch level {
         case .debug: .debug
         case .info: .info
         case .notice: .notice
         case .warning: .warning
         case .error: .error
         }
-        logger.log(level: level, "\(event.name)", metadata: metadata)
     }
 
     /// Malformed packets are counted always and logged at most once a minute per source, with the reason.

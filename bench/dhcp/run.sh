@@ -1,7 +1,7 @@
 #!/bin/bash
 # DHCP benchmark: Kea's perfdhcp against Dialtone, Kea (memfile) and dnsmasq, in one run, on one machine.
 #
-#   sudo bench/dhcp/run.sh            # RATES="1000 2000 5000 max" PERIOD=10 LAT_RATE=200 LAT_PERIOD=5
+#   sudo bench/dhcp/run.sh            # RATES="1000 2000 5000 8000 10000 max" PERIOD=10 LAT_RATE=200 LAT_PERIOD=5
 #
 # Each server runs alone in a network namespace on a veth (198.18.0.1/15); perfdhcp runs in a second namespace
 # (198.18.0.2) and, as perfdhcp always does for DHCPv4, acts as a relay (giaddr = 198.18.0.2), so replies are
@@ -14,7 +14,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIALTONE=${DIALTONE:-$ROOT/.build/release/dialtone}
-RATES=${RATES:-"1000 2000 5000 max"}
+RATES=${RATES:-"1000 2000 5000 8000 10000 max"}
 PERIOD=${PERIOD:-10}
 LAT_RATE=${LAT_RATE:-200}
 LAT_PERIOD=${LAT_PERIOD:-5}
