@@ -7,7 +7,9 @@ let package = Package(
     name: "dialtone",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "dialtone", targets: ["dialtone"])
+        .executable(name: "dialtone", targets: ["dialtone"]),
+        // The wire codecs alone, for FuzzTesting/ (libFuzzer harnesses built with --sanitize fuzzer).
+        .library(name: "DialtoneWire", targets: ["WireSupport", "DHCPWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
