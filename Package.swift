@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "DialtoneServices",
             dependencies: [
-                "DHCPWire", "DHCPServerCore", "DialtoneConfig", "LeaseStore",
+                "WireSupport", "DHCPWire", "DHCPServerCore", "DialtoneConfig", "LeaseStore",
                 "DialtoneLogging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -56,6 +56,23 @@ struct Allocator {
         return reusable.min { ($0.expires, $0.ip) < ($1.expires, $1.ip) }?.ip
     }
 
+    /// Up to `limit` never-used addresses from the cursor on, without advancing it; then free expired ones.
+    func upcoming(limit: Int, cursor: UInt64, leases: LeaseTable, now: ServerTime) -> [IPv4Address] {
+        let total = subnet.pools.reduce(UInt64(0)) { $0 + $1.count }
+        var out: [IPv4Address] = []
+        var offset = cursor
+        while offset < total, out.count < limit {
+            let candidate = address(at: offset)
+            offset += 1
+            if leases[candidate] == nil, !reservedAddresses.contains(candidate) { out.append(candidate) }
+        }
+        if out.count < limit {
+            let reusable = leases.byAddress.values.filter { inPool($0.ip) && $0.isFree(at: now) && $0.state != .declined }
+            out += reusable.sorted { ($0.expires, $0.ip) < ($1.expires, $1.ip) }.prefix(limit - out.count).map(\.ip)
+        }
+        return out
+    }
+
     private func address(at offset: UInt64) -> IPv4Address {
         var remaining = offset
         for pool in subnet.pools {

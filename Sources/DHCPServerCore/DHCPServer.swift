@@ -91,3 +91,33 @@ public struct DHCPServer: Sendable {
         }
     }
 }
+
+extension DHCPServer {
+    /// The next addresses the allocator would hand out as new, per subnet: what a conflict prober should check
+    /// ahead of time so that an OFFER never waits for a probe (issue 4; Tftpd32's blocking ARP is the anti-model).
+    public func upcomingAddresses(perSubnet limit: Int, now: ServerTime) -> [IPv4Address] {
+        var out: [IPv4Address] = []
+        for subnet in config.subnets {
+            let allocator = Allocator(subnet: subnet)
+            out += allocator.upcoming(limit: limit, cursor: cursor(for: subnet.subnet), leases: leases, now: now)
+        }
+        return out
+    }
+
+    /// A probe found a device answering on a free address: quarantine it like a DECLINE so it is skipped.
+    /// An address bound to a live lease is ignored: the device answering is its own client.
+    public mutating func markConflict(_ ip: IPv4Address, now: ServerTime) -> [DHCPAction] {
+        if let lease = leases[ip], !lease.isFree(at: now), lease.state != .offered { return [] }
+        let quarantined = Lease(
+            ip: ip, mac: nil, clientID: nil, hostname: nil, state: .declined,
+            expires: now + Self.declineQuarantineMilliseconds, updated: now)
+        leases.upsert(quarantined)
+        return [
+            .commit(quarantined),
+            .event(DHCPEvent("dhcp.conflict.detected", level: .warning, mac: nil, [
+                "dhcp.address": ip.description,
+                "reason": "a device answers on this free pool address; skipped for 1h (is it configured statically?)",
+            ])),
+        ]
+    }
+}

@@ -85,6 +85,29 @@ final class DHCPEngine {
         }
     }
 
+    /// Addresses the prober should check next (see `DHCPServer.upcomingAddresses`).
+    func upcomingAddresses(perSubnet limit: Int) -> [WireSupport.IPv4Address] {
+        core.upcomingAddresses(perSubnet: limit, now: Clock.nowMilliseconds())
+    }
+
+    /// A probe found `ip` in use: quarantine it, durably, and say so.
+    func conflict(_ ip: WireSupport.IPv4Address) {
+        let actions = core.markConflict(ip, now: Clock.nowMilliseconds())
+        var leases: [Lease] = []
+        for action in actions {
+            switch action {
+            case .commit(let lease): leases.append(lease)
+            case .event(let event): log(event)
+            case .reply: break
+            }
+        }
+        let events = actions.compactMap { action -> StoredEvent? in
+            guard case .event(let e) = action else { return nil }
+            return StoredEvent(time: Clock.nowMilliseconds(), mac: nil, name: e.name, level: e.level.rawValue, metadata: e.metadata)
+        }
+        if !leases.isEmpty { writer.submit(leases: leases, events: events) { _ in } }
+    }
+
     private func log(_ event: DHCPEvent) {
         let level = Self.level(event.level)
         guard logger.logLevel <= level else { return }

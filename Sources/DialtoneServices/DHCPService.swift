@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import WireSupport
 
 /// The DHCPv4 service: resolves `dhcp.interfaces`, binds one socket per interface, runs until shutdown.
 /// A socket that closes (NIO closes a datagram channel on some send errors) is bound again.
@@ -45,12 +46,37 @@ public struct DHCPService: Service {
                     try await keepBound(socket, eventLoop: eventLoop, engine: engine)
                 }
             }
+            if config.conflictCheck != .off {
+                let prober = ConflictProber(method: config.conflictCheck, timeout: .milliseconds(500))
+                let local = interfaces.map { IPv4Subnet(network: $0.address, prefixLength: $0.prefixLength) }
+                group.addTask { await probeAhead(prober, local: local, eventLoop: eventLoop, engine: engine) }
+            }
             logger.info("dhcp.started", metadata: [
                 "dhcp.interfaces": "\(interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","))",
                 "dhcp.port": "\(config.port)", "dhcp.leases_loaded": "\(leases.count)",
             ])
         }
         logger.info("dhcp.stopped")
+    }
+
+    /// Probes the next addresses the allocator will hand out, once a second, each at most once a minute.
+    /// Runs beside the sockets: allocation never waits for it, it only removes addresses found in use.
+    private func probeAhead(_ prober: ConflictProber, local: [IPv4Subnet], eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async {
+        var lastProbed: [IPv4Address: ContinuousClock.Instant] = [:]
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let candidates = (try? await eventLoop.submit { engine.value.upcomingAddresses(perSubnet: 8) }.get()) ?? []
+            let now = ContinuousClock.now
+            for address in candidates where lastProbed[address].map({ now - $0 > .seconds(60) }) ?? true {
+                lastProbed[address] = now
+                let inUse = await withCheckedContinuation { continuation in
+                    // Not `threadPool`: that thread is the lease writer's, and a probe may block for its timeout.
+                    NIOThreadPool.singleton.submit { _ in continuation.resume(returning: prober.inUse(address, localSubnets: local)) }
+                }
+                if inUse { eventLoop.execute { engine.value.conflict(address) } }
+            }
+            if lastProbed.count > 10_000 { lastProbed = lastProbed.filter { now - $0.value < .seconds(60) } }
+            try? await Task.sleep(for: .seconds(1))
+        }
     }
 
     private func keepBound(_ socket: DHCPSocket, eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws {

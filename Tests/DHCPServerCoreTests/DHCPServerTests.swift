@@ -161,4 +161,19 @@ import WireSupport
         #expect(actions.commits.first?.state == .released)
         #expect(restarted.leases[first]?.isFree(at: 2) == true)
     }
+
+    @Test func conflictsFoundAheadAreSkipped() throws {
+        var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
+        #expect(server.upcomingAddresses(perSubnet: 3, now: 0).map(\.description) == ["192.168.10.1", "192.168.10.2", "192.168.10.3"])
+        let actions = server.markConflict(IPv4Address("192.168.10.1")!, now: 0)
+        #expect(actions.commits.first?.state == .declined)
+        #expect(actions.events.first?.name == "dhcp.conflict.detected")
+        #expect(server.upcomingAddresses(perSubnet: 1, now: 0).first == IPv4Address("192.168.10.2"))
+        let offer = server.handle(Fixtures.message(.discover, mac: Fixtures.mac(15)), context: Fixtures.context, now: 1)
+        #expect(offer.replies.first?.0.yiaddr == IPv4Address("192.168.10.2"))
+        // A bound client answering on its own address is not a conflict.
+        let ip = try #require(offer.replies.first?.0.yiaddr)
+        _ = server.handle(Fixtures.message(.request, mac: Fixtures.mac(15), requested: ip, serverID: Fixtures.server), context: Fixtures.context, now: 2)
+        #expect(server.markConflict(ip, now: 3).isEmpty)
+    }
 }

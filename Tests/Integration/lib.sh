@@ -7,6 +7,7 @@ SRV=${TAG}s
 CLI=${TAG}c
 WORK=$(mktemp -d /tmp/dialtone-it.XXXXXX)
 PASSED=0
+SERVER_PID=
 FAILED=0
 
 cleanup() {
@@ -37,6 +38,7 @@ start_server() { # config file
 }
 
 stop_server() {
+    [ -n "$SERVER_PID" ] || return 0
     kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 }
 
