@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "dialtone", targets: ["dialtone"]),
         // The wire codecs alone, for FuzzTesting/ (libFuzzer harnesses built with --sanitize fuzzer).
-        .library(name: "DialtoneWire", targets: ["WireSupport", "DHCPWire"]),
+        .library(name: "DialtoneWire", targets: ["WireSupport", "DHCPWire", "TFTPWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "WireSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "DHCPWire", dependencies: ["WireSupport", .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "DHCPServerCore", dependencies: ["DHCPWire", "WireSupport", "DialtoneConfig"]),
+        .target(name: "TFTPWire"),
+        .target(name: "TFTPCore", dependencies: ["TFTPWire"]),
         
 
         // MARK: shells
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "DialtoneServices",
             dependencies: [
-                "WireSupport", "DHCPWire", "DHCPServerCore", "DialtoneConfig", "LeaseStore",
+                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "DialtoneConfig", "LeaseStore",
                 "DialtoneLogging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(name: "WireSupportTests", dependencies: ["WireSupport"]),
         .testTarget(name: "DHCPWireTests", dependencies: ["DHCPWire", "WireSupport"]),
         .testTarget(name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport"]),
+        .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire"]),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
     ]

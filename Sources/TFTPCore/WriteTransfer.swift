@@ -1,0 +1,100 @@
+import TFTPWire
+
+/// The receiving side of one WRQ (RFC 1350, windowed per RFC 7440). DATA in order is written; anything else
+/// is dropped and, for a gap, answered with an ACK of the last in-order block so the sender resends.
+public struct WriteTransfer: Sendable {
+    public enum Action: Hashable, Sendable {
+        case sendOptionAcknowledgement([TFTPOption])
+        case sendAck(block: UInt16)
+        case write(offset: Int64, bytes: [UInt8])
+        case armTimer(milliseconds: Int64)
+        /// All data received; the shell makes the file visible (rename into place) and then sends `finalAck`.
+        case complete(bytes: Int64, finalAck: UInt16)
+        case failed(reason: String, error: TFTPPacket?)
+    }
+
+    public let parameters: TransferParameters
+    public let maxRetries: Int
+    public let maxBytes: Int64
+    public private(set) var received: Int64 = 0
+    public private(set) var bytes: Int64 = 0
+    public private(set) var isDone = false
+    private var retriesLeft: Int
+    private var sinceAck = 0
+    private var lastSent: Action?
+
+    public init(parameters: TransferParameters, maxRetries: Int, maxBytes: Int64 = 4 << 30) {
+        self.parameters = parameters
+        self.maxRetries = maxRetries
+        self.retriesLeft = maxRetries
+        self.maxBytes = maxBytes
+    }
+
+    public mutating func start() -> [Action] {
+        let first: Action = parameters.acknowledged.isEmpty ? .sendAck(block: 0) : .sendOptionAcknowledgement(parameters.acknowledged)
+        lastSent = first
+        return [first, arm]
+    }
+
+    public mutating func received(_ packet: TFTPPacket) -> [Action] {
+        guard !isDone else { return [] }
+        switch packet {
+        case .data(let block, let payload):
+            guard block == UInt16(truncatingIfNeeded: received + 1) else {
+                // Duplicate or out of order: re-acknowledge what we have (RFC 7440 §4), once per gap.
+                if block == UInt16(truncatingIfNeeded: received) { return [] }
+                let ack = Action.sendAck(block: UInt16(truncatingIfNeeded: received))
+                lastSent = ack
+                sinceAck = 0
+                return [ack, arm]
+            }
+            guard payload.count <= parameters.blockSize else {
+                isDone = true
+                return [.failed(reason: "DATA of \(payload.count) bytes exceeds blksize", error: .error(.illegalOperation, message: "block too large"))]
+            }
+            guard bytes + Int64(payload.count) <= maxBytes else {
+                isDone = true
+                return [.failed(reason: "upload larger than \(maxBytes) bytes", error: .error(.diskFull, message: "file too large"))]
+            }
+            received += 1
+            retriesLeft = maxRetries
+            var actions: [Action] = [.write(offset: bytes, bytes: payload)]
+            bytes += Int64(payload.count)
+            if payload.count < parameters.blockSize {
+                isDone = true
+                actions.append(.complete(bytes: bytes, finalAck: UInt16(truncatingIfNeeded: received)))
+                return actions
+            }
+            sinceAck += 1
+            if sinceAck >= parameters.windowSize {
+                sinceAck = 0
+                let ack = Action.sendAck(block: UInt16(truncatingIfNeeded: received))
+                lastSent = ack
+                actions.append(ack)
+            }
+            actions.append(arm)
+            return actions
+        case .error(_, let message):
+            isDone = true
+            return [.failed(reason: "client sent ERROR: \(message)", error: nil)]
+        default:
+            isDone = true
+            return [.failed(reason: "unexpected packet during a write", error: .error(.illegalOperation, message: "illegal TFTP operation"))]
+        }
+    }
+
+    public mutating func timerFired() -> [Action] {
+        guard !isDone else { return [] }
+        guard retriesLeft > 0, let lastSent else {
+            isDone = true
+            return [.failed(reason: "no DATA after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout"))]
+        }
+        retriesLeft -= 1
+        // Resend what we last said; on a window, acknowledge what arrived so far.
+        let resend: Action = received > 0 ? .sendAck(block: UInt16(truncatingIfNeeded: received)) : lastSent
+        sinceAck = 0
+        return [resend, arm]
+    }
+
+    private var arm: Action { .armTimer(milliseconds: parameters.timeoutMilliseconds) }
+}

@@ -1,0 +1,92 @@
+import TFTPCore
+import TFTPWire
+import Testing
+
+@Suite struct TransferTests {
+    let limits = NegotiationLimits(maxBlockSize: 1468, maxWindowSize: 64, defaultTimeoutMilliseconds: 1000)
+
+    func params(_ options: [TFTPOption] = [], size: Int64 = 0, mode: String = "octet") -> TransferParameters {
+        OptionNegotiation.negotiate(TFTPRequest(filename: "f", mode: mode, options: options), limits: limits, transferSize: size)
+    }
+
+    @Test func negotiationAnswersOnlyWhatWasAskedClampedInOrder() {
+        let p = params([TFTPOption("tsize", "0"), TFTPOption("BLKSIZE", "65464"), TFTPOption("windowsize", "500"), TFTPOption("foo", "1"), TFTPOption("timeout", "0")], size: 1234)
+        #expect(p.blockSize == 1468 && p.windowSize == 64)
+        #expect(p.acknowledged == [TFTPOption("tsize", "1234"), TFTPOption("BLKSIZE", "1468"), TFTPOption("windowsize", "64")])
+        #expect(params().acknowledged.isEmpty)
+        #expect(params([TFTPOption("tsize", "0")], size: 9, mode: "netascii").acknowledged.isEmpty, "no tsize for netascii")
+    }
+
+    @Test(arguments: [Int64(0), 1, 511, 512, 513, 1024])
+    func lockstepSizes(_ size: Int64) {
+        var t = ReadTransfer(parameters: params(size: size), fileSize: size, maxRetries: 3)
+        var actions = t.start()
+        var delivered: Int64 = 0
+        var block: UInt16 = 0
+        while true {
+            guard case .sendData(let b, let offset, let length) = actions.first else { Issue.record("expected DATA, got \(actions)"); return }
+            #expect(b == block &+ 1 && offset == delivered)
+            delivered += Int64(length)
+            block = b
+            actions = t.received(.ack(block: b))
+            if case .finished(let bytes) = actions.first {
+                #expect(bytes == size && delivered == size)
+                #expect(length < 512, "the last block is short, empty for a multiple of 512")
+                return
+            }
+        }
+    }
+
+    @Test func oackThenWindowAndDuplicateAcks() {
+        let p = params([TFTPOption("windowsize", "4"), TFTPOption("blksize", "1000")], size: 10_000)
+        var t = ReadTransfer(parameters: p, fileSize: 10_000, maxRetries: 3)
+        #expect(t.start().first == .sendOptionAcknowledgement([TFTPOption("windowsize", "4"), TFTPOption("blksize", "1000")]))
+        #expect(t.received(.ack(block: 5)).isEmpty, "only ACK 0 acknowledges the OACK")
+        let window = t.received(.ack(block: 0))
+        #expect(window.filter { if case .sendData = $0 { true } else { false } }.count == 4)
+        #expect(t.received(.ack(block: 0)).isEmpty, "duplicate ACK sends nothing (Sorcerer's Apprentice)")
+        // Client got blocks 1-2 only: window restarts at 3.
+        let restart = t.received(.ack(block: 2))
+        #expect(restart.first == .sendData(block: 3, offset: 2000, length: 1000))
+        #expect(t.received(.ack(block: 2)).isEmpty)
+        // Timeout: resend from the last acknowledged block.
+        #expect(t.timerFired().first == .sendData(block: 3, offset: 2000, length: 1000))
+    }
+
+    @Test func blockNumbersRollOver() {
+        let size = Int64(70_000) * 512
+        var t = ReadTransfer(parameters: params(size: size), fileSize: size, maxRetries: 1)
+        _ = t.start()
+        var last: [ReadTransfer.Action] = []
+        for absolute in 1...65_537 { last = t.received(.ack(block: UInt16(truncatingIfNeeded: absolute))) }
+        #expect(last.first == .sendData(block: 2, offset: Int64(65_537) * 512, length: 512), "block 65538 goes out as 2")
+    }
+
+    @Test func retriesRunOut() {
+        var t = ReadTransfer(parameters: params(size: 100), fileSize: 100, maxRetries: 2)
+        _ = t.start()
+        #expect(t.timerFired().count == 2)
+        #expect(t.timerFired().count == 2)
+        guard case .failed(_, let error)? = t.timerFired().first else { Issue.record("expected failure"); return }
+        #expect(error == .error(.notDefined, message: "timeout"))
+        #expect(t.received(.ack(block: 1)).isEmpty)
+    }
+
+    @Test func clientErrorEndsTransfer() {
+        var t = ReadTransfer(parameters: params(size: 100), fileSize: 100, maxRetries: 2)
+        _ = t.start()
+        guard case .failed(_, nil)? = t.received(.error(.notDefined, message: "user abort")).first else { Issue.record("expected failure"); return }
+    }
+
+    @Test func writeWithWindowAndGap() {
+        let p = params([TFTPOption("blksize", "8"), TFTPOption("windowsize", "2")])
+        var w = WriteTransfer(parameters: p, maxRetries: 2)
+        #expect(w.start().first == .sendOptionAcknowledgement(p.acknowledged))
+        #expect(w.received(.data(block: 1, payload: Array(repeating: 1, count: 8))) == [.write(offset: 0, bytes: Array(repeating: 1, count: 8)), .armTimer(milliseconds: 1000)])
+        #expect(w.received(.data(block: 2, payload: Array(repeating: 2, count: 8))).contains(.sendAck(block: 2)))
+        // Block 4 arrives before 3: re-acknowledge 2.
+        #expect(w.received(.data(block: 4, payload: [4])).first == .sendAck(block: 2))
+        let last = w.received(.data(block: 3, payload: [3]))
+        #expect(last.last == .complete(bytes: 17, finalAck: 3))
+    }
+}
