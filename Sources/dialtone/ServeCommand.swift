@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     /// Services whose issue is still open: a config that enables them is refused rather than half-run.
-    static let unimplemented: [(String, Int)] = [("tftp", 5), ("syslog", 8), ("sntp", 8), ("web", 7)]
+    static let unimplemented: [(String, Int)] = [("syslog", 8), ("sntp", 8), ("web", 7)]
 
     func run() async throws {
         let config = try configOption.load()
@@ -34,24 +34,37 @@ struct ServeCommand: AsyncParsableCommand {
             }
             throw ExitCode(2)
         }
-        guard let dhcp = config.dhcp else {
-            printError("\(config.sourceFile): no service is enabled; add a `dhcp:` section (see examples/dialtone.yaml).")
+        guard config.dhcp != nil || config.tftp != nil else {
+            printError("\(config.sourceFile): no service is enabled; add a `dhcp:` or `tftp:` section (see examples/dialtone.yaml).")
             throw ExitCode(2)
         }
-        do {
-            _ = try DHCPService.resolveInterfaces(dhcp)
-        } catch {
-            printError("\(config.sourceFile): dhcp.interfaces: \(error)")
-            throw ExitCode(2)
+        if let dhcp = config.dhcp {
+            do {
+                _ = try DHCPService.resolveInterfaces(dhcp)
+            } catch {
+                printError("\(config.sourceFile): dhcp.interfaces: \(error)")
+                throw ExitCode(2)
+            }
         }
         logging.bootstrap()
         let logger = Logger(label: "dialtone")
         let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
-        let service = DHCPService(config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: pool, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let dhcp = config.dhcp {
+            services.append(.init(service: DHCPService(config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: pool, logger: logger)))
+        }
+        if let tftp = config.tftp {
+            do {
+                services.append(.init(service: try TFTPService(config: tftp, transfers: TFTPTransfers(), logger: logger)))
+            } catch {
+                printError("\(config.sourceFile): tftp.root: \(error)")
+                throw ExitCode(2)
+            }
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("dialtone.started", metadata: ["config": "\(config.sourceFile)", "state_dir": "\(config.stateDirectory)"])
         do {
             try await group.run()

@@ -13,7 +13,8 @@ import Testing
         #expect(dhcp.subnets.first?.tftpServers.first?.description == "192.168.10.100")
         #expect(dhcp.classes.first?.broadcast == .always)
         #expect(config.phones?.upgradePaths["CP-7970G"]?.count == 4)
-        #expect(config.tftp == nil, "tftp is `enabled: false` in the example until issue 5 lands")
+        #expect(config.tftp?.root.hasSuffix("examples/./tftp-root") == true)
+        #expect(config.tftp?.maxWindowSize == 64)
         #expect(config.stateDirectory.hasSuffix("examples/./dialtone-state"))
     }
 }

@@ -1,0 +1,199 @@
+import DialtoneConfig
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import TFTPCore
+import TFTPWire
+import WireSupport
+
+/// The TFTP service: one listening socket per `tftp.listen` address; each request gets its own socket and
+/// handler (`TFTPTransferHandler`), on the listener's event loop. Refusals (missing file, writes disabled,
+/// busy) are answered at once with an ERROR, never with silence: phones probe CTL/ITL files that usually do
+/// not exist and must move on in milliseconds.
+public struct TFTPService: Service {
+    let config: TFTPConfiguration
+    let providers: [any TFTPFileProvider]
+    let disk: DiskFileProvider
+    let transfers: TFTPTransfers
+    let logger: Logger
+
+    public init(config: TFTPConfiguration, transfers: TFTPTransfers, extraProviders: [any TFTPFileProvider] = [], logger: Logger) throws {
+        self.config = config
+        self.transfers = transfers
+        self.logger = logger
+        disk = try DiskFileProvider(root: config.root, caseInsensitive: config.caseInsensitive, cache: FileCache())
+        // The real file wins over generated ones (issue 6): disk first.
+        providers = [disk] + extraProviders
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        var opened: [Channel] = []
+        for address in config.listen {
+            let service = self
+            let channel = try await DatagramBootstrap(group: group)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(TFTPListenerHandler(service: service))
+                    }
+                }
+                .bind(host: address.host, port: Int(address.port)).get()
+            opened.append(channel)
+        }
+        let channels = opened
+        logger.info("tftp.started", metadata: [
+            "tftp.listen": "\(config.listen.map(\.description).joined(separator: ","))", "tftp.root": "\(disk.root)",
+        ])
+        await withGracefulShutdownHandler {
+            for channel in channels { try? await channel.closeFuture.get() }
+        } onGracefulShutdown: {
+            for channel in channels { channel.close(promise: nil) }
+        }
+        logger.info("tftp.stopped", metadata: ["tftp.active": "\(transfers.activeCount)"])
+    }
+
+    /// Decides what a request gets: a transfer, or an ERROR. Runs on the listener's event loop.
+    func handle(_ packet: TFTPPacket, from client: SocketAddress, on eventLoop: EventLoop) {
+        let clientIP = client.wireIPv4 ?? .any
+        var describe: [String: String] = ["client.address": "\(clientIP):\(client.port ?? 0)"]
+        let machine: TFTPTransferHandler.Machine
+        var id = 0
+        switch packet {
+        case .readRequest(let request), .writeRequest(let request):
+            let isRead = if case .readRequest = packet { true } else { false }
+            describe["tftp.file"] = request.filename
+            describe["tftp.mode"] = request.mode
+            describe["tftp.direction"] = isRead ? "read" : "write"
+            if !request.options.isEmpty { describe["tftp.options"] = request.options.map { "\($0.name)=\($0.value)" }.joined(separator: ",") }
+            let limits = NegotiationLimits(
+                maxBlockSize: min(config.maxBlockSize, InterfaceMTU.blockLimit(towards: clientIP)), maxWindowSize: config.maxWindowSize,
+                defaultTimeoutMilliseconds: config.timeout.milliseconds)
+            do throws(TFTPOpenError) {
+                guard request.mode == "octet" || request.mode == "netascii" else {
+                    throw TFTPOpenError(code: 0, message: "mode \(request.mode) is not supported (octet, netascii)")
+                }
+                let components: [String]
+                do { components = try TFTPPath.components(of: request.filename) } catch {
+                    throw TFTPOpenError(code: 2, message: "access violation: \(error)")
+                }
+                if isRead {
+                    guard var file = try open(components) else { throw TFTPOpenError(code: 1, message: "File not found") }
+                    if request.mode == "netascii" { file = TFTPFile(bytes: NetASCII.encode(file.read(0, Int(file.size))), origin: file.origin) }
+                    if case .disk(let path, let caseMatched) = file.origin {
+                        describe["tftp.served_from"] = path
+                        if caseMatched { describe["tftp.case_mismatch"] = "resolved" }
+                    } else if case .virtual(let what) = file.origin {
+                        describe["tftp.served_from"] = "virtual: \(what)"
+                    }
+                    let parameters = OptionNegotiation.negotiate(request, limits: limits, transferSize: file.size)
+                    guard let newID = transfers.begin(client: describe["client.address"]!, file: request.filename, size: file.size, limit: config.maxTransfers) else {
+                        throw TFTPOpenError(code: 0, message: "server busy (\(config.maxTransfers) transfers running), retry later")
+                    }
+                    id = newID
+                    transfers.update(id) { $0.blockSize = parameters.blockSize; $0.windowSize = parameters.windowSize }
+                    describe["tftp.blksize"] = "\(parameters.blockSize)"
+                    describe["tftp.windowsize"] = "\(parameters.windowSize)"
+                    describe["tftp.size"] = "\(file.size)"
+                    machine = .read(ReadTransfer(parameters: parameters, fileSize: file.size, maxRetries: config.retries), file)
+                } else {
+                    guard config.allowWrite else { throw TFTPOpenError(code: 2, message: "writes are disabled on this server (tftp.allow_write)") }
+                    let (directory, name, existing) = try disk.resolveForWrite(components)
+                    if existing != nil, !config.allowOverwrite { throw TFTPOpenError(code: 6, message: "File already exists") }
+                    guard let target = UploadTarget(directory: directory, name: name, netascii: request.mode == "netascii") else {
+                        throw TFTPOpenError(code: 2, message: "cannot create a file in \(directory)")
+                    }
+                    let parameters = OptionNegotiation.negotiate(request, limits: limits, transferSize: nil)
+                    guard let newID = transfers.begin(client: describe["client.address"]!, file: request.filename, size: Int64(request.option("tsize") ?? ""), limit: config.maxTransfers) else {
+                        target.abandon()
+                        throw TFTPOpenError(code: 0, message: "server busy (\(config.maxTransfers) transfers running), retry later")
+                    }
+                    id = newID
+                    machine = .write(WriteTransfer(parameters: parameters, maxRetries: config.retries), target, overwrite: config.allowOverwrite)
+                }
+            } catch {
+                var m: Logger.Metadata = describe.mapValues { .string($0) }
+                m["reason"] = "\(error.message)"
+                logger.log(level: error.code == 1 ? .info : .notice, "tftp.request.refused", metadata: m)
+                machine = .refuse(.error(TFTPErrorCode(rawValue: error.code), message: error.message))
+            }
+        default:
+            // Only requests belong on the listening port (RFC 1350 §4).
+            machine = .refuse(.error(.illegalOperation, message: "illegal TFTP operation"))
+        }
+        startTransfer(machine, id: id, client: client, describe: describe, on: eventLoop)
+    }
+
+    private func open(_ components: [String]) throws(TFTPOpenError) -> TFTPFile? {
+        for provider in providers {
+            if let file = try provider.open(components) { return file }
+        }
+        return nil
+    }
+
+    private func startTransfer(_ machine: TFTPTransferHandler.Machine, id: Int, client: SocketAddress, describe: [String: String], on eventLoop: EventLoop) {
+        let transfers = self.transfers, logger = self.logger
+        let host = config.listen.first?.host ?? "0.0.0.0"
+        let bound = NIOLoopBound(machine, eventLoop: eventLoop)
+        let bind: @Sendable (Int) -> EventLoopFuture<Channel> = { port in
+            DatagramBootstrap(group: eventLoop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler = TFTPTransferHandler(client: client, id: id, machine: bound.value, registry: transfers, logger: logger, describe: describe)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                }
+                .bind(host: host, port: port)
+        }
+        let fail: @Sendable (Error) -> Void = { error in
+            logger.error("tftp.transfer.failed", metadata: ["reason": "no socket for the transfer: \(error)"])
+            _ = transfers.end(id, state: "failed", detail: "\(error)")
+        }
+        if let range = config.portRange {
+            bindInRange(range, attempt: 0, eventLoop: eventLoop, bind: bind).whenFailure(fail)
+        } else {
+            bind(0).whenFailure(fail)
+        }
+    }
+
+    /// Binds the transfer socket to a free port of `port_range` (firewall-friendly), starting at a random one.
+    private func bindInRange(
+        _ range: ClosedRange<UInt16>, attempt: Int, eventLoop: EventLoop, bind: @escaping @Sendable (Int) -> EventLoopFuture<Channel>
+    ) -> EventLoopFuture<Channel> {
+        let count = Int(range.upperBound - range.lowerBound) + 1
+        let port = Int(range.lowerBound) + Int.random(in: 0..<count)
+        return bind(port).flatMapError { error in
+            guard attempt < min(count, 64) else { return eventLoop.makeFailedFuture(error) }
+            return self.bindInRange(range, attempt: attempt + 1, eventLoop: eventLoop, bind: bind)
+        }
+    }
+}
+
+final class TFTPListenerHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let service: TFTPService
+    private var malformed = 0
+
+    init(service: TFTPService) { self.service = service }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        do {
+            let packet = try TFTPPacket(decoding: Array(envelope.data.readableBytesView))
+            service.handle(packet, from: envelope.remoteAddress, on: context.eventLoop)
+        } catch {
+            malformed += 1
+            if malformed <= 10 || malformed % 1000 == 0 {
+                service.logger.warning("tftp.packet.malformed", metadata: [
+                    "reason": "\(error)", "client.address": "\(envelope.remoteAddress)", "tftp.malformed_total": "\(malformed)",
+                ])
+            }
+            service.handle(.error(.illegalOperation, message: "malformed"), from: envelope.remoteAddress, on: context.eventLoop)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        service.logger.debug("tftp.socket.error", metadata: ["reason": "\(error)"])
+    }
+}

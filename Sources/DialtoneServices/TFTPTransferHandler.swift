@@ -1,0 +1,246 @@
+import Foundation
+import Logging
+import NIOCore
+import TFTPCore
+import TFTPWire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a WRQ's bytes go: a temporary file beside the target, renamed into place only when complete.
+final class UploadTarget {
+    let temporary: String
+    let final: String
+    let fd: Int32
+    let netascii: Bool
+    var pendingCR = false
+    var written: Int64 = 0
+
+    init?(directory: String, name: String, netascii: Bool) {
+        final = directory + "/" + name
+        temporary = directory + "/.\(name).dialtone-upload-\(UInt32.random(in: 0...UInt32.max))"
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        self.netascii = netascii
+        if fd < 0 { return nil }
+    }
+
+    func write(_ bytes: [UInt8]) -> Bool {
+        let data = netascii ? NetASCII.decode(bytes, pendingCR: &pendingCR) : bytes
+        var done = 0
+        while done < data.count {
+            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, data.count - done) }
+            if n <= 0 { return false }
+            done += n
+        }
+        written += Int64(data.count)
+        return true
+    }
+
+    /// fsync, then rename: a half-written upload is never visible under the real name.
+    func commit(overwrite: Bool) -> String? {
+        if pendingCR { _ = write([]) }
+        guard fsync(fd) == 0 else { return "fsync failed: \(String(cString: strerror(errno)))" }
+        close(fd)
+        if !overwrite, access(final, F_OK) == 0 {
+            unlink(temporary)
+            return "file exists"
+        }
+        guard rename(temporary, final) == 0 else { return "rename failed: \(String(cString: strerror(errno)))" }
+        return nil
+    }
+
+    func abandon() {
+        close(fd)
+        unlink(temporary)
+    }
+}
+
+/// One transfer on its own socket (its own TID, RFC 1350 §4). Runs a `ReadTransfer` or `WriteTransfer` and
+/// executes its actions: packets out, the retransmission timer, the end. Packets from any other address or
+/// port are answered with ERROR 5 and otherwise ignored.
+final class TFTPTransferHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    enum Machine {
+        case read(ReadTransfer, TFTPFile)
+        case write(WriteTransfer, UploadTarget, overwrite: Bool)
+        /// Only an ERROR to send, then close.
+        case refuse(TFTPPacket)
+    }
+
+    let client: SocketAddress
+    let id: Int
+    let registry: TFTPTransfers
+    let logger: Logger
+    let started = NIODeadline.now()
+    let describe: [String: String]
+    var machine: Machine
+    private var timer: Scheduled<Void>?
+    private var ended = false
+
+    init(client: SocketAddress, id: Int, machine: Machine, registry: TFTPTransfers, logger: Logger, describe: [String: String]) {
+        self.client = client
+        self.id = id
+        self.machine = machine
+        self.registry = registry
+        self.logger = logger
+        self.describe = describe
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        switch machine {
+        case .read(var transfer, let file):
+            let actions = transfer.start()
+            machine = .read(transfer, file)
+            execute(actions, context: context)
+        case .write(var transfer, let target, let overwrite):
+            let actions = transfer.start()
+            machine = .write(transfer, target, overwrite: overwrite)
+            executeWrite(actions, context: context)
+        case .refuse(let packet):
+            send(packet, context: context)
+            finish(context: context, state: "failed", detail: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        guard envelope.remoteAddress == client else {
+            // RFC 1350 §4: a packet with the wrong TID gets ERROR 5, and the transfer goes on.
+            let error = TFTPPacket.error(.unknownTransferID, message: "unknown transfer ID").encode()
+            var buffer = context.channel.allocator.buffer(capacity: error.count)
+            buffer.writeBytes(error)
+            context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
+            return
+        }
+        guard let packet = try? TFTPPacket(decoding: Array(envelope.data.readableBytesView)) else { return }
+        switch machine {
+        case .read(var transfer, let file):
+            let actions = transfer.received(packet)
+            machine = .read(transfer, file)
+            execute(actions, context: context)
+        case .write(var transfer, let target, let overwrite):
+            let actions = transfer.received(packet)
+            machine = .write(transfer, target, overwrite: overwrite)
+            executeWrite(actions, context: context)
+        case .refuse:
+            break
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // ICMP port unreachable (client gone) surfaces as a read error: let the retransmit timer decide.
+        logger.debug("tftp.socket.error", metadata: ["reason": "\(error)"])
+    }
+
+    private func timerFired(context: ChannelHandlerContext) {
+        switch machine {
+        case .read(var transfer, let file):
+            let actions = transfer.timerFired()
+            machine = .read(transfer, file)
+            execute(actions, context: context)
+        case .write(var transfer, let target, let overwrite):
+            let actions = transfer.timerFired()
+            machine = .write(transfer, target, overwrite: overwrite)
+            executeWrite(actions, context: context)
+        case .refuse:
+            break
+        }
+    }
+
+    private func execute(_ actions: [ReadTransfer.Action], context: ChannelHandlerContext) {
+        guard case .read(let transfer, let file) = machine else { return }
+        for action in actions {
+            switch action {
+            case .sendOptionAcknowledgement(let options):
+                send(.optionAcknowledgement(options), context: context)
+            case .sendData(let block, let offset, let length):
+                let payload = length > 0 ? file.read(offset, length) : []
+                sendRaw([0, 3, UInt8(block >> 8), UInt8(block & 0xFF)], payload, context: context)
+            case .armTimer(let ms):
+                arm(ms, context: context)
+                let done = transfer.acknowledged * Int64(transfer.parameters.blockSize)
+                registry.update(id) { $0.bytes = min(done, file.size) }
+            case .finished(let bytes):
+                registry.update(id) { $0.bytes = bytes }
+                finish(context: context, state: "completed", detail: nil)
+            case .failed(let reason, let error):
+                if let error { send(error, context: context) }
+                finish(context: context, state: "failed", detail: reason)
+            }
+        }
+    }
+
+    private func executeWrite(_ actions: [WriteTransfer.Action], context: ChannelHandlerContext) {
+        guard case .write(_, let target, let overwrite) = machine else { return }
+        for action in actions {
+            switch action {
+            case .sendOptionAcknowledgement(let options):
+                send(.optionAcknowledgement(options), context: context)
+            case .sendAck(let block):
+                send(.ack(block: block), context: context)
+            case .write(_, let bytes):
+                if !target.write(bytes) {
+                    send(.error(.diskFull, message: "write failed"), context: context)
+                    target.abandon()
+                    finish(context: context, state: "failed", detail: "write failed: \(String(cString: strerror(errno)))")
+                    return
+                }
+                registry.update(id) { $0.bytes = target.written }
+            case .armTimer(let ms):
+                arm(ms, context: context)
+            case .complete(_, let finalAck):
+                if let problem = target.commit(overwrite: overwrite) {
+                    send(.error(problem == "file exists" ? .fileExists : .diskFull, message: problem), context: context)
+                    finish(context: context, state: "failed", detail: problem)
+                } else {
+                    send(.ack(block: finalAck), context: context)
+                    finish(context: context, state: "completed", detail: nil)
+                }
+            case .failed(let reason, let error):
+                if let error { send(error, context: context) }
+                target.abandon()
+                finish(context: context, state: "failed", detail: reason)
+            }
+        }
+    }
+
+    private func arm(_ milliseconds: Int64, context: ChannelHandlerContext) {
+        timer?.cancel()
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: .milliseconds(milliseconds)) {
+            let (handler, context) = bound.value
+            handler.timerFired(context: context)
+        }
+    }
+
+    private func send(_ packet: TFTPPacket, context: ChannelHandlerContext) {
+        sendRaw(packet.encode(), [], context: context)
+    }
+
+    private func sendRaw(_ head: [UInt8], _ payload: [UInt8], context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: head.count + payload.count)
+        buffer.writeBytes(head)
+        buffer.writeBytes(payload)
+        context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: client, data: buffer)), promise: nil)
+    }
+
+    private func finish(context: ChannelHandlerContext, state: String, detail: String?) {
+        guard !ended else { return }
+        ended = true
+        timer?.cancel()
+        let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        if let info = registry.end(id, state: state, detail: detail) {
+            var metadata: Logger.Metadata = describe.mapValues { .string($0) }
+            metadata["tftp.bytes"] = "\(info.bytes)"
+            metadata["tftp.duration_s"] = "\(String(format: "%.3f", duration))"
+            if let detail { metadata["reason"] = "\(detail)" }
+            logger.log(level: state == "completed" ? .info : .notice, state == "completed" ? "tftp.transfer.completed" : "tftp.transfer.failed", metadata: metadata)
+        }
+        // Let the last packet leave before the socket goes.
+        context.eventLoop.scheduleTask(in: .milliseconds(10)) { [channel = context.channel] in channel.close(promise: nil) }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Active and recent transfers, for `max_transfers`, the log and (issue 7) the dashboard's progress bars.
+public final class TFTPTransfers: Sendable {
+    public struct Info: Sendable, Codable, Hashable {
+        public var id: Int
+        public var client: String
+        public var file: String
+        public var bytes: Int64
+        public var size: Int64?
+        public var blockSize: Int
+        public var windowSize: Int
+        /// running, completed, failed
+        public var state: String
+        public var started: Date
+        public var finished: Date?
+        public var detail: String?
+    }
+
+    private let state = NIOLockedValueBox<(next: Int, active: [Int: Info], recent: [Info])>((1, [:], []))
+    let recentLimit = 200
+
+    public init() {}
+
+    /// Registers a transfer unless `limit` are already running.
+    func begin(client: String, file: String, size: Int64?, limit: Int) -> Int? {
+        state.withLockedValue { s in
+            guard s.active.count < limit else { return nil }
+            let id = s.next
+            s.next += 1
+            s.active[id] = Info(id: id, client: client, file: file, bytes: 0, size: size, blockSize: 512, windowSize: 1,
+                                state: "running", started: Date(), finished: nil, detail: nil)
+            return id
+        }
+    }
+
+    func update(_ id: Int, _ change: (inout Info) -> Void) {
+        state.withLockedValue { s in
+            if var info = s.active[id] {
+                change(&info)
+                s.active[id] = info
+            }
+        }
+    }
+
+    func end(_ id: Int, state newState: String, detail: String?) -> Info? {
+        state.withLockedValue { s in
+            guard var info = s.active.removeValue(forKey: id) else { return nil }
+            info.state = newState
+            info.detail = detail
+            info.finished = Date()
+            s.recent.append(info)
+            if s.recent.count > recentLimit { s.recent.removeFirst(s.recent.count - recentLimit) }
+            return info
+        }
+    }
+
+    public var activeCount: Int { state.withLockedValue { $0.active.count } }
+    public func snapshot() -> (active: [Info], recent: [Info]) {
+        state.withLockedValue { (Array($0.active.values).sorted { $0.id < $1.id }, $0.recent) }
+    }
+}

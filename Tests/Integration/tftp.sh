@@ -1,0 +1,178 @@
+#!/bin/bash
+# TFTP against real clients: tftp-hpa `tftp`, `atftp` and `curl tftp://`, on loopback (high port) and, for
+# the MTU clamp, across a veth between two namespaces. Byte-exact downloads, options, rollover, concurrency,
+# traversal attempts against a canary outside the root, malformed packets, writes.
+. "$(dirname "$0")/lib.sh"
+for tool in tftp atftp curl python3; do command -v $tool >/dev/null || { echo "missing $tool"; exit 1; }; done
+PORT=$((20000 + $$ % 20000))
+ROOT="$WORK/root"
+mkdir -p "$ROOT/sub" "$ROOT/Firmware" "$ROOT/dir.d"
+echo "secret" >"$WORK/canary.txt"
+: >"$ROOT/empty.bin"
+for n in 1 511 512 513; do head -c $n /dev/urandom >"$ROOT/f$n.bin"; done
+head -c 1048576 /dev/urandom >"$ROOT/1m.bin"
+head -c 41943040 /dev/urandom >"$ROOT/40m.bin"
+head -c 2097152 /dev/urandom >"$ROOT/Firmware/Jar70sccp.8-2-2SR1S.sbn"
+printf 'line one\nline two\n' >"$ROOT/text.txt"
+ln -s "$WORK/canary.txt" "$ROOT/escape"
+ln -s "$WORK" "$ROOT/escape-dir"
+
+config() { # allow_write
+    cat >"$WORK/dialtone.yaml" <<YAML
+state_dir: $WORK/state
+tftp:
+  root: $ROOT
+  listen: ["127.0.0.1:$PORT"]
+  allow_write: $1
+  timeout: 1s
+  retries: 3
+YAML
+}
+config false
+"$DIALTONE" serve --config "$WORK/dialtone.yaml" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 50); do grep -q tftp.started "$WORK/server.log" && break; sleep 0.1; done
+
+get_hpa() { tftp 127.0.0.1 $PORT -m binary -c get "$1" "$2" 2>&1; }
+
+sizes_hpa() {
+    for f in empty.bin f1.bin f511.bin f512.bin f513.bin 1m.bin; do
+        rm -f "$WORK/out"; get_hpa "$f" "$WORK/out" >/dev/null; cmp "$ROOT/$f" "$WORK/out" || { echo "$f differs"; return 1; }
+    done
+}
+check "tftp-hpa: 0, 1, 511, 512, 513 B and 1 MiB byte-exact" sizes_hpa
+
+rollover() {
+    rm -f "$WORK/out"; get_hpa 40m.bin "$WORK/out"; cmp "$ROOT/40m.bin" "$WORK/out"
+}
+check "tftp-hpa: 40 MiB at blksize 512 (81920 blocks, block number rolls over) byte-exact" rollover
+
+atftp_options() {
+    for opts in "blksize 1468|tsize 0" "windowsize 16|blksize 1468" "windowsize 64|blksize 8192"; do
+        rm -f "$WORK/out"
+        atftp --option "${opts%|*}" --option "${opts#*|}" -g -r 1m.bin -l "$WORK/out" 127.0.0.1 $PORT 2>&1 | grep -v "^Option"
+        cmp "$ROOT/1m.bin" "$WORK/out" || { echo "atftp $opts differs"; return 1; }
+    done
+    grep -q 'tftp.windowsize=64' "$WORK/server.log" && grep -q 'tftp.blksize=8192' "$WORK/server.log"
+}
+check "atftp: blksize, tsize, windowsize 16 and 64 byte-exact" atftp_options
+
+curl_get() {
+    rm -f "$WORK/out"; curl -s -o "$WORK/out" "tftp://127.0.0.1:$PORT/f513.bin" && cmp "$ROOT/f513.bin" "$WORK/out" || return 1
+    rm -f "$WORK/out"; curl -s --tftp-blksize 1468 -o "$WORK/out" "tftp://127.0.0.1:$PORT/1m.bin" && cmp "$ROOT/1m.bin" "$WORK/out"
+}
+check "curl tftp:// (default and blksize 1468) byte-exact" curl_get
+
+case_insensitive() {
+    rm -f "$WORK/out"; get_hpa 'firmware\JAR70SCCP.8-2-2sr1s.SBN' "$WORK/out"
+    cmp "$ROOT/Firmware/Jar70sccp.8-2-2SR1S.sbn" "$WORK/out" && grep -q 'tftp.case_mismatch=resolved' "$WORK/server.log"
+}
+check "case-insensitive lookup with backslashes (as Cisco phones ask)" case_insensitive
+
+netascii() {
+    rm -f "$WORK/out"; tftp 127.0.0.1 $PORT -m netascii -c get text.txt "$WORK/out"; cmp "$ROOT/text.txt" "$WORK/out"
+}
+check "netascii round trip through tftp-hpa" netascii
+
+concurrent() {
+    # Each client in its own session (setsid): tftp-hpa signals its process group when it ends, which would
+    # otherwise reach this script's INT/TERM trap. Wait for exactly these PIDs, not the server.
+    pids=()
+    for i in $(seq 1 50); do setsid tftp 127.0.0.1 $PORT -m binary -c get 1m.bin "$WORK/c$i" >/dev/null 2>&1 & pids+=($!); done
+    wait "${pids[@]}"
+    for i in $(seq 1 50); do cmp -s "$ROOT/1m.bin" "$WORK/c$i" || { echo "download $i differs"; return 1; }; done
+}
+check "50 concurrent 1 MiB downloads byte-exact" concurrent
+
+fast_miss() {
+    start=$(date +%s%N)
+    out=$(get_hpa CTLSEP001E7A2554A1.tlv "$WORK/out")
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    echo "$out ($ms ms)"; echo "$out" | grep -q "File not found" && [ $ms -lt 1000 ]
+}
+check "a missing CTL file is answered with ERROR 1 in well under a second" fast_miss
+
+python_tftp() { # name -> prints the first reply as "opcode code message"
+    python3 - "$PORT" "$1" <<'PY'
+import socket, sys
+port, name = int(sys.argv[1]), sys.argv[2].encode('latin-1').decode('unicode_escape').encode('latin-1')
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+s.sendto(b'\x00\x01' + name + b'\x00octet\x00', ('127.0.0.1', port))
+try:
+    data, _ = s.recvfrom(70000)
+    print(data[1], int.from_bytes(data[2:4], 'big'), data[4:].rstrip(b'\x00').decode(errors='replace'), len(data))
+except socket.timeout:
+    print('timeout')
+PY
+}
+
+traversal() {
+    for bad in "../canary.txt" "..\\\\canary.txt" "sub/../../canary.txt" "/../canary.txt" "$WORK/canary.txt" "escape" "escape-dir/canary.txt" \
+        "C:\\\\..\\\\canary.txt" "sub/..\\\\..\\\\canary.txt" "f1.bin\\x00../canary.txt" "$(printf 'a%.0s' $(seq 1 1100))" "dir.d" "sub"; do
+        reply=$(python_tftp "$bad")
+        echo "$bad -> $reply" | cut -c1-160
+        case "$reply" in 3\ *) echo "DATA returned for $bad"; return 1 ;; esac
+        echo "$reply" | grep -q secret && return 1
+    done
+    return 0
+}
+check "traversal corpus (../, ..\\\\, absolute, symlinks out, NUL, overlong, directories) never serves outside the root" traversal
+
+malformed() {
+    python3 - "$PORT" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1)
+for junk in [b'', b'\x00', b'\x00\x01', b'\x00\x09abc', b'\x00\x01name', b'\x00\x03\x00\x01data', b'\xff' * 600, b'\x00\x01f\x00octet\x00blksize\x00']:
+    s.sendto(junk, ('127.0.0.1', port))
+PY
+    rm -f "$WORK/out"; get_hpa f513.bin "$WORK/out"; cmp "$ROOT/f513.bin" "$WORK/out" && grep -q tftp.packet.malformed "$WORK/server.log"
+}
+check "malformed packets are logged and the server keeps serving" malformed
+
+write_refused() {
+    echo data >"$WORK/up.txt"
+    out=$(tftp 127.0.0.1 $PORT -m binary -c put "$WORK/up.txt" up.txt 2>&1); echo "$out"
+    echo "$out" | grep -q "Error code 2" && [ ! -e "$ROOT/up.txt" ]
+}
+check "WRQ is refused with ERROR 2 while allow_write is off" write_refused
+
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
+config true
+"$DIALTONE" serve --config "$WORK/dialtone.yaml" >>"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+sleep 0.8
+
+write_allowed() {
+    head -c 300000 /dev/urandom >"$WORK/up.bin"
+    tftp 127.0.0.1 $PORT -m binary -c put "$WORK/up.bin" sub/up.bin || return 1
+    cmp "$WORK/up.bin" "$ROOT/sub/up.bin" || return 1
+    atftp --option "blksize 1468" --option "windowsize 8" -p -l "$WORK/up.bin" -r up2.bin 127.0.0.1 $PORT 2>&1 | grep -v ^Option
+    cmp "$WORK/up.bin" "$ROOT/up2.bin" || return 1
+    out=$(tftp 127.0.0.1 $PORT -m binary -c put "$WORK/up.bin" sub/up.bin 2>&1); echo "$out"
+    echo "$out" | grep -q "Error code 6" || return 1
+    ! ls -a "$ROOT" "$ROOT/sub" | grep -q dialtone-upload
+}
+check "WRQ with allow_write: byte-exact (tftp-hpa, atftp windowed), no overwrite, no temp files left" write_allowed
+
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+
+mtu_clamp() {
+    make_link || return 1
+    ip -n "$CLI" addr add 198.18.0.2/24 dev "${TAG}b"
+    cat >"$WORK/ns.yaml" <<YAML
+state_dir: $WORK/state-ns
+tftp:
+  root: $ROOT
+  listen: ["198.18.0.1:69"]
+YAML
+    ip netns exec "$SRV" "$DIALTONE" serve --config "$WORK/ns.yaml" >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    sleep 0.8
+    rm -f "$WORK/out"
+    ip netns exec "$CLI" curl -s --tftp-blksize 65464 -o "$WORK/out" tftp://198.18.0.1/1m.bin || return 1
+    cmp "$ROOT/1m.bin" "$WORK/out" && grep -q "tftp.blksize=1468" "$WORK/server.log"
+}
+check "across a 1500-byte veth, blksize 65464 is clamped to 1468 and the file arrives" mtu_clamp
+
+finish
