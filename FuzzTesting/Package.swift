@@ -11,6 +11,11 @@ let package = Package(
             name: "DHCPDecoderFuzz",
             dependencies: [.product(name: "DialtoneWire", package: "dialtone")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-        )
+        ),
+        .executableTarget(
+            name: "TFTPDecoderFuzz",
+            dependencies: [.product(name: "DialtoneWire", package: "dialtone")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )

@@ -24,7 +24,11 @@ extension TFTPPacket {
                 ?? String(decoding: bytes[4...], as: UTF8.self)
             self = .error(TFTPErrorCode(rawValue: word), message: message)
         case 6:
-            self = .optionAcknowledgement(try Self.options(bytes, from: 2))
+            // RFC 2347: an OACK acknowledges at least one option; an empty one (found by the fuzzer, as
+            // 00 06 00 00) would not even survive re-encoding.
+            let options = try Self.options(bytes, from: 2)
+            guard !options.isEmpty else { throw .emptyOptionAcknowledgement }
+            self = .optionAcknowledgement(options)
         default:
             throw .unknownOpcode(opcode)
         }

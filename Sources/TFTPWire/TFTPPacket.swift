@@ -65,7 +65,7 @@ public enum TFTPDecodingError: Error, Hashable, Sendable, CustomStringConvertibl
     case unterminatedString(field: String, offset: Int)
     case emptyFilename
     case oddOptionList
-    case trailingBytes(opcode: UInt16, count: Int)
+    case emptyOptionAcknowledgement
 
     public var description: String {
         switch self {
@@ -74,7 +74,7 @@ public enum TFTPDecodingError: Error, Hashable, Sendable, CustomStringConvertibl
         case .unterminatedString(let field, let offset): "\(field) at offset \(offset) has no terminating NUL"
         case .emptyFilename: "the file name is empty"
         case .oddOptionList: "an option name has no value"
-        case .trailingBytes(let opcode, let count): "\(count) bytes after the end of an opcode \(opcode) packet"
+        case .emptyOptionAcknowledgement: "OACK without options"
         }
     }
 }
