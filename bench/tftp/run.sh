@@ -1,0 +1,153 @@
+#!/bin/bash
+# TFTP benchmark: Dialtone against tftpd-hpa, atftpd and dnsmasq's TFTP, in one run, on one machine.
+#
+#   sudo bench/tftp/run.sh      # SERVERS="dialtone tftpd-hpa atftpd dnsmasq" REPS=3 CONC=200 CONC_MB=2 BIG=1000
+#
+# Every server listens on 127.0.0.1:69 inside its own network namespace (loopback, MTU 65536), pinned to
+# CPU0; clients (atftp, which speaks blksize and windowsize) run in the same namespace pinned to CPU1.
+#   1. one 16 MiB download: lockstep at blksize 512, at blksize 1468, and blksize 1468 + windowsize 16
+#      (servers without RFC 7440 ignore windowsize and run lockstep: that is part of the comparison);
+#   2. CONC concurrent CONC_MB MiB downloads: aggregate MB/s, server CPU seconds (with reaped children,
+#      for forking servers), server peak RSS (VmHWM of the main process; forked children not included);
+#   3. Dialtone only: BIG concurrent 1 MiB downloads, peak RSS (the "1000 transfers under 100 MiB" target).
+# Needs: apt-get install atftpd atftp dnsmasq-base libwrap0, and `swift build -c release`. Debian's tftpd-hpa
+# and atftpd packages conflict (both provide in.tftpd), so tftpd-hpa's binary is unpacked from its .deb into
+# .build-bench/ on first use, without installing it.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DIALTONE=${DIALTONE:-$ROOT/.build/release/dialtone}
+SERVERS=${SERVERS:-"dialtone tftpd-hpa atftpd dnsmasq"}
+REPS=${REPS:-3}
+CONC=${CONC:-200}
+CONC_MB=${CONC_MB:-2}
+BIG=${BIG:-1000}
+NS=dtbench-t
+WORK=$(mktemp -d /tmp/dialtone-tftpbench.XXXXXX)
+PID=
+
+[ "$(id -u)" -eq 0 ] || { echo "run as root (network namespace)"; exit 2; }
+HPA=${HPA:-$ROOT/.build-bench/tftpd-hpa/usr/sbin/in.tftpd}
+if [ ! -x "$HPA" ]; then
+    mkdir -p "$ROOT/.build-bench/tftpd-hpa"
+    (cd "$(mktemp -d)" && chmod 777 . && apt-get download -qq tftpd-hpa && dpkg-deb -x tftpd-hpa_*.deb "$ROOT/.build-bench/tftpd-hpa") || {
+        echo "could not unpack tftpd-hpa"; exit 2; }
+fi
+for tool in "$HPA" atftpd atftp dnsmasq taskset; do command -v $tool >/dev/null || { echo "missing $tool"; exit 2; }; done
+[ -x "$DIALTONE" ] || { echo "build first: swift build -c release"; exit 2; }
+
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null
+    ip netns pids $NS 2>/dev/null | xargs -r kill 2>/dev/null
+    sleep 0.2; ip netns del $NS 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+ip netns add $NS && ip -n $NS link set lo up
+in_ns() { ip netns exec $NS "$@"; }
+
+mkdir -p "$WORK/root" "$WORK/out"
+head -c $((16 << 20)) /dev/urandom >"$WORK/root/16m.bin"
+head -c $((CONC_MB << 20)) /dev/urandom >"$WORK/root/conc.bin"
+head -c $((1 << 20)) /dev/urandom >"$WORK/root/1m.bin"
+chmod -R a+rX "$WORK"
+
+start() {
+    case $1 in
+    dialtone)
+        printf 'state_dir: %s/state\ntftp:\n  root: %s/root\n  listen: ["127.0.0.1:69"]\n  max_transfers: 5000\n' "$WORK" "$WORK" >"$WORK/d.yaml"
+        ip netns exec $NS taskset -c 0 "$DIALTONE" serve --config "$WORK/d.yaml" --log-level warning 2>"$WORK/server.log" & ;;
+    tftpd-hpa)
+        # Debian's 5.2 refuses -a 127.0.0.1:69 (exit 66); in a private namespace 0.0.0.0:69 is the same.
+        ip netns exec $NS taskset -c 0 "$HPA" -L -s "$WORK/root" -B 65464 -u root 2>"$WORK/server.log" & ;;
+    atftpd)
+        ip netns exec $NS taskset -c 0 atftpd --daemon --no-fork --port 69 --bind-address 127.0.0.1 --maxthread 5000 \
+            --logfile /dev/null --user root.root "$WORK/root" 2>"$WORK/server.log" & ;;
+    dnsmasq)
+        ip netns exec $NS taskset -c 0 dnsmasq -d -k -p 0 --conf-file=/dev/null --enable-tftp --tftp-root="$WORK/root" \
+            --listen-address=127.0.0.1 --bind-interfaces --tftp-max=5000 --user=root 2>"$WORK/server.log" & ;;
+    esac
+    sleep 1
+    # The only process in the namespace is the server (ip netns exec and taskset exec into it).
+    PID=$(ip netns pids $NS | head -1)
+    [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null || { echo "$1 failed to start: $(cat "$WORK/server.log")"; PID=; return 1; }
+}
+stop() {
+    ip netns pids $NS | xargs -r kill 2>/dev/null
+    for _ in $(seq 1 50); do [ -z "$(ip netns pids $NS)" ] && break; sleep 0.1; done
+    PID=
+}
+
+cpu_seconds() { # utime+stime+cutime+cstime of $PID in seconds
+    awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15 + $16 + $17) / hz }' "/proc/$PID/stat"
+}
+peak_rss_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$PID/status"; }
+
+fetch() { # file, out, atftp options...
+    local file=$1 out=$2; shift 2
+    in_ns taskset -c 1 atftp "$@" -g -r "$file" -l "$out" 127.0.0.1 69 >/dev/null 2>&1
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+echo "| server | 16 MiB, blksize 512 | blksize 1468 | blksize 1468 + windowsize 16 |" >"$WORK/single.md"
+echo "|---|---|---|---|" >>"$WORK/single.md"
+echo "| server | $CONC x $CONC_MB MiB: wall s | aggregate MB/s | failed | server CPU s | server peak RSS MiB |" >"$WORK/conc.md"
+echo "|---|---|---|---|---|---|" >>"$WORK/conc.md"
+
+for server in $SERVERS; do
+    start "$server" || continue
+    row="| $server"
+    for opts in "" "--option|blksize 1468" "--option|blksize 1468|--option|windowsize 16"; do
+        IFS='|' read -r -a args <<<"$opts"
+        [ -z "$opts" ] && args=()
+        for _ in $(seq 1 "$REPS"); do
+            rm -f "$WORK/out/16m"
+            t0=$(date +%s.%N); fetch 16m.bin "$WORK/out/16m" "${args[@]}"; t1=$(date +%s.%N)
+            if cmp -s "$WORK/root/16m.bin" "$WORK/out/16m"; then echo "$t0 $t1" | awk '{ printf "%.2f\n", 16.777216 / ($2 - $1) }'; else echo 0; fi
+        done | median >"$WORK/m"
+        row="$row | $(cat "$WORK/m") MB/s"
+    done
+    echo "$row |" >>"$WORK/single.md"
+
+    cpu0=$(cpu_seconds)
+    t0=$(date +%s.%N)
+    pids=()
+    for i in $(seq 1 "$CONC"); do
+        in_ns taskset -c 1 setsid atftp --option "blksize 1468" -g -r conc.bin -l "$WORK/out/c$i" 127.0.0.1 69 >/dev/null 2>&1 &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    t1=$(date +%s.%N)
+    failed=0
+    for i in $(seq 1 "$CONC"); do cmp -s "$WORK/root/conc.bin" "$WORK/out/c$i" || failed=$((failed + 1)); done
+    rm -f "$WORK"/out/c*
+    cpu1=$(cpu_seconds)
+    echo "$t0 $t1 $cpu0 $cpu1 $failed" | awk -v n="$CONC" -v mb="$CONC_MB" -v s="$server" -v rss="$(peak_rss_mb)" \
+        '{ w = $2 - $1; printf "| %s | %.1f | %.1f | %d | %.2f | %s |\n", s, w, (n - $5) * mb * 1.048576 / w, $5, $4 - $3, rss }' >>"$WORK/conc.md"
+    stop
+    echo "done: $server" >&2
+done
+
+big=""
+if [[ " $SERVERS " == *" dialtone "* ]]; then
+    start dialtone && {
+        pids=()
+        for i in $(seq 1 "$BIG"); do
+            in_ns setsid atftp -g -r 1m.bin -l "$WORK/out/b$i" 127.0.0.1 69 >/dev/null 2>&1 &
+            pids+=($!)
+        done
+        wait "${pids[@]}"
+        failed=0
+        for i in $(seq 1 "$BIG"); do cmp -s "$WORK/root/1m.bin" "$WORK/out/b$i" || failed=$((failed + 1)); done
+        big="Dialtone, $BIG concurrent 1 MiB downloads at blksize 512: $failed failed, peak RSS $(peak_rss_mb) MiB"
+        stop
+    }
+fi
+
+echo
+echo "## One 16 MiB download (atftp client, loopback, median of $REPS)"
+cat "$WORK/single.md"
+echo
+echo "## $CONC concurrent downloads (atftp, blksize 1468)"
+cat "$WORK/conc.md"
+[ -n "$big" ] && { echo; echo "$big"; }
