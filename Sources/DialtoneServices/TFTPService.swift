@@ -48,9 +48,12 @@ public struct TFTPService: Service {
         ])
         await withGracefulShutdownHandler {
             for channel in channels { try? await channel.closeFuture.get() }
-        } onGracefulShutdown: {
+        } onGracefulShutdown: { [transfers] in
             for channel in channels { channel.close(promise: nil) }
+            transfers.abortAll()
         }
+        // Give the ERRORs a moment to leave before the event loops stop with the process.
+        try? await Task.sleep(for: .milliseconds(50))
         logger.info("tftp.stopped", metadata: ["tftp.active": "\(transfers.activeCount)"])
     }
 

@@ -90,6 +90,15 @@ final class TFTPTransferHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        if id != 0 {
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            registry.onAbort(id) { [eventLoop = context.eventLoop] in
+                eventLoop.execute {
+                    let (handler, context) = bound.value
+                    handler.abort(context: context)
+                }
+            }
+        }
         switch machine {
         case .read(var transfer, let file):
             let actions = transfer.start()
@@ -134,6 +143,14 @@ final class TFTPTransferHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // ICMP port unreachable (client gone) surfaces as a read error: let the retransmit timer decide.
         logger.debug("tftp.socket.error", metadata: ["reason": "\(error)"])
+    }
+
+    /// Shutdown: tell the client, clean up an upload, end.
+    func abort(context: ChannelHandlerContext) {
+        guard !ended else { return }
+        send(.error(.notDefined, message: "server shutting down"), context: context)
+        if case .write(_, let target, _) = machine { target.abandon() }
+        finish(context: context, state: "failed", detail: "server shutting down")
     }
 
     private func timerFired(context: ChannelHandlerContext) {

@@ -19,6 +19,8 @@ public final class TFTPTransfers: Sendable {
     }
 
     private let state = NIOLockedValueBox<(next: Int, active: [Int: Info], recent: [Info])>((1, [:], []))
+    /// How to stop each running transfer (send ERROR, close), for a clean shutdown.
+    private let aborts = NIOLockedValueBox<[Int: @Sendable () -> Void]>([:])
     let recentLimit = 200
 
     public init() {}
@@ -44,8 +46,22 @@ public final class TFTPTransfers: Sendable {
         }
     }
 
+    func onAbort(_ id: Int, _ abort: @escaping @Sendable () -> Void) {
+        aborts.withLockedValue { $0[id] = abort }
+    }
+
+    /// Stops every running transfer; each tells its client with an ERROR (spec: `serve` shutdown).
+    func abortAll() {
+        let all = aborts.withLockedValue { a -> [@Sendable () -> Void] in
+            defer { a = [:] }
+            return Array(a.values)
+        }
+        for abort in all { abort() }
+    }
+
     func end(_ id: Int, state newState: String, detail: String?) -> Info? {
-        state.withLockedValue { s in
+        _ = aborts.withLockedValue { $0.removeValue(forKey: id) }
+        return state.withLockedValue { s in
             guard var info = s.active.removeValue(forKey: id) else { return nil }
             info.state = newState
             info.detail = detail

@@ -106,6 +106,14 @@ except socket.timeout:
 PY
 }
 
+case_clash() {
+    echo one >"$ROOT/Clash.txt"; echo two >"$ROOT/clash.TXT"
+    out=$(get_hpa CLASH.txt "$WORK/out"); echo "$out"
+    echo "$out" | grep -q "ambiguous name: Clash.txt, clash.TXT" || return 1
+    rm -f "$WORK/out"; get_hpa Clash.txt "$WORK/out" && cmp "$ROOT/Clash.txt" "$WORK/out"
+}
+check "a case clash is reported with both names; the exact name still works" case_clash
+
 traversal() {
     for bad in "../canary.txt" "..\\\\canary.txt" "sub/../../canary.txt" "/../canary.txt" "$WORK/canary.txt" "escape" "escape-dir/canary.txt" \
         "C:\\\\..\\\\canary.txt" "sub/..\\\\..\\\\canary.txt" "f1.bin\\x00../canary.txt" "$(printf 'a%.0s' $(seq 1 1100))" "dir.d" "sub"; do
@@ -155,7 +163,19 @@ write_allowed() {
 }
 check "WRQ with allow_write: byte-exact (tftp-hpa, atftp windowed), no overwrite, no temp files left" write_allowed
 
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+shutdown_aborts() {
+    head -c 20000000 /dev/urandom >"$ROOT/slow.bin"
+    # A slow lockstep download (blksize 8), then SIGTERM: the client must get an ERROR, not a silent stall.
+    atftp --option "blksize 8" -g -r slow.bin -l "$WORK/slow.out" 127.0.0.1 $PORT >"$WORK/atftp.out" 2>&1 &
+    client=$!
+    sleep 1
+    kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+    wait $client
+    cat "$WORK/atftp.out"
+    # atftp reads at most blksize+4 bytes, so with blksize 8 it shows only the start of our message.
+    grep -q "error received from server" "$WORK/atftp.out" && grep -q 'tftp.transfer.failed.*reason="server shutting down"' "$WORK/server.log"
+}
+check "SIGTERM aborts running transfers with a TFTP ERROR" shutdown_aborts
 
 mtu_clamp() {
     make_link || return 1
