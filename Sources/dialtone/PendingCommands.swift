@@ -29,22 +29,6 @@ struct ExplainCommand: ParsableCommand {
     func run() throws { throw notImplemented("`dialtone explain` (device timelines and diagnoses)", issue: 7) }
 }
 
-struct TFTPCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "tftp",
-        abstract: "TFTP client: get or put a file (RFC 1350, with blksize, windowsize and tsize).",
-        discussion: "Examples:\n  dialtone tftp get 198.18.0.1 term70.default.loads\n  dialtone tftp put 198.18.0.1:69 ./config.txt backup/config.txt"
-    )
-    @Argument(help: "get or put.") var direction: String
-    @Argument(help: "Server as HOST or HOST:PORT.") var server: String
-    @Argument(help: "File name on the server.") var remote: String
-    @Argument(help: "Local file (default: the remote name's last component).") var local: String?
-    @Option(help: "Block size to negotiate (8-65464, RFC 2348).") var blksize: Int?
-    @Option(help: "Window size to negotiate (1-65535, RFC 7440).") var windowsize: Int?
-    @Flag(help: "Ask for or send the transfer size (RFC 2349).") var tsize = false
-    func run() throws { throw notImplemented("`dialtone tftp` (the TFTP client)", issue: 8) }
-}
-
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",

@@ -90,3 +90,37 @@ import Testing
         #expect(last.last == .complete(bytes: 17, finalAck: 3))
     }
 }
+
+@Suite struct ClientTransferTests {
+    @Test func getWithOptionsThenData() {
+        let request = TFTPRequest(filename: "f", mode: "octet", options: [TFTPOption("blksize", "4"), TFTPOption("tsize", "0")])
+        var client = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)
+        #expect(client.start().first == .sendRequest(.readRequest(request)))
+        #expect(client.timerFired().first == .sendRequest(.readRequest(request)), "the request is retransmitted")
+        let afterOack = client.received(.optionAcknowledgement([TFTPOption("blksize", "4"), TFTPOption("tsize", "6")]))
+        #expect(afterOack.prefix(2) == [.sizeKnown(6), .send(.ack(block: 0))])
+        #expect(client.received(.data(block: 1, payload: [1, 2, 3, 4])).first == .write(offset: 0, bytes: [1, 2, 3, 4]))
+        let last = client.received(.data(block: 2, payload: [5, 6]))
+        #expect(last.suffix(2) == [.send(.ack(block: 2)), .finished(bytes: 6)])
+    }
+
+    @Test func serverWithoutOptionsAndRefusals() {
+        let request = TFTPRequest(filename: "f", mode: "octet", options: [TFTPOption("windowsize", "8")])
+        var plain = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)
+        _ = plain.start()
+        #expect(plain.received(.data(block: 1, payload: [9])).suffix(2) == [.send(.ack(block: 1)), .finished(bytes: 1)])
+        var refused = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)
+        #expect(refused.received(.error(.fileNotFound, message: "File not found")) == [.failed(reason: "server error 1: File not found", serverError: true)])
+        var rogue = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)
+        #expect(rogue.received(.optionAcknowledgement([TFTPOption("blksize", "9000")])).first == .send(.error(.optionRefused, message: "unrequested option blksize")))
+        var silent = ClientTransfer(direction: .put(size: 3), request: request, timeoutMilliseconds: 1000, retries: 0)
+        guard case .failed(_, false)? = silent.timerFired().first else { Issue.record("expected a timeout failure"); return }
+    }
+
+    @Test func putAfterAckZero() {
+        var client = ClientTransfer(direction: .put(size: 700), request: TFTPRequest(filename: "f", mode: "octet"), timeoutMilliseconds: 1000, retries: 1)
+        #expect(client.received(.ack(block: 0)).first == .sendData(block: 1, offset: 0, length: 512))
+        #expect(client.received(.ack(block: 1)).first == .sendData(block: 2, offset: 512, length: 188))
+        #expect(client.received(.ack(block: 2)) == [.finished(bytes: 700)])
+    }
+}
