@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "dialtone", targets: ["dialtone"]),
         // The wire codecs alone, for FuzzTesting/ (libFuzzer harnesses built with --sanitize fuzzer).
-        .library(name: "DialtoneWire", targets: ["WireSupport", "DHCPWire", "TFTPWire"]),
+        .library(name: "DialtoneWire", targets: ["WireSupport", "DHCPWire", "TFTPWire", "SyslogWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "DHCPServerCore", dependencies: ["DHCPWire", "WireSupport", "DialtoneConfig"]),
         .target(name: "TFTPWire"),
         .target(name: "TFTPCore", dependencies: ["TFTPWire"]),
+        .target(name: "SyslogWire"),
         
 
         // MARK: shells
@@ -39,7 +40,7 @@ let package = Package(
         .target(
             name: "DialtoneServices",
             dependencies: [
-                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "DialtoneConfig", "LeaseStore",
+                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "SyslogWire", "DialtoneConfig", "LeaseStore",
                 "DialtoneLogging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "DHCPWireTests", dependencies: ["DHCPWire", "WireSupport"]),
         .testTarget(name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport"]),
         .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire"]),
+        .testTarget(name: "SyslogWireTests", dependencies: ["SyslogWire"]),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
     ]

@@ -17,5 +17,10 @@ let package = Package(
             dependencies: [.product(name: "DialtoneWire", package: "dialtone")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        .executableTarget(
+            name: "SyslogParserFuzz",
+            dependencies: [.product(name: "DialtoneWire", package: "dialtone")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )

@@ -16,7 +16,10 @@ final class DHCPEngine {
     private var malformedLogged: [String: Int64] = [:]
     private(set) var malformedCount = 0
 
-    init(core: DHCPServer, writer: LeaseWriter, logger: Logger, eventLoop: EventLoop) {
+    private let directory: DeviceDirectory?
+
+    init(core: DHCPServer, writer: LeaseWriter, directory: DeviceDirectory?, logger: Logger, eventLoop: EventLoop) {
+        self.directory = directory
         self.core = core
         self.writer = writer
         self.logger = logger
@@ -49,6 +52,7 @@ final class DHCPEngine {
             case .event(let event): events.append(event)
             }
         }
+        for lease in commits { directory?.record(lease) }
         let replyList = replies, eventList = events
         let stored = events.map { StoredEvent(time: Clock.nowMilliseconds(), mac: $0.mac, name: $0.name, level: $0.level.rawValue, metadata: $0.metadata) }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)

@@ -15,8 +15,13 @@ public struct DHCPService: Service {
     let store: any LeaseStore
     let logger: Logger
     let threadPool: NIOThreadPool
+    let directory: DeviceDirectory?
 
-    public init(config: DHCPConfiguration, servesTFTP: Bool, store: any LeaseStore, threadPool: NIOThreadPool, logger: Logger) {
+    public init(
+        config: DHCPConfiguration, servesTFTP: Bool, store: any LeaseStore, threadPool: NIOThreadPool, directory: DeviceDirectory? = nil,
+        logger: Logger
+    ) {
+        self.directory = directory
         self.config = config
         self.servesTFTP = servesTFTP
         self.store = store
@@ -36,7 +41,7 @@ public struct DHCPService: Service {
         let writer = LeaseWriter(store: store, pool: threadPool, logger: logger)
         let core = DHCPServer(config: config, servesTFTP: servesTFTP, leases: leases)
         let engine = try await eventLoop.submit {
-            NIOLoopBound(DHCPEngine(core: core, writer: writer, logger: logger, eventLoop: eventLoop), eventLoop: eventLoop)
+            NIOLoopBound(DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop), eventLoop: eventLoop)
         }.get()
 
         try await withThrowingDiscardingTaskGroup { group in

@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     /// Services whose issue is still open: a config that enables them is refused rather than half-run.
-    static let unimplemented: [(String, Int)] = [("syslog", 8), ("sntp", 8), ("web", 7)]
+    static let unimplemented: [(String, Int)] = [("sntp", 8), ("web", 7)]
 
     func run() async throws {
         let config = try configOption.load()
@@ -34,8 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             throw ExitCode(2)
         }
-        guard config.dhcp != nil || config.tftp != nil else {
-            printError("\(config.sourceFile): no service is enabled; add a `dhcp:` or `tftp:` section (see examples/dialtone.yaml).")
+        guard config.dhcp != nil || config.tftp != nil || config.syslog != nil else {
+            printError("\(config.sourceFile): no service is enabled; add a `dhcp:`, `tftp:` or `syslog:` section (see examples/dialtone.yaml).")
             throw ExitCode(2)
         }
         if let dhcp = config.dhcp {
@@ -51,9 +51,14 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
+        let directory = DeviceDirectory(leases: try store.loadLeases())
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let dhcp = config.dhcp {
-            services.append(.init(service: DHCPService(config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: pool, logger: logger)))
+            services.append(.init(service: DHCPService(
+                config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: pool, directory: directory, logger: logger)))
+        }
+        if let syslog = config.syslog {
+            services.append(.init(service: SyslogService(config: syslog, directory: directory, store: store, logger: logger)))
         }
         if let tftp = config.tftp {
             do {

@@ -1,0 +1,20 @@
+import DHCPServerCore
+import NIOConcurrencyHelpers
+import WireSupport
+
+/// Which device holds which address, for tying syslog lines (and later TFTP requests) to a MAC. Fed by the
+/// DHCP service on every lease commit, seeded from the store at start.
+public final class DeviceDirectory: Sendable {
+    private let byIP = NIOLockedValueBox<[IPv4Address: MACAddress]>([:])
+
+    public init(leases: [Lease] = []) {
+        for lease in leases { record(lease) }
+    }
+
+    func record(_ lease: Lease) {
+        guard let mac = lease.mac else { return }
+        byIP.withLockedValue { $0[lease.ip] = mac }
+    }
+
+    public func mac(for ip: IPv4Address) -> MACAddress? { byIP.withLockedValue { $0[ip] } }
+}

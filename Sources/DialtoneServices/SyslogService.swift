@@ -1,0 +1,138 @@
+import DialtoneConfig
+import Foundation
+import LeaseStore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import SyslogWire
+import WireSupport
+
+/// UDP syslog receiver (RFC 3164 and RFC 5424 over UDP, RFC 5426). Each message is tied to the device
+/// that sent it (source IP -> lease -> MAC), appended to `syslog.file`, recorded in that device's timeline,
+/// and logged as `syslog.message`.
+public struct SyslogService: Service {
+    let config: SyslogConfiguration
+    let directory: DeviceDirectory
+    let store: any LeaseStore
+    let logger: Logger
+
+    public init(config: SyslogConfiguration, directory: DeviceDirectory, store: any LeaseStore, logger: Logger) {
+        self.config = config
+        self.directory = directory
+        self.store = store
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let sink = try SyslogSink(file: SyslogFile(path: config.file, maxSize: config.maxFileSize), store: store, logger: logger)
+        var opened: [Channel] = []
+        for address in config.listen {
+            let directory = self.directory
+            let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(SyslogHandler(directory: directory, sink: sink))
+                    }
+                }
+                .bind(host: address.host, port: Int(address.port)).get()
+            opened.append(channel)
+        }
+        let channels = opened
+        logger.info("syslog.started", metadata: ["syslog.listen": "\(config.listen.map(\.description).joined(separator: ","))", "syslog.file": "\(config.file)"])
+        await withGracefulShutdownHandler {
+            for channel in channels { try? await channel.closeFuture.get() }
+        } onGracefulShutdown: {
+            for channel in channels { channel.close(promise: nil) }
+        }
+        sink.flush()
+        logger.info("syslog.stopped")
+    }
+}
+
+/// Where parsed messages go; writes are batched and done on a background thread, so a burst of boot
+/// messages from a floor of phones never blocks the receiving event loop.
+final class SyslogSink: Sendable {
+    struct Entry: Sendable {
+        var time: Date
+        var source: String
+        var mac: MACAddress?
+        var message: SyslogMessage
+    }
+
+    private let file: NIOLockedValueBox<SyslogFile>
+    private let store: any LeaseStore
+    private let logger: Logger
+    private let pending = NIOLockedValueBox<(entries: [Entry], scheduled: Bool)>(([], false))
+
+    init(file: SyslogFile, store: any LeaseStore, logger: Logger) {
+        self.file = NIOLockedValueBox(file)
+        self.store = store
+        self.logger = logger
+    }
+
+    func accept(_ entry: Entry) {
+        var metadata: Logger.Metadata = [
+            "syslog.source": "\(entry.source)", "syslog.facility": "\(entry.message.facilityName)",
+            "syslog.severity": "\(entry.message.severityName)", "syslog.text": "\(entry.message.message)",
+        ]
+        if let mac = entry.mac { metadata["client.mac"] = "\(mac)" }
+        if let app = entry.message.appName { metadata["syslog.app"] = "\(app)" }
+        if let host = entry.message.hostname { metadata["syslog.host"] = "\(host)" }
+        logger.info("syslog.message", metadata: metadata)
+        let start = pending.withLockedValue { p -> Bool in
+            p.entries.append(entry)
+            if p.scheduled { return false }
+            p.scheduled = true
+            return true
+        }
+        if start { NIOThreadPool.singleton.submit { [self] _ in flush() } }
+    }
+
+    func flush() {
+        let entries = pending.withLockedValue { p -> [Entry] in
+            defer { p.entries = []; p.scheduled = false }
+            return p.entries
+        }
+        guard !entries.isEmpty else { return }
+        file.withLockedValue { file in
+            for e in entries {
+                let m = e.message
+                let who = e.mac.map { " \($0)" } ?? ""
+                let tag = [m.hostname, m.appName.map { app in m.processID.map { "\(app)[\($0)]" } ?? app }].compactMap { $0 }.joined(separator: " ")
+                file.append("\(ISO8601DateFormatter().string(from: e.time)) \(e.source)\(who) \(m.facilityName).\(m.severityName) \(tag.isEmpty ? "" : tag + ": ")\(m.message)")
+            }
+        }
+        let events = entries.compactMap { e -> StoredEvent? in
+            guard let mac = e.mac else { return nil }
+            var metadata = ["syslog.facility": e.message.facilityName, "syslog.severity": e.message.severityName,
+                            "syslog.text": e.message.message, "syslog.source": e.source]
+            if let app = e.message.appName { metadata["syslog.app"] = app }
+            return StoredEvent(time: Int64(e.time.timeIntervalSince1970 * 1000), mac: mac, name: "syslog.message", level: e.message.severityName, metadata: metadata)
+        }
+        do { try store.append(events) } catch { logger.warning("store.events.failed", metadata: ["error": "\(error)"]) }
+    }
+}
+
+final class SyslogHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let directory: DeviceDirectory
+    let sink: SyslogSink
+
+    init(directory: DeviceDirectory, sink: SyslogSink) {
+        self.directory = directory
+        self.sink = sink
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let message = SyslogParser.parse(Array(envelope.data.readableBytesView))
+        let ip = envelope.remoteAddress.wireIPv4
+        sink.accept(SyslogSink.Entry(time: Date(), source: ip?.description ?? "\(envelope.remoteAddress)",
+                                     mac: ip.flatMap(directory.mac(for:)), message: message))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {}
+}
