@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "TFTPWire"),
         .target(name: "TFTPCore", dependencies: ["TFTPWire"]),
         .target(name: "SyslogWire"),
+        .target(name: "SNTPWire"),
         
 
         // MARK: shells
@@ -36,11 +37,12 @@ let package = Package(
             name: "LeaseStore",
             dependencies: ["DHCPServerCore", "WireSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "CSystemClock"),
         .target(name: "DialtoneLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DialtoneServices",
             dependencies: [
-                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "SyslogWire", "DialtoneConfig", "LeaseStore",
+                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "SyslogWire", "SNTPWire", "CSystemClock", "DialtoneConfig", "LeaseStore",
                 "DialtoneLogging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport"]),
         .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire"]),
         .testTarget(name: "SyslogWireTests", dependencies: ["SyslogWire"]),
+        .testTarget(name: "SNTPWireTests", dependencies: ["SNTPWire"]),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
     ]

@@ -188,10 +188,14 @@ public struct SNTPConfiguration: Hashable, Sendable {
     public var listen: [HostPort]
     public var stratum: Int
     public var referenceID: String
-    public init(listen: [HostPort], stratum: Int, referenceID: String) {
+    /// Claim synchronization even when the kernel says the clock is not (an isolated lab whose host clock
+    /// was set by hand). Off by default: we do not vouch for a time we cannot.
+    public var trustHostClock: Bool
+    public init(listen: [HostPort], stratum: Int, referenceID: String, trustHostClock: Bool) {
         self.listen = listen
         self.stratum = stratum
         self.referenceID = referenceID
+        self.trustHostClock = trustHostClock
     }
 }
 

@@ -3,7 +3,7 @@ import WireSupport
 /// Reads the small sections: syslog, sntp, web and phones.
 struct OtherSectionsReader {
     static let syslogKeys = ["listen", "file", "max_file_size"]
-    static let sntpKeys = ["listen", "stratum", "reference_id"]
+    static let sntpKeys = ["listen", "stratum", "reference_id", "trust_host_clock"]
     static let webKeys = ["listen", "token"]
     static let phonesKeys = ["default_loads", "upgrade_paths", "devices", "config_templates"]
 
@@ -28,7 +28,8 @@ struct OtherSectionsReader {
         if reference.utf8.count > 4 { s.error("reference_id is at most 4 ASCII characters (RFC 4330 §4)", key: "reference_id") }
         return SNTPConfiguration(
             listen: s.read("listen", default: [HostPort(host: "0.0.0.0", port: 123)], hostPorts(123)),
-            stratum: s.read("stratum", default: 10) { scalars.integer($0, $1, in: 1...15) }, referenceID: reference)
+            stratum: s.read("stratum", default: 10) { scalars.integer($0, $1, in: 1...15) }, referenceID: reference,
+            trustHostClock: s.read("trust_host_clock", default: false, scalars.bool))
     }
 
     func web(_ s: ConfigSection) -> WebConfiguration? {

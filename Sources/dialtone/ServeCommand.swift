@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     /// Services whose issue is still open: a config that enables them is refused rather than half-run.
-    static let unimplemented: [(String, Int)] = [("sntp", 8), ("web", 7)]
+    static let unimplemented: [(String, Int)] = [("web", 7)]
 
     func run() async throws {
         let config = try configOption.load()
@@ -34,8 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             throw ExitCode(2)
         }
-        guard config.dhcp != nil || config.tftp != nil || config.syslog != nil else {
-            printError("\(config.sourceFile): no service is enabled; add a `dhcp:`, `tftp:` or `syslog:` section (see examples/dialtone.yaml).")
+        guard config.dhcp != nil || config.tftp != nil || config.syslog != nil || config.sntp != nil else {
+            printError("\(config.sourceFile): no service is enabled; add a `dhcp:`, `tftp:`, `syslog:` or `sntp:` section (see examples/dialtone.yaml).")
             throw ExitCode(2)
         }
         if let dhcp = config.dhcp {
@@ -56,6 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let dhcp = config.dhcp {
             services.append(.init(service: DHCPService(
                 config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: pool, directory: directory, logger: logger)))
+        }
+        if let sntp = config.sntp {
+            services.append(.init(service: SNTPService(config: sntp, logger: logger)))
         }
         if let syslog = config.syslog {
             services.append(.init(service: SyslogService(config: syslog, directory: directory, store: store, logger: logger)))
