@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // MARK: pure
@@ -29,6 +30,7 @@ let package = Package(
         .target(name: "TFTPCore", dependencies: ["TFTPWire"]),
         .target(name: "SyslogWire"),
         .target(name: "SNTPWire"),
+        .target(name: "Provisioning", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
         
 
         // MARK: shells
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "DialtoneServices",
             dependencies: [
-                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "SyslogWire", "SNTPWire", "CSystemClock", "DialtoneConfig", "LeaseStore",
+                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "SyslogWire", "SNTPWire", "CSystemClock", "Provisioning", "DialtoneConfig", "LeaseStore",
                 "DialtoneLogging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -54,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "dialtone",
             dependencies: [
-                "DialtoneServices", "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire",
+                "DialtoneServices", "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire", "Provisioning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -68,6 +70,7 @@ let package = Package(
         .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire"]),
         .testTarget(name: "SyslogWireTests", dependencies: ["SyslogWire"]),
         .testTarget(name: "SNTPWireTests", dependencies: ["SNTPWire"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
     ]

@@ -9,10 +9,14 @@ import Glibc
 /// Serves files from `tftp.root`: exact name first, then a case-insensitive match per path component
 /// (`case_insensitive`; Cisco phones ask `Jar70sccp...` for `jar70sccp...`). Nothing outside the root is
 /// ever opened: the resolved path is checked with realpath(3), so a symlink that leaves the root is refused.
-final class DiskFileProvider: TFTPFileProvider {
-    let root: String
+public final class DiskFileProvider: TFTPFileProvider {
+    public let root: String
     let caseInsensitive: Bool
     let cache: FileCache
+
+    public convenience init(root: String, caseInsensitive: Bool) throws {
+        try self.init(root: root, caseInsensitive: caseInsensitive, cache: FileCache())
+    }
 
     init(root: String, caseInsensitive: Bool, cache: FileCache) throws {
         guard let real = realpath(root, nil) else {
@@ -24,7 +28,7 @@ final class DiskFileProvider: TFTPFileProvider {
         self.cache = cache
     }
 
-    func open(_ components: [String]) throws(TFTPOpenError) -> TFTPFile? {
+    public func open(_ components: [String]) throws(TFTPOpenError) -> TFTPFile? {
         guard let (path, caseMatched) = try resolve(components) else { return nil }
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
@@ -37,7 +41,7 @@ final class DiskFileProvider: TFTPFileProvider {
     }
 
     /// The real path of an existing file, and whether a case-insensitive match was needed.
-    func resolve(_ components: [String]) throws(TFTPOpenError) -> (String, Bool)? {
+    public func resolve(_ components: [String]) throws(TFTPOpenError) -> (String, Bool)? {
         var current = root
         var caseMatched = false
         for component in components {

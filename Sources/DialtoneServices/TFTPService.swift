@@ -18,11 +18,13 @@ public struct TFTPService: Service {
     let transfers: TFTPTransfers
     let logger: Logger
 
-    public init(config: TFTPConfiguration, transfers: TFTPTransfers, extraProviders: [any TFTPFileProvider] = [], logger: Logger) throws {
+    public init(
+        config: TFTPConfiguration, disk: DiskFileProvider, transfers: TFTPTransfers, extraProviders: [any TFTPFileProvider] = [], logger: Logger
+    ) {
         self.config = config
         self.transfers = transfers
         self.logger = logger
-        disk = try DiskFileProvider(root: config.root, caseInsensitive: config.caseInsensitive, cache: FileCache())
+        self.disk = disk
         // The real file wins over generated ones (issue 6): disk first.
         providers = [disk] + extraProviders
     }

@@ -23,7 +23,13 @@ public final class TFTPTransfers: Sendable {
     private let aborts = NIOLockedValueBox<[Int: @Sendable () -> Void]>([:])
     let recentLimit = 200
 
-    public init() {}
+    /// Told about every finished transfer (client IP, requested name, bytes, completed?), e.g. so provisioning
+    /// can see which firmware files a phone really fetched.
+    let observer: (@Sendable (_ client: String, _ file: String, _ completed: Bool) -> Void)?
+
+    public init(observer: (@Sendable (_ client: String, _ file: String, _ completed: Bool) -> Void)? = nil) {
+        self.observer = observer
+    }
 
     /// Registers a transfer unless `limit` are already running.
     func begin(client: String, file: String, size: Int64?, limit: Int) -> Int? {
@@ -61,7 +67,15 @@ public final class TFTPTransfers: Sendable {
 
     func end(_ id: Int, state newState: String, detail: String?) -> Info? {
         _ = aborts.withLockedValue { $0.removeValue(forKey: id) }
-        return state.withLockedValue { s in
+        let info = endLocked(id, state: newState, detail: detail)
+        if let info, let observer {
+            observer(String(info.client.split(separator: ":").first ?? ""), info.file, newState == "completed")
+        }
+        return info
+    }
+
+    private func endLocked(_ id: Int, state newState: String, detail: String?) -> Info? {
+        state.withLockedValue { s in
             guard var info = s.active.removeValue(forKey: id) else { return nil }
             info.state = newState
             info.detail = detail

@@ -7,6 +7,7 @@ public final class InMemoryLeaseStore: LeaseStore {
     private struct State {
         var leases: [IPv4Address: Lease] = [:]
         var events: [StoredEvent] = []
+        var phones: [String: String] = [:]
     }
     private let state = Mutex(State())
 
@@ -25,4 +26,7 @@ public final class InMemoryLeaseStore: LeaseStore {
     public func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent] {
         state.withLock { Array($0.events.filter { $0.mac == mac }.reversed().prefix(limit)) }
     }
+
+    public func loadPhoneStates() throws -> [String: String] { state.withLock { $0.phones } }
+    public func savePhoneState(mac: String, json: String) throws { state.withLock { $0.phones[mac] = json } }
 }

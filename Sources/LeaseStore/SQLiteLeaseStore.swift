@@ -52,7 +52,25 @@ public final class SQLiteLeaseStore: LeaseStore {
             }
             try db.create(index: "event_by_mac", on: "event", columns: ["mac", "id"])
         }
+        migrator.registerMigration("v2: phone provisioning state") { db in
+            try db.create(table: "phone") { t in
+                t.primaryKey("mac", .text)
+                t.column("state", .text).notNull()
+            }
+        }
         return migrator
+    }
+
+    public func loadPhoneStates() throws -> [String: String] {
+        try queue.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT mac, state FROM phone").map { ($0["mac"] as String, $0["state"] as String) })
+        }
+    }
+
+    public func savePhoneState(mac: String, json: String) throws {
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO phone (mac, state) VALUES (?, ?)", arguments: [mac, json])
+        }
     }
 
     public func loadLeases() throws -> [Lease] {

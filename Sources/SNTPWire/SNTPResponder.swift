@@ -27,7 +27,7 @@ public enum SNTPResponder {
             version: request.version, mode: 4,
             stratum: synchronized ? settings.stratum : 16,
             poll: request.poll,
-            precision: -20,  // about a microsecond: clock_gettime resolution
+            precision: -20,  // about a microsecond: the resolution of the shell's realtime clock
             rootDelay: 0,
             rootDispersion: synchronized ? 0x0000_0100 : 0xFFFF_FFFF,  // 1/256 s, or "unknown"
             referenceID: synchronized ? reference : Array("INIT".utf8),

@@ -1,6 +1,9 @@
 import ArgumentParser
 import DialtoneConfig
+import DialtoneServices
 import Foundation
+import Provisioning
+import TFTPCore
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +12,10 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             An invalid config exits 2 with every error (file:line:column: key: problem). A valid config is \
             then checked against the machine: the TFTP root exists and is readable, the state directory can \
-            be created. Firmware bundle checks (every file each .loads names) come with issue #6.
+            be created. With `phones:`, every load named in default_loads and upgrade_paths must exist in \
+            the TFTP root with every component its .loads lists (case-insensitively; the case on disk is \
+            reported), sizes and MD5s where the .loads gives them; and no ladder may jump from below 8.3(3) \
+            straight past 8.5(2).
             """
     )
 
@@ -29,6 +35,9 @@ struct CheckCommand: ParsableCommand {
                 findings.append("\(config.sourceFile): tftp.root: \(tftp.root) is not readable")
             }
         }
+        if let phones = config.phones {
+            findings += Self.phoneFindings(phones, config: config)
+        }
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: config.stateDirectory, isDirectory: &isDirectory) {
             if !isDirectory.boolValue || !fm.isWritableFile(atPath: config.stateDirectory) {
@@ -38,5 +47,47 @@ struct CheckCommand: ParsableCommand {
         for line in findings { print(line) }
         if !findings.isEmpty { throw ExitCode(1) }
         print("\(config.sourceFile): ok (services: \(config.enabledServices.joined(separator: ", ")))")
+    }
+
+    static func phoneFindings(_ phones: PhonesConfiguration, config: DialtoneConfiguration) -> [String] {
+        let file = config.sourceFile
+        var findings: [String] = []
+        for (model, steps) in phones.upgradePaths.sorted(by: { $0.key < $1.key }) {
+            if PhoneCatalogue.model(named: model) == nil { findings.append("\(file): phones.upgrade_paths.\(model): unknown model (known: CP-7970G, CP-7941G, ...)") }
+            for reason in UpgradeLadder.badJumps(steps) { findings.append("\(file): phones.upgrade_paths.\(model): \(reason)") }
+        }
+        guard let tftp = config.tftp, let disk = try? DiskFileProvider(root: tftp.root, caseInsensitive: true) else {
+            if config.tftp == nil { findings.append("\(file): phones: needs a tftp: section to serve the loads") }
+            return findings
+        }
+        // A case difference is only a problem when the server matches names exactly; otherwise it is a note.
+        func caseNote(_ text: String) {
+            if tftp.caseInsensitive { print("note: " + text + " (served case-insensitively)") } else { findings.append(text + "; phones ask for the exact name and tftp.case_insensitive is off") }
+        }
+        var loads = Set(phones.defaultLoads.values)
+        for steps in phones.upgradePaths.values { loads.formUnion(steps) }
+        for load in loads.sorted() {
+            let where_ = "\(file): load \(load)"
+            guard let resolved = try? disk.resolve([load + ".loads"]), let bytes = FileManager.default.contents(atPath: resolved.0) else {
+                findings.append("\(where_): \(load).loads is not in \(tftp.root)")
+                continue
+            }
+            let (path, caseMatched) = resolved
+            if caseMatched { caseNote("\(where_): \(load).loads is on disk as \((path as NSString).lastPathComponent)") }
+            let parsed = LoadsFile(bytes: Array(bytes))
+            if parsed.components.isEmpty { findings.append("\(where_): \(load).loads lists no files") }
+            for component in parsed.components {
+                guard let found = try? disk.resolve([component.name]) else {
+                    if !component.optional { findings.append("\(where_): component \(component.name) is missing") }
+                    continue
+                }
+                let (componentPath, componentCase) = found
+                if componentCase { caseNote("\(where_): component \(component.name) is on disk as \((componentPath as NSString).lastPathComponent)") }
+                if let size = component.size, let actual = try? FileManager.default.attributesOfItem(atPath: componentPath)[.size] as? Int, actual != size {
+                    findings.append("\(where_): component \(component.name) is \(actual) bytes, the .loads says \(size)")
+                }
+            }
+        }
+        return findings
     }
 }

@@ -19,7 +19,7 @@ struct Dialtone: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, DemoCommand.self, CheckCommand.self, ExplainCommand.self, LeasesCommand.self,
-            TFTPCommand.self, SimulateCommand.self, StoreProbeCommand.self,
+            TFTPCommand.self, SimulateCommand.self, StoreProbeCommand.self, MakeBundleCommand.self,
         ]
     )
 

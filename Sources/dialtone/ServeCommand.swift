@@ -5,6 +5,7 @@ import LeaseStore
 import Logging
 import NIOPosix
 import ServiceLifecycle
+import TFTPCore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +25,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Services whose issue is still open: a config that enables them is refused rather than half-run.
     static let unimplemented: [(String, Int)] = [("web", 7)]
+
+    /// The address phones are told to use in generated configs: the TFTP listen address when specific, else
+    /// this server's address on the first DHCP interface.
+    static func serverAddress(_ config: DialtoneConfiguration) -> String {
+        if let host = config.tftp?.listen.first?.host, host != "0.0.0.0" { return host }
+        if let dhcp = config.dhcp, let first = try? DHCPService.resolveInterfaces(dhcp).first { return first.address.description }
+        return "127.0.0.1"
+    }
 
     func run() async throws {
         let config = try configOption.load()
@@ -64,12 +73,23 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(.init(service: SyslogService(config: syslog, directory: directory, store: store, logger: logger)))
         }
         if let tftp = config.tftp {
+            let disk: DiskFileProvider
             do {
-                services.append(.init(service: try TFTPService(config: tftp, transfers: TFTPTransfers(), logger: logger)))
+                disk = try DiskFileProvider(root: tftp.root, caseInsensitive: tftp.caseInsensitive)
             } catch {
                 printError("\(config.sourceFile): tftp.root: \(error)")
                 throw ExitCode(2)
             }
+            var extra: [any TFTPFileProvider] = []
+            var observer: (@Sendable (String, String, Bool) -> Void)?
+            if let phones = config.phones {
+                let provisioning = try ProvisioningProvider(
+                    config: phones, disk: disk, store: store, directory: directory, serverAddress: Self.serverAddress(config), logger: logger)
+                extra.append(provisioning)
+                observer = { client, file, completed in provisioning.transferFinished(client: client, file: file, completed: completed) }
+            }
+            services.append(.init(service: TFTPService(
+                config: tftp, disk: disk, transfers: TFTPTransfers(observer: observer), extraProviders: extra, logger: logger)))
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -1,0 +1,154 @@
+import DialtoneConfig
+import Foundation
+import LeaseStore
+import Logging
+import NIOConcurrencyHelpers
+import Provisioning
+import TFTPCore
+import WireSupport
+
+/// Virtual TFTP files for Cisco phones, consulted after the disk (a real file always wins):
+/// - `termXX.default.loads`: the `.loads` of `phones.default_loads[model]`, served as its alias;
+/// - `SEP<MAC>.cnf.xml`: rendered per phone, `<loadInformation>` set by its upgrade ladder step;
+/// - `XMLDefault.cnf.xml`: per-model `loadInformation<id>`.
+/// Watches completed downloads to move each phone up its ladder; the state survives restarts in the store.
+public final class ProvisioningProvider: TFTPFileProvider {
+    let config: PhonesConfiguration
+    let disk: any TFTPFileProvider
+    let renderer: ConfigRenderer
+    let store: any LeaseStore
+    let directory: DeviceDirectory
+    let serverAddress: String
+    let logger: Logger
+    private let states: NIOLockedValueBox<[String: PhoneState]>
+
+    public init(config: PhonesConfiguration, disk: any TFTPFileProvider, store: any LeaseStore, directory: DeviceDirectory,
+                serverAddress: String, logger: Logger) throws {
+        self.config = config
+        self.disk = disk
+        self.store = store
+        self.directory = directory
+        self.serverAddress = serverAddress
+        self.logger = logger
+        func template(_ name: String) -> String? {
+            config.configTemplates.flatMap { try? String(contentsOfFile: $0 + "/" + name, encoding: .utf8) }
+        }
+        renderer = try ConfigRenderer(
+            sccp: template("sccp.cnf.xml.mustache"), sip: template("sip.cnf.xml.mustache"), xmlDefault: template("xmldefault.cnf.xml.mustache"))
+        let decoder = JSONDecoder()
+        let loaded = (try? store.loadPhoneStates()) ?? [:]
+        states = NIOLockedValueBox(loaded.compactMapValues { try? decoder.decode(PhoneState.self, from: Data($0.utf8)) })
+    }
+
+    public func open(_ components: [String]) throws(TFTPOpenError) -> TFTPFile? {
+        guard components.count == 1 else { return nil }
+        let name = components[0].lowercased()
+        if name.hasSuffix(".default.loads"), let alias = defaultLoad(term: String(name.dropLast(".default.loads".count))) {
+            guard let file = try disk.open([alias + ".loads"]) else { return nil }
+            return TFTPFile(size: file.size, origin: .virtual("\(components[0]) as alias of \(alias).loads"), read: file.read)
+        }
+        if name == "xmldefault.cnf.xml" {
+            let text = renderer.defaults(loads: defaultsPerModel(), server: serverAddress)
+            return TFTPFile(bytes: Array(text.utf8), origin: .virtual("XMLDefault.cnf.xml generated"))
+        }
+        if name.hasPrefix("sep"), name.hasSuffix(".cnf.xml"), let mac = MACAddress(String(name.dropFirst(3).dropLast(8))) {
+            return deviceConfig(mac)
+        }
+        return nil
+    }
+
+    /// The load `termXX.default.loads` stands for: `phones.default_loads` of a model with that term name.
+    func defaultLoad(term: String) -> String? {
+        for model in PhoneCatalogue.models(forTermName: term) {
+            if let load = config.defaultLoads.first(where: { $0.key.lowercased() == model.name.lowercased() })?.value { return load }
+        }
+        return nil
+    }
+
+    func defaultsPerModel() -> [(deviceTypeID: Int, load: String)] {
+        var out: [Int: String] = [:]
+        for (name, load) in config.defaultLoads { if let id = PhoneCatalogue.model(named: name)?.deviceTypeID { out[id] = load } }
+        for (name, steps) in config.upgradePaths {
+            if let id = PhoneCatalogue.model(named: name)?.deviceTypeID, let first = steps.first { out[id] = out[id] ?? first }
+        }
+        return out.map { ($0.key, $0.value) }
+    }
+
+    func ladder(for mac: MACAddress, model: String?) -> (UpgradeLadder, String?)? {
+        let device = config.devices.first { $0.mac == mac }
+        let modelName = device?.model ?? model ?? (config.upgradePaths.count == 1 ? config.upgradePaths.keys.first : nil)
+        guard let modelName, let steps = config.upgradePaths.first(where: { $0.key.lowercased() == modelName.lowercased() })?.value else {
+            return nil
+        }
+        return (UpgradeLadder(steps: steps, target: device?.targetLoad), modelName)
+    }
+
+    /// Components a load needs, from its `.loads` on disk.
+    func components(of load: String) -> [String]? {
+        guard let file = try? disk.open([load + ".loads"]) else { return nil }
+        return LoadsFile(bytes: file.read(0, Int(file.size))).requiredComponents.map(\.name)
+    }
+
+    private func deviceConfig(_ mac: MACAddress) -> TFTPFile? {
+        let key = mac.description
+        guard let (ladder, model) = ladder(for: mac, model: nil) else {
+            // No ladder for this phone: an empty loadInformation keeps the image it runs.
+            let text = renderer.device(mac: mac.compactUppercase, load: nil, server: serverAddress, versionStamp: "1")
+            return TFTPFile(bytes: Array(text.utf8), origin: .virtual("SEP config generated, no upgrade path"))
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let (state, event) = states.withLockedValue { all -> (PhoneState, UpgradeLadder.Event?) in
+            var state = all[key] ?? PhoneState(mac: key, model: model)
+            let event = ladder.configRequested(&state, components: components(of:), now: now)
+            all[key] = state
+            return (state, event)
+        }
+        persist(state)
+        let load = ladder.load(for: state)
+        var metadata: Logger.Metadata = ["client.mac": "\(mac)", "phone.load": "\(load ?? "-")", "phone.step": "\(state.step + 1)/\(ladder.steps.count)"]
+        switch event {
+        case .advanced(let from, let to):
+            metadata["phone.from"] = "\(from)"
+            logger.notice("phone.upgrade.advanced", metadata: metadata.merging(["phone.to": "\(to)"]) { $1 })
+        case .reachedTarget:
+            logger.info("phone.upgrade.done", metadata: metadata)
+        case .waiting(_, let missing):
+            metadata["phone.missing"] = "\(missing.joined(separator: ","))"
+            metadata["phone.boots_at_step"] = "\(state.bootsAtStep)"
+            logger.info("phone.upgrade.waiting", metadata: metadata)
+        case nil:
+            break
+        }
+        let text = renderer.device(mac: mac.compactUppercase, load: load, server: serverAddress, versionStamp: "\(state.step + 1)")
+        return TFTPFile(bytes: Array(text.utf8), origin: .virtual("SEP config generated, load \(load ?? "-")"))
+    }
+
+    /// A transfer finished: record it for the phone at that address (ladder progress).
+    public func transferFinished(client: String, file: String, completed: Bool) {
+        guard completed, let ip = IPv4Address(client), let mac = directory.mac(for: ip) else { return }
+        let name = (file.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? file).lowercased()
+        guard let (ladder, model) = ladder(for: mac, model: nil) else { return }
+        var alias: String?
+        if name.hasSuffix(".default.loads") { alias = defaultLoad(term: String(name.dropLast(".default.loads".count))) }
+        let state = states.withLockedValue { all -> PhoneState in
+            var state = all[mac.description] ?? PhoneState(mac: mac.description, model: model)
+            // Recovery: the default load is a step of the ladder; the phone now runs it.
+            if let alias, let index = ladder.steps.firstIndex(where: { $0.lowercased() == alias.lowercased() }), state.fetched.isEmpty {
+                state.step = index
+            }
+            ladder.fileFetched(name, state: &state, aliasOf: alias)
+            all[mac.description] = state
+            return state
+        }
+        persist(state)
+    }
+
+    private func persist(_ state: PhoneState) {
+        guard let data = try? JSONEncoder().encode(state) else { return }
+        do { try store.savePhoneState(mac: state.mac, json: String(decoding: data, as: UTF8.self)) } catch {
+            logger.warning("store.write.failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    public func state(for mac: MACAddress) -> PhoneState? { states.withLockedValue { $0[mac.description] } }
+}

@@ -1,0 +1,91 @@
+import Mustache
+
+/// `SEP<MAC>.cnf.xml` and `XMLDefault.cnf.xml` from Mustache templates. The shipped defaults are the
+/// minimal SCCP and SIP files of research cisco-provisioning.md §4.2-4.3; `phones.config_templates` may hold
+/// `sccp.cnf.xml.mustache`, `sip.cnf.xml.mustache` and `xmldefault.cnf.xml.mustache` to override them.
+public struct ConfigRenderer: Sendable {
+    public var sccp: MustacheTemplate
+    public var sip: MustacheTemplate
+    public var xmlDefault: MustacheTemplate
+
+    public init(sccp: String? = nil, sip: String? = nil, xmlDefault: String? = nil) throws {
+        self.sccp = try MustacheTemplate(string: sccp ?? Self.defaultSCCP)
+        self.sip = try MustacheTemplate(string: sip ?? Self.defaultSIP)
+        self.xmlDefault = try MustacheTemplate(string: xmlDefault ?? Self.defaultXMLDefault)
+    }
+
+    /// - Parameter load: the `loadInformation` value: a load name without `.loads`.
+    public func device(mac: String, load: String?, server: String, versionStamp: String) -> String {
+        let isSIP = load?.uppercased().hasPrefix("SIP") ?? false
+        let context: [String: Any] = ["mac": mac, "load": load ?? "", "server": server, "versionStamp": versionStamp]
+        return (isSIP ? sip : sccp).render(context)
+    }
+
+    public func defaults(loads: [(deviceTypeID: Int, load: String)], server: String) -> String {
+        let entries = loads.sorted { $0.deviceTypeID < $1.deviceTypeID }.map { ["id": String($0.deviceTypeID), "load": $0.load] }
+        return xmlDefault.render(["loads": entries, "server": server] as [String: Any])
+    }
+
+    static let defaultSCCP = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <device>
+          <fullConfig>true</fullConfig>
+          <deviceProtocol>SCCP</deviceProtocol>
+          <devicePool>
+            <dateTimeSetting>
+              <dateTemplate>D.M.Y</dateTemplate>
+              <timeZone>GMT Standard/Daylight Time</timeZone>
+            </dateTimeSetting>
+            <callManagerGroup>
+              <members>
+                <member priority="0">
+                  <callManager>
+                    <ports><ethernetPhonePort>2000</ethernetPhonePort></ports>
+                    <processNodeName>{{server}}</processNodeName>
+                  </callManager>
+                </member>
+              </members>
+            </callManagerGroup>
+          </devicePool>
+          <versionStamp>{{versionStamp}}</versionStamp>
+          <loadInformation>{{load}}</loadInformation>
+          <vendorConfig><webAccess>0</webAccess><settingsAccess>1</settingsAccess></vendorConfig>
+        </device>
+
+        """
+
+    static let defaultSIP = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <device>
+          <fullConfig>true</fullConfig>
+          <deviceProtocol>SIP</deviceProtocol>
+          <devicePool>
+            <dateTimeSetting>
+              <dateTemplate>D/M/Y</dateTemplate>
+              <timeZone>GMT Standard/Daylight Time</timeZone>
+              <ntps><ntp><name>{{server}}</name><ntpMode>Unicast</ntpMode></ntp></ntps>
+            </dateTimeSetting>
+            <callManagerGroup><members><member priority="0"><callManager>
+              <ports><sipPort>5060</sipPort></ports><processNodeName>{{server}}</processNodeName>
+            </callManager></member></members></callManagerGroup>
+          </devicePool>
+          <versionStamp>{{versionStamp}}</versionStamp>
+          <loadInformation>{{load}}</loadInformation>
+        </device>
+
+        """
+
+    static let defaultXMLDefault = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Default>
+          <callManagerGroup><members><member priority="0"><callManager>
+            <ports><ethernetPhonePort>2000</ethernetPhonePort><sipPort>5060</sipPort></ports>
+            <processNodeName>{{server}}</processNodeName>
+          </callManager></member></members></callManagerGroup>
+        {{#loads}}
+          <loadInformation{{id}} model="">{{load}}</loadInformation{{id}}>
+        {{/loads}}
+        </Default>
+
+        """
+}

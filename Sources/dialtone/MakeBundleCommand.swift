@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Provisioning
+
+/// Hidden: writes the synthetic Cisco 7970 firmware bundle used by tests (and the demo, issue 6): four
+/// loads of a staged upgrade, each a signed-format `.loads` (fake signature) and five scaled-down
+/// components. One component is stored with different case than its `.loads` names, as in Cisco's zips.
+struct MakeBundleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "_make-bundle", shouldDisplay: false)
+
+    @Argument var directory: String
+    @Option var componentSize = 65_536
+
+    // 8.5(2), not the spec example's 8.5(4): below 8.3(3) a phone must not jump past 8.5(2) (wazo limitations.md).
+    static let ladder = ["TERM70.7-0-2-0S", "SCCP70.8-2-2SR1S", "SCCP70.8-5-2S", "SIP70.9-2-1S"]
+
+    func run() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (index, load) in Self.ladder.enumerated() {
+            let version = String(load.split(separator: ".", maxSplits: 1)[1].dropLast())  // 7-0-2-0
+            let sip = load.hasPrefix("SIP")
+            let components = ["jar70\(sip ? "sip" : "sccp").\(version).sbn", "cnu70.\(version).sbn", "apps70.\(version).sbn",
+                              "dsp70.\(version).sbn", "cvm70\(sip ? "sip" : "sccp").\(version).sbn"]
+            try Data(LoadsFile.synthesize(name: load + ".loads", components: components))
+                .write(to: URL(fileURLWithPath: directory + "/" + load + ".loads"))
+            for (n, component) in components.enumerated() {
+                // The first load's jar is stored capitalised: phones ask `jar70sccp...`, zips hold `Jar70sccp...`.
+                let onDisk = index == 0 && n == 0 ? "J" + component.dropFirst() : component
+                var bytes = [UInt8](repeating: 0, count: componentSize + n * 1000)
+                for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: (i &* 31) ^ (index &* 7) ^ n) }
+                try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + onDisk))
+            }
+        }
+        print(Self.ladder.joined(separator: " "))
+    }
+}
