@@ -53,10 +53,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "PhoneSimulator",
+            dependencies: ["DHCPWire", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "DialtoneServices"]
+        ),
         .executableTarget(
             name: "dialtone",
             dependencies: [
                 "DialtoneServices", "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire", "Provisioning",
+                "PhoneSimulator", "WireSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

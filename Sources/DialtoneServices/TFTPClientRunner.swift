@@ -20,9 +20,13 @@ public struct TFTPClientRunner {
     public let port: UInt16
     public var progress: ((Int64, Int64?) -> Void)?
 
-    public init(host: String, port: UInt16) {
+    /// The local address to send from (a simulated phone uses its leased address); nil lets the kernel pick.
+    public var localAddress: String?
+
+    public init(host: String, port: UInt16, localAddress: String? = nil) {
         self.host = host
         self.port = port
+        self.localAddress = localAddress
     }
 
     /// - Parameters:
@@ -35,6 +39,15 @@ public struct TFTPClientRunner {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { return .failed("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        if let localAddress {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            guard inet_pton(AF_INET, localAddress, &local.sin_addr) == 1 else { return .failed("`\(localAddress)` is not an IPv4 address") }
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { return .failed("cannot send from \(localAddress): \(String(cString: strerror(errno)))") }
+        }
         var server = sockaddr_in()
         server.sin_family = sa_family_t(AF_INET)
         server.sin_port = port.bigEndian

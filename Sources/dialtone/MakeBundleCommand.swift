@@ -15,6 +15,11 @@ struct MakeBundleCommand: ParsableCommand {
     static let ladder = ["TERM70.7-0-2-0S", "SCCP70.8-2-2SR1S", "SCCP70.8-5-2S", "SIP70.9-2-1S"]
 
     func run() throws {
+        try Self.write(to: directory, componentSize: componentSize)
+        print(Self.ladder.joined(separator: " "))
+    }
+
+    static func write(to directory: String, componentSize: Int) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (index, load) in Self.ladder.enumerated() {
             let version = String(load.split(separator: ".", maxSplits: 1)[1].dropLast())  // 7-0-2-0
@@ -31,6 +36,5 @@ struct MakeBundleCommand: ParsableCommand {
                 try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + onDisk))
             }
         }
-        print(Self.ladder.joined(separator: " "))
     }
 }

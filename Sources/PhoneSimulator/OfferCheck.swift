@@ -1,0 +1,66 @@
+import DHCPWire
+import WireSupport
+
+/// Why a strict phone ignores an OFFER: the quirks that made the seed thread's 7970 re-DISCOVER forever,
+/// as named switches (issue 6; research cisco-provisioning.md §1.6). All are on for the CP-7970G.
+public struct PhoneQuirks: Hashable, Sendable {
+    /// RFC 1542 §2.1: replies under 300 bytes are dropped (dnsmasq MIN_PACKETSZ, Linux kernel client).
+    public var rejectShortReplies = true
+    /// RFC 2131 Table 3: OFFER and ACK must carry option 54.
+    public var requireServerIdentifier = true
+    /// A TFTP server must be named: option 150, else 66, else siaddr.
+    public var requireTFTPServer = true
+    /// An OFFER for a DISCOVER older than this is no longer awaited (retransmits use a new xid).
+    public var listeningWindowMilliseconds: Int64 = 4000
+
+    public init() {}
+}
+
+public enum OfferRejection: Hashable, Sendable, CustomStringConvertible {
+    case tooShort(Int), noServerIdentifier, noTFTPServer, late(milliseconds: Int64)
+    public var description: String {
+        switch self {
+        case .tooShort(let n): "reply of \(n) bytes is under 300"
+        case .noServerIdentifier: "no option 54"
+        case .noTFTPServer: "no TFTP server in 150, 66 or siaddr"
+        case .late(let ms): "arrived \(ms) ms after the DISCOVER, outside the listening window"
+        }
+    }
+}
+
+public enum OfferCheck {
+    /// The phone's verdict on a reply, and the TFTP server it would use (150 → 66 → siaddr).
+    public static func check(_ bytes: [UInt8], _ message: DHCPMessage, elapsedMilliseconds: Int64, quirks: PhoneQuirks)
+        -> (rejections: [OfferRejection], tftpServer: IPv4Address?)
+    {
+        var rejections: [OfferRejection] = []
+        if quirks.rejectShortReplies, bytes.count < 300 { rejections.append(.tooShort(bytes.count)) }
+        if quirks.requireServerIdentifier, (try? message.options.serverIdentifier) == nil { rejections.append(.noServerIdentifier) }
+        let tftp = ((try? message.options.ipv4List(.tftpServerAddress)) ?? nil)?.first
+            ?? message.options.string(.tftpServerName).flatMap { IPv4Address($0) }
+            ?? (message.siaddr.isAny ? nil : message.siaddr)
+        if quirks.requireTFTPServer, tftp == nil { rejections.append(.noTFTPServer) }
+        if elapsedMilliseconds > quirks.listeningWindowMilliseconds { rejections.append(.late(milliseconds: elapsedMilliseconds)) }
+        return (rejections, tftp)
+    }
+
+    /// The DISCOVER/REQUEST a Cisco phone sends: broadcast flag, client id, SEP<MAC> host name, option 60
+    /// with its trailing NUL, PRL 1,66,6,3,15,150,35, padded to 548 bytes (the CP-7911G trace, §1.1).
+    public static func request(_ type: DHCPMessageType, mac: MACAddress, xid: UInt32, model: String, giaddr: IPv4Address,
+                               requested: IPv4Address? = nil, server: IPv4Address? = nil, secs: UInt16) -> [UInt8] {
+        var m = DHCPMessage(op: DHCPMessage.bootRequest, xid: xid)
+        m.setClientMAC(mac)
+        m.flags = DHCPMessage.broadcastFlag
+        m.secs = secs
+        m.giaddr = giaddr
+        m.hops = giaddr.isAny ? 0 : 1
+        m.options.setMessageType(type)
+        m.options.set(.clientIdentifier, [1] + mac.bytes)
+        m.options.setString(.hostName, "SEP" + mac.compactUppercase)
+        m.options.set(.vendorClass, Array("Cisco Systems, Inc. IP Phone \(model)".utf8) + [0])
+        m.options.set(.parameterRequestList, [1, 66, 6, 3, 15, 150, 35])
+        if let requested { m.options.setIPv4(.requestedAddress, requested) }
+        if let server { m.options.setIPv4(.serverIdentifier, server) }
+        return m.encode(minimumSize: 548)
+    }
+}

@@ -1,0 +1,154 @@
+import DHCPWire
+import DialtoneServices
+import Foundation
+import Provisioning
+import TFTPCore
+import TFTPWire
+import WireSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Cisco phone's boot sequence against any server, over real sockets: DHCP as a relay agent (giaddr =
+/// `relay`, so no root and no raw sockets are needed), then TFTP as the phone does it. Blocking: each phone
+/// runs on its own thread.
+public final class SimulatedPhone: @unchecked Sendable {
+    public enum Mode: String, Sendable { case recovery, normal }
+
+    public struct Setup: Sendable {
+        public var mac: MACAddress
+        public var model: String
+        public var server: IPv4Address
+        public var dhcpPort: UInt16
+        /// Our relay address (giaddr); replies come back to it on `dhcpPort`.
+        public var relay: IPv4Address
+        public var tftpPort: UInt16
+        public var mode: Mode
+        public var quirks = PhoneQuirks()
+        /// RFC 2131 §4.1 retransmits at 4, 8, 16, 32, 64 s; the demo scales them down.
+        public var timeScale = 1.0
+        /// Send TFTP from the leased address (true on loopback, where every 127/8 address is ours).
+        public var bindLeasedAddress = false
+
+        public init(mac: MACAddress, model: String, server: IPv4Address, dhcpPort: UInt16, relay: IPv4Address, tftpPort: UInt16, mode: Mode) {
+            self.mac = mac
+            self.model = model
+            self.server = server
+            self.dhcpPort = dhcpPort
+            self.relay = relay
+            self.tftpPort = tftpPort
+            self.mode = mode
+        }
+    }
+
+    public struct Report: Sendable {
+        public var mac: MACAddress
+        public var address: IPv4Address?
+        public var offerLatencyMilliseconds: Double?
+        public var loads: [String] = []
+        public var files = 0
+        public var bytes: Int64 = 0
+        public var rejections: [String] = []
+        public var missingProbes = 0
+        public var slowestMissMilliseconds = 0.0
+        public var error: String?
+        public var seconds = 0.0
+    }
+
+    public let setup: Setup
+    public var onEvent: (@Sendable (String) -> Void)?
+    var report: Report
+
+    public init(_ setup: Setup) {
+        self.setup = setup
+        report = Report(mac: setup.mac)
+    }
+
+    public func run() -> Report {
+        let started = Date()
+        defer { report.seconds = Date().timeIntervalSince(started) }
+        guard let (address, tftp) = dhcp() else { return report }
+        report.address = address
+        let tftpHost = tftp.description
+        var current: String?
+        do {
+            if setup.mode == .recovery {
+                guard let term = PhoneCatalogue.model(named: setup.model)?.termName else { throw SimError("no termXX name for \(setup.model)") }
+                current = try fetchLoad(named: "\(term).default.loads", host: tftpHost)
+                onEvent?("recovered onto \(current ?? "?")")
+            }
+            for _ in 0..<12 {
+                // Normal boot: trust lists first (usually absent: must fail fast), then the config.
+                for probe in ["CTLSEP\(setup.mac.compactUppercase).tlv", "ITLSEP\(setup.mac.compactUppercase).tlv", "ITLFile.tlv"] {
+                    let t0 = Date()
+                    if (try? fetch(probe, host: tftpHost)) == nil {
+                        report.missingProbes += 1
+                        report.slowestMissMilliseconds = max(report.slowestMissMilliseconds, Date().timeIntervalSince(t0) * 1000)
+                    }
+                }
+                let config = try (try? fetch("SEP\(setup.mac.compactUppercase).cnf.xml", host: tftpHost)) ?? fetch("XMLDefault.cnf.xml", host: tftpHost)
+                let load = Self.loadInformation(String(decoding: config, as: UTF8.self), deviceTypeID: PhoneCatalogue.model(named: setup.model)?.deviceTypeID)
+                guard let load, !load.isEmpty, load.lowercased() != current?.lowercased() else {
+                    onEvent?("running \(current ?? "its image"), config agrees: done")
+                    break
+                }
+                onEvent?("config says \(load): upgrading")
+                current = try fetchLoad(named: load + ".loads", host: tftpHost)
+            }
+        } catch {
+            report.error = "\(error)"
+        }
+        return report
+    }
+
+    /// Fetches a `.loads` and every component it lists; returns the load it names (the phone now runs it).
+    private func fetchLoad(named name: String, host: String) throws -> String {
+        let bytes = try fetch(name, host: host)
+        let loads = LoadsFile(bytes: bytes)
+        guard !loads.requiredComponents.isEmpty else { throw SimError("\(name) lists no files") }
+        for component in loads.requiredComponents { _ = try fetch(component.name, host: host) }
+        let load = String((loads.signedName ?? name).dropLast(".loads".count))
+        report.loads.append(load)
+        return load
+    }
+
+    /// One download with tsize; the bytes must match the announced size.
+    func fetch(_ name: String, host: String) throws -> [UInt8] {
+        var runner = TFTPClientRunner(host: host, port: setup.tftpPort, localAddress: setup.bindLeasedAddress ? report.address?.description : nil)
+        runner.progress = nil
+        var data = [UInt8]()
+        let transfer = ClientTransfer(
+            direction: .get, request: TFTPRequest(filename: name, mode: "octet", options: [TFTPOption("blksize", "1468"), TFTPOption("tsize", "0")]),
+            timeoutMilliseconds: 1000, retries: 3)
+        let outcome = runner.run(transfer, read: { _, _ in [] }, write: { offset, bytes in
+            if data.count < Int(offset) { data += [UInt8](repeating: 0, count: Int(offset) - data.count) }
+            data.replaceSubrange(Int(offset)..<min(data.count, Int(offset) + bytes.count), with: bytes)
+            return true
+        })
+        switch outcome {
+        case .completed(let bytes, _):
+            guard bytes == Int64(data.count) else { throw SimError("\(name): \(data.count) bytes kept of \(bytes)") }
+            report.files += 1
+            report.bytes += bytes
+            return data
+        case .refused(let reason): throw SimError("\(name): \(reason)")
+        case .failed(let reason): throw SimError("\(name): \(reason)")
+        }
+    }
+
+    static func loadInformation(_ xml: String, deviceTypeID: Int?) -> String? {
+        for tag in ["loadInformation"] + (deviceTypeID.map { ["loadInformation\($0)"] } ?? []) {
+            if let open = xml.range(of: "<\(tag)>") ?? xml.range(of: "<\(tag) model=\"\">"), let close = xml.range(of: "</\(tag)>", range: open.upperBound..<xml.endIndex) {
+                let value = String(xml[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
+                if !value.isEmpty { return value }
+            }
+        }
+        return nil
+    }
+
+    struct SimError: Error, CustomStringConvertible {
+        var description: String
+        init(_ text: String) { description = text }
+    }
+}

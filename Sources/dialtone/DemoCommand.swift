@@ -1,0 +1,120 @@
+import ArgumentParser
+import ConfigLoader
+import DialtoneLogging
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
+import PhoneSimulator
+import ServiceLifecycle
+import WireSupport
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Provision a local lab of simulated Cisco phones end to end (no root, no config).",
+        discussion: """
+            Starts DHCP and TFTP on loopback with high ports, a temporary TFTP root holding a synthetic \\
+            CP-7970G firmware bundle (signed-format .loads with fake signatures, components scaled down), and \\
+            N simulated phones. Each phone comes out of a factory reset: DISCOVER through a relay address \\
+            (127.0.0.2, 127.0.0.3, ...), term70.default.loads and its components, then normal boots climbing \\
+            the four-step ladder TERM70.7-0-2-0S -> SCCP70.8-2-2SR1S -> SCCP70.8-5-2S -> SIP70.9-2-1S. \\
+            Progress is printed as it happens, then a table. Exit 0 when every phone reached the last load.
+            """
+    )
+    @Option(help: "Number of simulated phones (1-250).") var phones = 20
+    @Flag(help: "Keep the servers running after the phones finish, until Ctrl-C. (The dashboard is issue #7.)") var keepRunning = false
+
+    func validate() throws {
+        guard (1...250).contains(phones) else { throw ValidationError("--phones must be 1-250 (one relay address each, 127.0.0.2 up)") }
+    }
+
+    func run() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("dialtone-demo-\(UInt32.random(in: 0...UInt32.max))").path
+        try MakeBundleCommand.write(to: work + "/tftp-root", componentSize: 48_000)
+        let dhcpPort = UInt16.random(in: 20_000...40_000)
+        let tftpPort = dhcpPort + 1
+        let yaml = """
+            state_dir: \(work)/state
+            dhcp:
+              interfaces: [lo]
+              port: \(dhcpPort)
+              subnets:
+                - subnet: 127.0.0.0/8
+                  pools: ["127.1.0.1-127.1.3.254"]
+                  lease_time: 1h
+            tftp:
+              root: \(work)/tftp-root
+              listen: ["127.0.0.1:\(tftpPort)"]
+            phones:
+              default_loads: { CP-7970G: TERM70.7-0-2-0S }
+              upgrade_paths:
+                CP-7970G: [\(MakeBundleCommand.ladder.joined(separator: ", "))]
+            """
+        let config = try ConfigLoader.load(yaml: yaml, file: "demo")
+        LoggingSystem.bootstrap { LineLogHandler(label: $0, format: .text, level: .warning) }
+        let logger = Logger(label: "dialtone")
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let group = ServiceGroup(configuration: .init(
+            services: try ServiceAssembly.services(for: config, threadPool: pool, logger: logger).map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        print("Dialtone demo: DHCP on lo port \(dhcpPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root")
+        print("\(phones) simulated CP-7970G phones, after a factory reset, climbing \(MakeBundleCommand.ladder.joined(separator: " -> "))\n")
+        let phoneCount = phones, keep = keepRunning
+        async let served: Void = group.run()
+        try await Task.sleep(for: .milliseconds(500))
+        let reports = await Self.runPhones(phoneCount, dhcpPort: dhcpPort, tftpPort: tftpPort)
+        Self.printTable(reports)
+        if keep {
+            print("\nServers keep running (Ctrl-C to stop). State: \(work)/state. The dashboard is not built yet (issue #7).")
+        } else {
+            await group.triggerGracefulShutdown()
+        }
+        try await served
+        try await pool.shutdownGracefully()
+        let done = reports.filter { $0.loads.last == MakeBundleCommand.ladder.last && $0.error == nil }.count
+        if done != reports.count { throw ExitCode(1) }
+    }
+
+    static func runPhones(_ count: Int, dhcpPort: UInt16, tftpPort: UInt16) async -> [SimulatedPhone.Report] {
+        let results = NIOLockedValueBox<[Int: SimulatedPhone.Report]>([:])
+        let output = NIOLock()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let remaining = NIOLockedValueBox(count)
+            for index in 0..<count {
+                let mac = MACAddress(bytes: [0x00, 0x1E, 0x7A, 0x00, UInt8(index / 256), UInt8(index % 256 + 1)])!
+                var setup = SimulatedPhone.Setup(
+                    mac: mac, model: "CP-7970G", server: IPv4Address(127, 0, 0, 1), dhcpPort: dhcpPort,
+                    relay: IPv4Address(127, 0, 0, UInt8(2 + index)), tftpPort: tftpPort, mode: .recovery)
+                setup.timeScale = 0.05
+                setup.bindLeasedAddress = true
+                let phone = SimulatedPhone(setup)
+                let label = String(format: "phone %03d %@", index + 1, mac.description)
+                phone.onEvent = { text in output.withLock { print("[\(label)] \(text)") } }
+                let thread = Thread {
+                    let report = phone.run()
+                    results.withLockedValue { $0[index] = report }
+                    if let error = report.error { output.withLock { print("[\(label)] FAILED: \(error)") } }
+                    if remaining.withLockedValue({ $0 -= 1; return $0 }) == 0 { continuation.resume() }
+                }
+                thread.start()
+            }
+        }
+        return results.withLockedValue { r in (0..<count).compactMap { r[$0] } }
+    }
+
+    static func printTable(_ reports: [SimulatedPhone.Report]) {
+        print("\nMAC                IP             OFFER ms  LOADS  FILES  BYTES      MISS ms  RESULT")
+        for r in reports {
+            let result = r.error.map { "FAILED: \($0)" } ?? (r.loads.last ?? "-")
+            let ip = (r.address?.description ?? "-").padding(toLength: 13, withPad: " ", startingAt: 0)
+            print(r.mac.description + "  " + ip + String(format: "  %8.2f  %5d  %5d  %9lld  %7.1f  ", r.offerLatencyMilliseconds ?? 0,
+                                                          r.loads.count, r.files, r.bytes, r.slowestMissMilliseconds) + result)
+        }
+        let ok = reports.filter { $0.error == nil && $0.loads.last == MakeBundleCommand.ladder.last }.count
+        let rejected = reports.reduce(0) { $0 + $1.rejections.count }
+        print("\n\(ok)/\(reports.count) phones reached \(MakeBundleCommand.ladder.last!); offers rejected: \(rejected); " +
+              "slowest missing-file answer: \(String(format: "%.1f", reports.map(\.slowestMissMilliseconds).max() ?? 0)) ms")
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import DialtoneConfig
+import DialtoneServices
+import LeaseStore
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import TFTPCore
+
+/// Builds the services a validated config enables, sharing one store and one device directory. Used by
+/// `serve` and by `demo`.
+enum ServiceAssembly {
+    static func services(for config: DialtoneConfiguration, threadPool: NIOThreadPool, logger: Logger) throws -> [any Service] {
+        let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
+        let directory = DeviceDirectory(leases: try store.loadLeases())
+        var services: [any Service] = []
+        if let dhcp = config.dhcp {
+            services.append(DHCPService(config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: threadPool, directory: directory, logger: logger))
+        }
+        if let sntp = config.sntp { services.append(SNTPService(config: sntp, logger: logger)) }
+        if let syslog = config.syslog { services.append(SyslogService(config: syslog, directory: directory, store: store, logger: logger)) }
+        if let tftp = config.tftp {
+            let disk: DiskFileProvider
+            do {
+                disk = try DiskFileProvider(root: tftp.root, caseInsensitive: tftp.caseInsensitive)
+            } catch {
+                printError("\(config.sourceFile): tftp.root: \(error)")
+                throw ExitCode(2)
+            }
+            var extra: [any TFTPFileProvider] = []
+            var observer: (@Sendable (String, String, Bool) -> Void)?
+            if let phones = config.phones {
+                let provisioning = try ProvisioningProvider(
+                    config: phones, disk: disk, store: store, directory: directory, serverAddress: serverAddress(config), logger: logger)
+                extra.append(provisioning)
+                observer = { client, file, completed in provisioning.transferFinished(client: client, file: file, completed: completed) }
+            }
+            services.append(TFTPService(config: tftp, disk: disk, transfers: TFTPTransfers(observer: observer), extraProviders: extra, logger: logger))
+        }
+        return services
+    }
+
+    /// The address phones are told to use in generated configs: the TFTP listen address when specific, else
+    /// this server's address on the first DHCP interface.
+    static func serverAddress(_ config: DialtoneConfiguration) -> String {
+        if let host = config.tftp?.listen.first?.host, host != "0.0.0.0" { return host }
+        if let dhcp = config.dhcp, let first = try? DHCPService.resolveInterfaces(dhcp).first { return first.address.description }
+        return "127.0.0.1"
+    }
+}

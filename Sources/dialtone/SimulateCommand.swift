@@ -1,0 +1,72 @@
+import ArgumentParser
+import DialtoneServices
+import Foundation
+import NIOConcurrencyHelpers
+import PhoneSimulator
+import Provisioning
+import WireSupport
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Phone simulator: a real phone's boot sequence and quirks, against any server.",
+        discussion: """
+            Recovery mode: DISCOVER with the Cisco vendor class, PRL and 548-byte padding, RFC 2131 retransmits \\
+            (4-8-16-32-64 s); offers that a strict 7970 ignores are reported with the reason (under 300 bytes, \\
+            no option 54, no TFTP server, too late). Then termXX.default.loads and every component, then normal \\
+            boots: CTLSEP/ITLSEP/ITLFile probes, SEP<MAC>.cnf.xml (else XMLDefault.cnf.xml), and the load it \\
+            names, until the config names the load the phone runs. Normal mode starts at the normal boot.
+
+            The simulator reaches DHCP as a relay agent (giaddr = --relay, default: the address of \\
+            --interface), so it needs no root and no raw socket; the server must answer relayed requests \\
+            (dialtone does; dnsmasq does with a dhcp-range for the relay's subnet). Exit 0 when every phone \\
+            finished without error.
+            """
+    )
+    @Option(help: "DHCP server as HOST[:PORT] (port 67 by default).") var server: String
+    @Option(help: "TFTP port on the server the DHCP reply names.") var tftpPort: UInt16 = 69
+    @Option(help: "Phone model, e.g. CP-7970G.") var model = "CP-7970G"
+    @Option(help: "MAC of the first phone (others count up).") var mac = "00:1e:7a:00:00:01"
+    @Option(help: "Number of phones.") var count = 1
+    @Option(help: "recovery or normal.") var mode: String = "recovery"
+    @Option(help: "Interface whose address is used as the relay address.") var interface: String?
+    @Option(help: "Relay address (giaddr) to send from; must be local and inside a subnet the server serves.") var relay: String?
+
+    func run() async throws {
+        let parts = server.split(separator: ":")
+        guard let serverIP = IPv4Address(String(parts[0])), let port = parts.count == 2 ? UInt16(parts[1]) : 67 else {
+            throw ValidationError("--server must be an IPv4 address, optionally with :PORT")
+        }
+        guard PhoneCatalogue.model(named: model) != nil else { throw ValidationError("unknown model \(model)") }
+        guard let simMode = SimulatedPhone.Mode(rawValue: mode) else { throw ValidationError("--mode must be recovery or normal") }
+        guard let first = MACAddress(mac) else { throw ValidationError("--mac is not a MAC address") }
+        let relayAddress: IPv4Address
+        if let relay, let address = IPv4Address(relay) {
+            relayAddress = address
+        } else if let interface, let resolved = try? DialtoneServicesInterface.address(of: interface) {
+            relayAddress = resolved
+        } else {
+            throw ValidationError("give --relay ADDRESS or --interface NAME: the simulator sends as a relay agent")
+        }
+        var failed = 0
+        for index in 0..<count {
+            var bytes = first.bytes
+            let low = (Int(bytes[4]) << 8 | Int(bytes[5])) + index
+            bytes[4] = UInt8((low >> 8) & 0xFF)
+            bytes[5] = UInt8(low & 0xFF)
+            let phoneMAC = MACAddress(bytes: bytes)!
+            let phone = SimulatedPhone(SimulatedPhone.Setup(
+                mac: phoneMAC, model: model, server: serverIP, dhcpPort: port, relay: relayAddress, tftpPort: tftpPort, mode: simMode))
+            phone.onEvent = { print("[\(phoneMAC)] \($0)") }
+            let report = phone.run()
+            for rejection in report.rejections { print("[\(phoneMAC)] rejected \(rejection)") }
+            if let error = report.error {
+                print("[\(phoneMAC)] FAILED: \(error)")
+                failed += 1
+            } else {
+                print("[\(phoneMAC)] done: \(report.address?.description ?? "-"), loads \(report.loads.joined(separator: " -> ")), \(report.files) files")
+            }
+        }
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
