@@ -31,6 +31,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "recovery or normal.") var mode: String = "recovery"
     @Option(help: "Interface whose address is used as the relay address.") var interface: String?
     @Option(help: "Relay address (giaddr) to send from; must be local and inside a subnet the server serves.") var relay: String?
+    @Flag(help: "Send TFTP from the leased address (it must be configured on this host), so the server can tell the phones apart.")
+    var bindLeased = false
 
     func run() async throws {
         let parts = server.split(separator: ":")
@@ -55,11 +57,15 @@ struct SimulateCommand: AsyncParsableCommand {
             bytes[4] = UInt8((low >> 8) & 0xFF)
             bytes[5] = UInt8(low & 0xFF)
             let phoneMAC = MACAddress(bytes: bytes)!
-            let phone = SimulatedPhone(SimulatedPhone.Setup(
-                mac: phoneMAC, model: model, server: serverIP, dhcpPort: port, relay: relayAddress, tftpPort: tftpPort, mode: simMode))
+            var setup = SimulatedPhone.Setup(
+                mac: phoneMAC, model: model, server: serverIP, dhcpPort: port, relay: relayAddress, tftpPort: tftpPort, mode: simMode)
+            setup.bindLeasedAddress = bindLeased
+            let phone = SimulatedPhone(setup)
             phone.onEvent = { print("[\(phoneMAC)] \($0)") }
             let report = phone.run()
             for rejection in report.rejections { print("[\(phoneMAC)] rejected \(rejection)") }
+            print(String(format: "[%@] %d missing trust-list probes answered, slowest in %.1f ms", phoneMAC.description,
+                         report.missingProbes, report.slowestMissMilliseconds))
             if let error = report.error {
                 print("[\(phoneMAC)] FAILED: \(error)")
                 failed += 1

@@ -1,0 +1,15 @@
+#!/bin/bash
+# `dialtone demo --phones 50` finishes without root (run as nobody with no capabilities) and prints the table.
+. "$(dirname "$0")/lib.sh"
+command -v setpriv >/dev/null || { echo "setpriv missing (util-linux)"; exit 1; }
+
+unprivileged_demo() {
+    setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
+        timeout 300 "$DIALTONE" demo --phones 50 >"$WORK/demo.out" 2>&1; rc=$?
+    tail -4 "$WORK/demo.out"; echo "exit $rc"
+    [ $rc -eq 0 ] && grep -q "^50/50 phones reached SIP70.9-2-1S; offers rejected: 0" "$WORK/demo.out" &&
+        [ "$(grep -c '  SIP70.9-2-1S$' "$WORK/demo.out")" -eq 50 ]
+}
+check "dialtone demo --phones 50 as an unprivileged user: every phone reaches the last load" unprivileged_demo
+
+finish
