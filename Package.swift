@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "TFTPCore", dependencies: ["TFTPWire"]),
         .target(name: "SyslogWire"),
         .target(name: "SNTPWire"),
+        .target(name: "Diagnostics"),
         .target(name: "Provisioning", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
         
 
@@ -61,7 +62,7 @@ let package = Package(
             name: "dialtone",
             dependencies: [
                 "DialtoneServices", "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire", "Provisioning",
-                "PhoneSimulator", "WireSupport",
+                "PhoneSimulator", "WireSupport", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,6 +77,7 @@ let package = Package(
         .testTarget(name: "SyslogWireTests", dependencies: ["SyslogWire"]),
         .testTarget(name: "SNTPWireTests", dependencies: ["SNTPWire"]),
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
     ]

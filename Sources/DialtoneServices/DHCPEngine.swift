@@ -10,7 +10,7 @@ import WireSupport
 /// then replies, then log lines.
 final class DHCPEngine {
     private var core: DHCPServer
-    private let writer: LeaseWriter
+    let writer: LeaseWriter
     private let logger: Logger
     private let eventLoop: EventLoop
     private var malformedLogged: [String: Int64] = [:]
@@ -53,8 +53,8 @@ final class DHCPEngine {
             }
         }
         for lease in commits { directory?.record(lease) }
+        if let vendorClass = request.options.vendorClass, let mac = request.clientMAC { directory?.recordVendorClass(vendorClass, for: mac) }
         let replyList = replies, eventList = events
-        let stored = events.map { StoredEvent(time: Clock.nowMilliseconds(), mac: $0.mac, name: $0.name, level: $0.level.rawValue, metadata: $0.metadata) }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let send: @Sendable (Error?) -> Void = { [eventLoop] error in
             eventLoop.execute {
@@ -70,22 +70,27 @@ final class DHCPEngine {
                     socket.send(bytes, to: destination, channel: channel)
                 }
                 let latency = (NIODeadline.now() - arrival).nanoseconds / 1000
+                var stored: [StoredEvent] = []
                 for var event in eventList {
                     if event.name.hasSuffix(".sent") || event.name == "dhcp.inform.answered" {
                         event.metadata["dhcp.latency_us"] = String(latency)
                         if let firstReplySize { event.metadata["dhcp.reply_bytes"] = String(firstReplySize) }
                     }
                     engine.log(event)
+                    stored.append(StoredEvent(time: Clock.nowMilliseconds(), mac: event.mac, name: event.name, level: event.level.rawValue, metadata: event.metadata))
                 }
+                // The timeline gets the events with their measured latency and size; written behind, in the
+                // writer's next group commit.
+                if !stored.isEmpty { engine.writer.submit(leases: [], events: stored) { _ in } }
             }
         }
         // Only bindings must be durable before the reply: an offer hold lost in a crash costs nothing (the
         // client just DISCOVERs again), so OFFERs leave at once and their holds are written behind.
         if commits.allSatisfy({ $0.state == .offered }) {
             send(nil)
-            if !stored.isEmpty || !commits.isEmpty { writer.submit(leases: commits, events: stored) { _ in } }
+            if !commits.isEmpty { writer.submit(leases: commits, events: []) { _ in } }
         } else {
-            writer.submit(leases: commits, events: stored, completion: send)
+            writer.submit(leases: commits, events: [], completion: send)
         }
     }
 

@@ -6,6 +6,8 @@ import WireSupport
 /// DHCP service on every lease commit, seeded from the store at start.
 public final class DeviceDirectory: Sendable {
     private let byIP = NIOLockedValueBox<[IPv4Address: MACAddress]>([:])
+    /// Option 60 as last seen per device: tells provisioning the phone's model.
+    private let vendorClasses = NIOLockedValueBox<[MACAddress: String]>([:])
 
     public init(leases: [Lease] = []) {
         for lease in leases { record(lease) }
@@ -17,4 +19,7 @@ public final class DeviceDirectory: Sendable {
     }
 
     public func mac(for ip: IPv4Address) -> MACAddress? { byIP.withLockedValue { $0[ip] } }
+
+    func recordVendorClass(_ vendorClass: String, for mac: MACAddress) { vendorClasses.withLockedValue { $0[mac] = vendorClass } }
+    public func vendorClass(for mac: MACAddress) -> String? { vendorClasses.withLockedValue { $0[mac] } }
 }

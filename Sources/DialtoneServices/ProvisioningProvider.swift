@@ -20,10 +20,13 @@ public final class ProvisioningProvider: TFTPFileProvider {
     let directory: DeviceDirectory
     let serverAddress: String
     let logger: Logger
+    /// Set by the assembly so ladder events join the phone's timeline.
+    public let recorder: DeviceEventRecorder?
     private let states: NIOLockedValueBox<[String: PhoneState]>
 
     public init(config: PhonesConfiguration, disk: any TFTPFileProvider, store: any LeaseStore, directory: DeviceDirectory,
-                serverAddress: String, logger: Logger) throws {
+                serverAddress: String, recorder: DeviceEventRecorder? = nil, logger: Logger) throws {
+        self.recorder = recorder
         self.config = config
         self.disk = disk
         self.store = store
@@ -76,7 +79,9 @@ public final class ProvisioningProvider: TFTPFileProvider {
 
     func ladder(for mac: MACAddress, model: String?) -> (UpgradeLadder, String?)? {
         let device = config.devices.first { $0.mac == mac }
-        let modelName = device?.model ?? model ?? (config.upgradePaths.count == 1 ? config.upgradePaths.keys.first : nil)
+        // The model: configured per device, else from DHCP option 60, else (unknown) the only ladder there is.
+        let seen = directory.vendorClass(for: mac).flatMap(PhoneCatalogue.model(vendorClass:))?.name
+        let modelName = device?.model ?? model ?? seen ?? (config.upgradePaths.count == 1 ? config.upgradePaths.keys.first : nil)
         guard let modelName, let steps = config.upgradePaths.first(where: { $0.key.lowercased() == modelName.lowercased() })?.value else {
             return nil
         }
@@ -106,19 +111,25 @@ public final class ProvisioningProvider: TFTPFileProvider {
         persist(state)
         let load = ladder.load(for: state)
         var metadata: Logger.Metadata = ["client.mac": "\(mac)", "phone.load": "\(load ?? "-")", "phone.step": "\(state.step + 1)/\(ladder.steps.count)"]
+        var name: String?
         switch event {
         case .advanced(let from, let to):
             metadata["phone.from"] = "\(from)"
-            logger.notice("phone.upgrade.advanced", metadata: metadata.merging(["phone.to": "\(to)"]) { $1 })
+            metadata["phone.to"] = "\(to)"
+            name = "phone.upgrade.advanced"
+            logger.notice("phone.upgrade.advanced", metadata: metadata)
         case .reachedTarget:
+            name = "phone.upgrade.done"
             logger.info("phone.upgrade.done", metadata: metadata)
         case .waiting(_, let missing):
             metadata["phone.missing"] = "\(missing.joined(separator: ","))"
             metadata["phone.boots_at_step"] = "\(state.bootsAtStep)"
+            name = "phone.upgrade.waiting"
             logger.info("phone.upgrade.waiting", metadata: metadata)
         case nil:
             break
         }
+        if let name { recorder?.record(mac: mac, name: name, level: "info", metadata: metadata.mapValues { "\($0)" }) }
         let text = renderer.device(mac: mac.compactUppercase, load: load, server: serverAddress, versionStamp: "\(state.step + 1)")
         return TFTPFile(bytes: Array(text.utf8), origin: .virtual("SEP config generated, load \(load ?? "-")"))
     }

@@ -121,6 +121,7 @@ public struct TFTPService: Service {
                 var m: Logger.Metadata = describe.mapValues { .string($0) }
                 m["reason"] = "\(error.message)"
                 logger.log(level: error.code == 1 ? .info : .notice, "tftp.request.refused", metadata: m)
+                transfers.recorder?.record(client: clientIP.description, name: "tftp.request.refused", level: "notice", metadata: m.mapValues { "\($0)" })
                 machine = .refuse(.error(TFTPErrorCode(rawValue: error.code), message: error.message))
             }
         default:

@@ -255,7 +255,12 @@ final class TFTPTransferHandler: ChannelInboundHandler {
             metadata["tftp.bytes"] = "\(info.bytes)"
             metadata["tftp.duration_s"] = "\(String(format: "%.3f", duration))"
             if let detail { metadata["reason"] = "\(detail)" }
-            logger.log(level: state == "completed" ? .info : .notice, state == "completed" ? "tftp.transfer.completed" : "tftp.transfer.failed", metadata: metadata)
+            let name = state == "completed" ? "tftp.transfer.completed" : "tftp.transfer.failed"
+            logger.log(level: state == "completed" ? .info : .notice, "\(name)", metadata: metadata)
+            if let client = client.wireIPv4 {
+                registry.recorder?.record(client: client.description, name: name, level: state == "completed" ? "info" : "notice",
+                                          metadata: metadata.mapValues { "\($0)" })
+            }
         }
         // Let the last packet leave before the socket goes.
         context.eventLoop.scheduleTask(in: .milliseconds(10)) { [channel = context.channel] in channel.close(promise: nil) }

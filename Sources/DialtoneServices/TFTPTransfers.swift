@@ -27,8 +27,12 @@ public final class TFTPTransfers: Sendable {
     /// can see which firmware files a phone really fetched.
     let observer: (@Sendable (_ client: String, _ file: String, _ completed: Bool) -> Void)?
 
-    public init(observer: (@Sendable (_ client: String, _ file: String, _ completed: Bool) -> Void)? = nil) {
+    /// Where per-device timeline events go (nil: log only).
+    let recorder: DeviceEventRecorder?
+
+    public init(observer: (@Sendable (_ client: String, _ file: String, _ completed: Bool) -> Void)? = nil, recorder: DeviceEventRecorder? = nil) {
         self.observer = observer
+        self.recorder = recorder
     }
 
     /// Registers a transfer unless `limit` are already running.

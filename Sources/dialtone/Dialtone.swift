@@ -47,9 +47,3 @@ struct Dialtone: AsyncParsableCommand {
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
-
-/// A command whose capability is not built yet says so and exits 2 (never fake output).
-func notImplemented(_ what: String, issue: Int) -> ExitCode {
-    printError("dialtone: \(what) is not implemented yet (tracked as issue #\(issue)); nothing was done.")
-    return ExitCode(2)
-}

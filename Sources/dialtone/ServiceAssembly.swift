@@ -13,6 +13,7 @@ enum ServiceAssembly {
     static func services(for config: DialtoneConfiguration, threadPool: NIOThreadPool, logger: Logger) throws -> [any Service] {
         let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
         let directory = DeviceDirectory(leases: try store.loadLeases())
+        let recorder = DeviceEventRecorder(store: store, directory: directory, logger: logger)
         var services: [any Service] = []
         if let dhcp = config.dhcp {
             services.append(DHCPService(config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: threadPool, directory: directory, logger: logger))
@@ -31,11 +32,12 @@ enum ServiceAssembly {
             var observer: (@Sendable (String, String, Bool) -> Void)?
             if let phones = config.phones {
                 let provisioning = try ProvisioningProvider(
-                    config: phones, disk: disk, store: store, directory: directory, serverAddress: serverAddress(config), logger: logger)
+                    config: phones, disk: disk, store: store, directory: directory, serverAddress: serverAddress(config), recorder: recorder,
+                    logger: logger)
                 extra.append(provisioning)
                 observer = { client, file, completed in provisioning.transferFinished(client: client, file: file, completed: completed) }
             }
-            services.append(TFTPService(config: tftp, disk: disk, transfers: TFTPTransfers(observer: observer), extraProviders: extra, logger: logger))
+            services.append(TFTPService(config: tftp, disk: disk, transfers: TFTPTransfers(observer: observer, recorder: recorder), extraProviders: extra, logger: logger))
         }
         return services
     }

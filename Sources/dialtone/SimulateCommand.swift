@@ -31,6 +31,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "recovery or normal.") var mode: String = "recovery"
     @Option(help: "Interface whose address is used as the relay address.") var interface: String?
     @Option(help: "Relay address (giaddr) to send from; must be local and inside a subnet the server serves.") var relay: String?
+    @Option(help: "The phone's listening window for an OFFER in ms (0 makes it ignore every offer, for testing diagnoses).")
+    var listenWindowMs: Int64 = 4000
+    @Option(help: "Scale the RFC 2131 retransmit schedule (0.05 = twenty times faster).") var timeScale = 1.0
     @Flag(help: "Send TFTP from the leased address (it must be configured on this host), so the server can tell the phones apart.")
     var bindLeased = false
 
@@ -60,6 +63,8 @@ struct SimulateCommand: AsyncParsableCommand {
             var setup = SimulatedPhone.Setup(
                 mac: phoneMAC, model: model, server: serverIP, dhcpPort: port, relay: relayAddress, tftpPort: tftpPort, mode: simMode)
             setup.bindLeasedAddress = bindLeased
+            setup.quirks.listeningWindowMilliseconds = listenWindowMs
+            setup.timeScale = timeScale
             let phone = SimulatedPhone(setup)
             phone.onEvent = { print("[\(phoneMAC)] \($0)") }
             let report = phone.run()

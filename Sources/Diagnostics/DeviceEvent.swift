@@ -1,0 +1,34 @@
+/// One event of a device's timeline as the diagnosis reads it (the store's rows, without the store).
+public struct DeviceEvent: Hashable, Sendable {
+    public var time: Int64
+    public var name: String
+    public var level: String
+    public var metadata: [String: String]
+
+    public init(time: Int64, name: String, level: String, metadata: [String: String]) {
+        self.time = time
+        self.name = name
+        self.level = level
+        self.metadata = metadata
+    }
+}
+
+/// A named diagnosis with its evidence and what to do about it.
+public struct Finding: Hashable, Sendable {
+    public enum Severity: String, Hashable, Sendable, Comparable {
+        case error, warning, info
+        var rank: Int { switch self { case .error: 0; case .warning: 1; case .info: 2 } }
+        public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+    }
+    public var severity: Severity
+    public var title: String
+    public var evidence: [String]
+    public var action: String
+
+    public init(_ severity: Severity, _ title: String, evidence: [String], action: String) {
+        self.severity = severity
+        self.title = title
+        self.evidence = evidence
+        self.action = action
+    }
+}

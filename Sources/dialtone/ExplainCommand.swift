@@ -1,0 +1,78 @@
+import ArgumentParser
+import DHCPServerCore
+import Diagnostics
+import Foundation
+import LeaseStore
+import WireSupport
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Tell the story of one device: DHCP exchanges, files requested, phase and diagnosis.",
+        discussion: """
+            Reads the server's store in state_dir, so it works while the server runs and after it stopped. \\
+            Prints the diagnosis first (each finding with its evidence and what to do), then the timeline \\
+            newest first. Exit 1 when any finding is an error, 0 otherwise.
+            """
+    )
+    @Argument(help: "The device's MAC address, in any notation.") var mac: String
+    @OptionGroup var configOption: ConfigOption
+    @Option(help: "Timeline events to show.") var limit = 40
+
+    func run() throws {
+        guard let device = MACAddress(mac) else { throw ValidationError("`\(mac)` is not a MAC address") }
+        let config = try configOption.load()
+        let path = config.stateDirectory + "/dialtone.sqlite"
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("\(device): nothing known yet (\(path) does not exist: the server has not run with this config)")
+            return
+        }
+        let store = try SQLiteLeaseStore(path: path)
+        let stored = try store.events(for: device, limit: 2000)
+        let events = stored.map { DeviceEvent(time: $0.time, name: $0.name, level: $0.level, metadata: $0.metadata) }
+        let formatter = ISO8601DateFormatter()
+        let clock: (Int64) -> String = { formatter.string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
+
+        print("Device \(device)")
+        if let lease = try store.loadLeases().filter({ $0.mac == device }).max(by: { $0.updated < $1.updated }) {
+            print("  lease: \(lease.ip) \(lease.state.rawValue) until \(clock(lease.expires))\(lease.hostname.map { " (\($0))" } ?? "")")
+        } else {
+            print("  lease: none")
+        }
+        if let json = try store.loadPhoneStates()[device.description] {
+            let step = json.range(of: "\"step\":").map { json[$0.upperBound...].prefix { $0.isNumber } } ?? "?"
+            print("  phone: provisioning state stored, ladder step \(Int(step).map { $0 + 1 } ?? 0)")
+        }
+        if let vendor = events.first(where: { $0.metadata["dhcp.vendor_class"] != nil })?.metadata["dhcp.vendor_class"] {
+            print("  vendor class: \(vendor)")
+        }
+        let findings = Diagnosis.findings(events, clock: clock)
+        print("\nDiagnosis")
+        if findings.isEmpty { print("  no problem found in \(events.count) events") }
+        for finding in findings {
+            print("  [\(finding.severity.rawValue)] \(finding.title)")
+            for line in finding.evidence { print("      \(line)") }
+            print("      -> \(finding.action)")
+        }
+        print("\nTimeline (newest first)")
+        if events.isEmpty { print("  no events recorded for this device") }
+        for event in events.prefix(limit) {
+            print("  \(clock(event.time))  \(event.name)  \(Self.summary(event))")
+        }
+        if events.count > limit { print("  ... \(events.count - limit) older events (--limit)") }
+        if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
+    }
+
+    /// The few fields that tell the story of each kind of event.
+    static func summary(_ event: DeviceEvent) -> String {
+        let keys: [String]
+        switch event.name {
+        case let n where n.hasPrefix("dhcp."): keys = ["dhcp.type", "dhcp.yiaddr", "dhcp.destination", "dhcp.latency_us", "dhcp.reply_bytes", "reason"]
+        case let n where n.hasPrefix("tftp."): keys = ["tftp.file", "tftp.served_from", "tftp.bytes", "tftp.blksize", "reason"]
+        case let n where n.hasPrefix("phone."): keys = ["phone.load", "phone.step", "phone.to", "phone.missing"]
+        case let n where n.hasPrefix("syslog."): keys = ["syslog.severity", "syslog.app", "syslog.text"]
+        default: keys = event.metadata.keys.sorted()
+        }
+        return keys.compactMap { key in event.metadata[key].map { "\(key.split(separator: ".").last!)=\($0)" } }.joined(separator: " ")
+    }
+}

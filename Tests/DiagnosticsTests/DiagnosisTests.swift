@@ -1,0 +1,49 @@
+import Diagnostics
+import Testing
+
+@Suite struct DiagnosisTests {
+    func event(_ t: Int64, _ name: String, _ m: [String: String] = [:]) -> DeviceEvent { DeviceEvent(time: t, name: name, level: "info", metadata: m) }
+    let clock: (Int64) -> String = { "t\($0)" }
+
+    @Test func offersIgnoredWithEvidence() throws {
+        let offer = ["dhcp.reply_bytes": "548", "dhcp.destination": "broadcast 255.255.255.255:68", "dhcp.latency_us": "412",
+                     "dhcp.vendor_class": "Cisco Systems, Inc. IP Phone CP-7970G", "dhcp.prl": "1,66,6,3,15,150,35"]
+        let timeline = (1...7).map { event(Int64($0), "dhcp.offer.sent", offer) }.reversed()
+        let findings = Diagnosis.findings(Array(timeline), clock: clock)
+        let finding = try #require(findings.first)
+        #expect(finding.severity == .error && finding.title == "7 offers ignored")
+        #expect(finding.evidence[0] == "7 OFFERs sent since t1, no REQUEST followed")
+        #expect(finding.evidence[1].contains("548 bytes, to broadcast 255.255.255.255:68, option 54 set, slowest offer 0.4 ms"))
+        #expect(finding.evidence.contains { $0.hasPrefix("likely cause 1: another DHCP server") })
+    }
+
+    @Test func acknowledgedClientIsFine() {
+        let timeline = [event(3, "dhcp.ack.sent"), event(2, "dhcp.offer.sent"), event(1, "dhcp.offer.sent")]
+        #expect(Diagnosis.findings(timeline, clock: clock).isEmpty)
+    }
+
+    @Test func tftpFindings() {
+        let timeline: [DeviceEvent] = [
+            event(5, "tftp.transfer.completed", ["tftp.file": "jar70sccp.sbn", "tftp.case_mismatch": "resolved", "tftp.served_from": "/r/Jar70sccp.sbn"]),
+            event(4, "tftp.request.refused", ["tftp.file": "SEP001E7A2554A1.cnf.xml", "reason": "File not found"]),
+            event(3, "tftp.request.refused", ["tftp.file": "CTLSEP001E7A2554A1.tlv", "reason": "File not found"]),
+            event(2, "tftp.transfer.failed", ["tftp.file": "apps70.sbn", "reason": "no ACK after 5 retransmissions"]),
+            event(1, "phone.upgrade.waiting", ["phone.load": "SCCP70.8-5-2S", "phone.boots_at_step": "4", "phone.missing": "apps70.sbn"]),
+        ]
+        let titles = Diagnosis.findings(timeline, clock: clock).map(\.title)
+        #expect(titles.contains("TFTP file missing: SEP001E7A2554A1.cnf.xml"), "CTL probes are not a problem")
+        #expect(titles.contains("case mismatch resolved for jar70sccp.sbn"))
+        #expect(titles.contains("1 TFTP transfers timed out"))
+        #expect(titles.contains("upgrade stuck on SCCP70.8-5-2S for 4 boots"))
+        #expect(Diagnosis.findings(timeline, clock: clock).first?.severity == .error)
+    }
+
+    @Test func dhcpFindings() {
+        let titles = Diagnosis.findings([
+            event(3, "dhcp.pool.exhausted", ["dhcp.subnet": "10.0.0.0/24"]),
+            event(2, "dhcp.decline.received", ["dhcp.address": "10.0.0.5"]),
+            event(1, "dhcp.nak.sent", ["reason": "address 10.9.9.9 is not on subnet 10.0.0.0/24"]),
+        ], clock: clock).map(\.title)
+        #expect(titles == ["pool exhausted", "REQUEST for an address not ours (1 NAK)", "the client declined 10.0.0.5 as already in use"])
+    }
+}
