@@ -27,28 +27,12 @@ public struct SNTPService: Service {
     public func run() async throws {
         let settings = SNTPResponder.Settings(stratum: UInt8(config.stratum), referenceID: config.referenceID)
         let status = ClockStatus(trust: config.trustHostClock, logger: logger)
-        var opened: [Channel] = []
-        for address in config.listen {
-            let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(SNTPHandler(settings: settings, status: status))
-                    }
-                }
-                .bind(host: address.host, port: Int(address.port)).get()
-            opened.append(channel)
-        }
-        let channels = opened
-        logger.info("sntp.started", metadata: [
-            "sntp.listen": "\(config.listen.map(\.description).joined(separator: ","))",
-            "sntp.synchronized": "\(status.synchronized())", "sntp.trust_host_clock": "\(config.trustHostClock)",
-        ])
-        await withGracefulShutdownHandler {
-            for channel in channels { try? await channel.closeFuture.get() }
-        } onGracefulShutdown: {
-            for channel in channels { channel.close(promise: nil) }
-        }
+        try await UDPListeners.run(config.listen, handler: { SNTPHandler(settings: settings, status: status) }, started: {
+            logger.info("sntp.started", metadata: [
+                "sntp.listen": "\(config.listen.map(\.description).joined(separator: ","))",
+                "sntp.synchronized": "\(status.synchronized())", "sntp.trust_host_clock": "\(config.trustHostClock)",
+            ])
+        })
         logger.info("sntp.stopped")
     }
 }

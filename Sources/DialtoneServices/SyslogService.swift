@@ -27,26 +27,12 @@ public struct SyslogService: Service {
 
     public func run() async throws {
         let sink = try SyslogSink(file: SyslogFile(path: config.file, maxSize: config.maxFileSize), store: store, logger: logger)
-        var opened: [Channel] = []
-        for address in config.listen {
-            let directory = self.directory
-            let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(SyslogHandler(directory: directory, sink: sink))
-                    }
-                }
-                .bind(host: address.host, port: Int(address.port)).get()
-            opened.append(channel)
-        }
-        let channels = opened
-        logger.info("syslog.started", metadata: ["syslog.listen": "\(config.listen.map(\.description).joined(separator: ","))", "syslog.file": "\(config.file)"])
-        await withGracefulShutdownHandler {
-            for channel in channels { try? await channel.closeFuture.get() }
-        } onGracefulShutdown: {
-            for channel in channels { channel.close(promise: nil) }
-        }
+        let directory = self.directory
+        try await UDPListeners.run(config.listen, handler: { SyslogHandler(directory: directory, sink: sink) }, started: {
+            logger.info("syslog.started", metadata: [
+                "syslog.listen": "\(config.listen.map(\.description).joined(separator: ","))", "syslog.file": "\(config.file)",
+            ])
+        })
         sink.flush()
         logger.info("syslog.stopped")
     }

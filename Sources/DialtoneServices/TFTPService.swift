@@ -30,30 +30,12 @@ public struct TFTPService: Service {
     }
 
     public func run() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
-        var opened: [Channel] = []
-        for address in config.listen {
-            let service = self
-            let channel = try await DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(TFTPListenerHandler(service: service))
-                    }
-                }
-                .bind(host: address.host, port: Int(address.port)).get()
-            opened.append(channel)
-        }
-        let channels = opened
-        logger.info("tftp.started", metadata: [
-            "tftp.listen": "\(config.listen.map(\.description).joined(separator: ","))", "tftp.root": "\(disk.root)",
-        ])
-        await withGracefulShutdownHandler {
-            for channel in channels { try? await channel.closeFuture.get() }
-        } onGracefulShutdown: { [transfers] in
-            for channel in channels { channel.close(promise: nil) }
-            transfers.abortAll()
-        }
+        let service = self, transfers = self.transfers
+        try await UDPListeners.run(config.listen, handler: { TFTPListenerHandler(service: service) }, started: {
+            logger.info("tftp.started", metadata: [
+                "tftp.listen": "\(config.listen.map(\.description).joined(separator: ","))", "tftp.root": "\(disk.root)",
+            ])
+        }, stopping: { transfers.abortAll() })
         // Give the ERRORs a moment to leave before the event loops stop with the process.
         try? await Task.sleep(for: .milliseconds(50))
         logger.info("tftp.stopped", metadata: ["tftp.active": "\(transfers.activeCount)"])
