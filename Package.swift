@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // MARK: pure
@@ -55,6 +56,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "DialtoneHTTP",
+            dependencies: [
+                "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", "DialtoneConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
             name: "PhoneSimulator",
             dependencies: ["DHCPWire", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "DialtoneServices"]
         ),
@@ -62,7 +70,7 @@ let package = Package(
             name: "dialtone",
             dependencies: [
                 "DialtoneServices", "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire", "Provisioning",
-                "PhoneSimulator", "WireSupport", "Diagnostics",
+                "PhoneSimulator", "WireSupport", "Diagnostics", "DialtoneHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

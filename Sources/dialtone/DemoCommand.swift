@@ -23,7 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
             """
     )
     @Option(help: "Number of simulated phones (1-250).") var phones = 20
-    @Flag(help: "Keep the servers running after the phones finish, until Ctrl-C. (The dashboard is issue #7.)") var keepRunning = false
+    @Flag(help: "Keep the servers and the dashboard running after the phones finish, until Ctrl-C.") var keepRunning = false
 
     func validate() throws {
         guard (1...250).contains(phones) else { throw ValidationError("--phones must be 1-250 (one relay address each, 127.0.0.2 up)") }
@@ -34,6 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
         try MakeBundleCommand.write(to: work + "/tftp-root", componentSize: 48_000)
         let dhcpPort = UInt16.random(in: 20_000...40_000)
         let tftpPort = dhcpPort + 1
+        let webPort = dhcpPort + 2
         let yaml = """
             state_dir: \(work)/state
             dhcp:
@@ -46,6 +47,8 @@ struct DemoCommand: AsyncParsableCommand {
             tftp:
               root: \(work)/tftp-root
               listen: ["127.0.0.1:\(tftpPort)"]
+            web:
+              listen: "127.0.0.1:\(webPort)"
             phones:
               default_loads: { CP-7970G: TERM70.7-0-2-0S }
               upgrade_paths:
@@ -60,6 +63,7 @@ struct DemoCommand: AsyncParsableCommand {
             services: try ServiceAssembly.services(for: config, threadPool: pool, logger: logger).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         print("Dialtone demo: DHCP on lo port \(dhcpPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root")
+        print("Dashboard: http://127.0.0.1:\(webPort)/")
         print("\(phones) simulated CP-7970G phones, after a factory reset, climbing \(MakeBundleCommand.ladder.joined(separator: " -> "))\n")
         let phoneCount = phones, keep = keepRunning
         async let served: Void = group.run()
@@ -67,7 +71,7 @@ struct DemoCommand: AsyncParsableCommand {
         let reports = await Self.runPhones(phoneCount, dhcpPort: dhcpPort, tftpPort: tftpPort)
         Self.printTable(reports)
         if keep {
-            print("\nServers keep running (Ctrl-C to stop). State: \(work)/state. The dashboard is not built yet (issue #7).")
+            print("\nServers keep running (Ctrl-C to stop). Dashboard: http://127.0.0.1:\(webPort)/  State: \(work)/state")
         } else {
             await group.triggerGracefulShutdown()
         }

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     /// Services whose issue is still open: a config that enables them is refused rather than half-run.
-    static let unimplemented: [(String, Int)] = [("web", 7)]
+    static let unimplemented: [(String, Int)] = []
 
     func run() async throws {
         let config = try configOption.load()
@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             throw ExitCode(2)
         }
-        guard config.dhcp != nil || config.tftp != nil || config.syslog != nil || config.sntp != nil else {
+        guard config.dhcp != nil || config.tftp != nil || config.syslog != nil || config.sntp != nil || config.web != nil else {
             printError("\(config.sourceFile): no service is enabled; add a `dhcp:`, `tftp:`, `syslog:` or `sntp:` section (see examples/dialtone.yaml).")
             throw ExitCode(2)
         }

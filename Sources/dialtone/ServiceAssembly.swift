@@ -1,5 +1,6 @@
 import ArgumentParser
 import DialtoneConfig
+import DialtoneHTTP
 import DialtoneServices
 import LeaseStore
 import Logging
@@ -20,6 +21,7 @@ enum ServiceAssembly {
         }
         if let sntp = config.sntp { services.append(SNTPService(config: sntp, logger: logger)) }
         if let syslog = config.syslog { services.append(SyslogService(config: syslog, directory: directory, store: store, logger: logger)) }
+        var transfers: TFTPTransfers?
         if let tftp = config.tftp {
             let disk: DiskFileProvider
             do {
@@ -37,8 +39,11 @@ enum ServiceAssembly {
                 extra.append(provisioning)
                 observer = { client, file, completed in provisioning.transferFinished(client: client, file: file, completed: completed) }
             }
-            services.append(TFTPService(config: tftp, disk: disk, transfers: TFTPTransfers(observer: observer, recorder: recorder), extraProviders: extra, logger: logger))
+            let registry = TFTPTransfers(observer: observer, recorder: recorder)
+            transfers = registry
+            services.append(TFTPService(config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger))
         }
+        if let web = config.web { services.append(WebService(config: web, store: store, transfers: transfers, logger: logger)) }
         return services
     }
 

@@ -1,0 +1,93 @@
+import DHCPServerCore
+import Diagnostics
+import Foundation
+import LeaseStore
+import WireSupport
+
+/// The JSON shapes of the API (docs/http.md), built from the store: what `dialtone explain` prints, as data.
+struct LeaseView: Encodable {
+    var mac: String?
+    var ip: String
+    var hostname: String?
+    var state: String
+    var expires: String
+}
+
+struct FindingView: Encodable {
+    var severity: String
+    var title: String
+    var evidence: [String]
+    var action: String
+}
+
+struct EventView: Encodable {
+    var time: String
+    var name: String
+    var level: String
+    var metadata: [String: String]
+}
+
+struct DeviceView: Encodable {
+    var mac: String
+    var model: String?
+    var vendor_class: String?
+    var ip: String?
+    var phase: String
+    var last_seen: String?
+    var load: String?
+    var findings: [FindingView]
+    var timeline: [EventView]?
+}
+
+enum Views {
+    static func time(_ ms: Int64) -> String {
+        Date(timeIntervalSince1970: Double(ms) / 1000).formatted(.iso8601)
+    }
+
+    static func leases(_ store: any LeaseStore, now: Int64) throws -> [LeaseView] {
+        try store.loadLeases().map { l in
+            LeaseView(mac: l.mac?.description, ip: l.ip.description, hostname: l.hostname,
+                      state: l.state == .bound && l.expires <= now ? "expired" : l.state.rawValue, expires: time(l.expires))
+        }
+    }
+
+    static func device(_ mac: MACAddress, store: any LeaseStore, leases: [Lease], phones: [String: String], withTimeline: Bool) throws -> DeviceView {
+        let stored = try store.events(for: mac, limit: 500)
+        let events = stored.map { DeviceEvent(time: $0.time, name: $0.name, level: $0.level, metadata: $0.metadata) }
+        let vendor = events.first { $0.metadata["dhcp.vendor_class"] != nil }?.metadata["dhcp.vendor_class"]
+        let lease = leases.filter { $0.mac == mac }.max { $0.updated < $1.updated }
+        var load: String?
+        if let last = events.first(where: { $0.metadata["phone.load"] != nil }) { load = last.metadata["phone.load"] }
+        let findings = Diagnosis.findings(events, clock: time).map {
+            FindingView(severity: $0.severity.rawValue, title: $0.title, evidence: $0.evidence, action: $0.action)
+        }
+        return DeviceView(
+            mac: mac.description, model: vendor.map { $0.components(separatedBy: " ").last ?? $0 }, vendor_class: vendor,
+            ip: lease?.ip.description, phase: phase(events, hasPhoneState: phones[mac.description] != nil), last_seen: events.first.map { time($0.time) },
+            load: load, findings: findings,
+            timeline: withTimeline ? stored.map { EventView(time: time($0.time), name: $0.name, level: $0.level, metadata: $0.metadata) } : nil)
+    }
+
+    /// Where the device is in its boot, from its newest event.
+    static func phase(_ newestFirst: [DeviceEvent], hasPhoneState: Bool) -> String {
+        guard var last = newestFirst.first else { return "unknown" }
+        // Provisioning events outrank the TFTP traffic that follows them within the same boot: a phone
+        // told "done" that then fetches its config is still provisioned, until it starts DHCP again.
+        if let phoneIndex = newestFirst.firstIndex(where: { $0.name.hasPrefix("phone.") }),
+            newestFirst[..<phoneIndex].allSatisfy({ !$0.name.hasPrefix("dhcp.") })
+        {
+            last = newestFirst[phoneIndex]
+        }
+        switch last.name {
+        case "dhcp.offer.sent": return "dhcp: offered"
+        case "dhcp.ack.sent": return "dhcp: bound"
+        case "dhcp.nak.sent": return "dhcp: refused"
+        case let n where n.hasPrefix("tftp."): return "tftp: " + (last.metadata["tftp.file"] ?? "")
+        case "phone.upgrade.done": return "provisioned"
+        case "phone.upgrade.advanced": return "upgrading to " + (last.metadata["phone.to"] ?? "")
+        case "phone.upgrade.waiting": return "waiting for files"
+        case let n where n.hasPrefix("syslog."): return hasPhoneState ? "running" : "logging"
+        default: return last.name
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import DHCPServerCore
+import DialtoneConfig
+import DialtoneServices
+import Foundation
+import Hummingbird
+import LeaseStore
+import Logging
+import ServiceLifecycle
+import WireSupport
+
+/// The HTTP API and dashboard (`web:`), on Hummingbird. Read-only views of the store and of the running
+/// transfers; `web.token` is required as a bearer token (or `?token=`) when set, and the config refuses a
+/// listen address beyond loopback without one.
+public struct WebService: Service {
+    let config: WebConfiguration
+    let store: any LeaseStore
+    let transfers: TFTPTransfers?
+    let logger: Logger
+
+    public init(config: WebConfiguration, store: any LeaseStore, transfers: TFTPTransfers?, logger: Logger) {
+        self.config = config
+        self.store = store
+        self.transfers = transfers
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let router = Router()
+        if !config.token.isEmpty { router.add(middleware: TokenMiddleware(token: config.token)) }
+        let store = self.store, transfers = self.transfers
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Dashboard.html)))
+        }
+        router.get("/api/leases") { _, _ in try json(Views.leases(store, now: Self.now())) }
+        router.get("/api/devices") { _, _ in
+            let leases = try store.loadLeases()
+            let phones = try store.loadPhoneStates()
+            let macs = Set(leases.compactMap(\.mac)).union(phones.keys.compactMap { MACAddress($0) }).sorted()
+            return try json(try macs.map { try Views.device($0, store: store, leases: leases, phones: phones, withTimeline: false) })
+        }
+        router.get("/api/devices/:mac") { _, context in
+            guard let text = context.parameters.get("mac"), let mac = MACAddress(text) else {
+                throw HTTPError(.badRequest, message: "not a MAC address")
+            }
+            return try json(try Views.device(mac, store: store, leases: try store.loadLeases(), phones: try store.loadPhoneStates(), withTimeline: true))
+        }
+        router.get("/api/transfers") { _, _ in
+            let snapshot = transfers?.snapshot() ?? (active: [], recent: [])
+            return try json(TransfersView(active: snapshot.active, recent: snapshot.recent))
+        }
+        let host = config.listen.host, port = Int(config.listen.port)
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        logger.info("web.started", metadata: ["web.listen": "\(host):\(port)", "web.token": "\(config.token.isEmpty ? "none" : "required")"])
+        try await app.run()
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}
+
+struct TransfersView: Encodable {
+    var active: [TFTPTransfers.Info]
+    var recent: [TFTPTransfers.Info]
+}
+
+func json<T: Encodable>(_ value: T) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+}
+
+/// `Authorization: Bearer TOKEN`, or `?token=TOKEN` for a browser's first visit.
+struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path == "/healthz" { return try await next(request, context) }
+        let bearer = request.headers[.authorization].map { $0 == "Bearer \(token)" } ?? false
+        let query = request.uri.queryParameters.get("token") == token
+        guard bearer || query else { throw HTTPError(.unauthorized, message: "web.token required: send Authorization: Bearer <token>") }
+        return try await next(request, context)
+    }
+}
