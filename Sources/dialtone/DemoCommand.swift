@@ -62,16 +62,16 @@ struct DemoCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: try ServiceAssembly.services(for: config, threadPool: pool, logger: logger).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        print("Dialtone demo: DHCP on lo port \(dhcpPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root")
-        print("Dashboard: http://127.0.0.1:\(webPort)/")
-        print("\(phones) simulated CP-7970G phones, after a factory reset, climbing \(MakeBundleCommand.ladder.joined(separator: " -> "))\n")
+        say("Dialtone demo: DHCP on lo port \(dhcpPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root")
+        say("Dashboard: http://127.0.0.1:\(webPort)/")
+        say("\(phones) simulated CP-7970G phones, after a factory reset, climbing \(MakeBundleCommand.ladder.joined(separator: " -> "))\n")
         let phoneCount = phones, keep = keepRunning
         async let served: Void = group.run()
         try await Task.sleep(for: .milliseconds(500))
         let reports = await Self.runPhones(phoneCount, dhcpPort: dhcpPort, tftpPort: tftpPort)
         Self.printTable(reports)
         if keep {
-            print("\nServers keep running (Ctrl-C to stop). Dashboard: http://127.0.0.1:\(webPort)/  State: \(work)/state")
+            say("\nServers keep running (Ctrl-C to stop). Dashboard: http://127.0.0.1:\(webPort)/  State: \(work)/state")
         } else {
             await group.triggerGracefulShutdown()
         }
@@ -95,11 +95,11 @@ struct DemoCommand: AsyncParsableCommand {
                 setup.bindLeasedAddress = true
                 let phone = SimulatedPhone(setup)
                 let label = String(format: "phone %03d %@", index + 1, mac.description)
-                phone.onEvent = { text in output.withLock { print("[\(label)] \(text)") } }
+                phone.onEvent = { text in output.withLock { say("[\(label)] \(text)") } }
                 let thread = Thread {
                     let report = phone.run()
                     results.withLockedValue { $0[index] = report }
-                    if let error = report.error { output.withLock { print("[\(label)] FAILED: \(error)") } }
+                    if let error = report.error { output.withLock { say("[\(label)] FAILED: \(error)") } }
                     if remaining.withLockedValue({ $0 -= 1; return $0 }) == 0 { continuation.resume() }
                 }
                 thread.start()
@@ -109,16 +109,21 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     static func printTable(_ reports: [SimulatedPhone.Report]) {
-        print("\nMAC                IP             OFFER ms  LOADS  FILES  BYTES      MISS ms  RESULT")
+        say("\nMAC                IP             OFFER ms  LOADS  FILES  BYTES      MISS ms  RESULT")
         for r in reports {
             let result = r.error.map { "FAILED: \($0)" } ?? (r.loads.last ?? "-")
             let ip = (r.address?.description ?? "-").padding(toLength: 13, withPad: " ", startingAt: 0)
-            print(r.mac.description + "  " + ip + String(format: "  %8.2f  %5d  %5d  %9lld  %7.1f  ", r.offerLatencyMilliseconds ?? 0,
+            say(r.mac.description + "  " + ip + String(format: "  %8.2f  %5d  %5d  %9lld  %7.1f  ", r.offerLatencyMilliseconds ?? 0,
                                                           r.loads.count, r.files, r.bytes, r.slowestMissMilliseconds) + result)
         }
         let ok = reports.filter { $0.error == nil && $0.loads.last == MakeBundleCommand.ladder.last }.count
         let rejected = reports.reduce(0) { $0 + $1.rejections.count }
-        print("\n\(ok)/\(reports.count) phones reached \(MakeBundleCommand.ladder.last!); offers rejected: \(rejected); " +
+        say("\n\(ok)/\(reports.count) phones reached \(MakeBundleCommand.ladder.last!); offers rejected: \(rejected); " +
               "slowest missing-file answer: \(String(format: "%.1f", reports.map(\.slowestMissMilliseconds).max() ?? 0)) ms")
     }
+}
+
+/// Unbuffered output: progress must appear as it happens even when stdout is a file or a pipe.
+func say(_ text: String = "") {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
