@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import LeaseStore
 import Logging
+import Prometheus
 import ServiceLifecycle
 import WireSupport
 
@@ -15,9 +16,11 @@ public struct WebService: Service {
     let config: WebConfiguration
     let store: any LeaseStore
     let transfers: TFTPTransfers?
+    let registry: PrometheusCollectorRegistry?
     let logger: Logger
 
-    public init(config: WebConfiguration, store: any LeaseStore, transfers: TFTPTransfers?, logger: Logger) {
+    public init(config: WebConfiguration, store: any LeaseStore, transfers: TFTPTransfers?, registry: PrometheusCollectorRegistry?, logger: Logger) {
+        self.registry = registry
         self.config = config
         self.store = store
         self.transfers = transfers
@@ -31,6 +34,11 @@ public struct WebService: Service {
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Dashboard.html)))
+        }
+        let registry = self.registry
+        router.get("/metrics") { _, _ in
+            guard let registry else { throw HTTPError(.notFound, message: "metrics are not enabled in this process") }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         router.get("/api/leases") { _, _ in try json(Views.leases(store, now: Self.now())) }
         router.get("/api/devices") { _, _ in

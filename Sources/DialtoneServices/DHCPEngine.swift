@@ -2,6 +2,7 @@ import DHCPServerCore
 import DHCPWire
 import LeaseStore
 import Logging
+import Metrics
 import NIOCore
 import WireSupport
 
@@ -41,6 +42,7 @@ final class DHCPEngine {
             interfaceName: socket.interface.name, interfaceAddress: socket.interface.address, sourceAddress: source,
             sourcePort: UInt16(envelope.remoteAddress.port ?? 0))
         let actions = core.handle(request, context: context, now: Clock.nowMilliseconds())
+        Counter(label: "dialtone_dhcp_received_total", dimensions: [("type", request.messageType?.description ?? "BOOTP")]).increment()
 
         var commits: [Lease] = []
         var replies: [(DHCPMessage, ReplyDestination, Int, Int)] = []
@@ -68,8 +70,13 @@ final class DHCPEngine {
                     let bytes = message.encode(minimumSize: minimum, maximumSize: maximum)
                     firstReplySize = firstReplySize ?? bytes.count
                     socket.send(bytes, to: destination, channel: channel)
+                    Counter(label: "dialtone_dhcp_sent_total", dimensions: [("type", message.messageType?.description ?? "?")]).increment()
                 }
-                let latency = (NIODeadline.now() - arrival).nanoseconds / 1000
+                let elapsed = NIODeadline.now() - arrival
+                if replyList.first?.0.messageType == .offer {
+                    Timer(label: "dialtone_dhcp_offer_latency_seconds").recordNanoseconds(elapsed.nanoseconds)
+                }
+                let latency = elapsed.nanoseconds / 1000
                 var stored: [StoredEvent] = []
                 for var event in eventList {
                     if event.name.hasSuffix(".sent") || event.name == "dhcp.inform.answered" {
@@ -91,6 +98,14 @@ final class DHCPEngine {
             if !commits.isEmpty { writer.submit(leases: commits, events: []) { _ in } }
         } else {
             writer.submit(leases: commits, events: [], completion: send)
+        }
+    }
+
+    /// Pool usage per subnet, for the `dialtone_dhcp_pool_*` gauges (refreshed on a timer: it walks the leases).
+    func publishPoolUsage() {
+        for usage in core.poolUsage(now: Clock.nowMilliseconds()) {
+            Gauge(label: "dialtone_dhcp_pool_used", dimensions: [("subnet", usage.subnet.description)]).record(Double(usage.used))
+            Gauge(label: "dialtone_dhcp_pool_size", dimensions: [("subnet", usage.subnet.description)]).record(Double(usage.total))
         }
     }
 
@@ -138,6 +153,7 @@ final class DHCPEngine {
     /// Malformed packets are counted always and logged at most once a minute per source, with the reason.
     private func logMalformed(_ reason: String, from address: SocketAddress) {
         malformedCount += 1
+        Counter(label: "dialtone_dhcp_malformed_total").increment()
         let key = address.ipAddress ?? "?"
         let now = Clock.nowMilliseconds()
         if let last = malformedLogged[key], now - last < 60_000 { return }

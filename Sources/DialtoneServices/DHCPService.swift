@@ -44,6 +44,8 @@ public struct DHCPService: Service {
             NIOLoopBound(DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop), eventLoop: eventLoop)
         }.get()
 
+        let poolGauges = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(5)) { _ in engine.value.publishPoolUsage() }
+        defer { poolGauges.cancel() }
         try await withThrowingDiscardingTaskGroup { group in
             for interface in interfaces {
                 let socket = DHCPSocket(interface: interface, port: config.port, logger: logger)

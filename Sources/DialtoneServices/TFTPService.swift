@@ -1,5 +1,6 @@
 import DialtoneConfig
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -104,6 +105,7 @@ public struct TFTPService: Service {
                 m["reason"] = "\(error.message)"
                 logger.log(level: error.code == 1 ? .info : .notice, "tftp.request.refused", metadata: m)
                 transfers.recorder?.record(client: clientIP.description, name: "tftp.request.refused", level: "notice", metadata: m.mapValues { "\($0)" })
+                Counter(label: "dialtone_tftp_refused_total", dimensions: [("code", String(error.code))]).increment()
                 machine = .refuse(.error(TFTPErrorCode(rawValue: error.code), message: error.message))
             }
         default:

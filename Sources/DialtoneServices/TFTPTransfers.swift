@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import NIOConcurrencyHelpers
 
 /// Active and recent transfers, for `max_transfers`, the log and (issue 7) the dashboard's progress bars.
@@ -43,6 +44,7 @@ public final class TFTPTransfers: Sendable {
             s.next += 1
             s.active[id] = Info(id: id, client: client, file: file, bytes: 0, size: size, blockSize: 512, windowSize: 1,
                                 state: "running", started: Date(), finished: nil, detail: nil)
+            Gauge(label: "dialtone_tftp_active_transfers").record(Double(s.active.count))
             return id
         }
     }
@@ -72,6 +74,11 @@ public final class TFTPTransfers: Sendable {
     func end(_ id: Int, state newState: String, detail: String?) -> Info? {
         _ = aborts.withLockedValue { $0.removeValue(forKey: id) }
         let info = endLocked(id, state: newState, detail: detail)
+        if let info {
+            Counter(label: "dialtone_tftp_transfers_total", dimensions: [("result", newState)]).increment()
+            Counter(label: "dialtone_tftp_bytes_total").increment(by: Int(info.bytes))
+            Gauge(label: "dialtone_tftp_active_transfers").record(Double(activeCount))
+        }
         if let info, let observer {
             observer(String(info.client.split(separator: ":").first ?? ""), info.file, newState == "completed")
         }

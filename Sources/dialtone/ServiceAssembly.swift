@@ -5,13 +5,18 @@ import DialtoneServices
 import LeaseStore
 import Logging
 import NIOPosix
+import Prometheus
 import ServiceLifecycle
 import TFTPCore
 
 /// Builds the services a validated config enables, sharing one store and one device directory. Used by
 /// `serve` and by `demo`.
 enum ServiceAssembly {
+    /// The Prometheus registry behind `/metrics`; bootstrapped once, on first use.
+    static let registry: PrometheusCollectorRegistry = DialtoneMetrics.bootstrap()
+
     static func services(for config: DialtoneConfiguration, threadPool: NIOThreadPool, logger: Logger) throws -> [any Service] {
+        let registry = Self.registry
         let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
         let directory = DeviceDirectory(leases: try store.loadLeases())
         let recorder = DeviceEventRecorder(store: store, directory: directory, logger: logger)
@@ -43,7 +48,7 @@ enum ServiceAssembly {
             transfers = registry
             services.append(TFTPService(config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger))
         }
-        if let web = config.web { services.append(WebService(config: web, store: store, transfers: transfers, logger: logger)) }
+        if let web = config.web { services.append(WebService(config: web, store: store, transfers: transfers, registry: registry, logger: logger)) }
         return services
     }
 

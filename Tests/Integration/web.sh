@@ -67,6 +67,16 @@ assert any(x['file'] == 'term70.default.loads' and x['state'] == 'completed' and
 }
 check "GET /api/transfers lists recent transfers with sizes" transfers_json
 
+metrics() {
+    out=$(api /metrics); echo "$out" | grep -E "^dialtone_(dhcp_sent_total|dhcp_offer_latency_seconds_count|tftp_transfers_total|dhcp_pool_used)" | head
+    echo "$out" | grep -q '^dialtone_dhcp_received_total{type="DISCOVER"} [1-9]' &&
+        echo "$out" | grep -q '^dialtone_dhcp_sent_total{type="ACK"} 3' &&
+        echo "$out" | grep -q '^dialtone_dhcp_offer_latency_seconds_bucket{le="0.001"}' &&
+        echo "$out" | grep -qE '^dialtone_tftp_transfers_total\{result="completed"\} [0-9]{2,}' &&
+        echo "$out" | grep -q '^dialtone_dhcp_pool_size{subnet="198.18.0.0/24"} 6'
+}
+check "GET /metrics: DHCP messages, offer latency histogram, pool usage, TFTP transfers (Prometheus text)" metrics
+
 dashboard() {
     page=$(api /); echo "$page" | head -3
     echo "$page" | grep -q "<title>Dialtone</title>" && echo "$page" | grep -q "/api/devices"
