@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "DialtoneHTTP",
             dependencies: [
-                "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", "DialtoneConfig",
+                "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", "DialtoneConfig", "DialtoneLogging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

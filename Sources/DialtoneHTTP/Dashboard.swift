@@ -1,5 +1,7 @@
 /// The dashboard: one self-contained page (no build step, no CDN), polling the JSON API every two seconds.
-/// Tabs follow Tftpd32's users: Devices, DHCP, TFTP. Works on a laptop and a phone screen.
+/// Tabs follow Tftpd32's users: Devices, DHCP (pool bars and leases), TFTP, Log (live, from the server-sent
+/// events of `/api/events`, filterable and pausable) and Syslog (from the store, so it survives restarts).
+/// Works on a laptop and a phone screen.
 enum Dashboard {
     static let html = """
         <!doctype html>
@@ -23,14 +25,23 @@ enum Dashboard {
         <header><h1>Dialtone</h1><nav id="tabs"></nav><span class="muted" id="status"></span></header>
         <main><div id="view"></div><div id="detail"></div></main>
         <script>
-        const tabs = {Devices: devices, DHCP: leases, TFTP: transfers};
-        let current = 'Devices';
+        const tabs = {Devices: devices, DHCP: leases, TFTP: transfers, Log: log, Syslog: syslog};
+        let current = 'Devices', shown = '', paused = false, filter = '', dirty = false;
+        // A first visit with ?token= also sets the login cookie; the query stays as a fallback.
         const q = new URLSearchParams(location.search).get('token');
-        const api = p => fetch(p + (q ? '?token=' + encodeURIComponent(q) : '')).then(r => { if (!r.ok) throw new Error(r.status); return r.json(); });
+        const withToken = p => p + (q ? (p.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(q) : '');
+        const api = p => fetch(withToken(p)).then(r => { if (!r.ok) throw new Error(r.status); return r.json(); });
         const esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
+        const sev = s => ['error', 'critical', 'err', 'crit', 'alert', 'emerg'].includes(s) ? 'bad' : s === 'warning' ? 'warn' : '';
+        // The live log: server-sent events, kept in a bounded buffer; rendered at most twice a second.
+        const lines = [];
+        const source = new EventSource(withToken('/api/events'));
+        source.onmessage = m => { try { lines.push(JSON.parse(m.data)); } catch (e) {} if (lines.length > 2000) lines.splice(0, lines.length - 2000); dirty = true; };
+        source.onerror = () => { document.getElementById('status').textContent = 'live log disconnected, retrying'; };
+        setInterval(() => { if (dirty && current === 'Log' && !paused) { dirty = false; refresh(); } }, 500);
         function nav() {
           document.getElementById('tabs').innerHTML = Object.keys(tabs).map(t =>
-            `<button class="${t === current ? 'on' : ''}" onclick="current='${t}';nav();refresh()">${t}</button>`).join('');
+            `<button class="${t === current ? 'on' : ''}" onclick="current='${t}';document.getElementById('detail').innerHTML='';nav();refresh()">${t}</button>`).join('');
         }
         async function devices() {
           const list = await api('/api/devices');
@@ -47,8 +58,10 @@ enum Dashboard {
               `<tr><td class="muted">${esc(e.time)}</td><td>${esc(e.name)}</td><td>${esc(Object.entries(e.metadata).map(([k, v]) => k + '=' + v).join(' '))}</td></tr>`).join('') + `</table>`;
         }
         async function leases() {
-          const list = await api('/api/leases');
-          return `<table id="leases"><tr><th>IP</th><th>MAC</th><th>State</th><th>Expires</th><th>Hostname</th></tr>` +
+          const [pools, list] = await Promise.all([api('/api/pools'), api('/api/leases')]);
+          return `<table id="pools"><tr><th>Subnet</th><th>Pool usage</th><th>Used / size</th></tr>` + pools.map(p => { const pct = p.size ? Math.round(100 * p.used / p.size) : 0;
+              return `<tr><td>${esc(p.subnet)}</td><td><div class="bar"><div style="width:${pct}%;${pct > 90 ? 'background:#b3261e' : ''}"></div></div> ${pct}%</td><td>${p.used} / ${p.size}</td></tr>`; }).join('') + `</table><h3>Leases</h3>` +
+            `<table id="leases"><tr><th>IP</th><th>MAC</th><th>State</th><th>Expires</th><th>Hostname</th></tr>` +
             list.map(l => `<tr><td>${esc(l.ip)}</td><td>${esc(l.mac)}</td><td>${esc(l.state)}</td><td class="muted">${esc(l.expires)}</td><td>${esc(l.hostname)}</td></tr>`).join('') + `</table>`;
         }
         async function transfers() {
@@ -59,8 +72,28 @@ enum Dashboard {
           return `<h3>Active</h3><table id="active"><tr><th>Client</th><th>File</th><th>Progress</th><th>Bytes</th><th>blksize/window</th><th>State</th></tr>${t.active.map(row).join('')}</table>` +
             `<h3>Recent</h3><table id="recent"><tr><th>Client</th><th>File</th><th>Progress</th><th>Bytes</th><th>blksize/window</th><th>State</th></tr>${t.recent.slice().reverse().map(row).join('')}</table>`;
         }
-        async function refresh() {
-          try { document.getElementById('view').innerHTML = await tabs[current](); document.getElementById('status').textContent = 'updated ' + new Date().toLocaleTimeString(); }
+        const matches = e => !filter || JSON.stringify(e).toLowerCase().includes(filter.toLowerCase());
+        function controls(what) {
+          return `<p><input id="filter" placeholder="filter ${what} (MAC, file, event, text...)" value="${esc(filter)}" oninput="filter=this.value;refresh(true)"> ` +
+            `<label><input type="checkbox" id="pause" ${paused ? 'checked' : ''} onchange="paused=this.checked;refresh(true)"> pause</label></p>`;
+        }
+        async function log() {
+          const shown = lines.filter(matches).slice(-300).reverse();
+          return controls('the live log') + `<table id="log"><tr><th>Time</th><th>Level</th><th>Event</th><th>Details</th></tr>` + shown.map(e => {
+            const rest = Object.entries(e).filter(([k]) => !['time', 'level', 'event', 'message', 'logger'].includes(k)).map(([k, v]) => k + '=' + v).join(' ');
+            return `<tr><td class="muted">${esc(e.time)}</td><td class="${sev(e.level)}">${esc(e.level)}</td><td>${esc(e.event ?? e.message)}</td><td>${esc(rest)}</td></tr>`; }).join('') + `</table>`;
+        }
+        async function syslog() {
+          const list = (await api('/api/syslog?limit=300')).filter(matches);
+          return controls('syslog') + `<table id="syslog"><tr><th>Time</th><th>Device</th><th>From</th><th>Severity</th><th>App</th><th>Message</th></tr>` +
+            list.map(m => `<tr><td class="muted">${esc(m.time)}</td><td>${esc(m.mac)}</td><td>${esc(m.source)}</td><td class="${sev(m.severity)}">${esc(m.severity)}</td><td>${esc(m.app)}</td><td>${esc(m.text)}</td></tr>`).join('') + `</table>`;
+        }
+        async function refresh(force) {
+          // Paused: the Log and Syslog views stay as they are (a filter edit still redraws them).
+          const focused = document.activeElement && document.activeElement.id === 'filter';
+          if (paused && !force && shown === current && (current === 'Log' || current === 'Syslog')) return;
+          try { const tab = current, html = await tabs[tab](); document.getElementById('view').innerHTML = html; shown = tab; document.getElementById('status').textContent = 'updated ' + new Date().toLocaleTimeString();
+            if (focused) { const f = document.getElementById('filter'); f.focus(); f.setSelectionRange(f.value.length, f.value.length); } }
           catch (e) { document.getElementById('status').textContent = 'API error ' + e.message; }
         }
         nav(); refresh(); setInterval(refresh, 2000);

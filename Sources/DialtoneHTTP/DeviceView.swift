@@ -1,4 +1,5 @@
 import DHCPServerCore
+import DialtoneConfig
 import Diagnostics
 import Foundation
 import LeaseStore
@@ -27,6 +28,24 @@ struct EventView: Encodable {
     var metadata: [String: String]
 }
 
+/// One subnet of `GET /api/pools`: addresses in use (offered, bound or quarantined) against the pool size.
+struct PoolView: Encodable {
+    var subnet: String
+    var used: UInt64
+    var size: UInt64
+}
+
+/// One line of `GET /api/syslog`: a stored syslog message, with the device it was tied to.
+struct SyslogView: Encodable {
+    var time: String
+    var mac: String?
+    var source: String?
+    var severity: String
+    var facility: String?
+    var app: String?
+    var text: String
+}
+
 struct DeviceView: Encodable {
     var mac: String
     var model: String?
@@ -48,6 +67,20 @@ enum Views {
         try store.loadLeases().map { l in
             LeaseView(mac: l.mac?.description, ip: l.ip.description, hostname: l.hostname,
                       state: l.state == .bound && l.expires <= now ? "expired" : l.state.rawValue, expires: time(l.expires))
+        }
+    }
+
+    static func pools(_ dhcp: DHCPConfiguration?, store: any LeaseStore, now: Int64) throws -> [PoolView] {
+        guard let dhcp else { return [] }
+        return DHCPServer(config: dhcp, servesTFTP: false, leases: try store.loadLeases()).poolUsage(now: now).map {
+            PoolView(subnet: $0.subnet.description, used: $0.used, size: $0.total)
+        }
+    }
+
+    static func syslog(_ store: any LeaseStore, limit: Int) throws -> [SyslogView] {
+        try store.events(named: "syslog.message", limit: limit).map { e in
+            SyslogView(time: time(e.time), mac: e.mac?.description, source: e.metadata["syslog.source"], severity: e.level,
+                       facility: e.metadata["syslog.facility"], app: e.metadata["syslog.app"], text: e.metadata["syslog.text"] ?? "")
         }
     }
 

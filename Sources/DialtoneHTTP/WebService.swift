@@ -1,5 +1,6 @@
 import DHCPServerCore
 import DialtoneConfig
+import DialtoneLogging
 import DialtoneServices
 import Foundation
 import Hummingbird
@@ -10,17 +11,25 @@ import ServiceLifecycle
 import WireSupport
 
 /// The HTTP API and dashboard (`web:`), on Hummingbird. Read-only views of the store and of the running
-/// transfers; `web.token` is required as a bearer token (or `?token=`) when set, and the config refuses a
+/// transfers; `web.token` is required (bearer, login cookie or `?token=`, see TokenMiddleware) when set, and the config refuses a
 /// listen address beyond loopback without one.
 public struct WebService: Service {
     let config: WebConfiguration
     let store: any LeaseStore
     let transfers: TFTPTransfers?
     let registry: PrometheusCollectorRegistry?
+    let liveLog: EventHub?
+    /// The DHCP section, for pool usage (`/api/pools`); nil when DHCP is off.
+    let dhcp: DHCPConfiguration?
     let logger: Logger
 
-    public init(config: WebConfiguration, store: any LeaseStore, transfers: TFTPTransfers?, registry: PrometheusCollectorRegistry?, logger: Logger) {
+    public init(
+        config: WebConfiguration, store: any LeaseStore, transfers: TFTPTransfers?, registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
+        dhcp: DHCPConfiguration?, logger: Logger
+    ) {
+        self.dhcp = dhcp
         self.registry = registry
+        self.liveLog = liveLog
         self.config = config
         self.store = store
         self.transfers = transfers
@@ -40,6 +49,14 @@ public struct WebService: Service {
             guard let registry else { throw HTTPError(.notFound, message: "metrics are not enabled in this process") }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
+        let liveLog = self.liveLog
+        router.get("/api/events") { _, _ in
+            guard let liveLog else { throw HTTPError(.notFound, message: "no live log in this process") }
+            // Server-sent events: one `data:` line per log event (the JSON of --log-format json).
+            let stream = liveLog.subscribe().map { ByteBuffer(string: "data: \($0)\n\n") }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                            body: .init(asyncSequence: stream))
+        }
         router.get("/api/leases") { _, _ in try json(Views.leases(store, now: Self.now())) }
         router.get("/api/devices") { _, _ in
             let leases = try store.loadLeases()
@@ -53,6 +70,13 @@ public struct WebService: Service {
             }
             return try json(try Views.device(mac, store: store, leases: try store.loadLeases(), phones: try store.loadPhoneStates(), withTimeline: true))
         }
+        let dhcp = self.dhcp
+        router.get("/api/pools") { _, _ in try json(try Views.pools(dhcp, store: store, now: Self.now())) }
+        router.get("/api/syslog") { request, _ in
+            // Newest first, from the store: survives restarts, unlike the live log's short history.
+            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init).map { min(max($0, 1), 5000) } ?? 200
+            return try json(try Views.syslog(store, limit: limit))
+        }
         router.get("/api/transfers") { _, _ in
             let snapshot = transfers?.snapshot() ?? (active: [], recent: [])
             return try json(TransfersView(active: snapshot.active, recent: snapshot.recent))
@@ -60,7 +84,13 @@ public struct WebService: Service {
         let host = config.listen.host, port = Int(config.listen.port)
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
         logger.info("web.started", metadata: ["web.listen": "\(host):\(port)", "web.token": "\(config.token.isEmpty ? "none" : "required")"])
-        try await app.run()
+        // The live log's streams never end on their own: end them when shutdown starts, or the server
+        // would wait for every open dashboard before exiting.
+        try await withGracefulShutdownHandler {
+            try await app.run()
+        } onGracefulShutdown: { [liveLog] in
+            liveLog?.finish()
+        }
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -76,17 +106,4 @@ func json<T: Encodable>(_ value: T) throws -> Response {
     encoder.outputFormatting = [.sortedKeys]
     encoder.dateEncodingStrategy = .iso8601
     return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
-}
-
-/// `Authorization: Bearer TOKEN`, or `?token=TOKEN` for a browser's first visit.
-struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == "/healthz" { return try await next(request, context) }
-        let bearer = request.headers[.authorization].map { $0 == "Bearer \(token)" } ?? false
-        let query = request.uri.queryParameters.get("token") == token
-        guard bearer || query else { throw HTTPError(.unauthorized, message: "web.token required: send Authorization: Bearer <token>") }
-        return try await next(request, context)
-    }
 }

@@ -91,12 +91,12 @@ final class SyslogSink: Sendable {
                 file.append("\(ISO8601DateFormatter().string(from: e.time)) \(e.source)\(who) \(m.facilityName).\(m.severityName) \(tag.isEmpty ? "" : tag + ": ")\(m.message)")
             }
         }
-        let events = entries.compactMap { e -> StoredEvent? in
-            guard let mac = e.mac else { return nil }
+        // Every line is stored, tied to a device or not: the dashboard's Syslog tab reads them back.
+        let events = entries.map { e -> StoredEvent in
             var metadata = ["syslog.facility": e.message.facilityName, "syslog.severity": e.message.severityName,
                             "syslog.text": e.message.message, "syslog.source": e.source]
             if let app = e.message.appName { metadata["syslog.app"] = app }
-            return StoredEvent(time: Int64(e.time.timeIntervalSince1970 * 1000), mac: mac, name: "syslog.message", level: e.message.severityName, metadata: metadata)
+            return StoredEvent(time: Int64(e.time.timeIntervalSince1970 * 1000), mac: e.mac, name: "syslog.message", level: e.message.severityName, metadata: metadata)
         }
         do { try store.append(events) } catch { logger.warning("store.events.failed", metadata: ["error": "\(error)"]) }
     }

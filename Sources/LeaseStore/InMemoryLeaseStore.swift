@@ -27,6 +27,10 @@ public final class InMemoryLeaseStore: LeaseStore {
         state.withLock { Array($0.events.filter { $0.mac == mac }.reversed().prefix(limit)) }
     }
 
+    public func events(named name: String, limit: Int) throws -> [StoredEvent] {
+        state.withLock { Array($0.events.filter { $0.name == name }.reversed().prefix(limit)) }
+    }
+
     public func loadPhoneStates() throws -> [String: String] { state.withLock { $0.phones } }
     public func savePhoneState(mac: String, json: String) throws { state.withLock { $0.phones[mac] = json } }
 }

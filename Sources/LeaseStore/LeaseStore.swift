@@ -32,6 +32,8 @@ public protocol LeaseStore: Sendable {
     func write(leases: [Lease], events: [StoredEvent]) throws
     /// The newest `limit` events of one device, newest first.
     func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent]
+    /// The newest `limit` events of one kind (e.g. `syslog.message`) across devices, newest first.
+    func events(named name: String, limit: Int) throws -> [StoredEvent]
     /// Provisioning state per phone (upgrade ladder step), as JSON, keyed by MAC.
     func loadPhoneStates() throws -> [String: String]
     func savePhoneState(mac: String, json: String) throws

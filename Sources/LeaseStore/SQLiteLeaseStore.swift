@@ -58,6 +58,9 @@ public final class SQLiteLeaseStore: LeaseStore {
                 t.column("state", .text).notNull()
             }
         }
+        migrator.registerMigration("v3: events by name (the dashboard's Syslog tab)") { db in
+            try db.create(index: "event_by_name", on: "event", columns: ["name", "id"])
+        }
         return migrator
     }
 
@@ -132,10 +135,18 @@ public final class SQLiteLeaseStore: LeaseStore {
     }
 
     public func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent] {
+        try fetchEvents(where: "mac = ?", mac.description, limit: limit)
+    }
+
+    public func events(named name: String, limit: Int) throws -> [StoredEvent] {
+        try fetchEvents(where: "name = ?", name, limit: limit)
+    }
+
+    private func fetchEvents(where condition: String, _ value: String, limit: Int) throws -> [StoredEvent] {
         try queue.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT time, mac, name, level, metadata FROM event WHERE mac = ? ORDER BY id DESC LIMIT ?",
-                arguments: [mac.description, limit]
+                db, sql: "SELECT time, mac, name, level, metadata FROM event WHERE \(condition) ORDER BY id DESC LIMIT ?",
+                arguments: [value, limit]
             ).map { row in
                 let metadata = (try? JSONDecoder().decode([String: String].self, from: Data((row["metadata"] as String).utf8))) ?? [:]
                 return StoredEvent(time: row["time"], mac: (row["mac"] as String?).flatMap { MACAddress($0) }, name: row["name"], level: row["level"], metadata: metadata)

@@ -27,11 +27,21 @@ struct LoggingOptions: ParsableArguments {
     @Option(name: .long, help: "Lowest level logged: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
 
-    func bootstrap() {
-        let format = logFormat, level = logLevel
-        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
+    func bootstrap() { Self.bootstrap(format: logFormat, level: logLevel) }
+
+    /// Console lines at the chosen level, and the dashboard's live log (info and up) through `liveLog`.
+    static func bootstrap(format: LineLogHandler.Format, level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            MultiplexLogHandler([
+                LineLogHandler(label: label, format: format, level: level),
+                HubLogHandler(label: label, level: min(level, .info), hub: liveLog),
+            ])
+        }
     }
 }
 
 extension LineLogHandler.Format: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// The process's live log, served at `GET /api/events`.
+let liveLog = EventHub()

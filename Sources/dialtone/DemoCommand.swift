@@ -55,7 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
                 CP-7970G: [\(MakeBundleCommand.ladder.joined(separator: ", "))]
             """
         let config = try ConfigLoader.load(yaml: yaml, file: "demo")
-        LoggingSystem.bootstrap { LineLogHandler(label: $0, format: .text, level: .warning) }
+        LoggingOptions.bootstrap(format: .text, level: .warning)
         let logger = Logger(label: "dialtone")
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()

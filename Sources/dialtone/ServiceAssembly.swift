@@ -48,7 +48,7 @@ enum ServiceAssembly {
             transfers = registry
             services.append(TFTPService(config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger))
         }
-        if let web = config.web { services.append(WebService(config: web, store: store, transfers: transfers, registry: registry, logger: logger)) }
+        if let web = config.web { services.append(WebService(config: web, store: store, transfers: transfers, registry: registry, liveLog: liveLog, dhcp: config.dhcp, logger: logger)) }
         return services
     }
 
