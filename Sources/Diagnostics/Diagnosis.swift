@@ -8,6 +8,7 @@ public enum Diagnosis {
         findings += naks(events)
         findings += declines(events)
         findings += exhausted(events)
+        findings += otherServers(events)
         findings += tftpMisses(events)
         findings += caseMismatches(events)
         findings += tftpTimeouts(events)
@@ -19,8 +20,9 @@ public enum Diagnosis {
     /// sees at once that the usual suspects (size, option 54, broadcast, latency) are ruled out, and ranks the
     /// causes that remain.
     static func offersIgnored(_ events: [DeviceEvent], clock: (Int64) -> String) -> [Finding] {
-        // Offers after the last ACK (or all, if never acknowledged).
-        let lastAck = events.lastIndex { $0.name == "dhcp.ack.sent" }
+        // Offers after the last ACK (or all, if never acknowledged). A REQUEST naming another server also
+        // closes the count: those offers were not ignored but lost to a rival (its own finding).
+        let lastAck = events.lastIndex { $0.name == "dhcp.ack.sent" || $0.name == "dhcp.request.other_server" }
         let pending = events[(lastAck.map { $0 + 1 } ?? 0)...].filter { $0.name == "dhcp.offer.sent" }
         guard pending.count >= 2 else { return [] }
         let sizes = Set(pending.compactMap { $0.metadata["dhcp.reply_bytes"] })
@@ -34,8 +36,10 @@ public enum Diagnosis {
         ]
         if let vendor = pending.last?.metadata["dhcp.vendor_class"] { evidence.append("client: \(vendor)") }
         var causes: [String] = []
+        let rivals = Self.serverIDs(events.filter { $0.name == "dhcp.request.other_server" || $0.name == "dhcp.other_server.reply" })
+        if !rivals.isEmpty { causes.append("another DHCP server answers on this link: \(rivals.joined(separator: ", ")) (see that finding)") }
         if sizes.contains(where: { (Int($0) ?? 300) < 300 }) { causes.append("replies under 300 bytes (some clients drop them)") }
-        causes.append("another DHCP server answers first or the client prefers its offer (check the link for other servers)")
+        if rivals.isEmpty { causes.append("another DHCP server answers first or the client prefers its offer (check the link for other servers)") }
         causes.append("the reply does not reach the client: a VLAN or switch port filtering broadcasts, or a relay not forwarding replies")
         if latencies.contains(where: { $0 > 1_000_000 }) { causes.append("our offers are slow (> 1 s): the client stops listening") }
         causes.append("the client rejects an option value: compare its PRL (\(pending.last?.metadata["dhcp.prl"] ?? "-")) with what we send")
@@ -61,6 +65,44 @@ public enum Diagnosis {
         guard let last = events.last(where: { $0.name == "dhcp.pool.exhausted" }) else { return [] }
         return [Finding(.error, "pool exhausted", evidence: ["no free address in \(last.metadata["dhcp.subnet"] ?? "the subnet")"],
                         action: "enlarge the pool, shorten lease_time, or release stale leases")]
+    }
+
+    /// A rival server on the link: its replies heard on port 68, or the client's REQUEST naming it in
+    /// option 54. An error when the client's latest choice was the rival (it runs on the rival's settings).
+    static func otherServers(_ events: [DeviceEvent]) -> [Finding] {
+        let replies = events.filter { $0.name == "dhcp.other_server.reply" }
+        let chosen = events.filter { $0.name == "dhcp.request.other_server" }
+        guard !replies.isEmpty || !chosen.isEmpty else { return [] }
+        let servers = serverIDs(replies + chosen)
+        var evidence: [String] = []
+        for server in servers {
+            let theirs = replies.filter { $0.metadata["dhcp.server_id"] == server }
+            if !theirs.isEmpty {
+                var types: [String: Int] = [:]
+                for reply in theirs { types[reply.metadata["dhcp.type"] ?? "?", default: 0] += 1 }
+                var line = "\(server) replied: " + types.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                if let offered = theirs.last?.metadata["dhcp.yiaddr"] { line += "; offered \(offered)" }
+                if let tftp = theirs.last?.metadata["dhcp.tftp_server"] { line += "; TFTP server (option 66) \(tftp)" }
+                evidence.append(line)
+            }
+            let picks = chosen.filter { $0.metadata["dhcp.server_id"] == server }.count
+            if picks > 0 { evidence.append("the client's REQUEST chose \(server) \(picks) time\(picks == 1 ? "" : "s") (option 54)") }
+        }
+        let lastOurs = events.lastIndex { $0.name == "dhcp.ack.sent" } ?? -1
+        let lastTheirs = events.lastIndex { $0.name == "dhcp.request.other_server" } ?? -1
+        let lost = lastTheirs > lastOurs
+        if lost { evidence.append("the client's latest choice was the other server: it runs on that server's address and TFTP settings") }
+        return [Finding(lost ? .error : .warning, "another DHCP server answers on the link: \(servers.joined(separator: ", "))", evidence: evidence,
+                        action: "find the other server (`ip neigh show ADDRESS` gives its MAC, then the switch's MAC table its port) and stop it or make it ignore these clients")]
+    }
+
+    /// The distinct `dhcp.server_id`s of these events, in the order first seen.
+    static func serverIDs(_ events: [DeviceEvent]) -> [String] {
+        var ids: [String] = []
+        for event in events.sorted(by: { $0.time < $1.time }) {
+            if let id = event.metadata["dhcp.server_id"], !ids.contains(id) { ids.append(id) }
+        }
+        return ids
     }
 
     static func tftpMisses(_ events: [DeviceEvent]) -> [Finding] {
@@ -92,12 +134,20 @@ public enum Diagnosis {
                         action: "look for packet loss or a small MTU on the path; a smaller blksize or windowsize helps lossy links")]
     }
 
+    /// A load whose components were never fetched: the phone booted on this step again (its config asked
+    /// for the load) without downloading what the `.loads` file lists. One such boot can be a power cut
+    /// mid-download; `limit` boots in a row is an upgrade that will not happen by itself.
     static func upgradeStuck(_ events: [DeviceEvent], limit: Int = 3) -> [Finding] {
         guard let last = events.last(where: { $0.name.hasPrefix("phone.upgrade.") }), last.name == "phone.upgrade.waiting",
-            let boots = last.metadata["phone.boots_at_step"].flatMap(Int.init), boots >= limit
+            let boots = last.metadata["phone.boots_at_step"].flatMap(Int.init), boots >= 2
         else { return [] }
-        return [Finding(.error, "upgrade stuck on \(last.metadata["phone.load"] ?? "?") for \(boots) boots",
-                        evidence: ["never fetched: \(last.metadata["phone.missing"] ?? "?")"],
+        let load = last.metadata["phone.load"] ?? "?"
+        let evidence = ["never fetched: \(last.metadata["phone.missing"] ?? "?")", "\(boots) boots asked for \(load) since the step began"]
+        if boots < limit {
+            return [Finding(.warning, "components of \(load) not fetched (\(boots) boots)", evidence: evidence,
+                            action: "usually a download cut short; if it repeats, check the files with `dialtone check` and the TFTP findings")]
+        }
+        return [Finding(.error, "upgrade stuck on \(load) for \(boots) boots", evidence: evidence,
                         action: "the phone asks for its config but does not fetch the load: check the files exist (`dialtone check`) and that this jump is supported")]
     }
 }

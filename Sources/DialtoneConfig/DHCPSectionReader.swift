@@ -3,7 +3,7 @@ import WireSupport
 
 /// Reads and cross-checks the `dhcp:` section.
 struct DHCPSectionReader {
-    static let keys = ["interfaces", "port", "client_port", "authoritative", "conflict_check", "subnets", "classes"]
+    static let keys = ["interfaces", "port", "client_port", "authoritative", "conflict_check", "watch_other_servers", "subnets", "classes"]
     static let subnetKeys = [
         "subnet", "pools", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers", "tftp_servers",
         "tftp_server_name", "next_server", "boot_file", "options", "reservations",
@@ -38,6 +38,7 @@ struct DHCPSectionReader {
             clientPort: section.read("client_port", default: 68, scalars.port),
             authoritative: section.read("authoritative", default: true, scalars.bool),
             conflictCheck: conflictCheck,
+            watchOtherServers: section.read("watch_other_servers", default: true, scalars.bool),
             subnets: subnets, classes: classes)
     }
 

@@ -37,9 +37,15 @@ public struct DHCPConfiguration: Hashable, Sendable {
     public var clientPort: UInt16
     public var authoritative: Bool
     public var conflictCheck: ConflictCheck
+    /// Listen on the client port for other servers' replies (`watch_other_servers`, default on).
+    public var watchOtherServers: Bool
     public var subnets: [SubnetConfiguration]
     public var classes: [ClientClassConfiguration]
-    public init(interfaces: [String], port: UInt16, clientPort: UInt16, authoritative: Bool, conflictCheck: ConflictCheck, subnets: [SubnetConfiguration], classes: [ClientClassConfiguration]) {
+    public init(
+        interfaces: [String], port: UInt16, clientPort: UInt16, authoritative: Bool, conflictCheck: ConflictCheck, watchOtherServers: Bool = true,
+        subnets: [SubnetConfiguration], classes: [ClientClassConfiguration]
+    ) {
+        self.watchOtherServers = watchOtherServers
         self.interfaces = interfaces
         self.port = port
         self.clientPort = clientPort

@@ -16,6 +16,7 @@ final class DHCPEngine {
     private let eventLoop: EventLoop
     private var malformedLogged: [String: Int64] = [:]
     private(set) var malformedCount = 0
+    private var otherServersLogged: [String: Int64] = [:]
 
     private let directory: DeviceDirectory?
 
@@ -107,6 +108,20 @@ final class DHCPEngine {
             Gauge(label: "dialtone_dhcp_pool_used", dimensions: [("subnet", usage.subnet.description)]).record(Double(usage.used))
             Gauge(label: "dialtone_dhcp_pool_size", dimensions: [("subnet", usage.subnet.description)]).record(Double(usage.total))
         }
+    }
+
+    /// Another server's reply heard by a `DHCPWatcher`: into the client's timeline (where `explain` finds
+    /// it), counted, and logged as a warning at most once a minute per server so a busy rival cannot flood.
+    func otherServerReply(_ event: DHCPEvent) {
+        let server = event.metadata["dhcp.server_id"] ?? "?"
+        Counter(label: "dialtone_dhcp_other_server_replies_total", dimensions: [("server", server)]).increment()
+        let now = Clock.nowMilliseconds()
+        if now - (otherServersLogged[server] ?? .min / 2) >= 60_000 {
+            otherServersLogged[server] = now
+            log(event)
+        }
+        let stored = StoredEvent(time: now, mac: event.mac, name: event.name, level: event.level.rawValue, metadata: event.metadata)
+        writer.submit(leases: [], events: [stored]) { _ in }
     }
 
     /// Addresses the prober should check next (see `DHCPServer.upcomingAddresses`).

@@ -53,6 +53,12 @@ public struct DHCPService: Service {
                     try await keepBound(socket, eventLoop: eventLoop, engine: engine)
                 }
             }
+            if config.watchOtherServers {
+                for interface in interfaces {
+                    let watcher = DHCPWatcher(interface: interface, port: config.clientPort, logger: logger)
+                    group.addTask { await watch(watcher, eventLoop: eventLoop, engine: engine) }
+                }
+            }
             if config.conflictCheck != .off {
                 let prober = ConflictProber(method: config.conflictCheck, timeout: .milliseconds(500))
                 let local = interfaces.map { IPv4Subnet(network: $0.address, prefixLength: $0.prefixLength) }
@@ -83,6 +89,25 @@ public struct DHCPService: Service {
             }
             if lastProbed.count > 10_000 { lastProbed = lastProbed.filter { now - $0.value < .seconds(60) } }
             try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// The other-servers watcher is best effort: if port 68 cannot be bound (another program holds it
+    /// without SO_REUSEADDR), say so once and serve without it.
+    private func watch(_ watcher: DHCPWatcher, eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async {
+        let channel: Channel
+        do {
+            channel = try await watcher.bind(on: eventLoop, engine: engine)
+        } catch {
+            logger.notice("dhcp.watch.unavailable", metadata: [
+                "dhcp.interface": "\(watcher.interface.name)", "dhcp.port": "\(watcher.port)", "reason": "\(error)",
+            ])
+            return
+        }
+        try? await withGracefulShutdownHandler {
+            try await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
         }
     }
 

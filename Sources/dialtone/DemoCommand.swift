@@ -40,6 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
             dhcp:
               interfaces: [lo]
               port: \(dhcpPort)
+              watch_other_servers: false
               subnets:
                 - subnet: 127.0.0.0/8
                   pools: ["127.1.0.1-127.1.3.254"]

@@ -67,7 +67,7 @@ struct ExplainCommand: ParsableCommand {
     static func summary(_ event: DeviceEvent) -> String {
         let keys: [String]
         switch event.name {
-        case let n where n.hasPrefix("dhcp."): keys = ["dhcp.type", "dhcp.yiaddr", "dhcp.destination", "dhcp.latency_us", "dhcp.reply_bytes", "reason"]
+        case let n where n.hasPrefix("dhcp."): keys = ["dhcp.type", "dhcp.server_id", "dhcp.yiaddr", "dhcp.destination", "dhcp.latency_us", "dhcp.reply_bytes", "reason"]
         case let n where n.hasPrefix("tftp."): keys = ["tftp.file", "tftp.served_from", "tftp.bytes", "tftp.blksize", "reason"]
         case let n where n.hasPrefix("phone."): keys = ["phone.load", "phone.step", "phone.to", "phone.missing"]
         case let n where n.hasPrefix("syslog."): keys = ["syslog.severity", "syslog.app", "syslog.text"]

@@ -46,4 +46,37 @@ import Testing
         ], clock: clock).map(\.title)
         #expect(titles == ["pool exhausted", "REQUEST for an address not ours (1 NAK)", "the client declined 10.0.0.5 as already in use"])
     }
+
+    @Test func loadComponentsNotFetchedWarnsThenErrs() {
+        let waiting = { (boots: Int) in
+            [self.event(1, "phone.upgrade.waiting", ["phone.load": "SCCP70.8-5-2S", "phone.boots_at_step": "\(boots)", "phone.missing": "apps70.sbn,dsp70.sbn"])]
+        }
+        #expect(Diagnosis.findings(waiting(1), clock: clock).isEmpty, "the first boot of a step is the download itself")
+        let second = Diagnosis.findings(waiting(2), clock: clock)
+        #expect(second.map(\.title) == ["components of SCCP70.8-5-2S not fetched (2 boots)"])
+        #expect(second.first?.severity == .warning && second.first?.evidence.first == "never fetched: apps70.sbn,dsp70.sbn")
+        #expect(Diagnosis.findings(waiting(3), clock: clock).first?.severity == .error)
+    }
+
+    @Test func rivalServerHeardAndChosen() throws {
+        let rival = ["dhcp.server_id": "198.18.0.3", "dhcp.type": "OFFER", "dhcp.yiaddr": "198.18.0.50", "dhcp.tftp_server": "198.18.0.3"]
+        let timeline = [
+            event(5, "dhcp.request.other_server", ["dhcp.server_id": "198.18.0.3"]),
+            event(4, "dhcp.other_server.reply", rival),
+            event(3, "dhcp.offer.sent"),
+            event(2, "dhcp.other_server.reply", rival),
+            event(1, "dhcp.offer.sent"),
+        ]
+        let findings = Diagnosis.findings(timeline, clock: clock)
+        let rivalFinding = try #require(findings.first { $0.title == "another DHCP server answers on the link: 198.18.0.3" })
+        #expect(rivalFinding.severity == .error, "the client's latest choice was the rival")
+        #expect(rivalFinding.evidence.contains("198.18.0.3 replied: 2 OFFER; offered 198.18.0.50; TFTP server (option 66) 198.18.0.3"))
+        #expect(rivalFinding.evidence.contains("the client's REQUEST chose 198.18.0.3 1 time (option 54)"))
+        let ignored = try #require(findings.first { $0.title == "2 offers ignored" })
+        #expect(ignored.evidence.contains { $0.hasPrefix("likely cause 1: another DHCP server answers on this link: 198.18.0.3") })
+
+        // Once we ACK afterwards, the rival is still reported, as a warning.
+        let later = [event(7, "dhcp.ack.sent"), event(6, "dhcp.offer.sent")] + timeline
+        #expect(Diagnosis.findings(later, clock: clock).first { $0.title.hasPrefix("another DHCP server") }?.severity == .warning)
+    }
 }

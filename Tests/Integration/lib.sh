@@ -12,10 +12,10 @@ FAILED=0
 
 cleanup() {
     [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    ip netns pids "$CLI" 2>/dev/null | xargs -r kill 2>/dev/null
-    ip netns pids "$SRV" 2>/dev/null | xargs -r kill 2>/dev/null
-    ip netns del "$CLI" 2>/dev/null
-    ip netns del "$SRV" 2>/dev/null
+    for ns in "$CLI" "$SRV" ${EXTRA_NS:-}; do
+        ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+        ip netns del "$ns" 2>/dev/null
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM

@@ -1,0 +1,52 @@
+import DHCPServerCore
+import DHCPWire
+import Logging
+import NIOCore
+import NIOPosix
+import WireSupport
+
+/// Listens on the DHCP client port (68) of each served interface for replies from other DHCP servers (issue
+/// 7; docs/dhcp.md "Other servers on the link"). Bound like the server sockets (0.0.0.0 + SO_BINDTODEVICE),
+/// with SO_REUSEADDR so a DHCP client on the same host can still bind the port; broadcasts reach every
+/// socket bound to it, so neither steals the other's. Unicast replies to other hosts never reach us.
+struct DHCPWatcher: Sendable {
+    let interface: ResolvedInterface
+    let port: UInt16
+    let logger: Logger
+
+    func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
+        let name = interface.name
+        let interface = self.interface
+        return try await DatagramBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                DHCPSocket.bindToDevice(channel, name: name).flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(DHCPWatchHandler(interface: interface, engine: engine))
+                }
+            }
+            .bind(host: "0.0.0.0", port: Int(port)).get()
+    }
+}
+
+final class DHCPWatchHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    private let interface: ResolvedInterface
+    private let engine: NIOLoopBound<DHCPEngine>
+
+    init(interface: ResolvedInterface, engine: NIOLoopBound<DHCPEngine>) {
+        self.interface = interface
+        self.engine = engine
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        // Anything undecodable on port 68 is not our business: no malformed-packet noise from here.
+        guard let message = try? DHCPMessage(decoding: envelope.data) else { return }
+        let source = envelope.remoteAddress.wireIPv4 ?? .any
+        if let event = ForeignReply.event(for: message, interface: interface.name, ours: interface.address, source: source) {
+            engine.value.otherServerReply(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {}
+}
