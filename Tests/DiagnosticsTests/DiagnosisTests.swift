@@ -60,10 +60,12 @@ import Testing
 
     @Test func rivalServerHeardAndChosen() throws {
         let rival = ["dhcp.server_id": "198.18.0.3", "dhcp.type": "OFFER", "dhcp.yiaddr": "198.18.0.50", "dhcp.tftp_server": "198.18.0.3"]
+        // Newest first: the client took the rival's offer once, then ignored two more of ours.
         let timeline = [
-            event(5, "dhcp.request.other_server", ["dhcp.server_id": "198.18.0.3"]),
-            event(4, "dhcp.other_server.reply", rival),
-            event(3, "dhcp.offer.sent"),
+            event(6, "dhcp.offer.sent"),
+            event(5, "dhcp.other_server.reply", rival),
+            event(4, "dhcp.offer.sent"),
+            event(3, "dhcp.request.other_server", ["dhcp.server_id": "198.18.0.3"]),
             event(2, "dhcp.other_server.reply", rival),
             event(1, "dhcp.offer.sent"),
         ]
@@ -76,7 +78,7 @@ import Testing
         #expect(ignored.evidence.contains { $0.hasPrefix("likely cause 1: another DHCP server answers on this link: 198.18.0.3") })
 
         // Once we ACK afterwards, the rival is still reported, as a warning.
-        let later = [event(7, "dhcp.ack.sent"), event(6, "dhcp.offer.sent")] + timeline
+        let later = [event(8, "dhcp.ack.sent"), event(7, "dhcp.offer.sent")] + timeline
         #expect(Diagnosis.findings(later, clock: clock).first { $0.title.hasPrefix("another DHCP server") }?.severity == .warning)
     }
 }
