@@ -6,7 +6,9 @@ import Synchronization
 /// fanned out to subscribers. Keeps the last `capacity` lines so a new page starts with recent history.
 public final class EventHub: Sendable {
     private struct State {
+        /// A ring: `recent[oldest...] + recent[..<oldest]` in order once full, so publishing never shifts.
         var recent: [String] = []
+        var oldest = 0
         var subscribers: [UInt64: AsyncStream<String>.Continuation] = [:]
         var next: UInt64 = 0
         var closed = false
@@ -14,13 +16,17 @@ public final class EventHub: Sendable {
     private let state = Mutex(State())
     public let capacity: Int
 
-    public init(capacity: Int = 500) { self.capacity = capacity }
+    public init(capacity: Int = 500) { self.capacity = max(1, capacity) }
 
     public func publish(_ line: String) {
         let targets = state.withLock { s -> [AsyncStream<String>.Continuation] in
-            s.recent.append(line)
-            if s.recent.count > capacity { s.recent.removeFirst(s.recent.count - capacity) }
-            return Array(s.subscribers.values)
+            if s.recent.count < capacity {
+                s.recent.append(line)
+            } else {
+                s.recent[s.oldest] = line
+                s.oldest = (s.oldest + 1) % capacity
+            }
+            return s.subscribers.isEmpty ? [] : Array(s.subscribers.values)
         }
         for target in targets { target.yield(line) }
     }
@@ -40,7 +46,8 @@ public final class EventHub: Sendable {
     public func subscribe() -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         let id = state.withLock { s -> UInt64? in
-            for line in s.recent { continuation.yield(line) }
+            for line in s.recent[s.oldest...] { continuation.yield(line) }
+            for line in s.recent[..<s.oldest] { continuation.yield(line) }
             if s.closed { return nil }
             s.next += 1
             s.subscribers[s.next] = continuation

@@ -115,10 +115,8 @@ public final class SQLiteLeaseStore: LeaseStore {
 
     private func insert(_ events: [StoredEvent], _ db: Database) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         for event in events {
-            let json = String(decoding: try encoder.encode(event.metadata), as: UTF8.self)
+            let json = MetadataJSON.encode(event.metadata)
             try statement.execute(arguments: [event.time, event.mac?.description, event.name, event.level, json])
         }
         let due = sincePrune.withLock { n in

@@ -27,14 +27,16 @@ struct LoggingOptions: ParsableArguments {
     @Option(name: .long, help: "Lowest level logged: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
 
-    func bootstrap() { Self.bootstrap(format: logFormat, level: logLevel) }
+    func bootstrap() { Self.bootstrap(format: logFormat, level: logLevel, liveLevel: logLevel) }
 
-    /// Console lines at the chosen level, and the dashboard's live log (info and up) through `liveLog`.
-    static func bootstrap(format: LineLogHandler.Format, level: Logger.Level) {
+    /// Console lines at `level`, and the dashboard's live log at `liveLevel` through `liveLog`. `serve`
+    /// uses one level for both: the live log shows what the log shows, and `--log-level warning` keeps the
+    /// per-packet cost off the DHCP path under load (the engine builds no event metadata then).
+    static func bootstrap(format: LineLogHandler.Format, level: Logger.Level, liveLevel: Logger.Level) {
         LoggingSystem.bootstrap { label in
             MultiplexLogHandler([
                 LineLogHandler(label: label, format: format, level: level),
-                HubLogHandler(label: label, level: min(level, .info), hub: liveLog),
+                HubLogHandler(label: label, level: liveLevel, hub: liveLog),
             ])
         }
     }

@@ -56,7 +56,8 @@ struct DemoCommand: AsyncParsableCommand {
                 CP-7970G: [\(MakeBundleCommand.ladder.joined(separator: ", "))]
             """
         let config = try ConfigLoader.load(yaml: yaml, file: "demo")
-        LoggingOptions.bootstrap(format: .text, level: .warning)
+        // The terminal shows progress, not log lines; the dashboard's Log tab gets everything from info up.
+        LoggingOptions.bootstrap(format: .text, level: .warning, liveLevel: .info)
         let logger = Logger(label: "dialtone")
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()

@@ -36,6 +36,16 @@ import WireSupport
         #expect(events.first?.metadata["n"] == "7")
     }
 
+    /// The hand-written metadata JSON must read back exactly, whatever a syslog line or a file name holds.
+    @Test func metadataRoundTripsAnyText() throws {
+        let store = try SQLiteLeaseStore(path: temporaryPath())
+        let awkward = ["syslog.text": "say \"hi\" \\ C:\\ 1\n2\r\t\u{01}\u{1F} é ☎️ 𝄞", "": "empty key", "tftp.file": "SEP001E7A.cnf.xml", "z": ""]
+        try store.append([StoredEvent(time: 1, mac: nil, name: "syslog.message", level: "info", metadata: awkward)])
+        let back = try #require(try store.events(named: "syslog.message", limit: 1).first)
+        #expect(back.metadata == awkward)
+        #expect(back.mac == nil)
+    }
+
     @Test func inMemoryStoreHasTheSameContract() throws {
         let store = InMemoryLeaseStore()
         try store.save([lease("10.0.0.1", "02:00:00:00:00:01")])
