@@ -34,7 +34,19 @@ public struct IPv4Address: RawRepresentable, Hashable, Comparable, Sendable, Cus
 
     public var isAny: Bool { rawValue == 0 }
 
-    public var description: String { octets.map(String.init).joined(separator: ".") }
+    /// Dotted quad, built in one small buffer: this runs several times per DHCP exchange (events, logs).
+    public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(15)
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let octet = UInt8(truncatingIfNeeded: rawValue >> UInt32(shift))
+            if octet >= 100 { bytes.append(0x30 + octet / 100) }
+            if octet >= 10 { bytes.append(0x30 + (octet / 10) % 10) }
+            bytes.append(0x30 + octet % 10)
+            if shift > 0 { bytes.append(0x2E) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.rawValue < rhs.rawValue }
 

@@ -17,6 +17,11 @@ import WireSupport
         for bad in ["256.1.1.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", " 1.2.3.4", "1..2.3"] { #expect(IPv4Address(bad) == nil, "\(bad)") }
     }
 
+    @Test(arguments: ["0.0.0.0", "255.255.255.255", "10.100.9.200", "192.168.10.1", "1.20.199.9"])
+    func ipv4TextRoundTrip(_ text: String) throws {
+        #expect(try #require(IPv4Address(text)).description == text)
+    }
+
     @Test func subnetsAndRanges() throws {
         let subnet = try #require(IPv4Subnet("192.168.10.0/24"))
         #expect(subnet.mask.description == "255.255.255.0")
