@@ -75,11 +75,14 @@ final class FileCache: Sendable {
     private func streamed(path: String, size: Int64, origin: TFTPFile.Origin) -> TFTPFile? {
         let handle = FileDescriptorBox(path: path)
         guard handle.fd >= 0 else { return nil }
-        return TFTPFile(size: size, origin: origin) { offset, count in
-            var buffer = [UInt8](repeating: 0, count: count)
-            let n = buffer.withUnsafeMutableBytes { pread(handle.fd, $0.baseAddress, count, off_t(offset)) }
-            return n > 0 ? Array(buffer.prefix(n)) : []
-        }
+        return TFTPFile(
+            size: size, origin: origin,
+            read: { offset, count in
+                var buffer = [UInt8](repeating: 0, count: count)
+                let n = buffer.withUnsafeMutableBytes { pread(handle.fd, $0.baseAddress, count, off_t(offset)) }
+                return n > 0 ? Array(buffer.prefix(n)) : []
+            },
+            copy: { offset, into in max(0, pread(handle.fd, into.baseAddress, into.count, off_t(offset))) })
     }
 }
 

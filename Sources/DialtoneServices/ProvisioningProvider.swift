@@ -48,7 +48,7 @@ public final class ProvisioningProvider: TFTPFileProvider {
         let name = components[0].lowercased()
         if name.hasSuffix(".default.loads"), let alias = defaultLoad(term: String(name.dropLast(".default.loads".count))) {
             guard let file = try disk.open([alias + ".loads"]) else { return nil }
-            return TFTPFile(size: file.size, origin: .virtual("\(components[0]) as alias of \(alias).loads"), read: file.read)
+            return TFTPFile(size: file.size, origin: .virtual("\(components[0]) as alias of \(alias).loads"), read: file.read, copy: file.copy)
         }
         if name == "xmldefault.cnf.xml" {
             let text = renderer.defaults(loads: defaultsPerModel(), server: serverAddress)

@@ -11,18 +11,37 @@ public struct TFTPFile: Sendable {
     public var size: Int64
     public var origin: Origin
     public var read: @Sendable (_ offset: Int64, _ count: Int) -> [UInt8]
+    /// Copies up to `into.count` bytes from `offset` straight into a send buffer and returns how many: the
+    /// per-block path, which so skips an intermediate array (its allocation and copy) per DATA packet.
+    public var copy: @Sendable (_ offset: Int64, _ into: UnsafeMutableRawBufferPointer) -> Int
 
-    public init(size: Int64, origin: Origin, read: @escaping @Sendable (Int64, Int) -> [UInt8]) {
+    public init(
+        size: Int64, origin: Origin, read: @escaping @Sendable (Int64, Int) -> [UInt8],
+        copy: (@Sendable (Int64, UnsafeMutableRawBufferPointer) -> Int)? = nil
+    ) {
         self.size = size
         self.origin = origin
         self.read = read
+        self.copy = copy ?? { offset, into in
+            let bytes = read(offset, into.count)
+            into.copyBytes(from: bytes)
+            return bytes.count
+        }
     }
 
     public init(bytes: [UInt8], origin: Origin) {
-        self.init(size: Int64(bytes.count), origin: origin) { offset, count in
-            let start = Int(min(offset, Int64(bytes.count)))
-            return Array(bytes[start..<min(start + count, bytes.count)])
-        }
+        self.init(
+            size: Int64(bytes.count), origin: origin,
+            read: { offset, count in
+                let start = Int(min(offset, Int64(bytes.count)))
+                return Array(bytes[start..<min(start + count, bytes.count)])
+            },
+            copy: { offset, into in
+                let start = Int(min(offset, Int64(bytes.count)))
+                let count = min(into.count, bytes.count - start)
+                bytes.withUnsafeBytes { into.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start..<start + count])) }
+                return count
+            })
     }
 }
 

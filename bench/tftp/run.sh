@@ -10,9 +10,9 @@
 #   2. CONC concurrent CONC_MB MiB downloads: aggregate MB/s, server CPU seconds (with reaped children,
 #      for forking servers), server peak RSS (VmHWM of the main process; forked children not included);
 #   3. Dialtone only: BIG concurrent 1 MiB downloads, peak RSS (the "1000 transfers under 100 MiB" target).
-# Needs: apt-get install atftpd atftp dnsmasq-base libwrap0, and `swift build -c release`. Debian's tftpd-hpa
-# and atftpd packages conflict (both provide in.tftpd), so tftpd-hpa's binary is unpacked from its .deb into
-# .build-bench/ on first use, without installing it.
+# Needs: apt-get install atftp dnsmasq-base libwrap0, and `swift build -c release`. Debian's tftpd-hpa
+# and atftpd packages conflict (both provide in.tftpd), so whichever server is not installed has its binary
+# unpacked from its .deb into .build-bench/ on first use, without installing it.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIALTONE=${DIALTONE:-$ROOT/.build/release/dialtone}
@@ -32,7 +32,14 @@ if [ ! -x "$HPA" ]; then
     (cd "$(mktemp -d)" && chmod 777 . && apt-get download -qq tftpd-hpa && dpkg-deb -x tftpd-hpa_*.deb "$ROOT/.build-bench/tftpd-hpa") || {
         echo "could not unpack tftpd-hpa"; exit 2; }
 fi
-for tool in "$HPA" atftpd atftp dnsmasq taskset; do command -v $tool >/dev/null || { echo "missing $tool"; exit 2; }; done
+# Same for atftpd when it is not installed (a machine set up for the tests has tftpd-hpa instead).
+ATFTPD=$(command -v atftpd || echo "$ROOT/.build-bench/atftpd/usr/sbin/atftpd")
+if [ ! -x "$ATFTPD" ]; then
+    mkdir -p "$ROOT/.build-bench/atftpd"
+    (cd "$(mktemp -d)" && chmod 777 . && apt-get download -qq atftpd && dpkg-deb -x atftpd_*.deb "$ROOT/.build-bench/atftpd") || {
+        echo "could not unpack atftpd"; exit 2; }
+fi
+for tool in "$HPA" "$ATFTPD" atftp dnsmasq taskset; do command -v $tool >/dev/null || { echo "missing $tool"; exit 2; }; done
 [ -x "$DIALTONE" ] || { echo "build first: swift build -c release"; exit 2; }
 
 cleanup() {
@@ -60,7 +67,7 @@ start() {
         # Debian's 5.2 refuses -a 127.0.0.1:69 (exit 66); in a private namespace 0.0.0.0:69 is the same.
         ip netns exec $NS taskset -c 0 "$HPA" -L -s "$WORK/root" -B 65464 -u root 2>"$WORK/server.log" & ;;
     atftpd)
-        ip netns exec $NS taskset -c 0 atftpd --daemon --no-fork --port 69 --bind-address 127.0.0.1 --maxthread 5000 \
+        ip netns exec $NS taskset -c 0 "$ATFTPD" --daemon --no-fork --port 69 --bind-address 127.0.0.1 --maxthread 5000 \
             --logfile /dev/null --user root.root "$WORK/root" 2>"$WORK/server.log" & ;;
     dnsmasq)
         ip netns exec $NS taskset -c 0 dnsmasq -d -k -p 0 --conf-file=/dev/null --enable-tftp --tftp-root="$WORK/root" \
