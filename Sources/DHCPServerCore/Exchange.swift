@@ -60,7 +60,11 @@ struct Exchange {
         let maximum = ReplyBuilder.maximumSize(for: request)
         return [
             .reply(message, to: destination, minimumSize: DHCPMessage.minimumBOOTPSize, maximumSize: maximum),
-            event(name, ["dhcp.yiaddr": yiaddr.description, "dhcp.destination": describe(destination)]),
+            // The options we sent, so "offers ignored" can list exactly what the client turned down.
+            event(name, [
+                "dhcp.yiaddr": yiaddr.description, "dhcp.destination": describe(destination),
+                "dhcp.options": message.options.codes.map { String($0.rawValue) }.joined(separator: ","),
+            ]),
         ]
     }
 

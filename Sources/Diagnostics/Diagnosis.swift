@@ -29,10 +29,12 @@ public enum Diagnosis {
         let destinations = Set(pending.compactMap { $0.metadata["dhcp.destination"] })
         let latencies = pending.compactMap { $0.metadata["dhcp.latency_us"].flatMap(Double.init) }
         // Pure target, no Foundation: one decimal by hand.
+        // Older timelines lack `dhcp.options`; option 54 has always been set.
+        let options = pending.last?.metadata["dhcp.options"].map { "options \($0)" } ?? "option 54 set"
         let worst = latencies.max().map { "\(Int($0 / 1000)).\(Int($0 / 100) % 10) ms" } ?? "?"
         var evidence = [
             "\(pending.count) OFFERs sent since \(clock(pending.first!.time)), no REQUEST followed",
-            "our offers: \(sizes.sorted().joined(separator: "/")) bytes, to \(destinations.sorted().joined(separator: "; ")), option 54 set, slowest offer \(worst) after the DISCOVER",
+            "our offers: \(sizes.sorted().joined(separator: "/")) bytes, to \(destinations.sorted().joined(separator: "; ")), \(options), slowest offer \(worst) after the DISCOVER",
         ]
         if let vendor = pending.last?.metadata["dhcp.vendor_class"] { evidence.append("client: \(vendor)") }
         var causes: [String] = []
