@@ -41,6 +41,8 @@ enum Dashboard {
         const lines = [];
         const source = new EventSource(withToken('/api/events'));
         source.onmessage = m => { try { lines.push(JSON.parse(m.data)); } catch (e) {} if (lines.length > 2000) lines.splice(0, lines.length - 2000); dirty = true; };
+        // Every (re)connection starts with the server's recent history: start the buffer afresh, no duplicates.
+        source.onopen = () => { lines.length = 0; };
         source.onerror = () => { document.getElementById('status').textContent = 'live log disconnected, retrying'; };
         setInterval(() => { if (dirty && current === 'Log' && !paused) { dirty = false; refresh(); } }, 500);
         function nav() {
