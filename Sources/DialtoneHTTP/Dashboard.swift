@@ -47,7 +47,7 @@ enum Dashboard {
         setInterval(() => { if (dirty && current === 'Log' && !paused) { dirty = false; refresh(); } }, 500);
         function nav() {
           document.getElementById('tabs').innerHTML = Object.keys(tabs).map(t =>
-            `<button class="${t === current ? 'on' : ''}" onclick="current='${t}';document.getElementById('detail').innerHTML='';nav();refresh()">${t}</button>`).join('');
+            `<button class="${t === current ? 'on' : ''}" onclick="current='${t}';document.getElementById('detail').innerHTML='';nav();refresh(true)">${t}</button>`).join('');
         }
         async function devices() {
           const list = await api('/api/devices');
@@ -94,11 +94,22 @@ enum Dashboard {
           return controls('syslog') + `<table id="syslog"><tr><th>Time</th><th>Device</th><th>From</th><th>Severity</th><th>App</th><th>Message</th></tr>` +
             list.map(m => `<tr><td class="muted">${esc(m.time)}</td><td>${esc(m.mac)}</td><td>${esc(m.source)}</td><td class="${sev(m.severity)}">${esc(m.severity)}</td><td>${esc(m.app)}</td><td>${esc(m.text)}</td></tr>`).join('') + `</table>`;
         }
+        let busy = false, drawn = 0;
         async function refresh(force) {
+          // One request at a time: a slow answer (a big site's first Devices poll) must not pile up polls.
+          if (busy && !force) return;
+          busy = true;
+          try { await draw(force); } finally { busy = false; }
+        }
+        async function draw(force) {
           // Paused: the Log and Syslog views stay as they are (a filter edit still redraws them).
           const focused = document.activeElement && document.activeElement.id === 'filter';
           if (paused && !force && shown === current && (current === 'Log' || current === 'Syslog')) return;
-          try { const tab = current, html = await tabs[tab](); document.getElementById('view').innerHTML = html; shown = tab; document.getElementById('status').textContent = 'updated ' + new Date().toLocaleTimeString();
+          // Only the newest draw may paint: an older one finishing late (a slow poll) must not undo a filter,
+          // a pause or a tab change made meanwhile.
+          const seq = ++drawn;
+          try { const tab = current, html = await tabs[tab](); if (seq !== drawn || tab !== current) return;
+            document.getElementById('view').innerHTML = html; shown = tab; document.getElementById('status').textContent = 'updated ' + new Date().toLocaleTimeString();
             if (focused) { const f = document.getElementById('filter'); f.focus(); f.setSelectionRange(f.value.length, f.value.length); } }
           catch (e) { document.getElementById('status').textContent = 'API error ' + e.message; }
         }

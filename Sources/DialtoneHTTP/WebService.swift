@@ -58,12 +58,8 @@ public struct WebService: Service {
                             body: .init(asyncSequence: stream))
         }
         router.get("/api/leases") { _, _ in try json(Views.leases(store, now: Self.now())) }
-        router.get("/api/devices") { _, _ in
-            let leases = try store.loadLeases()
-            let phones = try store.loadPhoneStates()
-            let macs = Set(leases.compactMap(\.mac)).union(phones.keys.compactMap { MACAddress($0) }).sorted()
-            return try json(try macs.map { try Views.device($0, store: store, leases: leases, phones: phones, withTimeline: false) })
-        }
+        let deviceCache = DeviceViewCache()
+        router.get("/api/devices") { _, _ in try json(try deviceCache.devices(store: store)) }
         router.get("/api/devices/:mac") { _, context in
             guard let text = context.parameters.get("mac"), let mac = MACAddress(text) else {
                 throw HTTPError(.badRequest, message: "not a MAC address")

@@ -27,6 +27,14 @@ public final class InMemoryLeaseStore: LeaseStore {
         state.withLock { Array($0.events.filter { $0.mac == mac }.reversed().prefix(limit)) }
     }
 
+    public func eventVersions() throws -> [String: Int64] {
+        state.withLock { s in
+            var versions: [String: Int64] = [:]
+            for (index, event) in s.events.enumerated() { if let mac = event.mac { versions[mac.description] = Int64(index + 1) } }
+            return versions
+        }
+    }
+
     public func events(named name: String, limit: Int) throws -> [StoredEvent] {
         state.withLock { Array($0.events.filter { $0.name == name }.reversed().prefix(limit)) }
     }

@@ -32,6 +32,9 @@ public protocol LeaseStore: Sendable {
     func write(leases: [Lease], events: [StoredEvent]) throws
     /// The newest `limit` events of one device, newest first.
     func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent]
+    /// Per MAC, a number that grows whenever the device gets a new event (the newest event's id): lets
+    /// a reader recompute a device's view only when its history changed.
+    func eventVersions() throws -> [String: Int64]
     /// The newest `limit` events of one kind (e.g. `syslog.message`) across devices, newest first.
     func events(named name: String, limit: Int) throws -> [StoredEvent]
     /// Provisioning state per phone (upgrade ladder step), as JSON, keyed by MAC.

@@ -174,6 +174,7 @@ try:
         s.sendto(b"\0\1" + name.encode() + b"\0octet\0", ("127.0.0.1", TFTP_PORT))
         s.recvfrom(600)
     browser.js("document.getElementById('pause').click()")
+    time.sleep(0.5)  # let a draw already in flight finish
     missing_file_request("paused-probe.bin")
     time.sleep(1.5)
     assert not browser.js("document.getElementById('log').textContent.includes('paused-probe.bin')"), "a paused log still moved"
@@ -181,8 +182,7 @@ try:
     wait_for("the line logged during the pause", lambda: browser.js("document.getElementById('log').textContent.includes('paused-probe.bin')"), 5)
     print("ok pause freezes the live log, unpausing catches up")
     browser.js("(() => { const f = document.getElementById('filter'); f.value = 'paused-probe'; f.dispatchEvent(new Event('input')); })()")
-    rows = browser.js("document.querySelectorAll('#log tr').length") - 1
-    assert rows == 1, f"filter 'paused-probe' left {rows} rows"
+    wait_for("the filter leaving one row", lambda: browser.js("document.querySelectorAll('#log tr').length") - 1 == 1, 5)
     print("ok the filter narrows the log to the matching line")
     browser.viewport(390, 844, True)
     tab(browser, "Devices")
