@@ -96,14 +96,17 @@ enum Views {
         }
         return DeviceView(
             mac: mac.description, model: vendor.map { $0.components(separatedBy: " ").last ?? $0 }, vendor_class: vendor,
-            ip: lease?.ip.description, phase: phase(events, hasPhoneState: phones[mac.description] != nil), last_seen: events.first.map { time($0.time) },
+            ip: lease?.ip.description, phase: phase(events), last_seen: events.first.map { time($0.time) },
             load: load, findings: findings,
             timeline: withTimeline ? stored.map { EventView(time: time($0.time), name: $0.name, level: $0.level, metadata: $0.metadata) } : nil)
     }
 
     /// Where the device is in its boot, from its newest event.
-    static func phase(_ newestFirst: [DeviceEvent], hasPhoneState: Bool) -> String {
-        guard var last = newestFirst.first else { return "unknown" }
+    static func phase(_ allNewestFirst: [DeviceEvent]) -> String {
+        // Syslog lines say nothing about where a boot is: the phase comes from the other events, and a
+        // device known only from its syslog lines is "logging".
+        let newestFirst = allNewestFirst.filter { !$0.name.hasPrefix("syslog.") }
+        guard var last = newestFirst.first else { return allNewestFirst.isEmpty ? "unknown" : "logging" }
         // Provisioning events outrank the TFTP traffic that follows them within the same boot: a phone
         // told "done" that then fetches its config is still provisioned, until it starts DHCP again.
         if let phoneIndex = newestFirst.firstIndex(where: { $0.name.hasPrefix("phone.") }),
@@ -119,7 +122,6 @@ enum Views {
         case "phone.upgrade.done": return "provisioned"
         case "phone.upgrade.advanced": return "upgrading to " + (last.metadata["phone.to"] ?? "")
         case "phone.upgrade.waiting": return "waiting for files"
-        case let n where n.hasPrefix("syslog."): return hasPhoneState ? "running" : "logging"
         default: return last.name
         }
     }

@@ -30,6 +30,8 @@ public final class SimulatedPhone: @unchecked Sendable {
         public var timeScale = 1.0
         /// Send TFTP from the leased address (true on loopback, where every 127/8 address is ours).
         public var bindLeasedAddress = false
+        /// When set, the phone sends a syslog line to the server on this port once it is done booting.
+        public var syslogPort: UInt16?
 
         public init(mac: MACAddress, model: String, server: IPv4Address, dhcpPort: UInt16, relay: IPv4Address, tftpPort: UInt16, mode: Mode) {
             self.mac = mac
@@ -91,6 +93,7 @@ public final class SimulatedPhone: @unchecked Sendable {
                 let load = Self.loadInformation(String(decoding: config, as: UTF8.self), deviceTypeID: PhoneCatalogue.model(named: setup.model)?.deviceTypeID)
                 guard let load, !load.isEmpty, load.lowercased() != current?.lowercased() else {
                     onEvent?("running \(current ?? "its image"), config agrees: done")
+                    sendSyslog("registered, running \(current ?? "its image") after \(report.loads.count) load\(report.loads.count == 1 ? "" : "s")")
                     break
                 }
                 onEvent?("config says \(load): upgrading")

@@ -18,7 +18,8 @@ struct DemoCommand: AsyncParsableCommand {
             CP-7970G firmware bundle (signed-format .loads with fake signatures, components scaled down), and \\
             N simulated phones. Each phone comes out of a factory reset: DISCOVER through a relay address \\
             (127.0.0.2, 127.0.0.3, ...), term70.default.loads and its components, then normal boots climbing \\
-            the four-step ladder TERM70.7-0-2-0S -> SCCP70.8-2-2SR1S -> SCCP70.8-5-2S -> SIP70.9-2-1S. \\
+            the four-step ladder TERM70.7-0-2-0S -> SCCP70.8-2-2SR1S -> SCCP70.8-5-2S -> SIP70.9-2-1S, and \\
+            sends one syslog line when done. \\
             Progress is printed as it happens, then a table. Exit 0 when every phone reached the last load.
             """
     )
@@ -35,6 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
         let dhcpPort = UInt16.random(in: 20_000...40_000)
         let tftpPort = dhcpPort + 1
         let webPort = dhcpPort + 2
+        let syslogPort = dhcpPort + 3
         let yaml = """
             state_dir: \(work)/state
             dhcp:
@@ -50,6 +52,9 @@ struct DemoCommand: AsyncParsableCommand {
               listen: ["127.0.0.1:\(tftpPort)"]
             web:
               listen: "127.0.0.1:\(webPort)"
+            syslog:
+              listen: ["127.0.0.1:\(syslogPort)"]
+              file: \(work)/state/syslog.log
             phones:
               default_loads: { CP-7970G: TERM70.7-0-2-0S }
               upgrade_paths:
@@ -64,13 +69,13 @@ struct DemoCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: try ServiceAssembly.services(for: config, threadPool: pool, logger: logger).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        say("Dialtone demo: DHCP on lo port \(dhcpPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root")
+        say("Dialtone demo: DHCP on lo port \(dhcpPort), syslog on 127.0.0.1:\(syslogPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root")
         say("Dashboard: http://127.0.0.1:\(webPort)/")
         say("\(phones) simulated CP-7970G phones, after a factory reset, climbing \(MakeBundleCommand.ladder.joined(separator: " -> "))\n")
         let phoneCount = phones, keep = keepRunning
         async let served: Void = group.run()
         try await Task.sleep(for: .milliseconds(500))
-        let reports = await Self.runPhones(phoneCount, dhcpPort: dhcpPort, tftpPort: tftpPort)
+        let reports = await Self.runPhones(phoneCount, dhcpPort: dhcpPort, tftpPort: tftpPort, syslogPort: syslogPort)
         Self.printTable(reports)
         if keep {
             say("\nServers keep running (Ctrl-C to stop). Dashboard: http://127.0.0.1:\(webPort)/  State: \(work)/state")
@@ -83,7 +88,7 @@ struct DemoCommand: AsyncParsableCommand {
         if done != reports.count { throw ExitCode(1) }
     }
 
-    static func runPhones(_ count: Int, dhcpPort: UInt16, tftpPort: UInt16) async -> [SimulatedPhone.Report] {
+    static func runPhones(_ count: Int, dhcpPort: UInt16, tftpPort: UInt16, syslogPort: UInt16) async -> [SimulatedPhone.Report] {
         let results = NIOLockedValueBox<[Int: SimulatedPhone.Report]>([:])
         let output = NIOLock()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -95,6 +100,7 @@ struct DemoCommand: AsyncParsableCommand {
                     relay: IPv4Address(127, 0, 0, UInt8(2 + index)), tftpPort: tftpPort, mode: .recovery)
                 setup.timeScale = 0.05
                 setup.bindLeasedAddress = true
+                setup.syslogPort = syslogPort
                 let phone = SimulatedPhone(setup)
                 let label = String(format: "phone %03d %@", index + 1, mac.description)
                 phone.onEvent = { text in output.withLock { say("[\(label)] \(text)") } }

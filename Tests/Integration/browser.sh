@@ -23,7 +23,7 @@ in_browser() {
     [ -n "$url" ] && [ -n "$file" ] || { cat "$WORK/server.log"; return 1; }
     ip netns exec "$SRV" timeout 240 python3 "$(dirname "$0")/dashboard_browser.py" "$url" 10 "$tftp_port" "$file" "$OUT"
 }
-check "headless Chromium during a demo: devices table fills, a progress bar moves, the live log streams" in_browser
+check "headless Chromium during a demo: devices fill, a progress bar moves, the live log streams and pauses, syslog lines appear" in_browser
 sed 's/^/     /' "$WORK/check.out"  # what the browser saw, and where the screenshots are
 
 finish

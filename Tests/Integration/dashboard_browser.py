@@ -8,7 +8,8 @@ Checks, in order, each printed as `ok ...` or raising:
   1. the Devices table fills with PHONES rows while the demo runs;
   2. a TFTP transfer's progress bar moves: a slow reader (one ACK every 80 ms) fetches FILE from the demo's
      TFTP server while the TFTP tab is open, and the bar's width must grow across the page's refreshes;
-  3. the Log tab shows live lines (server-sent events), and the pause box freezes it.
+  3. the Log tab shows live lines (server-sent events), the pause box freezes it, the filter narrows it;
+  4. the Syslog tab lists each phone's syslog line, tied to its MAC.
 Screenshots (desktop and phone width) go to OUT_DIR.
 """
 import base64, json, os, socket, struct, subprocess, sys, tempfile, threading, time
@@ -184,6 +185,13 @@ try:
     browser.js("(() => { const f = document.getElementById('filter'); f.value = 'paused-probe'; f.dispatchEvent(new Event('input')); })()")
     wait_for("the filter leaving one row", lambda: browser.js("document.querySelectorAll('#log tr').length") - 1 == 1, 5)
     print("ok the filter narrows the log to the matching line")
+    browser.js("(() => { const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input')); })()")
+    tab(browser, "Syslog")
+    rows = wait_for("a syslog line per phone", lambda: (browser.js("document.querySelectorAll('#syslog tr').length") or 1) - 1 >= PHONES and
+                    browser.js("document.querySelectorAll('#syslog tr').length") - 1, 10)
+    tied = browser.js("[...document.querySelectorAll('#syslog tr')].slice(1).filter(r => /^00:1e:7a:/.test(r.cells[1].textContent) && r.cells[5].textContent.includes('registered, running SIP70.9-2-1S')).length")
+    assert tied >= PHONES, f"only {tied} syslog rows tied to a phone's MAC with its registration line"
+    print(f"ok the Syslog tab lists {rows} lines, each tied to its phone")
     browser.viewport(390, 844, True)
     tab(browser, "Devices")
     time.sleep(1)
