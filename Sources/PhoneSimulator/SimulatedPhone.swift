@@ -30,6 +30,9 @@ public final class SimulatedPhone: @unchecked Sendable {
         public var timeScale = 1.0
         /// Send TFTP from the leased address (true on loopback, where every 127/8 address is ours).
         public var bindLeasedAddress = false
+        /// How long the phone takes to reboot onto a new image before its next requests (scaled by
+        /// `timeScale`). A 7970 takes minutes; the default keeps simulations short, yet leaves the gap.
+        public var rebootSeconds = 1.0
         /// When set, the phone sends a syslog line to the server on this port once it is done booting.
         public var syslogPort: UInt16?
 
@@ -79,6 +82,7 @@ public final class SimulatedPhone: @unchecked Sendable {
                 guard let term = PhoneCatalogue.model(named: setup.model)?.termName else { throw SimError("no termXX name for \(setup.model)") }
                 current = try fetchLoad(named: "\(term).default.loads", host: tftpHost)
                 onEvent?("recovered onto \(current ?? "?")")
+                reboot()
             }
             for _ in 0..<12 {
                 // Normal boot: trust lists first (usually absent: must fail fast), then the config.
@@ -98,11 +102,19 @@ public final class SimulatedPhone: @unchecked Sendable {
                 }
                 onEvent?("config says \(load): upgrading")
                 current = try fetchLoad(named: load + ".loads", host: tftpHost)
+                reboot()
             }
         } catch {
             report.error = "\(error)"
         }
         return report
+    }
+
+    /// A new image means a reboot before the phone asks for files again. Without this gap the next boot's
+    /// first request could reach the server before the final ACK of the last component (seen under CI
+    /// load: the server then still counted that file as missing), which no real phone does.
+    private func reboot() {
+        Thread.sleep(forTimeInterval: setup.rebootSeconds * setup.timeScale)
     }
 
     /// Fetches a `.loads` and every component it lists; returns the load it names (the phone now runs it).

@@ -99,6 +99,7 @@ struct DemoCommand: AsyncParsableCommand {
                     mac: mac, model: "CP-7970G", server: IPv4Address(127, 0, 0, 1), dhcpPort: dhcpPort,
                     relay: IPv4Address(127, 0, 0, UInt8(2 + index)), tftpPort: tftpPort, mode: .recovery)
                 setup.timeScale = 0.05
+                setup.rebootSeconds = 5  // 0.25 s once scaled
                 setup.bindLeasedAddress = true
                 setup.syslogPort = syslogPort
                 let phone = SimulatedPhone(setup)

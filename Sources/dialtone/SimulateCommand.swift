@@ -33,9 +33,16 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Relay address (giaddr) to send from; must be local and inside a subnet the server serves.") var relay: String?
     @Option(help: "The phone's listening window for an OFFER in ms (0 makes it ignore every offer, for testing diagnoses).")
     var listenWindowMs: Int64 = 4000
-    @Option(help: "Scale the RFC 2131 retransmit schedule (0.05 = twenty times faster).") var timeScale = 1.0
+    @Option(help: "Scale the RFC 2131 retransmit schedule and the reboots (0.05 = twenty times faster).") var timeScale = 1.0
+    @Option(help: "Seconds a phone takes to reboot onto a new image before asking for files again (scaled by --time-scale).")
+    var rebootSeconds = 1.0
     @Flag(help: "Send TFTP from the leased address (it must be configured on this host), so the server can tell the phones apart.")
     var bindLeased = false
+
+    func validate() throws {
+        guard rebootSeconds >= 0, timeScale > 0 else { throw ValidationError("--reboot-seconds must be >= 0 and --time-scale > 0") }
+        guard (1...1000).contains(count) else { throw ValidationError("--count must be 1-1000") }
+    }
 
     func run() async throws {
         let parts = server.split(separator: ":")
@@ -65,6 +72,7 @@ struct SimulateCommand: AsyncParsableCommand {
             setup.bindLeasedAddress = bindLeased
             setup.quirks.listeningWindowMilliseconds = listenWindowMs
             setup.timeScale = timeScale
+            setup.rebootSeconds = rebootSeconds
             let phone = SimulatedPhone(setup)
             phone.onEvent = { print("[\(phoneMAC)] \($0)") }
             let report = phone.run()

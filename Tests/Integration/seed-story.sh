@@ -26,7 +26,7 @@ YAML
 start_server "$WORK/dialtone.yaml" || exit 1
 
 story() {
-    ip netns exec "$CLI" "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.0.2 --bind-leased --count 10 \
+    ip netns exec "$CLI" "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.0.2 --bind-leased --reboot-seconds 0.25 --count 10 \
         --mac 00:1e:7a:25:54:a1 >"$WORK/sim.out" 2>&1; rc=$?
     grep -E "done:|FAILED|rejected" "$WORK/sim.out"
     [ $rc -eq 0 ] || return 1

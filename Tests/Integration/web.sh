@@ -28,7 +28,7 @@ web:
 YAML
 start_server "$WORK/dialtone.yaml" || exit 1
 for _ in $(seq 1 30); do grep -q web.started "$WORK/server.log" && break; sleep 0.1; done
-ip netns exec "$CLI" "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.0.2 --bind-leased --count 3 --mac 00:1e:7a:00:00:a1 >"$WORK/sim.out" 2>&1
+ip netns exec "$CLI" "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.0.2 --bind-leased --reboot-seconds 0.25 --count 3 --mac 00:1e:7a:00:00:a1 >"$WORK/sim.out" 2>&1
 api() { ip netns exec "$CLI" curl -s -H "Authorization: Bearer s3cret" "http://198.18.0.1:8067$1"; }
 
 token_required() {
@@ -119,7 +119,7 @@ live_events() {
     ip netns exec "$CLI" timeout 4 curl -s -N -H "Authorization: Bearer s3cret" http://198.18.0.1:8067/api/events >"$WORK/sse.out" &
     local reader=$!
     sleep 1
-    ip netns exec "$CLI" "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.0.2 --bind-leased --count 1 --mac 00:1e:7a:00:00:b1 >"$WORK/sim4.out" 2>&1
+    ip netns exec "$CLI" "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.0.2 --bind-leased --reboot-seconds 0.25 --count 1 --mac 00:1e:7a:00:00:b1 >"$WORK/sim4.out" 2>&1
     wait $reader  # not a bare `wait`: that would also wait for the server
     grep -c "^data: " "$WORK/sse.out"
     grep -q '^data: {.*"event":"phone.upgrade.done"' "$WORK/sse.out" &&
