@@ -20,7 +20,7 @@ enum Dashboard {
         .bad{color:#b3261e;font-weight:600}.warn{color:#8a5a00}.ok{color:#1b7a3a}
         .bar{background:#e7e9ee;border-radius:3px;height:10px;min-width:120px}.bar>div{background:#3c7be0;height:10px;border-radius:3px}
         .muted{color:#6b7385}#detail{margin-top:12px}pre{white-space:pre-wrap}
-        td{overflow-wrap:break-word}main{overflow-x:auto}
+        td{overflow-wrap:break-word}main{overflow-x:auto}#filter{width:min(26em,70vw);font:inherit;padding:4px 6px}
         /* Phone screens: keep what says whether a device is fine (MAC, phase, load, findings; file, progress, state). */
         @media(max-width:700px){body{font-size:13px}main{padding:6px}th,td{padding:4px 3px}
           #devices :is(td,th):is(:nth-child(2),:nth-child(n+6)),:is(#active,#recent) :is(td,th):is(:nth-child(4),:nth-child(5)),

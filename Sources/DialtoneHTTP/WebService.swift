@@ -11,8 +11,8 @@ import ServiceLifecycle
 import WireSupport
 
 /// The HTTP API and dashboard (`web:`), on Hummingbird. Read-only views of the store and of the running
-/// transfers; `web.token` is required (bearer, login cookie or `?token=`, see TokenMiddleware) when set, and the config refuses a
-/// listen address beyond loopback without one.
+/// transfers, and the live log. `web.token` is required when set (bearer, login cookie or `?token=`: see
+/// TokenMiddleware); the config refuses a listen address beyond loopback without one.
 public struct WebService: Service {
     let config: WebConfiguration
     let store: any LeaseStore

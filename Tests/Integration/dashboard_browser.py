@@ -9,7 +9,8 @@ Checks, in order, each printed as `ok ...` or raising:
   2. a TFTP transfer's progress bar moves: a slow reader (one ACK every 80 ms) fetches FILE from the demo's
      TFTP server while the TFTP tab is open, and the bar's width must grow across the page's refreshes;
   3. the Log tab shows live lines (server-sent events), the pause box freezes it, the filter narrows it;
-  4. the Syslog tab lists each phone's syslog line, tied to its MAC.
+  4. the Syslog tab lists each phone's syslog line, tied to its MAC;
+  5. the DHCP tab's pool bar counts one address per phone.
 Screenshots (desktop and phone width) go to OUT_DIR.
 """
 import base64, json, os, socket, struct, subprocess, sys, tempfile, threading, time
@@ -192,6 +193,12 @@ try:
     tied = browser.js("[...document.querySelectorAll('#syslog tr')].slice(1).filter(r => /^00:1e:7a:/.test(r.cells[1].textContent) && r.cells[5].textContent.includes('registered, running SIP70.9-2-1S')).length")
     assert tied >= PHONES, f"only {tied} syslog rows tied to a phone's MAC with its registration line"
     print(f"ok the Syslog tab lists {rows} lines, each tied to its phone")
+    browser.screenshot("dashboard-syslog.png")
+    tab(browser, "DHCP")
+    used = wait_for("the pool bar", lambda: browser.js("(() => { const r = document.querySelector('#pools tr:nth-child(2)'); return r && r.cells[2].textContent; })()"), 10)
+    assert used.startswith(f"{PHONES} / "), f"pool usage reads {used!r}, expected {PHONES} leases"
+    print(f"ok the DHCP tab's pool bar reads {used}")
+    browser.screenshot("dashboard-dhcp.png")
     browser.viewport(390, 844, True)
     tab(browser, "Devices")
     time.sleep(1)
