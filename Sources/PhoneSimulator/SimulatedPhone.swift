@@ -72,8 +72,14 @@ public final class SimulatedPhone: @unchecked Sendable {
 
     public func run() -> Report {
         let started = Date()
-        defer { report.seconds = Date().timeIntervalSince(started) }
-        guard let (address, tftp) = dhcp() else { return report }
+        boot()
+        // Set here, not in a `defer` inside `boot`: a defer runs after the returned copy is made.
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    private func boot() {
+        guard let (address, tftp) = dhcp() else { return }
         report.address = address
         let tftpHost = tftp.description
         var current: String?
@@ -107,7 +113,6 @@ public final class SimulatedPhone: @unchecked Sendable {
         } catch {
             report.error = "\(error)"
         }
-        return report
     }
 
     /// A new image means a reboot before the phone asks for files again. Without this gap the next boot's

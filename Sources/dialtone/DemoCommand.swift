@@ -89,32 +89,23 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     static func runPhones(_ count: Int, dhcpPort: UInt16, tftpPort: UInt16, syslogPort: UInt16) async -> [SimulatedPhone.Report] {
-        let results = NIOLockedValueBox<[Int: SimulatedPhone.Report]>([:])
-        let output = NIOLock()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let remaining = NIOLockedValueBox(count)
-            for index in 0..<count {
-                let mac = MACAddress(bytes: [0x00, 0x1E, 0x7A, 0x00, UInt8(index / 256), UInt8(index % 256 + 1)])!
-                var setup = SimulatedPhone.Setup(
-                    mac: mac, model: "CP-7970G", server: IPv4Address(127, 0, 0, 1), dhcpPort: dhcpPort,
-                    relay: IPv4Address(127, 0, 0, UInt8(2 + index)), tftpPort: tftpPort, mode: .recovery)
-                setup.timeScale = 0.05
-                setup.rebootSeconds = 5  // 0.25 s once scaled
-                setup.bindLeasedAddress = true
-                setup.syslogPort = syslogPort
-                let phone = SimulatedPhone(setup)
-                let label = String(format: "phone %03d %@", index + 1, mac.description)
-                phone.onEvent = { text in output.withLock { say("[\(label)] \(text)") } }
-                let thread = Thread {
-                    let report = phone.run()
-                    results.withLockedValue { $0[index] = report }
-                    if let error = report.error { output.withLock { say("[\(label)] FAILED: \(error)") } }
-                    if remaining.withLockedValue({ $0 -= 1; return $0 }) == 0 { continuation.resume() }
-                }
-                thread.start()
-            }
+        let setups = (0..<count).map { index in
+            let mac = MACAddress(bytes: [0x00, 0x1E, 0x7A, 0x00, UInt8(index / 256), UInt8(index % 256 + 1)])!
+            var setup = SimulatedPhone.Setup(
+                mac: mac, model: "CP-7970G", server: IPv4Address(127, 0, 0, 1), dhcpPort: dhcpPort,
+                relay: IPv4Address(127, 0, 0, UInt8(2 + index)), tftpPort: tftpPort, mode: .recovery)
+            setup.timeScale = 0.05
+            setup.rebootSeconds = 5  // 0.25 s once scaled
+            setup.bindLeasedAddress = true
+            setup.syslogPort = syslogPort
+            return setup
         }
-        return results.withLockedValue { r in (0..<count).compactMap { r[$0] } }
+        let labels = setups.enumerated().map { String(format: "phone %03d %@", $0.offset + 1, $0.element.mac.description) }
+        let reports = await PhoneFleet.run(setups) { index, text in say("[\(labels[index])] \(text)") }
+        for (index, report) in reports.enumerated() {
+            if let error = report.error { say("[\(labels[index])] FAILED: \(error)") }
+        }
+        return reports
     }
 
     static func printTable(_ reports: [SimulatedPhone.Report]) {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import DialtoneServices
 import Foundation
-import NIOConcurrencyHelpers
 import PhoneSimulator
 import Provisioning
 import WireSupport
@@ -36,6 +35,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Scale the RFC 2131 retransmit schedule and the reboots (0.05 = twenty times faster).") var timeScale = 1.0
     @Option(help: "Seconds a phone takes to reboot onto a new image before asking for files again (scaled by --time-scale).")
     var rebootSeconds = 1.0
+    @Flag(help: "Boot every phone at once, one thread each (a boot storm); phone i uses relay address --relay + i, which must be local.")
+    var parallel = false
     @Flag(help: "Send TFTP from the leased address (it must be configured on this host), so the server can tell the phones apart.")
     var bindLeased = false
 
@@ -60,32 +61,55 @@ struct SimulateCommand: AsyncParsableCommand {
         } else {
             throw ValidationError("give --relay ADDRESS or --interface NAME: the simulator sends as a relay agent")
         }
-        var failed = 0
-        for index in 0..<count {
+        let setups = (0..<count).map { index -> SimulatedPhone.Setup in
             var bytes = first.bytes
             let low = (Int(bytes[4]) << 8 | Int(bytes[5])) + index
             bytes[4] = UInt8((low >> 8) & 0xFF)
             bytes[5] = UInt8(low & 0xFF)
-            let phoneMAC = MACAddress(bytes: bytes)!
+            // In parallel every phone needs its own relay address: replies to a shared one would reach
+            // only one of the sockets bound to it.
+            let relay = parallel ? relayAddress.advanced(by: UInt32(index)) ?? relayAddress : relayAddress
             var setup = SimulatedPhone.Setup(
-                mac: phoneMAC, model: model, server: serverIP, dhcpPort: port, relay: relayAddress, tftpPort: tftpPort, mode: simMode)
+                mac: MACAddress(bytes: bytes)!, model: model, server: serverIP, dhcpPort: port, relay: relay, tftpPort: tftpPort, mode: simMode)
             setup.bindLeasedAddress = bindLeased
             setup.quirks.listeningWindowMilliseconds = listenWindowMs
             setup.timeScale = timeScale
             setup.rebootSeconds = rebootSeconds
-            let phone = SimulatedPhone(setup)
-            phone.onEvent = { print("[\(phoneMAC)] \($0)") }
-            let report = phone.run()
-            for rejection in report.rejections { print("[\(phoneMAC)] rejected \(rejection)") }
-            print(String(format: "[%@] %d missing trust-list probes answered, slowest in %.1f ms", phoneMAC.description,
-                         report.missingProbes, report.slowestMissMilliseconds))
-            if let error = report.error {
-                print("[\(phoneMAC)] FAILED: \(error)")
-                failed += 1
-            } else {
-                print("[\(phoneMAC)] done: \(report.address?.description ?? "-"), loads \(report.loads.joined(separator: " -> ")), \(report.files) files")
+            return setup
+        }
+        let started = Date()
+        var reports: [SimulatedPhone.Report] = []
+        if parallel {
+            reports = await PhoneFleet.run(setups) { index, text in print("[\(setups[index].mac)] \(text)") }
+        } else {
+            for setup in setups {
+                let phone = SimulatedPhone(setup)
+                phone.onEvent = { print("[\(setup.mac)] \($0)") }
+                reports.append(phone.run())
             }
         }
+        var failed = 0
+        for report in reports {
+            let mac = report.mac
+            for rejection in report.rejections { print("[\(mac)] rejected \(rejection)") }
+            print(String(format: "[%@] %d missing trust-list probes answered, slowest in %.1f ms", mac.description,
+                         report.missingProbes, report.slowestMissMilliseconds))
+            if let error = report.error {
+                print("[\(mac)] FAILED: \(error)")
+                failed += 1
+            } else {
+                print("[\(mac)] done: \(report.address?.description ?? "-"), loads \(report.loads.joined(separator: " -> ")), \(report.files) files")
+            }
+        }
+        // One machine-readable summary line (the boot-storm benchmark parses it).
+        let times = reports.map(\.seconds).sorted()
+        let median = times.isEmpty ? 0 : times[times.count / 2]
+        let p95 = times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * 0.95))]
+        let offers = reports.compactMap(\.offerLatencyMilliseconds).sorted()
+        print(String(format: "summary: phones=%d done=%d failed=%d rejected_offers=%d wall_s=%.2f phone_median_s=%.2f phone_p95_s=%.2f phone_max_s=%.2f offer_median_ms=%.2f offer_max_ms=%.2f files=%d bytes=%lld",
+                     reports.count, reports.count - failed, failed, reports.reduce(0) { $0 + $1.rejections.count }, Date().timeIntervalSince(started),
+                     median, p95, times.last ?? 0, offers.isEmpty ? 0 : offers[offers.count / 2], offers.last ?? 0,
+                     reports.reduce(0) { $0 + $1.files }, reports.reduce(Int64(0)) { $0 + $1.bytes }))
         if failed > 0 { throw ExitCode(1) }
     }
 }

@@ -1,0 +1,108 @@
+#!/bin/bash
+# Boot storm: a floor of phones rebooting at once (the product's "TFTP server that drops or crawls").
+# PHONES simulated CP-7970Gs come out of a factory reset together: DHCP through a relay, then
+# term70.default.loads and its components, then their config. Against Dialtone (DHCP + TFTP + generated
+# configs) and against dnsmasq (DHCP + TFTP from a folder laid out by hand, the names exact), in one run.
+#
+#   sudo bench/bootstorm/run.sh     # PHONES=100 COMPONENT=262144 SERVERS="dialtone dnsmasq"
+#
+# The server runs in one namespace (198.18.0.1/16, pinned to CPU0), the phones in another (CPU1), joined
+# by a veth. Each phone relays from its own address (198.18.1.x) and fetches from its leased one
+# (198.18.2.x): both ranges are made local on the phones' side with AnyIP routes, not 500 addresses.
+# Prints a table: time until every phone is done, per-phone median/p95/max (each includes the simulator's
+# 1 s reboot after the recovery load), DISCOVER->OFFER as the phones saw it, failures, offers rejected.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DIALTONE=${DIALTONE:-$ROOT/.build/release/dialtone}
+PHONES=${PHONES:-100}
+COMPONENT=${COMPONENT:-262144}
+SERVERS=${SERVERS:-"dialtone dnsmasq"}
+S=dtstorm-s
+C=dtstorm-c
+WORK=$(mktemp -d /tmp/dialtone-storm.XXXXXX)
+PID=
+
+[ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces)"; exit 2; }
+[ "$PHONES" -ge 1 ] && [ "$PHONES" -le 250 ] || { echo "PHONES must be 1-250"; exit 2; }
+for tool in dnsmasq taskset; do command -v $tool >/dev/null || { echo "missing $tool"; exit 2; }; done
+[ -x "$DIALTONE" ] || { echo "build first: swift build -c release"; exit 2; }
+
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
+    ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
+    ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+ip netns add $S && ip netns add $C
+ip link add dtss type veth peer name dtsc
+ip link set dtss netns $S && ip link set dtsc netns $C
+ip -n $S addr add 198.18.0.1/16 dev dtss && ip -n $C addr add 198.18.0.2/16 dev dtsc
+ip -n $S link set dtss up && ip -n $C link set dtsc up
+ip -n $S link set lo up && ip -n $C link set lo up
+ip -n $C route add local 198.18.1.0/24 dev lo
+ip -n $C route add local 198.18.2.0/24 dev lo
+
+# One bundle; dnsmasq gets the exact names the phone asks for (it has no case-insensitive lookup and no
+# default-load alias), and a SEP config per phone.
+"$DIALTONE" _make-bundle "$WORK/root" --component-size "$COMPONENT" >/dev/null || exit 2
+mkdir -p "$WORK/dnsmasq-root"
+cp "$WORK"/root/* "$WORK/dnsmasq-root/"
+mv "$WORK/dnsmasq-root/Jar70sccp.7-0-2-0.sbn" "$WORK/dnsmasq-root/jar70sccp.7-0-2-0.sbn"
+cp "$WORK/root/TERM70.7-0-2-0S.loads" "$WORK/dnsmasq-root/term70.default.loads"
+for i in $(seq 1 "$PHONES"); do
+    printf '<device><deviceProtocol>SCCP</deviceProtocol><loadInformation>TERM70.7-0-2-0S</loadInformation></device>\n' \
+        >"$WORK/dnsmasq-root/SEP001E7A00$(printf '%04X' "$i").cnf.xml"
+done
+chmod -R a+rX "$WORK"
+
+start_server() { # name
+    rm -rf "$WORK/state"; mkdir -p "$WORK/state"
+    case $1 in
+    dialtone)
+        cat >"$WORK/dialtone.yaml" <<YAML
+state_dir: $WORK/state
+dhcp:
+  interfaces: [dtss]
+  subnets:
+    - subnet: 198.18.0.0/16
+      pools: ["198.18.2.1-198.18.2.250"]
+tftp:
+  root: $WORK/root
+phones:
+  default_loads: { CP-7970G: TERM70.7-0-2-0S }
+YAML
+        ip netns exec $S taskset -c 0 "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning 2>"$WORK/server.log" & ;;
+    dnsmasq)
+        ip netns exec $S taskset -c 0 dnsmasq -d -k -p 0 --conf-file=/dev/null -i dtss --bind-interfaces --no-ping \
+            --dhcp-range=198.18.2.1,198.18.2.250,255.255.0.0,1h --dhcp-option=150,198.18.0.1 --dhcp-lease-max=1000 \
+            --dhcp-leasefile="$WORK/state/dnsmasq.leases" --enable-tftp --tftp-root="$WORK/dnsmasq-root" --tftp-max=1000 \
+            --user=root >"$WORK/server.log" 2>&1 & ;;
+    esac
+    PID=$!
+    sleep 1.5
+    kill -0 "$PID" 2>/dev/null || { echo "$1 did not start:"; cat "$WORK/server.log"; PID=; return 1; }
+}
+
+echo "| server | phones | all done s | phone median s | p95 s | max s | OFFER median ms | max ms | failed | offers rejected | files | MB |" >"$WORK/table.md"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|" >>"$WORK/table.md"
+for server in $SERVERS; do
+    start_server "$server" || continue
+    ip netns exec $C taskset -c 1 "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.1.1 --parallel --bind-leased \
+        --count "$PHONES" --mac 00:1e:7a:00:00:01 --mode recovery >"$WORK/sim-$server.out" 2>&1
+    kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=
+    line=$(grep '^summary:' "$WORK/sim-$server.out")
+    [ -n "$line" ] || { echo "$server: no summary"; tail -5 "$WORK/sim-$server.out"; continue; }
+    get() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+    echo "| $server | $(get phones) | $(get wall_s) | $(get phone_median_s) | $(get phone_p95_s) | $(get phone_max_s) | $(get offer_median_ms) | $(get offer_max_ms) | $(get failed) | $(get rejected_offers) | $(get files) | $(awk "BEGIN {printf \"%.1f\", $(get bytes) / 1048576}") |" >>"$WORK/table.md"
+    grep -m3 "FAILED" "$WORK/sim-$server.out"
+    echo "done: $server"
+done
+
+echo
+echo "## Boot storm: $PHONES phones recovering at once, components of $COMPONENT bytes"
+cat "$WORK/table.md"
+mkdir -p "$ROOT/bench/bootstorm/results"
+cp "$WORK/table.md" "$ROOT/bench/bootstorm/results/$(date +%Y%m%d-%H%M%S).md"
