@@ -27,21 +27,8 @@ PID=
 for tool in dnsmasq taskset; do command -v $tool >/dev/null || { echo "missing $tool"; exit 2; }; done
 [ -x "$DIALTONE" ] || { echo "build first: swift build -c release"; exit 2; }
 
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
-    ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
-    ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-ip netns add $S && ip netns add $C
-ip link add dtss type veth peer name dtsc
-ip link set dtss netns $S && ip link set dtsc netns $C
-ip -n $S addr add 198.18.0.1/16 dev dtss && ip -n $C addr add 198.18.0.2/16 dev dtsc
-ip -n $S link set dtss up && ip -n $C link set dtsc up
-ip -n $S link set lo up && ip -n $C link set lo up
+. "$ROOT/bench/netns.sh"
+bench_link dtss dtsc 198.18.0.1/16 198.18.0.2/16
 ip -n $C route add local 198.18.1.0/24 dev lo
 ip -n $C route add local 198.18.2.0/24 dev lo
 

@@ -30,21 +30,8 @@ for tool in perfdhcp kea-dhcp4 dnsmasq taskset; do
 done
 [ -x "$DIALTONE" ] || { echo "build first: swift build -c release"; exit 2; }
 
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
-    ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
-    ip netns del $S 2>/dev/null; ip netns del $C 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-ip netns add $S && ip netns add $C
-ip link add dtbs type veth peer name dtbc
-ip link set dtbs netns $S && ip link set dtbc netns $C
-ip -n $S addr add 198.18.0.1/15 dev dtbs && ip -n $C addr add 198.18.0.2/15 dev dtbc
-ip -n $S link set dtbs up && ip -n $C link set dtbc up
-ip -n $S link set lo up && ip -n $C link set lo up
+. "$ROOT/bench/netns.sh"
+bench_link dtbs dtbc 198.18.0.1/15 198.18.0.2/15
 
 POOL_FIRST=198.19.0.0
 POOL_LAST=198.19.235.255    # 60416 addresses, more than perfdhcp's -R 60000 clients
