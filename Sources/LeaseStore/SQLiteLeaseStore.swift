@@ -11,7 +11,8 @@ public final class SQLiteLeaseStore: LeaseStore {
     private let queue: DatabaseQueue
     /// Events kept in all; older ones are pruned so the file stays bounded.
     public let maxEvents: Int
-    /// Events appended since the last prune; counting rows on every append would cost a scan each time.
+    /// Events appended since the last prune: pruning runs every `maxEvents / 100` appends (and at the first
+    /// append after opening, for a file written under a larger bound).
     private let sincePrune = Mutex(Int.max / 2)
 
     public init(path: String, maxEvents: Int = 200_000) throws {
@@ -126,10 +127,11 @@ public final class SQLiteLeaseStore: LeaseStore {
             return true
         }
         guard due else { return }
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
-        if count > maxEvents {
-            try db.execute(sql: "DELETE FROM event WHERE id IN (SELECT id FROM event ORDER BY id LIMIT ?)", arguments: [count - maxEvents])
-        }
+        // Ids come from AUTOINCREMENT, so they only grow: everything more than `maxEvents` ids behind the
+        // newest goes, by a rowid range, with no count(*) (an index scan of up to `maxEvents` rows) per
+        // prune. Gaps in the ids only leave fewer rows than the bound.
+        let cutoff = db.lastInsertedRowID - Int64(maxEvents)
+        if cutoff > 0 { try db.execute(sql: "DELETE FROM event WHERE id <= ?", arguments: [cutoff]) }
     }
 
     public func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent] {
