@@ -6,7 +6,7 @@ import Hummingbird
 /// - the `dialtone_token` cookie, which a browser gets from the login form at `/` or from a first visit
 ///   with `?token=TOKEN`; it is HttpOnly and SameSite=Strict, so page scripts and other sites never see
 ///   or send it, and `EventSource` (which cannot set headers) is covered too;
-/// - `?token=TOKEN` on any request.
+/// - `?token=TOKEN` on any request, form-encoded (`+` or `%20` for a space, `%2B` for a plus).
 /// `/healthz` stays open for load balancers. An unauthenticated browser asking for `/` gets the login
 /// form rather than a bare 401.
 struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -17,22 +17,46 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
         if request.uri.path == "/healthz" { return try await next(request, context) }
         let bearer = request.headers[.authorization].map { matches($0, "Bearer \(token)") } ?? false
         let cookie = request.cookies[Self.cookieName].map { matches($0.value.removingPercentEncoding ?? "", token) } ?? false
-        let query = request.uri.queryParameters.get("token").map { matches($0, token) } ?? false
+        let given = Self.formValue("token", query: request.uri.query)
+        let query = given.map { matches($0, token) } ?? false
         guard bearer || cookie || query else {
             if request.uri.path == "/", request.method == .get {
-                let failed = request.uri.queryParameters.get("token") != nil
+                let failed = given != nil
                 return Response(status: .unauthorized, headers: [.contentType: "text/html; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: Self.loginPage(failed: failed))))
             }
             throw HTTPError(.unauthorized, message: "web.token required: send Authorization: Bearer <token>, or log in at /")
         }
+        // A browser logging in at `/?token=...` is sent back to `/` with the cookie, so the token does not
+        // stay in the address bar or the history.
+        if query && !cookie && !bearer && request.uri.path == "/" && request.method == .get {
+            var redirect = Response(status: .seeOther, headers: [.location: "/"])
+            redirect.setCookie(Self.cookie(token))
+            return redirect
+        }
         var response = try await next(request, context)
         if query && !cookie {
-            // Percent-encoded: a token may hold characters a cookie value cannot (RFC 6265 section 4.1.1).
-            let value = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            response.setCookie(Cookie(name: Self.cookieName, value: value, path: "/", httpOnly: true, sameSite: .strict))
+            response.setCookie(Self.cookie(token))
         }
         return response
+    }
+
+    /// Percent-encoded: a token may hold characters a cookie value cannot (RFC 6265 section 4.1.1).
+    static func cookie(_ token: String) -> Cookie {
+        let value = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return Cookie(name: cookieName, value: value, path: "/", httpOnly: true, sameSite: .strict)
+    }
+
+    /// A query parameter decoded as an HTML form encodes it (`+` is a space, then percent escapes): the
+    /// login form submits the token that way, and Hummingbird's own decoding leaves `+` alone.
+    static func formValue(_ name: String, query: String?) -> String? {
+        guard let query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == name else { continue }
+            return parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
     }
 
     /// Constant time in the token's length: the comparison does not stop at the first different byte.
