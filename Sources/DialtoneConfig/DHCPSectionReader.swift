@@ -32,10 +32,16 @@ struct DHCPSectionReader {
         let conflictCheck: DHCPConfiguration.ConflictCheck = section.read("conflict_check", default: .off) {
             scalars.choice($0, $1, [("off", .off), ("arp", .arp), ("icmp", .icmp)])
         }
+        let port = section.read("port", default: 67, scalars.port)
+        let clientPort = section.read("client_port", default: 68, scalars.port)
+        if port == clientPort {
+            // Replies would come back into the server's own socket (and the other-servers watcher's).
+            section.error("client_port must differ from port (\(port)): replies go to the client port", key: "client_port")
+        }
         return DHCPConfiguration(
             interfaces: interfaces,
-            port: section.read("port", default: 67, scalars.port),
-            clientPort: section.read("client_port", default: 68, scalars.port),
+            port: port,
+            clientPort: clientPort,
             authoritative: section.read("authoritative", default: true, scalars.bool),
             conflictCheck: conflictCheck,
             watchOtherServers: section.read("watch_other_servers", default: true, scalars.bool),

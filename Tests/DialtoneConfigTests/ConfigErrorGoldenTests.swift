@@ -58,6 +58,8 @@ import Testing
         ("dhcp: [eth1]\n", "x.yaml:1:7: dhcp: expected a mapping of keys, found a list"),
         ("dhcp:\n  interfaces: [eth1\n", "x.yaml:3:1: YAML syntax error: while parsing a flow sequence: did not find expected ',' or ']'"),
         (base + "\n  port: 67\n  port: 1067\n", "x.yaml:7:3: dhcp.port: key `port` appears twice in dhcp"),
+        (base + "\n  port: 1067\n  client_port: 1067\n",
+         "x.yaml:7:16: dhcp.client_port: client_port must differ from port (1067): replies go to the client port"),
         ("dhcp:\n  interfaces: [eth1]\n  subnets:\n    - subnet: 192.168.10.0/24\n",
          "x.yaml:4:15: dhcp.subnets[0].subnet: subnet 192.168.10.0/24 has neither pools nor reservations, so no client could get an address"),
     ])
