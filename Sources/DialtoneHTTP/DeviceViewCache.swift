@@ -3,7 +3,7 @@ import Synchronization
 import WireSupport
 
 /// The Devices tab polls `/api/devices` every 2 s, and each device's view reads and diagnoses up to 500
-/// stored events: 500 phones with 200 events each cost 1.6 s per poll (release build). Views are
+/// stored events: 500 phones with 200 events each cost 1.0 s per poll (release build). Views are
 /// therefore kept and rebuilt only for devices whose history, lease address or provisioning state changed
 /// since the last poll; the change test is one indexed query (`eventVersions`).
 final class DeviceViewCache: Sendable {

@@ -2,8 +2,8 @@
 /// particular order: readers decode it into a dictionary).
 /// Written by hand, into one byte buffer, because it runs once per stored event on the DHCP path's writer
 /// thread: Foundation's JSONEncoder cost more than the SQLite insert it fed, and String appends about
-/// half as much again (perf under bench/dhcp, docs/benchmarks.md). Read back with JSONDecoder, which
-/// accepts exactly this (RFC 8259 section 7 escapes).
+/// half as much again (perf under bench/dhcp, docs/benchmarks.md). Read back by hand too (the dashboard
+/// reads the history of hundreds of phones), with JSONSerialization as the fallback for anything else.
 enum MetadataJSON {
     static func encode(_ metadata: [String: String]) -> String {
         var out: [UInt8] = []
@@ -39,5 +39,68 @@ enum MetadataJSON {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Parses a flat object of strings, as `encode` writes it (and as JSONEncoder did before). Nil for
+    /// anything else, so the caller can fall back to a general parser.
+    static func decode(_ text: String) -> [String: String]? {
+        var bytes = Array(text.utf8)[...]
+        var out: [String: String] = [:]
+        func skipSpace() { while let b = bytes.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { bytes.removeFirst() } }
+        func expect(_ c: UInt8) -> Bool {
+            skipSpace()
+            guard bytes.first == c else { return false }
+            bytes.removeFirst()
+            return true
+        }
+        guard expect(UInt8(ascii: "{")) else { return nil }
+        if expect(UInt8(ascii: "}")) { return bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A } ? out : nil }
+        repeat {
+            skipSpace()
+            guard let key = string(&bytes), expect(UInt8(ascii: ":")) else { return nil }
+            skipSpace()
+            guard let value = string(&bytes) else { return nil }
+            out[key] = value
+        } while expect(UInt8(ascii: ","))
+        return expect(UInt8(ascii: "}")) ? out : nil
+    }
+
+    /// One JSON string at the front of `bytes` (RFC 8259 section 7), consumed.
+    private static func string(_ bytes: inout ArraySlice<UInt8>) -> String? {
+        guard bytes.first == UInt8(ascii: "\"") else { return nil }
+        bytes.removeFirst()
+        var out: [UInt8] = []
+        var pendingHigh: UInt32?
+        while let b = bytes.popFirst() {
+            switch b {
+            case UInt8(ascii: "\""):
+                guard pendingHigh == nil else { return nil }
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard let e = bytes.popFirst() else { return nil }
+                let simple: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
+                if let c = simple[e] {
+                    guard pendingHigh == nil else { return nil }
+                    out.append(c)
+                    continue
+                }
+                guard e == UInt8(ascii: "u"), bytes.count >= 4, let unit = UInt32(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16) else { return nil }
+                bytes.removeFirst(4)
+                if let high = pendingHigh {
+                    guard (0xDC00...0xDFFF).contains(unit), let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00)) else { return nil }
+                    out += Array(String(Character(scalar)).utf8)
+                    pendingHigh = nil
+                } else if (0xD800...0xDBFF).contains(unit) {
+                    pendingHigh = unit
+                } else {
+                    guard let scalar = Unicode.Scalar(unit) else { return nil }
+                    out += Array(String(Character(scalar)).utf8)
+                }
+            default:
+                guard pendingHigh == nil, b >= 0x20 else { return nil }
+                out.append(b)
+            }
+        }
+        return nil
     }
 }

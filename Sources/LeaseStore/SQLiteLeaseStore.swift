@@ -158,9 +158,8 @@ public final class SQLiteLeaseStore: LeaseStore {
                 db, sql: "SELECT time, mac, name, level, metadata FROM event WHERE \(condition) ORDER BY id DESC LIMIT ?",
                 arguments: [value, limit]
             ).map { row in
-                // JSONSerialization: about three times faster than JSONDecoder here, which matters when the
-                // dashboard reads the history of hundreds of phones.
-                let metadata = (try? JSONSerialization.jsonObject(with: Data((row["metadata"] as String).utf8))) as? [String: String] ?? [:]
+                let text: String = row["metadata"]
+                let metadata = MetadataJSON.decode(text) ?? (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] ?? [:]
                 return StoredEvent(time: row["time"], mac: (row["mac"] as String?).flatMap { MACAddress($0) }, name: row["name"], level: row["level"], metadata: metadata)
             }
         }

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+@testable import LeaseStore
+
+/// The event metadata column is written and read by hand (the DHCP writer and the dashboard are hot
+/// paths): both directions must agree with a real JSON implementation.
+struct MetadataJSONTests {
+    let awkward = ["syslog.text": "say \"hi\" \\ C:\\ 1\n2\r\t\u{01}\u{1F} é ☎️ 𝄞 /", "": "empty key", "tftp.file": "SEP001E7A.cnf.xml", "z": ""]
+
+    @Test func ourOutputIsJSONThatFoundationReadsBack() throws {
+        let text = MetadataJSON.encode(awkward)
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+        #expect(parsed == awkward)
+        #expect(MetadataJSON.decode(text) == awkward)
+    }
+
+    @Test func readsWhatJSONEncoderWroteBefore() throws {
+        // Older rows came from JSONEncoder: `\/`, `\u` escapes and surrogate pairs must all decode.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let old = String(decoding: try encoder.encode(awkward), as: UTF8.self)
+        #expect(MetadataJSON.decode(old) == awkward)
+        #expect(MetadataJSON.decode(#"{"a":"\u00e9\/\ud834\udd1e\b\f","b" : "x" }"#) == ["a": "é/𝄞\u{08}\u{0C}", "b": "x"])
+        #expect(MetadataJSON.decode("{}") == [:])
+    }
+
+    @Test(arguments: [#"{"a":1}"#, #"{"a":"x""#, #"["a"]"#, #"{"a":"\ud834"}"#, #"{"a":"\q"}"#, "{\"a\":\"\u{01}\"}", ""])
+    func refusesWhatItDoesNotKnow(_ text: String) {
+        #expect(MetadataJSON.decode(text) == nil)
+    }
+}
