@@ -51,7 +51,12 @@ enum Dashboard {
         }
         async function devices() {
           const list = await api('/api/devices');
-          return `<table id="devices"><tr><th>MAC</th><th>IP</th><th>Phase</th><th>Load</th><th>Findings</th><th>Model</th><th>Last seen</th></tr>` +
+          // Devices with an error first, then warnings: what needs a look is at the top.
+          const worst = d => d.findings.some(f => f.severity === 'error') ? 0 : d.findings.some(f => f.severity === 'warning') ? 1 : 2;
+          list.sort((a, b) => worst(a) - worst(b));
+          const count = n => list.filter(d => worst(d) === n).length;
+          return `<p id="summary">${list.length} devices · <span class="${count(0) ? 'bad' : 'muted'}">${count(0)} with errors</span> · ` +
+            `<span class="${count(1) ? 'warn' : 'muted'}">${count(1)} with warnings</span></p><table id="devices"><tr><th>MAC</th><th>IP</th><th>Phase</th><th>Load</th><th>Findings</th><th>Model</th><th>Last seen</th></tr>` +
             list.map(d => `<tr onclick="detail('${d.mac}')" style="cursor:pointer"><td>${esc(d.mac)}</td><td>${esc(d.ip)}</td><td>${esc(d.phase)}</td>` +
               `<td>${esc(d.load)}</td><td>${d.findings.map(f => `<span class="${f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : 'muted'}">${esc(f.title)}</span>`).join('<br>') || '<span class="ok">ok</span>'}</td>` +
               `<td>${esc(d.model)}</td><td class="muted">${esc(d.last_seen)}</td></tr>`).join('') + `</table>`;
