@@ -7,8 +7,8 @@ import WireSupport
 
 /// Listens on the DHCP client port (68) of each served interface for replies from other DHCP servers (issue
 /// 7; docs/dhcp.md "Other servers on the link"). Bound like the server sockets (0.0.0.0 + SO_BINDTODEVICE),
-/// with SO_REUSEADDR so a DHCP client on the same host can still bind the port; broadcasts reach every
-/// socket bound to it, so neither steals the other's. Unicast replies to other hosts never reach us.
+/// with SO_REUSEADDR so that a DHCP client on the same host that sets it too can still bind the port;
+/// broadcasts reach every socket bound to it. Unicast replies to other hosts never reach us.
 struct DHCPWatcher: Sendable {
     let interface: ResolvedInterface
     let port: UInt16
