@@ -93,6 +93,10 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "DialtoneHTTPTests",
+            dependencies: ["DialtoneHTTP", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
     ]
 )

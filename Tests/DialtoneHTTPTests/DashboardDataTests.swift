@@ -1,0 +1,56 @@
+import DHCPServerCore
+import Diagnostics
+import Hummingbird
+import LeaseStore
+import Testing
+import WireSupport
+
+@testable import DialtoneHTTP
+
+/// The pieces of the HTTP layer that decide what the dashboard shows, without a server.
+struct DashboardDataTests {
+    let mac = MACAddress("00:1e:7a:00:00:01")!
+
+    func lease(_ ip: String) -> Lease {
+        Lease(ip: IPv4Address(ip)!, mac: mac, clientID: nil, hostname: nil, state: .bound, expires: 10_000, updated: 1)
+    }
+
+    func event(_ time: Int64, _ name: String, _ metadata: [String: String] = [:]) -> StoredEvent {
+        StoredEvent(time: time, mac: mac, name: name, level: "info", metadata: metadata)
+    }
+
+    @Test func deviceViewsAreReusedUntilTheDeviceChanges() throws {
+        let store = InMemoryLeaseStore(leases: [lease("198.18.0.100")])
+        try store.append([event(1, "dhcp.ack.sent")])
+        let cache = DeviceViewCache()
+        #expect(try cache.devices(store: store).map(\.phase) == ["dhcp: bound"])
+        // A new event changes the device's version: its view is rebuilt.
+        try store.append([event(2, "phone.upgrade.done", ["phone.load": "SIP70.9-2-1S"])])
+        let after = try cache.devices(store: store)
+        #expect(after.map(\.phase) == ["provisioned"])
+        #expect(after.first?.load == "SIP70.9-2-1S")
+        // A new lease address with no new event is noticed too.
+        try store.save([Lease(ip: IPv4Address("198.18.0.101")!, mac: mac, clientID: nil, hostname: nil, state: .bound, expires: 10_000, updated: 5)])
+        #expect(try cache.devices(store: store).first?.ip == "198.18.0.101")
+    }
+
+    @Test func syslogLinesDoNotChangeThePhase() {
+        let provisioned = [DeviceEvent(time: 2, name: "syslog.message", level: "info", metadata: [:]),
+                           DeviceEvent(time: 1, name: "phone.upgrade.done", level: "info", metadata: [:])]
+        #expect(Views.phase(provisioned) == "provisioned")
+        #expect(Views.phase([DeviceEvent(time: 1, name: "syslog.message", level: "info", metadata: [:])]) == "logging")
+        #expect(Views.phase([]) == "unknown")
+    }
+
+    @Test func tokenFromALoginFormIsFormDecoded() {
+        typealias Middleware = TokenMiddleware<BasicRequestContext>
+        #expect(Middleware.formValue("token", query: "token=s3cret+%2B%2F%3D%3B%2C%C3%A9") == "s3cret +/=;,é")
+        #expect(Middleware.formValue("token", query: "a=1&token=x%20y") == "x y")
+        #expect(Middleware.formValue("token", query: "tokens=1") == nil)
+        #expect(Middleware.formValue("token", query: nil) == nil)
+        let middleware = Middleware(token: "s3cret")
+        #expect(middleware.matches("s3cret", "s3cret"))
+        #expect(!middleware.matches("s3creT", "s3cret"))
+        #expect(!middleware.matches("s3cret ", "s3cret"))
+    }
+}
