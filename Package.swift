@@ -44,11 +44,12 @@ let package = Package(
             dependencies: ["DHCPServerCore", "WireSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "CSystemClock"),
+        .target(name: "CARPCache"),
         .target(name: "DialtoneLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DialtoneServices",
             dependencies: [
-                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "SyslogWire", "SNTPWire", "CSystemClock", "Provisioning", "DialtoneConfig", "LeaseStore",
+                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "SyslogWire", "SNTPWire", "CSystemClock", "CARPCache", "Provisioning", "DialtoneConfig", "LeaseStore",
                 "DialtoneLogging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -106,8 +106,12 @@ extension DHCPServer {
 
     /// A probe found a device answering on a free address: quarantine it like a DECLINE so it is skipped.
     /// An address bound to a live lease is ignored: the device answering is its own client.
-    public mutating func markConflict(_ ip: IPv4Address, now: ServerTime) -> [DHCPAction] {
+    /// `answeredBy`: the MAC that answered, when the probe tells (ARP). The client we offered or leased the
+    /// address to is no squatter: it may answer already, and an OFFER unicast to it left its MAC in our own
+    /// neighbour table (docs/dhcp.md).
+    public mutating func markConflict(_ ip: IPv4Address, now: ServerTime, answeredBy: MACAddress? = nil) -> [DHCPAction] {
         if let lease = leases[ip], !lease.isFree(at: now), lease.state != .offered { return [] }
+        if let answeredBy, let lease = leases[ip], lease.mac == answeredBy, lease.state == .offered || lease.state == .bound { return [] }
         let quarantined = Lease(
             ip: ip, mac: nil, clientID: nil, hostname: nil, state: .declined,
             expires: now + Self.declineQuarantineMilliseconds, updated: now)

@@ -1,3 +1,4 @@
+import CARPCache
 import DialtoneConfig
 import Foundation
 import WireSupport
@@ -12,14 +13,19 @@ struct ConflictProber: Sendable {
     let method: DHCPConfiguration.ConflictCheck
     let timeout: Duration
 
-    /// True when something answered on `address`.
-    func inUse(_ address: IPv4Address, localSubnets: [IPv4Subnet]) -> Bool {
+    /// What answered on a probed address: nil when nothing did. `mac` is known for ARP probes.
+    struct Answer: Sendable {
+        var mac: MACAddress?
+    }
+
+    func probe(_ address: IPv4Address, localSubnets: [IPv4Subnet]) -> Answer? {
         switch method {
-        case .off: return false
-        case .icmp: return pingAnswers(address)
+        case .off: return nil
+        case .icmp: return pingAnswers(address) ? Answer(mac: nil) : nil
         case .arp:
             // ARP only reaches our own links; an address behind a relay is pinged instead.
-            return localSubnets.contains { $0.contains(address) } ? arpResolves(address) : pingAnswers(address)
+            if localSubnets.contains(where: { $0.contains(address) }) { return arpResolves(address).map { Answer(mac: $0) } }
+            return pingAnswers(address) ? Answer(mac: nil) : nil
         }
     }
 
@@ -65,9 +71,13 @@ struct ConflictProber: Sendable {
     }
 
     /// Makes the kernel ARP for the address (a datagram to the discard port), then reads its neighbour table.
-    func arpResolves(_ address: IPv4Address) -> Bool {
+    /// Any entry already there goes first: a complete one may be stale (the host left), or one the DHCP
+    /// socket added itself to unicast an OFFER (SIOCSARP), and only a fresh answer proves a device.
+    /// Returns the MAC that answered, nil when none did.
+    func arpResolves(_ address: IPv4Address) -> MACAddress? {
+        _ = dialtone_arp_delete(address.rawValue.bigEndian)
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var target = sockaddr_in()
         target.sin_family = sa_family_t(AF_INET)
@@ -79,22 +89,23 @@ struct ConflictProber: Sendable {
         }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if Self.neighbourComplete(address) { return true }
+            if let mac = Self.neighbourComplete(address) { return mac }
             usleep(50_000)
         }
         return Self.neighbourComplete(address)
     }
 
-    /// /proc/net/arp: "IP address  HW type  Flags  HW address ..."; flags 0x2 = complete (ATF_COM).
-    static func neighbourComplete(_ address: IPv4Address) -> Bool {
-        guard let table = try? String(contentsOfFile: "/proc/net/arp", encoding: .utf8) else { return false }
+    /// /proc/net/arp: "IP address  HW type  Flags  HW address ..."; flags 0x2 = complete (ATF_COM). Returns
+    /// the entry's hardware address.
+    static func neighbourComplete(_ address: IPv4Address) -> MACAddress? {
+        guard let table = try? String(contentsOfFile: "/proc/net/arp", encoding: .utf8) else { return nil }
         for line in table.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if fields.count >= 4, fields[0] == address.description, let flags = Int(fields[2].dropFirst(2), radix: 16), flags & 0x2 != 0 {
-                return true
+                return MACAddress(String(fields[3])) ?? MACAddress(bytes: [0, 0, 0, 0, 0, 0])
             }
         }
-        return false
+        return nil
     }
 
     /// RFC 1071 Internet checksum.

@@ -68,10 +68,11 @@ final class DHCPEngine {
                     return
                 }
                 var firstReplySize: Int?
+                var sentAs: String?
                 for (message, destination, minimum, maximum) in replyList {
                     let bytes = message.encode(minimumSize: minimum, maximumSize: maximum)
                     firstReplySize = firstReplySize ?? bytes.count
-                    socket.send(bytes, to: destination, channel: channel)
+                    sentAs = socket.send(bytes, to: destination, channel: channel) ?? sentAs
                     engine.metrics.sent(message.messageType)
                 }
                 let elapsed = NIODeadline.now() - arrival
@@ -84,6 +85,7 @@ final class DHCPEngine {
                     if event.name.hasSuffix(".sent") || event.name == "dhcp.inform.answered" {
                         event.metadata["dhcp.latency_us"] = String(latency)
                         if let firstReplySize { event.metadata["dhcp.reply_bytes"] = String(firstReplySize) }
+                        if let sentAs { event.metadata["dhcp.destination"] = sentAs }
                     }
                     engine.log(event)
                     stored.append(StoredEvent(time: Clock.nowMilliseconds(), mac: event.mac, name: event.name, level: event.level.rawValue, metadata: event.metadata))
@@ -131,8 +133,8 @@ final class DHCPEngine {
     }
 
     /// A probe found `ip` in use: quarantine it, durably, and say so.
-    func conflict(_ ip: WireSupport.IPv4Address) {
-        let actions = core.markConflict(ip, now: Clock.nowMilliseconds())
+    func conflict(_ ip: WireSupport.IPv4Address, answeredBy mac: MACAddress?) {
+        let actions = core.markConflict(ip, now: Clock.nowMilliseconds(), answeredBy: mac)
         var leases: [Lease] = []
         for action in actions {
             switch action {

@@ -81,11 +81,11 @@ public struct DHCPService: Service {
             let now = ContinuousClock.now
             for address in candidates where lastProbed[address].map({ now - $0 > .seconds(60) }) ?? true {
                 lastProbed[address] = now
-                let inUse = await withCheckedContinuation { continuation in
+                let answer = await withCheckedContinuation { continuation in
                     // Not `threadPool`: that thread is the lease writer's, and a probe may block for its timeout.
-                    NIOThreadPool.singleton.submit { _ in continuation.resume(returning: prober.inUse(address, localSubnets: local)) }
+                    NIOThreadPool.singleton.submit { _ in continuation.resume(returning: prober.probe(address, localSubnets: local)) }
                 }
-                if inUse { eventLoop.execute { engine.value.conflict(address) } }
+                if let answer { eventLoop.execute { engine.value.conflict(address, answeredBy: answer.mac) } }
             }
             if lastProbed.count > 10_000 { lastProbed = lastProbed.filter { now - $0.value < .seconds(60) } }
             try? await Task.sleep(for: .seconds(1))

@@ -1,3 +1,4 @@
+import CARPCache
 import DHCPServerCore
 import Logging
 import NIOCore
@@ -17,28 +18,41 @@ struct DHCPSocket: Sendable {
     let port: UInt16
     let logger: Logger
 
-    func send(_ bytes: [UInt8], to destination: ReplyDestination, channel: Channel) {
+    /// Sends one reply and returns how it really left, for the event's `dhcp.destination` when that differs
+    /// from the plan (nil: as planned).
+    @discardableResult
+    func send(_ bytes: [UInt8], to destination: ReplyDestination, channel: Channel) -> String? {
         let target: SocketAddress
+        var actual: String?
         do {
             switch destination {
             case .relay(let ip, let port), .unicast(let ip, let port):
                 target = try SocketAddress(ipAddress: ip.description, port: Int(port))
             case .broadcast(let port):
                 target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(port))
-            case .hardwareUnicast(_, _, let port):
-                // Unicast to a client without an address needs an ARP entry or a packet socket; until we have
-                // one, broadcast, which RFC 2131 §4.1 allows and every client accepts (docs/dhcp.md).
-                target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(port))
+            case .hardwareUnicast(let ip, let mac, let port):
+                // RFC 2131 §4.1: a client without an address that did not ask for broadcast gets a unicast to
+                // yiaddr at chaddr. The kernel needs an ARP entry for that address, which nobody answers
+                // yet: add it (SIOCSARP, as dnsmasq does). Without CAP_NET_ADMIN, broadcast, which every
+                // client accepts (docs/dhcp.md).
+                let error = mac.bytes.withUnsafeBufferPointer { dialtone_arp_inject(ip.rawValue.bigEndian, $0.baseAddress, interface.name) }
+                if error == 0 {
+                    target = try SocketAddress(ipAddress: ip.description, port: Int(port))
+                } else {
+                    target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(port))
+                    actual = "broadcast 255.255.255.255:\(port) (no ARP entry for \(ip): \(String(cString: strerror(error))))"
+                }
             }
         } catch {
             logger.error("dhcp.reply.failed", metadata: ["reason": "\(error)"])
-            return
+            return "not sent: \(error)"
         }
         var buffer = channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: buffer)).whenFailure { [logger] error in
             logger.warning("dhcp.reply.failed", metadata: ["reason": "\(error)", "dhcp.destination": "\(target)"])
         }
+        return actual
     }
 
     /// Binds the socket; `handler` receives each datagram on the event loop.

@@ -176,4 +176,14 @@ import WireSupport
         _ = server.handle(Fixtures.message(.request, mac: Fixtures.mac(15), requested: ip, serverID: Fixtures.server), context: Fixtures.context, now: 2)
         #expect(server.markConflict(ip, now: 3).isEmpty)
     }
+
+    /// An ARP probe that meets the very client we offered the address to (the neighbour entry our unicast
+    /// OFFER left, or the client itself) is no conflict; any other MAC is.
+    @Test func offeredClientAnsweringIsNoConflict() throws {
+        var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
+        let offer = server.handle(Fixtures.message(.discover, mac: Fixtures.mac(16)), context: Fixtures.context, now: 1)
+        let ip = try #require(offer.replies.first?.0.yiaddr)
+        #expect(server.markConflict(ip, now: 2, answeredBy: Fixtures.mac(16)).isEmpty)
+        #expect(server.markConflict(ip, now: 2, answeredBy: Fixtures.mac(17)).commits.first?.state == .declined)
+    }
 }

@@ -39,6 +39,18 @@ udhcpc_lease() {
 }
 check "udhcpc obtains a lease with options 1,3,6,15,54,66 and binary 150" udhcpc_lease
 
+unicast_offer() {
+    # udhcpc does not set the broadcast flag: RFC 2131 section 4.1 wants the reply unicast to yiaddr at chaddr.
+    # The server adds the neighbour entry itself (SIOCSARP), and the reply's event says how it left.
+    ip=$(sed -n 's/.*ip=\([0-9.]*\).*/\1/p' "$WORK/udhcpc.out" | head -1)
+    mac=$(ip -n "$CLI" link show "${TAG}b" | awk '/link\/ether/ {print $2}')
+    ip -n "$SRV" neigh show "$ip"
+    ip -n "$SRV" neigh show "$ip" | grep -q "lladdr $mac" &&
+        grep -q "dhcp.offer.sent client.mac=$mac dhcp.destination=\"unicast $ip:68 at $mac\"" "$WORK/server.log" &&
+        ! grep -q "no ARP entry" "$WORK/server.log"
+}
+check "a client without the broadcast flag gets its OFFER unicast to yiaddr at chaddr" unicast_offer
+
 same_address() {
     first=$(sed -n 's/.*ip=\([0-9.]*\).*/\1/p' "$WORK/udhcpc.out" | head -1)
     rm -f "$WORK/udhcpc.out"
