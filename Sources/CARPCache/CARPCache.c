@@ -19,14 +19,20 @@ static int ioctl_socket(void) {
     return fd;
 }
 
-int dialtone_arp_inject(uint32_t ip, const uint8_t mac[6], const char *ifname) {
-    int fd = ioctl_socket();
-    if (fd < 0) return errno;
+// A request naming `ip` (network byte order); the caller fills in the rest.
+static struct arpreq request_for(uint32_t ip) {
     struct arpreq req;
     memset(&req, 0, sizeof req);
     struct sockaddr_in *pa = (struct sockaddr_in *)&req.arp_pa;
     pa->sin_family = AF_INET;
     pa->sin_addr.s_addr = ip;
+    return req;
+}
+
+int dialtone_arp_inject(uint32_t ip, const uint8_t mac[6], const char *ifname) {
+    int fd = ioctl_socket();
+    if (fd < 0) return errno;
+    struct arpreq req = request_for(ip);
     req.arp_ha.sa_family = ARPHRD_ETHER;
     memcpy(req.arp_ha.sa_data, mac, 6);
     req.arp_flags = ATF_COM;
@@ -37,10 +43,6 @@ int dialtone_arp_inject(uint32_t ip, const uint8_t mac[6], const char *ifname) {
 int dialtone_arp_delete(uint32_t ip) {
     int fd = ioctl_socket();
     if (fd < 0) return errno;
-    struct arpreq req;
-    memset(&req, 0, sizeof req);
-    struct sockaddr_in *pa = (struct sockaddr_in *)&req.arp_pa;
-    pa->sin_family = AF_INET;
-    pa->sin_addr.s_addr = ip;
+    struct arpreq req = request_for(ip);
     return ioctl(fd, SIOCDARP, &req) == 0 ? 0 : errno;
 }

@@ -57,15 +57,22 @@ struct DHCPSocket: Sendable {
 
     /// Binds the socket; `handler` receives each datagram on the event loop.
     func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
-        let name = interface.name
         let socket = self
-        return try await DatagramBootstrap(group: eventLoop)
+        return try await Self.bind(interface: interface.name, port: port, broadcast: true, on: eventLoop) {
+            DHCPInboundHandler(socket: socket, engine: engine)
+        }
+    }
+
+    /// A UDP socket on 0.0.0.0:`port` tied to one interface (SO_REUSEADDR, SO_BINDTODEVICE, optionally
+    /// SO_BROADCAST) with `handler` on it: the server sockets and the other-servers watcher alike.
+    static func bind(
+        interface name: String, port: UInt16, broadcast: Bool, on eventLoop: EventLoop, handler: @escaping @Sendable () -> any ChannelHandler
+    ) async throws -> Channel {
+        try await DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.socketOption(.so_broadcast), value: 1)
+            .channelOption(.socketOption(.so_broadcast), value: broadcast ? 1 : 0)
             .channelInitializer { channel in
-                Self.bindToDevice(channel, name: name).flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(DHCPInboundHandler(socket: socket, engine: engine))
-                }
+                bindToDevice(channel, name: name).flatMapThrowing { try channel.pipeline.syncOperations.addHandler(handler()) }
             }
             .bind(host: "0.0.0.0", port: Int(port)).get()
     }

@@ -15,16 +15,10 @@ struct DHCPWatcher: Sendable {
     let logger: Logger
 
     func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
-        let name = interface.name
         let interface = self.interface
-        return try await DatagramBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelInitializer { channel in
-                DHCPSocket.bindToDevice(channel, name: name).flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(DHCPWatchHandler(interface: interface, engine: engine))
-                }
-            }
-            .bind(host: "0.0.0.0", port: Int(port)).get()
+        return try await DHCPSocket.bind(interface: interface.name, port: port, broadcast: false, on: eventLoop) {
+            DHCPWatchHandler(interface: interface, engine: engine)
+        }
     }
 }
 

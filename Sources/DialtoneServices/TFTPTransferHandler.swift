@@ -54,18 +54,11 @@ final class TFTPTransferHandler: ChannelInboundHandler {
                 }
             }
         }
-        switch machine {
-        case .read(var transfer, let file):
-            let actions = transfer.start()
-            machine = .read(transfer, file)
-            execute(actions, context: context)
-        case .write(var transfer, let target, let overwrite):
-            let actions = transfer.start()
-            machine = .write(transfer, target, overwrite: overwrite)
-            executeWrite(actions, context: context)
-        case .refuse(let packet):
+        if case .refuse(let packet) = machine {
             send(packet, context: context)
             finish(context: context, state: "failed", detail: nil)
+        } else {
+            step(context: context) { $0.start() } write: { $0.start() }
         }
         context.fireChannelActive()
     }
@@ -74,25 +67,11 @@ final class TFTPTransferHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         guard envelope.remoteAddress == client else {
             // RFC 1350 §4: a packet with the wrong TID gets ERROR 5, and the transfer goes on.
-            let error = TFTPPacket.error(.unknownTransferID, message: "unknown transfer ID").encode()
-            var buffer = context.channel.allocator.buffer(capacity: error.count)
-            buffer.writeBytes(error)
-            context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
+            send(.error(.unknownTransferID, message: "unknown transfer ID"), to: envelope.remoteAddress, context: context)
             return
         }
         guard let packet = try? TFTPPacket(decoding: Array(envelope.data.readableBytesView)) else { return }
-        switch machine {
-        case .read(var transfer, let file):
-            let actions = transfer.received(packet)
-            machine = .read(transfer, file)
-            execute(actions, context: context)
-        case .write(var transfer, let target, let overwrite):
-            let actions = transfer.received(packet)
-            machine = .write(transfer, target, overwrite: overwrite)
-            executeWrite(actions, context: context)
-        case .refuse:
-            break
-        }
+        step(context: context) { $0.received(packet) } write: { $0.received(packet) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -109,13 +88,21 @@ final class TFTPTransferHandler: ChannelInboundHandler {
     }
 
     private func timerFired(context: ChannelHandlerContext) {
+        step(context: context) { $0.timerFired() } write: { $0.timerFired() }
+    }
+
+    /// One step of whichever state machine this transfer runs (start, a packet, the timer): the machine is
+    /// stored back before its actions run, since they may end the transfer. A refusal has no machine.
+    private func step(
+        context: ChannelHandlerContext, read: (inout ReadTransfer) -> [ReadTransfer.Action], write: (inout WriteTransfer) -> [WriteTransfer.Action]
+    ) {
         switch machine {
         case .read(var transfer, let file):
-            let actions = transfer.timerFired()
+            let actions = read(&transfer)
             machine = .read(transfer, file)
             execute(actions, context: context)
         case .write(var transfer, let target, let overwrite):
-            let actions = transfer.timerFired()
+            let actions = write(&transfer)
             machine = .write(transfer, target, overwrite: overwrite)
             executeWrite(actions, context: context)
         case .refuse:
@@ -219,11 +206,11 @@ final class TFTPTransferHandler: ChannelInboundHandler {
         }
     }
 
-    private func send(_ packet: TFTPPacket, context: ChannelHandlerContext) {
+    private func send(_ packet: TFTPPacket, to address: SocketAddress? = nil, context: ChannelHandlerContext) {
         let bytes = packet.encode()
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
-        context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: client, data: buffer)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: address ?? client, data: buffer)), promise: nil)
     }
 
     private func finish(context: ChannelHandlerContext, state: String, detail: String?) {

@@ -65,6 +65,9 @@ enum MetadataJSON {
         return expect(UInt8(ascii: "}")) ? out : nil
     }
 
+    /// `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t`: the escaped byte -> the byte it stands for.
+    private static let simpleEscapes: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
+
     /// One JSON string at the front of `bytes` (RFC 8259 section 7), consumed.
     private static func string(_ bytes: inout ArraySlice<UInt8>) -> String? {
         guard bytes.first == UInt8(ascii: "\"") else { return nil }
@@ -78,8 +81,7 @@ enum MetadataJSON {
                 return String(decoding: out, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 guard let e = bytes.popFirst() else { return nil }
-                let simple: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
-                if let c = simple[e] {
+                if let c = simpleEscapes[e] {
                     guard pendingHigh == nil else { return nil }
                     out.append(c)
                     continue
