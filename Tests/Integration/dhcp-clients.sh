@@ -3,13 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 make_link || { echo "cannot create namespaces (need root and iproute2)"; exit 1; }
 
-cat >"$WORK/dialtone.yaml" <<YAML
-state_dir: $WORK/state
-dhcp:
-  interfaces: [${TAG}a]
-  subnets:
-    - subnet: 198.18.0.0/24
-      pools: ["198.18.0.100-198.18.0.150"]
+dhcp_config "198.18.0.100-198.18.0.150"
+cat >>"$WORK/dialtone.yaml" <<YAML
       lease_time: 10m
       routers: [198.18.0.1]
       dns_servers: [198.18.0.1]

@@ -11,15 +11,8 @@ ip -n "$CLI" addr add 198.18.0.100/24 dev "${TAG}b"
 run_with() { # method
     stop_server 2>/dev/null
     rm -rf "$WORK/state"
-    cat >"$WORK/dialtone.yaml" <<YAML
-state_dir: $WORK/state
-dhcp:
-  interfaces: [${TAG}a]
-  conflict_check: $1
-  subnets:
-    - subnet: 198.18.0.0/24
-      pools: ["198.18.0.100-198.18.0.150"]
-YAML
+    dhcp_config "198.18.0.100-198.18.0.150"
+    echo "  conflict_check: $1" >>"$WORK/dialtone.yaml"
     start_server "$WORK/dialtone.yaml" || return 1
     for _ in $(seq 1 30); do grep -q "dhcp.conflict.detected" "$WORK/server.log" && break; sleep 0.1; done
     grep "dhcp.conflict.detected" "$WORK/server.log" | head -1

@@ -6,13 +6,8 @@ command -v perfdhcp >/dev/null || { echo "perfdhcp missing (Debian package kea-a
 make_link || { echo "cannot create namespaces (need root and iproute2)"; exit 1; }
 ip -n "$CLI" addr add 198.18.0.2/24 dev "${TAG}b"
 
-cat >"$WORK/dialtone.yaml" <<YAML
-state_dir: $WORK/state
-dhcp:
-  interfaces: [${TAG}a]
-  subnets:
-    - subnet: 198.18.0.0/24
-      pools: ["198.18.0.100-198.18.0.250"]
+dhcp_config "198.18.0.100-198.18.0.250"
+cat >>"$WORK/dialtone.yaml" <<YAML
       routers: [198.18.0.1]
 YAML
 start_server "$WORK/dialtone.yaml" || exit 1

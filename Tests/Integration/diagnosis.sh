@@ -6,13 +6,8 @@ make_link || { echo "cannot create namespaces (need root and iproute2)"; exit 1;
 ip -n "$CLI" addr add 198.18.0.2/24 dev "${TAG}b"
 for i in $(seq 100 110); do ip -n "$CLI" addr add 198.18.0.$i/32 dev "${TAG}b"; done
 "$DIALTONE" _make-bundle "$WORK/root" --component-size 4000 >/dev/null || exit 1
-cat >"$WORK/dialtone.yaml" <<YAML
-state_dir: $WORK/state
-dhcp:
-  interfaces: [${TAG}a]
-  subnets:
-    - subnet: 198.18.0.0/24
-      pools: ["198.18.0.100-198.18.0.110"]
+dhcp_config "198.18.0.100-198.18.0.110"
+cat >>"$WORK/dialtone.yaml" <<YAML
 tftp:
   root: $WORK/root
 YAML

@@ -42,6 +42,19 @@ stop_server() {
     kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 }
 
+# The config most tests start from: DHCP on the server side of the veth, one /24 with pool $1. Sections
+# and subnet keys that a test needs beyond it are appended (`cat >>`), so they read in place.
+dhcp_config() { # pool range
+    cat >"$WORK/dialtone.yaml" <<YAML
+state_dir: $WORK/state
+dhcp:
+  interfaces: [${TAG}a]
+  subnets:
+    - subnet: 198.18.0.0/24
+      pools: ["$1"]
+YAML
+}
+
 check() { # name, command...
     local name=$1; shift
     if "$@" >"$WORK/check.out" 2>&1; then

@@ -10,13 +10,8 @@ MAC=00:1e:7a:25:54:a1
 ip -n "$CLI" link set "${TAG}b" address $MAC
 ROOT="$WORK/root"
 "$DIALTONE" _make-bundle "$ROOT" --component-size 20000 >/dev/null || exit 1
-cat >"$WORK/dialtone.yaml" <<YAML
-state_dir: $WORK/state
-dhcp:
-  interfaces: [${TAG}a]
-  subnets:
-    - subnet: 198.18.0.0/24
-      pools: ["198.18.0.100-198.18.0.150"]
+dhcp_config "198.18.0.100-198.18.0.150"
+cat >>"$WORK/dialtone.yaml" <<YAML
 tftp:
   root: $ROOT
   listen: ["198.18.0.1:69"]

@@ -20,14 +20,7 @@ ip -n "$CLI" link set "${TAG}br" up
 ip -n "$RIVAL" addr add 198.18.0.3/24 dev "${TAG}d"
 ip -n "$RIVAL" link set "${TAG}d" up && ip -n "$RIVAL" link set lo up
 
-cat >"$WORK/dialtone.yaml" <<YAML
-state_dir: $WORK/state
-dhcp:
-  interfaces: [${TAG}a]
-  subnets:
-    - subnet: 198.18.0.0/24
-      pools: ["198.18.0.100-198.18.0.110"]
-YAML
+dhcp_config "198.18.0.100-198.18.0.110"
 start_server "$WORK/dialtone.yaml" || exit 1
 # --dhcp-broadcast: the rival broadcasts its replies (as many servers do), so port 68 carries them to us.
 ip netns exec "$RIVAL" dnsmasq -d -k -p 0 --conf-file=/dev/null -i "${TAG}d" --bind-interfaces --no-ping --dhcp-broadcast \

@@ -12,13 +12,8 @@ ip -n "$CLI" addr add 198.18.0.2/24 dev "${TAG}b"
 for i in $(seq 3 11); do ip -n "$CLI" addr add 198.18.0.$i/32 dev "${TAG}b"; done
 for i in $(seq 100 120); do ip -n "$CLI" addr add 198.18.0.$i/32 dev "${TAG}b"; done
 "$DIALTONE" _make-bundle "$WORK/root" --component-size 30000 >/dev/null || exit 1
-cat >"$WORK/dialtone.yaml" <<YAML
-state_dir: $WORK/state
-dhcp:
-  interfaces: [${TAG}a]
-  subnets:
-    - subnet: 198.18.0.0/24
-      pools: ["198.18.0.100-198.18.0.120"]
+dhcp_config "198.18.0.100-198.18.0.120"
+cat >>"$WORK/dialtone.yaml" <<YAML
 tftp:
   root: $WORK/root
 phones:

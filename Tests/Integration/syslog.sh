@@ -6,13 +6,8 @@
 command -v logger >/dev/null && command -v sqlite3 >/dev/null || { echo "missing logger or sqlite3"; exit 1; }
 make_link || { echo "cannot create namespaces (need root and iproute2)"; exit 1; }
 ip -n "$CLI" link set "${TAG}b" address 02:00:00:00:05:14
-cat >"$WORK/dialtone.yaml" <<YAML
-state_dir: $WORK/state
-dhcp:
-  interfaces: [${TAG}a]
-  subnets:
-    - subnet: 198.18.0.0/24
-      pools: ["198.18.0.100-198.18.0.150"]
+dhcp_config "198.18.0.100-198.18.0.150"
+cat >>"$WORK/dialtone.yaml" <<YAML
 syslog:
   listen: ["198.18.0.1:514"]
   file: $WORK/state/syslog.log
