@@ -70,7 +70,13 @@ public struct WebService: Service {
         router.get("/api/pools") { _, _ in try json(try Views.pools(dhcp, store: store, now: Self.now())) }
         router.get("/api/syslog") { request, _ in
             // Newest first, from the store: survives restarts, unlike the live log's short history.
-            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init).map { min(max($0, 1), 5000) } ?? 200
+            var limit = 200
+            if let text = request.uri.queryParameters.get("limit") {
+                guard let given = Int(text), (1...5000).contains(given) else {
+                    throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to 5000, got `\(text)`")
+                }
+                limit = given
+            }
             return try json(try Views.syslog(store, limit: limit))
         }
         router.get("/api/transfers") { _, _ in

@@ -107,6 +107,12 @@ assert l[0]['source'] == '198.18.0.2' and l[0].get('mac') is None, 'kept, though
 }
 check "GET /api/syslog: a logger line from an address without a lease is kept too" syslog_json
 
+bad_limit() {
+    out=$(ip netns exec "$CLI" curl -s -w ' %{http_code}' -H "Authorization: Bearer s3cret" "http://198.18.0.1:8067/api/syslog?limit=lots"); echo "$out"
+    echo "$out" | grep -q "limit must be a whole number from 1 to 5000" && echo "$out" | grep -q " 400$"
+}
+check "GET /api/syslog?limit=lots answers 400 with the reason" bad_limit
+
 live_events() {
     # Server-sent events: the recent log first, then live lines; a fourth phone must show up in the stream.
     # (Not udhcpc with a new MAC on the client's veth: the server's neighbour entry would keep the old MAC
