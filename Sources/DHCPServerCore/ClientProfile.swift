@@ -53,7 +53,7 @@ public struct ClientProfile: Hashable, Sendable {
         }
         if let relay = match.relay, request.giaddr != relay { return false }
         if let circuit = match.circuitID {
-            guard let info = try? request.options.relayAgentInformation, let id = info.circuitID,
+            guard let info = request.options.validRelayAgentInformation, let id = info.circuitID,
                 Glob.matches(circuit, String(decoding: id, as: UTF8.self))
             else { return false }
         }

@@ -30,6 +30,12 @@ public struct DHCPServer: Sendable {
 
     public mutating func handle(_ request: DHCPMessage, context: ReceiveContext, now: ServerTime) -> [DHCPAction] {
         let profile = ClientProfile(request: request, classes: config.classes)
+        // Malformed options are answered as absent, but reported first (MalformedOptions.swift).
+        let problems = request.malformedOptions.map { DHCPAction.event($0.event(mac: profile.mac, type: request.messageType)) }
+        return problems + answer(request, profile: profile, context: context, now: now)
+    }
+
+    private mutating func answer(_ request: DHCPMessage, profile: ClientProfile, context: ReceiveContext, now: ServerTime) -> [DHCPAction] {
         guard request.op == DHCPMessage.bootRequest else {
             return [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "op \(request.op) is not BOOTREQUEST"]))]
         }

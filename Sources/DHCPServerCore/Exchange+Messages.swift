@@ -5,9 +5,9 @@ import WireSupport
 extension Exchange {
     /// RFC 2131 §4.3.1: choose an address, hold it briefly, OFFER it. Never waits on anything.
     mutating func discover() -> [DHCPAction] {
-        let requested = try? request.options.requestedAddress
+        let requested = request.options.validRequestedAddress
         guard let ip = allocator.allocate(
-            for: profile.key, mac: mac, requested: requested ?? nil, leases: leases, now: now, cursor: &cursor)
+            for: profile.key, mac: mac, requested: requested, leases: leases, now: now, cursor: &cursor)
         else {
             return [event("dhcp.pool.exhausted", level: .error, ["dhcp.subnet": subnet.subnet.description])]
         }
@@ -23,9 +23,9 @@ extension Exchange {
     /// RFC 2131 §4.3.2: SELECTING (server id present), INIT-REBOOT (no server id, no ciaddr), RENEWING or
     /// REBINDING (ciaddr set).
     mutating func requestMessage() -> [DHCPAction] {
-        let serverID = try? request.options.serverIdentifier
-        let requested = (try? request.options.requestedAddress) ?? nil
-        if let serverID = serverID ?? nil {
+        let serverID = request.options.validServerIdentifier
+        let requested = request.options.validRequestedAddress
+        if let serverID {
             guard serverID == context.interfaceAddress else {
                 // The client chose another server: free our offer, say nothing (RFC 2131 §4.3.2).
                 var actions: [DHCPAction] = [event("dhcp.request.other_server", level: .info, ["dhcp.server_id": serverID.description])]
@@ -73,7 +73,7 @@ extension Exchange {
 
     /// RFC 2131 §4.3.3: the client found the address in use. Quarantine it and forget the binding.
     func decline() -> [DHCPAction] {
-        guard let ip = (try? request.options.requestedAddress) ?? nil, let existing = leases[ip], existing.clientKey == profile.key else {
+        guard let ip = request.options.validRequestedAddress, let existing = leases[ip], existing.clientKey == profile.key else {
             return [event("dhcp.decline.ignored", level: .warning, ["reason": "DECLINE for an address this client does not hold"])]
         }
         var quarantined = existing

@@ -15,7 +15,7 @@ public enum ForeignReply {
     ///   - source: the datagram's source address (used when option 54 is missing, as in BOOTP replies).
     public static func event(for message: DHCPMessage, interface: String, ours: IPv4Address, source: IPv4Address) -> DHCPEvent? {
         guard message.op == 2 else { return nil }  // BOOTREPLY
-        let server = ((try? message.options.serverIdentifier) ?? nil) ?? source
+        let server = message.options.validServerIdentifier ?? source
         guard server != ours, source != ours, !server.isAny else { return nil }
         var metadata = [
             "dhcp.server_id": server.description, "dhcp.type": message.messageType?.description ?? "BOOTP",

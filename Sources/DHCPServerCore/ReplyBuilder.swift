@@ -82,7 +82,7 @@ struct ReplyBuilder {
 
     /// RFC 2131 §2 and option 57: the largest reply the client accepts.
     static func maximumSize(for request: DHCPMessage) -> Int {
-        guard let declared = try? request.options.maxMessageSize, declared >= 576 else { return DHCPMessage.defaultMaximumSize }
+        guard let declared = request.options.validMaxMessageSize, declared >= 576 else { return DHCPMessage.defaultMaximumSize }
         return Int(declared) - 28
     }
 }

@@ -63,7 +63,7 @@ extension DHCPMessage {
             guard length <= available else {
                 throw .truncatedOption(code: code, declared: length, available: available, offset: offset)
             }
-            options.append(DHCPOptionCode(code), Array(bytes[(offset + 2)..<(offset + 2 + length)]))
+            options.append(DHCPOptionCode(code), Array(bytes[(offset + 2)..<(offset + 2 + length)]), offset: offset)
             offset += 2 + length
         }
         // A missing END is tolerated: many embedded clients (and padding-only tails) omit it.

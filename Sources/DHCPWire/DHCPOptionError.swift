@@ -4,14 +4,19 @@ public struct DHCPOptionError: Error, Hashable, Sendable, CustomStringConvertibl
     public var code: DHCPOptionCode
     public var length: Int
     public var reason: String
+    /// The option's first byte in the datagram, when the options were decoded from one.
+    public var offset: Int?
 
-    public init(code: DHCPOptionCode, length: Int, reason: String) {
+    public init(code: DHCPOptionCode, length: Int, reason: String, offset: Int? = nil) {
         self.code = code
         self.length = length
         self.reason = reason
+        self.offset = offset
     }
 
-    public var description: String { "option \(code) (length \(length)): \(reason)" }
+    public var description: String {
+        "option \(code)\(offset.map { " at offset \($0)" } ?? "") (length \(length)): \(reason)"
+    }
 }
 
 /// Why a datagram could not be decoded as a DHCP message; carries the offset and what was there.

@@ -14,8 +14,20 @@ public struct DHCPOptions: Hashable, Sendable, Sequence {
     }
 
     public private(set) var entries: [Entry] = []
+    /// Where each code's first instance starts in the datagram (decoded messages only), so that a malformed
+    /// option can be reported at its byte. Not part of equality: two lists with the same options are equal.
+    public private(set) var offsets: [DHCPOptionCode: Int] = [:]
 
     public init() {}
+
+    public static func == (lhs: DHCPOptions, rhs: DHCPOptions) -> Bool { lhs.entries == rhs.entries }
+    public func hash(into hasher: inout Hasher) { hasher.combine(entries) }
+
+    /// `append`, remembering where the option started in the datagram (the decoder's entry point).
+    public mutating func append(_ code: DHCPOptionCode, _ value: [UInt8], offset: Int) {
+        if offsets[code] == nil { offsets[code] = offset }
+        append(code, value)
+    }
 
     public init(_ entries: [Entry]) {
         for entry in entries { append(entry.code, entry.value) }
@@ -48,7 +60,10 @@ public struct DHCPOptions: Hashable, Sendable, Sequence {
         }
     }
 
-    public mutating func remove(_ code: DHCPOptionCode) { entries.removeAll { $0.code == code } }
+    public mutating func remove(_ code: DHCPOptionCode) {
+        entries.removeAll { $0.code == code }
+        offsets[code] = nil
+    }
 
     public var codes: [DHCPOptionCode] { entries.map(\.code) }
     public var count: Int { entries.count }

@@ -47,7 +47,13 @@ extension DHCPOptions {
     public var relayAgentInformation: RelayAgentInformation? {
         get throws(DHCPOptionError) {
             guard let value = self[.relayAgentInformation] else { return nil }
-            return try RelayAgentInformation(decoding: value)
+            do {
+                return try RelayAgentInformation(decoding: value)
+            } catch {
+                var located = error
+                located.offset = offsets[.relayAgentInformation]
+                throw located
+            }
         }
     }
 }

@@ -73,7 +73,8 @@ import WireSupport
         var bytes = GoldenVectors.header(xid: 4, mac: GoldenVectors.ciscoMAC)
         bytes += [53, 1, 1, 50, 3, 1, 2, 3, 255]
         let message = try DHCPMessage(decoding: bytes)
-        #expect(throws: DHCPOptionError(code: .requestedAddress, length: 3, reason: "expected 4 bytes")) {
+        // 240 bytes of header and cookie, then option 53 (3 bytes): option 50 starts at 243.
+        #expect(throws: DHCPOptionError(code: .requestedAddress, length: 3, reason: "expected 4 bytes", offset: 243)) {
             try message.options.requestedAddress
         }
     }
