@@ -72,6 +72,9 @@ let package = Package(
             name: "PhoneSimulator",
             dependencies: ["DHCPWire", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "DialtoneServices"]
         ),
+        // `dialtone --version`: the VERSION file and the commit, stamped at build time (Plugins/BuildInfoPlugin).
+        .executableTarget(name: "BuildInfoGenerator"),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool(), dependencies: ["BuildInfoGenerator"]),
         .executableTarget(
             name: "dialtone",
             dependencies: [
@@ -80,7 +83,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            plugins: ["BuildInfoPlugin"]
         ),
 
         // MARK: tests
@@ -98,6 +102,9 @@ let package = Package(
             name: "DialtoneHTTPTests",
             dependencies: ["DialtoneHTTP", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
+        .testTarget(
+            name: "LeaseStoreTests",
+            dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

@@ -1,5 +1,6 @@
 import DHCPServerCore
 import Foundation
+import GRDB
 import LeaseStore
 import Testing
 import WireSupport
@@ -21,10 +22,15 @@ import WireSupport
         try store.save([lease("10.0.0.1", "02:00:00:00:00:01", state: .released)])
         let reopened = try SQLiteLeaseStore(path: path)
         let leases = try reopened.loadLeases()
-        #expect(leases.count == 2)
-        #expect(leases.first == lease("10.0.0.1", "02:00:00:00:00:01", state: .released))
-        let mode = try String(contentsOfFile: path + "-wal", encoding: .isoLatin1).isEmpty
-        _ = mode  // the WAL file exists: journal_mode is WAL
+        #expect(leases == [lease("10.0.0.1", "02:00:00:00:00:01", state: .released), lease("10.0.0.2", "02:00:00:00:00:02")])
+    }
+
+    /// WAL is a property of the database file: read it back through a connection of our own.
+    @Test func databaseIsInWALMode() throws {
+        let path = temporaryPath()
+        _ = try SQLiteLeaseStore(path: path)
+        let mode = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
     }
 
     @Test func eventsPerDeviceNewestFirstAndBounded() throws {
@@ -46,10 +52,49 @@ import WireSupport
         #expect(back.mac == nil)
     }
 
+    /// The in-memory store the core tests use must answer every query exactly like SQLite, field by field.
     @Test func inMemoryStoreHasTheSameContract() throws {
-        let store = InMemoryLeaseStore()
-        try store.save([lease("10.0.0.1", "02:00:00:00:00:01")])
-        #expect(try store.loadLeases().count == 1)
+        let sqlite = try contractAnswers(try SQLiteLeaseStore(path: temporaryPath()))
+        let memory = try contractAnswers(InMemoryLeaseStore())
+        #expect(memory.leases == sqlite.leases)
+        #expect(memory.deviceEvents == sqlite.deviceEvents)
+        #expect(memory.namedEvents == sqlite.namedEvents)
+        #expect(memory.versions.keys.sorted() == sqlite.versions.keys.sorted())
+        #expect(memory.phones == sqlite.phones)
+        // Versions differ in value (row ids against indexes) but must order the devices alike.
+        let order: ([String: Int64]) -> [String] = { v in v.keys.sorted { v[$0]! < v[$1]! } }
+        #expect(order(memory.versions) == order(sqlite.versions))
+        #expect(sqlite.leases.count == 3 && sqlite.deviceEvents.count == 2 && sqlite.namedEvents.count == 2)
+    }
+
+    struct ContractAnswers {
+        var leases: [Lease]
+        var deviceEvents: [StoredEvent]
+        var namedEvents: [StoredEvent]
+        var versions: [String: Int64]
+        var phones: [String: String]
+    }
+
+    /// One scenario through every method of the protocol; the answers of each query.
+    func contractAnswers(_ store: any LeaseStore) throws -> ContractAnswers {
+        let a = MACAddress("02:00:00:00:00:0a")!, b = MACAddress("02:00:00:00:00:0b")!
+        try store.save([lease("10.0.0.3", "02:00:00:00:00:0a"), lease("10.0.0.1", "02:00:00:00:00:0b")])
+        try store.write(
+            leases: [lease("10.0.0.3", "02:00:00:00:00:0a", state: .released), lease("10.0.0.2", "02:00:00:00:00:0c", state: .declined)],
+            events: [
+                StoredEvent(time: 10, mac: a, name: "dhcp.offer.sent", level: "info", metadata: ["dhcp.yiaddr": "10.0.0.3"]),
+                StoredEvent(time: 11, mac: b, name: "syslog.message", level: "notice", metadata: ["syslog.text": "x"]),
+            ])
+        try store.append([
+            StoredEvent(time: 12, mac: a, name: "dhcp.ack.sent", level: "info", metadata: [:]),
+            StoredEvent(time: 13, mac: nil, name: "syslog.message", level: "info", metadata: ["syslog.host": "h"]),
+        ])
+        try store.savePhoneState(mac: a.description, json: #"{"step":1}"#)
+        try store.savePhoneState(mac: a.description, json: #"{"step":2}"#)
+        return ContractAnswers(
+            leases: try store.loadLeases(), deviceEvents: try store.events(for: a, limit: 10),
+            namedEvents: try store.events(named: "syslog.message", limit: 10), versions: try store.eventVersions(),
+            phones: try store.loadPhoneStates())
     }
 
     /// Issue 3: a lease written by a real process that is then SIGKILLed is still there on reopen.
