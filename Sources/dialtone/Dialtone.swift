@@ -16,7 +16,15 @@ struct Dialtone: AsyncParsableCommand {
 
             Exit codes: 0 ok; 1 the command ran and found problems (check, explain); 2 bad usage or \
             invalid configuration (the message names file, line, key and what is wrong; nothing starts).
+
+            Examples:
+              dialtone demo                      # simulated phones: no root, no config
+              dialtone check --config dialtone.yaml
+              sudo dialtone serve --config dialtone.yaml
+              dialtone explain 00:1e:7a:25:54:a1 --config dialtone.yaml
+              dialtone help simulate             # each command's own help
             """,
+        version: "dialtone \(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [
             ServeCommand.self, DemoCommand.self, CheckCommand.self, ExplainCommand.self, LeasesCommand.self,
             TFTPCommand.self, SimulateCommand.self, StoreProbeCommand.self, MakeBundleCommand.self,
