@@ -16,12 +16,16 @@ public struct DHCPService: Service {
     let logger: Logger
     let threadPool: NIOThreadPool
     let directory: DeviceDirectory?
+    let sharesPortInProcess: Bool
 
+    /// `sharesPortInProcess`: the demo's in-process phones bind relay addresses on the server's port
+    /// (DHCPSocket); nothing else sets it.
     public init(
         config: DHCPConfiguration, servesTFTP: Bool, store: any LeaseStore, threadPool: NIOThreadPool, directory: DeviceDirectory? = nil,
-        logger: Logger
+        sharesPortInProcess: Bool = false, logger: Logger
     ) {
         self.directory = directory
+        self.sharesPortInProcess = sharesPortInProcess
         self.config = config
         self.servesTFTP = servesTFTP
         self.store = store
@@ -46,11 +50,24 @@ public struct DHCPService: Service {
 
         let poolGauges = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(5)) { _ in engine.value.publishPoolUsage() }
         defer { poolGauges.cancel() }
+        // Every server socket is bound before `dhcp.started`: a port taken on any interface stops the service
+        // with PortInUse, and no socket is left behind.
+        var bound: [(DHCPSocket, Channel)] = []
+        for interface in interfaces {
+            var socket = DHCPSocket(interface: interface, port: config.port, logger: logger)
+            socket.sharesPortInProcess = sharesPortInProcess
+            do {
+                bound.append((socket, try await socket.bind(on: eventLoop, engine: engine)))
+            } catch {
+                for (_, channel) in bound { channel.close(promise: nil) }
+                throw error
+            }
+        }
+        let sockets = bound
         try await withThrowingDiscardingTaskGroup { group in
-            for interface in interfaces {
-                let socket = DHCPSocket(interface: interface, port: config.port, logger: logger)
+            for (socket, channel) in sockets {
                 group.addTask {
-                    try await keepBound(socket, eventLoop: eventLoop, engine: engine)
+                    try await keepBound(socket, first: channel, eventLoop: eventLoop, engine: engine)
                 }
             }
             if config.watchOtherServers {
@@ -104,24 +121,18 @@ public struct DHCPService: Service {
             ])
             return
         }
-        try? await withGracefulShutdownHandler {
-            try await channel.closeFuture.get()
-        } onGracefulShutdown: {
-            channel.close(promise: nil)
-        }
+        await ChannelLifetime.wait([channel])
     }
 
-    private func keepBound(_ socket: DHCPSocket, eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws {
+    /// Serves on `first` until it closes; a channel that NIO closed by itself is bound again.
+    private func keepBound(_ socket: DHCPSocket, first: Channel, eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws {
+        var channel = first
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let channel = try await socket.bind(on: eventLoop, engine: engine)
-            try await withGracefulShutdownHandler {
-                try await channel.closeFuture.get()
-            } onGracefulShutdown: {
-                channel.close(promise: nil)
-            }
+            await ChannelLifetime.wait([channel])
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             logger.warning("dhcp.socket.rebound", metadata: ["dhcp.interface": "\(socket.interface.name)"])
             try await Task.sleep(for: .milliseconds(100))
+            channel = try await socket.bind(on: eventLoop, engine: engine)
         }
     }
 }

@@ -17,6 +17,10 @@ struct DHCPSocket: Sendable {
     let interface: ResolvedInterface
     let port: UInt16
     let logger: Logger
+    /// Only the demo sets this: its simulated phones live in the same process and bind relay addresses on
+    /// the server's port (docs/dhcp.md). A real server never shares its port (issue 19: two servers on
+    /// one port split the broadcasts and each hands out addresses from its own table).
+    var sharesPortInProcess = false
 
     /// Sends one reply and returns how it really left, for the event's `dhcp.destination` when that differs
     /// from the plan (nil: as planned).
@@ -58,18 +62,25 @@ struct DHCPSocket: Sendable {
     /// Binds the socket; `handler` receives each datagram on the event loop.
     func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
         let socket = self
-        return try await Self.bind(interface: interface.name, port: port, broadcast: true, on: eventLoop) {
-            DHCPInboundHandler(socket: socket, engine: engine)
+        do {
+            return try await Self.bind(interface: interface.name, port: port, broadcast: true, reuseAddress: sharesPortInProcess, on: eventLoop) {
+                DHCPInboundHandler(socket: socket, engine: engine)
+            }
+        } catch {
+            throw PortInUse.check(error, service: "dhcp", address: "0.0.0.0 on \(interface.name)", port: Int(port))
         }
     }
 
-    /// A UDP socket on 0.0.0.0:`port` tied to one interface (SO_REUSEADDR, SO_BINDTODEVICE, optionally
-    /// SO_BROADCAST) with `handler` on it: the server sockets and the other-servers watcher alike.
+    /// A UDP socket on 0.0.0.0:`port` tied to one interface (SO_BINDTODEVICE, optionally SO_BROADCAST and
+    /// SO_REUSEADDR) with `handler` on it: the server sockets and the other-servers watcher alike. Sockets on
+    /// different devices do not conflict on Linux, so one server binds the same port on every interface
+    /// without SO_REUSEADDR.
     static func bind(
-        interface name: String, port: UInt16, broadcast: Bool, on eventLoop: EventLoop, handler: @escaping @Sendable () -> any ChannelHandler
+        interface name: String, port: UInt16, broadcast: Bool, reuseAddress: Bool, on eventLoop: EventLoop,
+        handler: @escaping @Sendable () -> any ChannelHandler
     ) async throws -> Channel {
         try await DatagramBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
             .channelOption(.socketOption(.so_broadcast), value: broadcast ? 1 : 0)
             .channelInitializer { channel in
                 bindToDevice(channel, name: name).flatMapThrowing { try channel.pipeline.syncOperations.addHandler(handler()) }

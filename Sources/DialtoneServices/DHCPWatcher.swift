@@ -8,7 +8,8 @@ import WireSupport
 /// Listens on the DHCP client port (68) of each served interface for replies from other DHCP servers (issue
 /// 7; docs/dhcp.md "Other servers on the link"). Bound like the server sockets (0.0.0.0 + SO_BINDTODEVICE),
 /// with SO_REUSEADDR so that a DHCP client on the same host that sets it too can still bind the port;
-/// broadcasts reach every socket bound to it. Unicast replies to other hosts never reach us.
+/// broadcasts reach every socket bound to it. This is the one documented port we share (issue 19): the
+/// watcher only listens, it never answers, so sharing it cannot split a decision. Unicast replies to other hosts never reach us.
 struct DHCPWatcher: Sendable {
     let interface: ResolvedInterface
     let port: UInt16
@@ -16,7 +17,7 @@ struct DHCPWatcher: Sendable {
 
     func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
         let interface = self.interface
-        return try await DHCPSocket.bind(interface: interface.name, port: port, broadcast: false, on: eventLoop) {
+        return try await DHCPSocket.bind(interface: interface.name, port: port, broadcast: false, reuseAddress: true, on: eventLoop) {
             DHCPWatchHandler(interface: interface, engine: engine)
         }
     }

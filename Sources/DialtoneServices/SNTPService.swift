@@ -27,7 +27,7 @@ public struct SNTPService: Service {
     public func run() async throws {
         let settings = SNTPResponder.Settings(stratum: UInt8(config.stratum), referenceID: config.referenceID)
         let status = ClockStatus(trust: config.trustHostClock, logger: logger)
-        try await UDPListeners.run(config.listen, handler: { SNTPHandler(settings: settings, status: status) }, started: {
+        try await UDPListeners.run(config.listen, service: "sntp", handler: { SNTPHandler(settings: settings, status: status) }, started: {
             logger.info("sntp.started", metadata: [
                 "sntp.listen": "\(config.listen.map(\.description).joined(separator: ","))",
                 "sntp.synchronized": "\(status.synchronized())", "sntp.trust_host_clock": "\(config.trustHostClock)",

@@ -28,7 +28,7 @@ public struct SyslogService: Service {
     public func run() async throws {
         let sink = try SyslogSink(file: SyslogFile(path: config.file, maxSize: config.maxFileSize), store: store, logger: logger)
         let directory = self.directory
-        try await UDPListeners.run(config.listen, handler: { SyslogHandler(directory: directory, sink: sink) }, started: {
+        try await UDPListeners.run(config.listen, service: "syslog", handler: { SyslogHandler(directory: directory, sink: sink) }, started: {
             logger.info("syslog.started", metadata: [
                 "syslog.listen": "\(config.listen.map(\.description).joined(separator: ","))", "syslog.file": "\(config.file)",
             ])

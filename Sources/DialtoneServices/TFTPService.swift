@@ -32,7 +32,7 @@ public struct TFTPService: Service {
 
     public func run() async throws {
         let service = self, transfers = self.transfers
-        try await UDPListeners.run(config.listen, handler: { TFTPListenerHandler(service: service) }, started: {
+        try await UDPListeners.run(config.listen, service: "tftp", handler: { TFTPListenerHandler(service: service) }, started: {
             logger.info("tftp.started", metadata: [
                 "tftp.listen": "\(config.listen.map(\.description).joined(separator: ","))", "tftp.root": "\(disk.root)",
             ])

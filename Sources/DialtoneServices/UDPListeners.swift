@@ -7,28 +7,27 @@ import ServiceLifecycle
 /// with its own handler, kept open until graceful shutdown.
 enum UDPListeners {
     /// Binds every address (throwing on the first that fails, so `serve` stops with the reason), calls
-    /// `started`, then waits. On shutdown the sockets close and `stopping` runs.
+    /// `started`, then waits. On shutdown the sockets close and `stopping` runs. No SO_REUSEADDR: a port
+    /// already taken is an error naming its holder (PortInUse), never a silently shared port (issue 19).
     static func run(
-        _ addresses: [HostPort], handler: @escaping @Sendable () -> any ChannelHandler, started: () -> Void,
+        _ addresses: [HostPort], service: String, handler: @escaping @Sendable () -> any ChannelHandler, started: () -> Void,
         stopping: @escaping @Sendable () -> Void = {}
     ) async throws {
         var opened: [Channel] = []
         for address in addresses {
-            let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler()) }
-                }
-                .bind(host: address.host, port: Int(address.port)).get()
-            opened.append(channel)
+            do {
+                let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler()) }
+                    }
+                    .bind(host: address.host, port: Int(address.port)).get()
+                opened.append(channel)
+            } catch {
+                for channel in opened { channel.close(promise: nil) }
+                throw PortInUse.check(error, service: service, address: "\(address.host):\(address.port)", port: Int(address.port))
+            }
         }
-        let channels = opened
         started()
-        await withGracefulShutdownHandler {
-            for channel in channels { try? await channel.closeFuture.get() }
-        } onGracefulShutdown: {
-            for channel in channels { channel.close(promise: nil) }
-            stopping()
-        }
+        await ChannelLifetime.wait(opened, stopping: stopping)
     }
 }

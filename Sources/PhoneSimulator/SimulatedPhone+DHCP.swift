@@ -1,4 +1,5 @@
 import DHCPWire
+import DialtoneServices
 import Foundation
 import WireSupport
 
@@ -14,12 +15,13 @@ extension SimulatedPhone {
         guard fd >= 0 else { return fail("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if setup.sharesServerPort { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
         var local = Self.address(setup.relay, setup.dhcpPort)
         let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0 else { return fail("cannot bind the relay address \(setup.relay):\(setup.dhcpPort): \(String(cString: strerror(errno)))") }
+        guard bound == 0 else { return fail(Self.bindFailure(errno, relay: setup.relay, port: setup.dhcpPort)) }
         let server = Self.address(setup.server, setup.dhcpPort)
         let started = Date()
+        var heard = 0
         for (attempt, wait) in [4.0, 8, 16, 32, 64].enumerated() {
             let xid = UInt32.random(in: 1...UInt32.max)
             let secs = UInt16(min(65535, Date().timeIntervalSince(started)))
@@ -27,6 +29,7 @@ extension SimulatedPhone {
             let sent = Date()
             let deadline = sent.addingTimeInterval(wait * setup.timeScale)
             while let (bytes, message) = receive(fd, xid: xid, until: deadline) {
+                heard += 1
                 guard message.messageType == .offer else { continue }
                 let elapsed = Int64(Date().timeIntervalSince(sent) * 1000 / setup.timeScale)
                 let (rejections, tftp) = OfferCheck.check(bytes, message, elapsedMilliseconds: elapsed, quirks: setup.quirks)
@@ -49,7 +52,28 @@ extension SimulatedPhone {
                 break
             }
         }
-        return fail("no usable offer after 5 DISCOVERs")
+        // Say what was sent, from where, to where: "nothing heard" alone sent admins hunting (issue 19).
+        return fail(
+            "no usable offer after 5 DISCOVERs sent from relay \(setup.relay):\(setup.dhcpPort) (giaddr \(setup.relay)) to "
+                + "\(setup.server):\(setup.dhcpPort); \(heard == 0 ? "no reply for this phone reached the relay socket" : "\(heard) replies heard, none usable")"
+        )
+    }
+
+    /// Why the relay socket could not be bound, with the way out. EADDRINUSE on the server's port is the
+    /// usual case: the server runs on this host and owns the port, so its replies to the relay would go
+    /// to it, not to us.
+    static func bindFailure(_ code: Int32, relay: IPv4Address, port: UInt16) -> String {
+        var text = "cannot bind the relay address \(relay):\(port): \(String(cString: strerror(code)))"
+        if code == EADDRINUSE {
+            let holders = PortHolder.udp(port: Int(port))
+            text += " (held by \(holders.isEmpty ? "another process" : holders.joined(separator: ", "))). A relay agent "
+                + "receives the server's replies on the server's port, so it needs that port to itself on its address: "
+                + "run the simulator on another host or network namespace than the server (or use `dialtone demo`, "
+                + "whose phones share the server's process)"
+        } else if code == EADDRNOTAVAIL {
+            text += ". The relay address must be an address of this host (ip addr add \(relay)/32 dev lo)"
+        }
+        return text
     }
 
     private func fail<T>(_ reason: String) -> T? {

@@ -35,6 +35,10 @@ public final class SimulatedPhone: @unchecked Sendable {
         public var rebootSeconds = 1.0
         /// When set, the phone sends a syslog line to the server on this port once it is done booting.
         public var syslogPort: UInt16?
+        /// Bind the relay socket with SO_REUSEADDR. Only the demo sets it: its server runs in the same process
+        /// and shares the port on purpose. Elsewhere a relay port held by another process means the server's
+        /// replies go there, not here (issue 19), so the phone refuses to start instead.
+        public var sharesServerPort = false
 
         public init(mac: MACAddress, model: String, server: IPv4Address, dhcpPort: UInt16, relay: IPv4Address, tftpPort: UInt16, mode: Mode) {
             self.mac = mac

@@ -16,6 +16,9 @@ struct CheckCommand: ParsableCommand {
             the TFTP root with every component its .loads lists (case-insensitively; the case on disk is \
             reported), sizes and MD5s where the .loads gives them; and no ladder may jump from below 8.3(3) \
             straight past 8.5(2).
+
+            Example:
+              dialtone check --config /etc/dialtone/dialtone.yaml && echo ready to serve
             """
     )
 

@@ -14,13 +14,17 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Provision a local lab of simulated Cisco phones end to end (no root, no config).",
         discussion: """
-            Starts DHCP and TFTP on loopback with high ports, a temporary TFTP root holding a synthetic \\
-            CP-7970G firmware bundle (signed-format .loads with fake signatures, components scaled down), and \\
-            N simulated phones. Each phone comes out of a factory reset: DISCOVER through a relay address \\
-            (127.0.0.2, 127.0.0.3, ...), term70.default.loads and its components, then normal boots climbing \\
-            the four-step ladder TERM70.7-0-2-0S -> SCCP70.8-2-2SR1S -> SCCP70.8-5-2S -> SIP70.9-2-1S, and \\
-            sends one syslog line when done. \\
+            Starts DHCP and TFTP on loopback with high ports, a temporary TFTP root holding a synthetic \
+            CP-7970G firmware bundle (signed-format .loads with fake signatures, components scaled down), and \
+            N simulated phones. Each phone comes out of a factory reset: DISCOVER through a relay address \
+            (127.0.0.2, 127.0.0.3, ...), term70.default.loads and its components, then normal boots climbing \
+            the four-step ladder TERM70.7-0-2-0S -> SCCP70.8-2-2SR1S -> SCCP70.8-5-2S -> SIP70.9-2-1S, and \
+            sends one syslog line when done. \
             Progress is printed as it happens, then a table. Exit 0 when every phone reached the last load.
+
+            Examples:
+              dialtone demo
+              dialtone demo --phones 100 --keep-running   # then open the URL it prints
             """
     )
     @Option(help: "Number of simulated phones (1-250).") var phones = 20
@@ -67,7 +71,7 @@ struct DemoCommand: AsyncParsableCommand {
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
         let group = ServiceGroup(configuration: .init(
-            services: try ServiceAssembly.services(for: config, threadPool: pool, logger: logger).map { .init(service: $0) },
+            services: try ServiceAssembly.services(for: config, threadPool: pool, sharesDHCPPortInProcess: true, logger: logger).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         say("Dialtone demo: DHCP on lo port \(dhcpPort), syslog on 127.0.0.1:\(syslogPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root")
         say("Dashboard: http://127.0.0.1:\(webPort)/")
@@ -98,6 +102,7 @@ struct DemoCommand: AsyncParsableCommand {
             setup.rebootSeconds = 5  // 0.25 s once scaled
             setup.bindLeasedAddress = true
             setup.syslogPort = syslogPort
+            setup.sharesServerPort = true
             return setup
         }
         let labels = setups.enumerated().map { String(format: "phone %03d %@", $0.offset + 1, $0.element.mac.description) }

@@ -10,9 +10,13 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Tell the story of one device: DHCP exchanges, files requested, phase and diagnosis.",
         discussion: """
-            Reads the server's store in state_dir, so it works while the server runs and after it stopped. \\
-            Prints the diagnosis first (each finding with its evidence and what to do), then the timeline \\
+            Reads the server's store in state_dir, so it works while the server runs and after it stopped. \
+            Prints the diagnosis first (each finding with its evidence and what to do), then the timeline \
             newest first. Exit 1 when any finding is an error, 0 otherwise.
+
+            Examples:
+              dialtone explain 00:1e:7a:25:54:a1 --config dialtone.yaml
+              dialtone explain 001E.7A25.54A1 --config dialtone.yaml --limit 200
             """
     )
     @Argument(help: "The device's MAC address, in any notation.") var mac: String

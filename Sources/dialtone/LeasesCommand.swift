@@ -5,7 +5,15 @@ import LeaseStore
 
 struct LeasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "leases", abstract: "Print the lease table from the store in state_dir.")
+        commandName: "leases", abstract: "Print the lease table from the store in state_dir.",
+        discussion: """
+            Reads the store directly, so it works while the server runs and after it stopped. A bound lease \
+            whose time has run out shows as `expired`.
+
+            Examples:
+              dialtone leases --config dialtone.yaml
+              dialtone leases --config dialtone.yaml --json | jq '.[] | select(.state == "bound")'
+            """)
 
     @OptionGroup var configOption: ConfigOption
     @Flag(help: "JSON: [{mac, ip, hostname, state, expires}], the same shape as GET /api/leases.") var json = false

@@ -17,6 +17,14 @@ struct ServeCommand: AsyncParsableCommand {
 
             On SIGINT/SIGTERM every service stops cleanly: pending lease writes are flushed first. \
             Leases and device history live in `state_dir` (SQLite), so a restart keeps every lease.
+
+            One server per state directory: `serve` locks `state_dir/dialtone.lock`, and a second `serve` on \
+            the same state exits 2 naming the PID that holds it. Service ports are never shared: a port \
+            already in use exits 2 naming the port and, where the system tells, the process holding it.
+
+            Example:
+              dialtone check --config /etc/dialtone/dialtone.yaml && \
+                sudo dialtone serve --config /etc/dialtone/dialtone.yaml --log-format json
             """
     )
 
@@ -47,6 +55,15 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // Before any socket: a second server on the same state must not answer a single packet (issue 19).
+        let lock: StateDirectoryLock
+        do {
+            lock = try StateDirectoryLock(directory: config.stateDirectory)
+        } catch {
+            printError("dialtone: \(error)")
+            throw ExitCode(2)
+        }
+        defer { withExtendedLifetime(lock) {} }
         logging.bootstrap()
         let logger = Logger(label: "dialtone")
         let pool = NIOThreadPool(numberOfThreads: 1)
@@ -57,6 +74,12 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("dialtone.started", metadata: ["config": "\(config.sourceFile)", "state_dir": "\(config.stateDirectory)"])
         do {
             try await group.run()
+        } catch let error as PortInUse {
+            // Nothing was served: like a bad config, exit 2 (dnsmasq stops the same way on EADDRINUSE).
+            logger.error("dialtone.failed", metadata: ["reason": "\(error)"])
+            printError("dialtone: \(error)")
+            try await pool.shutdownGracefully()
+            throw ExitCode(2)
         } catch {
             logger.error("dialtone.failed", metadata: ["reason": "\(error)"])
             try await pool.shutdownGracefully()

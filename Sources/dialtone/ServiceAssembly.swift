@@ -15,14 +15,20 @@ enum ServiceAssembly {
     /// The Prometheus registry behind `/metrics`; bootstrapped once, on first use.
     static let registry: PrometheusCollectorRegistry = DialtoneMetrics.bootstrap()
 
-    static func services(for config: DialtoneConfiguration, threadPool: NIOThreadPool, logger: Logger) throws -> [any Service] {
+    /// `sharesDHCPPortInProcess`: only the demo, whose phones run in this process (DHCPService).
+    static func services(
+        for config: DialtoneConfiguration, threadPool: NIOThreadPool, sharesDHCPPortInProcess: Bool = false, logger: Logger
+    ) throws -> [any Service] {
         let registry = Self.registry
         let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
         let directory = DeviceDirectory(leases: try store.loadLeases())
         let recorder = DeviceEventRecorder(store: store, directory: directory, logger: logger)
         var services: [any Service] = []
         if let dhcp = config.dhcp {
-            services.append(DHCPService(config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: threadPool, directory: directory, logger: logger))
+            services.append(
+                DHCPService(
+                    config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: threadPool, directory: directory,
+                    sharesPortInProcess: sharesDHCPPortInProcess, logger: logger))
         }
         if let sntp = config.sntp { services.append(SNTPService(config: sntp, logger: logger)) }
         if let syslog = config.syslog { services.append(SyslogService(config: syslog, directory: directory, store: store, logger: logger)) }

@@ -10,16 +10,25 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Phone simulator: a real phone's boot sequence and quirks, against any server.",
         discussion: """
-            Recovery mode: DISCOVER with the Cisco vendor class, PRL and 548-byte padding, RFC 2131 retransmits \\
-            (4-8-16-32-64 s); offers that a strict 7970 ignores are reported with the reason (under 300 bytes, \\
-            no option 54, no TFTP server, too late). Then termXX.default.loads and every component, then normal \\
-            boots: CTLSEP/ITLSEP/ITLFile probes, SEP<MAC>.cnf.xml (else XMLDefault.cnf.xml), and the load it \\
+            Recovery mode: DISCOVER with the Cisco vendor class, PRL and 548-byte padding, RFC 2131 retransmits \
+            (4-8-16-32-64 s); offers that a strict 7970 ignores are reported with the reason (under 300 bytes, \
+            no option 54, no TFTP server, too late). Then termXX.default.loads and every component, then normal \
+            boots: CTLSEP/ITLSEP/ITLFile probes, SEP<MAC>.cnf.xml (else XMLDefault.cnf.xml), and the load it \
             names, until the config names the load the phone runs. Normal mode starts at the normal boot.
 
-            The simulator reaches DHCP as a relay agent (giaddr = --relay, default: the address of \\
-            --interface), so it needs no root and no raw socket; the server must answer relayed requests \\
-            (dialtone does; dnsmasq does with a dhcp-range for the relay's subnet). Exit 0 when every phone \\
+            The simulator reaches DHCP as a relay agent (giaddr = --relay, default: the address of \
+            --interface), so it needs no root and no raw socket; the server must answer relayed requests \
+            (dialtone does; dnsmasq does with a dhcp-range for the relay's subnet). Exit 0 when every phone \
             finished without error.
+
+            A relay agent gets the server's replies on the server's port at its relay address, so the \
+            simulator needs that port to itself: run it on another host or network namespace than the \
+            server. It refuses a relay address whose port another process holds, and names that process.
+
+            Examples:
+              dialtone simulate --server 198.18.0.1 --relay 198.18.0.2
+              # ten phones at once, relaying from 198.18.0.10 to .19 (all local):
+              dialtone simulate --server 198.18.0.1 --relay 198.18.0.10 --count 10 --parallel
             """
     )
     @Option(help: "DHCP server as HOST[:PORT] (port 67 by default).") var server: String

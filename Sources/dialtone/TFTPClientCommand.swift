@@ -14,10 +14,10 @@ struct TFTPCommand: ParsableCommand {
               dialtone tftp get 198.18.0.1:6969 SIP70.9-2-1S.loads --blksize 1468 --windowsize 16 --tsize
               dialtone tftp put 198.18.0.1 backup/switch1.cfg ./running-config
 
-            A download is written to LOCAL.part and renamed when complete, so a broken transfer never \\
+            A download is written to LOCAL.part and renamed when complete, so a broken transfer never \
             leaves a half file under the real name. Progress is shown when stderr is a terminal.
 
-            Exit codes: 0 done; 1 the server refused (its ERROR message is printed: file not found, \\
+            Exit codes: 0 done; 1 the server refused (its ERROR message is printed: file not found, \
             access violation...); 3 no answer or the transfer broke off; 2 bad usage or a local file problem.
             """
     )

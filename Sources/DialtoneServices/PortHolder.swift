@@ -1,0 +1,66 @@
+import Foundation
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// "Port in use" as an admin wants to read it: which port, which protocol, and who holds it. dnsmasq stops
+/// with "Address already in use" and leaves the admin to run `ss -ulpn`; this runs that look-up itself from
+/// /proc (the holder is named only when this process may read the other's file descriptors, e.g. as root).
+public struct PortInUse: Error, CustomStringConvertible {
+    public let service: String
+    public let address: String
+    public let port: Int
+    public let holders: [String]
+
+    public var description: String {
+        let who = holders.isEmpty ? "another process" : holders.joined(separator: ", ")
+        return "\(service): UDP port \(port) (\(address)) is already in use by \(who); Dialtone does not share its "
+            + "service ports. Stop the other server or choose another port."
+    }
+
+    /// Wraps a bind error when it is EADDRINUSE, naming the holder; other errors pass through unchanged.
+    public static func check(_ error: Error, service: String, address: String, port: Int) -> Error {
+        guard let io = error as? IOError, io.errnoCode == EADDRINUSE else { return error }
+        return PortInUse(service: service, address: address, port: port, holders: PortHolder.udp(port: port))
+    }
+}
+
+public enum PortHolder {
+    /// "name (PID n)" for every process with a UDP socket bound to `port` in this network namespace.
+    public static func udp(port: Int) -> [String] {
+        var inodes = Set<String>()
+        for table in ["/proc/net/udp", "/proc/net/udp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            inodes.formUnion(socketInodes(procNetTable: text, port: port))
+        }
+        guard !inodes.isEmpty else { return [] }
+        var found: [String] = []
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for pid in processes.compactMap(Int32.init) {
+            let fdDirectory = "/proc/\(pid)/fd"
+            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: fdDirectory) else { continue }
+            let holds = fds.contains { fd in
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\(fd)"),
+                    target.hasPrefix("socket:[")
+                else { return false }
+                return inodes.contains(String(target.dropFirst(8).dropLast()))
+            }
+            if holds { found.append("\(ProcessInfo.commandName(of: pid) ?? "?") (PID \(pid))") }
+        }
+        return found
+    }
+
+    /// The socket inodes of a /proc/net/udp table whose local port is `port`. Columns (proc(5)): sl,
+    /// local_address as HEXADDR:HEXPORT, rem_address, st, queues, tr, retrnsmt, uid, timeout, inode.
+    static func socketInodes(procNetTable text: String, port: Int) -> [String] {
+        text.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count > 9, let colon = fields[1].lastIndex(of: ":"),
+                Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port
+            else { return nil }
+            return String(fields[9])
+        }
+    }
+}
