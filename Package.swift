@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DialtoneHTTPTests",
-            dependencies: ["DialtoneHTTP", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["DialtoneHTTP", "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(name: "LeaseStoreTests", dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport"]),
     ]

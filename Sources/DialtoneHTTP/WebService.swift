@@ -81,7 +81,7 @@ public struct WebService: Service {
         }
         router.get("/api/transfers") { _, _ in
             let snapshot = transfers?.snapshot() ?? (active: [], recent: [])
-            return try json(TransfersView(active: snapshot.active, recent: snapshot.recent))
+            return try json(TransfersView(active: snapshot.active.map(TransferView.init), recent: snapshot.recent.map(TransferView.init)))
         }
         let host = config.listen.host, port = Int(config.listen.port)
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
@@ -98,14 +98,6 @@ public struct WebService: Service {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
 
-struct TransfersView: Encodable {
-    var active: [TFTPTransfers.Info]
-    var recent: [TFTPTransfers.Info]
-}
-
 func json<T: Encodable>(_ value: T) throws -> Response {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    encoder.dateEncodingStrategy = .iso8601
-    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try apiJSON(value))))
 }
