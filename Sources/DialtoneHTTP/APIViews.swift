@@ -123,6 +123,15 @@ enum Views {
         }
     }
 
+    /// One device with its timeline, or nil when the store has never heard of it: an unknown MAC is a 404,
+    /// not a device in phase "unknown" (a mistyped MAC would otherwise look like a silent phone).
+    static func knownDevice(_ mac: MACAddress, store: any LeaseStore) throws -> DeviceView? {
+        let leases = try store.loadLeases(), phones = try store.loadPhoneStates()
+        let view = try device(mac, store: store, leases: leases, phones: phones, withTimeline: true)
+        let known = view.timeline?.isEmpty == false || leases.contains { $0.mac == mac } || phones[mac.description] != nil
+        return known ? view : nil
+    }
+
     static func device(_ mac: MACAddress, store: any LeaseStore, leases: [Lease], phones: [String: String], withTimeline: Bool) throws -> DeviceView {
         let stored = try store.events(for: mac, limit: 500)
         let events = stored.map { DeviceEvent(time: $0.time, name: $0.name, level: $0.level, metadata: $0.metadata) }

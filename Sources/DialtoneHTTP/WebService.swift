@@ -64,7 +64,10 @@ public struct WebService: Service {
             guard let text = context.parameters.get("mac"), let mac = MACAddress(text) else {
                 throw HTTPError(.badRequest, message: "not a MAC address")
             }
-            return try json(try Views.device(mac, store: store, leases: try store.loadLeases(), phones: try store.loadPhoneStates(), withTimeline: true))
+            guard let device = try Views.knownDevice(mac, store: store) else {
+                throw HTTPError(.notFound, message: "no device \(mac): this server has no lease, provisioning state or event for it")
+            }
+            return try json(device)
         }
         let dhcp = self.dhcp
         router.get("/api/pools") { _, _ in try json(try Views.pools(dhcp, store: store, now: Self.now())) }
