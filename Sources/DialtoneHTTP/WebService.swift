@@ -41,9 +41,7 @@ public struct WebService: Service {
         if !config.token.isEmpty { router.add(middleware: TokenMiddleware(token: config.token)) }
         let store = self.store, transfers = self.transfers
         router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Dashboard.html)))
-        }
+        Dashboard.addRoutes(to: router)
         let registry = self.registry
         router.get("/metrics") { _, _ in
             guard let registry else { throw HTTPError(.notFound, message: "metrics are not enabled in this process") }

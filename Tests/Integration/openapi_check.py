@@ -28,10 +28,17 @@ def validator(schema):
     return jsonschema.Draft202012Validator({**schema, "components": spec["components"]})
 
 
-def fetch(target, auth=True, stream_lines=0):
+def resolve(node):
+    """An object of the spec itself, or the one its `$ref` (`#/components/...`) points to."""
+    for part in node["$ref"].lstrip("#/").split("/") if "$ref" in node else []:
+        node = (spec if part == "components" else node)[part]
+    return node
+
+
+def fetch(target, auth=True, stream_lines=0, extra=None):
     """GET without following redirects. For a stream, reads until `stream_lines` data lines or a timeout."""
     conn = http.client.HTTPConnection(BASE.hostname, BASE.port, timeout=2 if stream_lines else 15)
-    conn.request("GET", target, headers={"Authorization": f"Bearer {TOKEN}"} if auth else {})
+    conn.request("GET", target, headers={**({"Authorization": f"Bearer {TOKEN}"} if auth else {}), **(extra or {})})
     response = conn.getresponse()
     if stream_lines and response.status == 200:
         lines = []
@@ -51,11 +58,11 @@ def fetch(target, auth=True, stream_lines=0):
     return response.status, response.headers, body
 
 
-def check(path, target, status, auth=True):
+def check(path, target, status, auth=True, extra=None):
     """Asks `target` (a concrete URL of spec path `path`) and checks the answer against the spec."""
     try:
         stream = target == "/api/events" and status == 200
-        got, headers, body = fetch(target, auth, stream_lines=500 if stream else 0)
+        got, headers, body = fetch(target, auth, stream_lines=500 if stream else 0, extra=extra)
         if got != status:
             raise AssertionError(f"status {got}, expected {status}: {str(body)[:300]}")
         if path not in spec["paths"]:
@@ -63,12 +70,11 @@ def check(path, target, status, auth=True):
         declared = spec["paths"][path]["get"]["responses"].get(str(got))
         if declared is None:
             raise AssertionError(f"status {got} is not in the spec for {path}")
-        if "$ref" in declared:
-            declared = spec["components"]["responses"][declared["$ref"].rsplit("/", 1)[1]]
+        declared = resolve(declared)
         for name, header in declared.get("headers", {}).items():
             if headers.get(name) is None:
                 raise AssertionError(f"no {name} header")
-            validator(header["schema"]).validate(headers[name])
+            validator(resolve(header)["schema"]).validate(headers[name])
         content_type = headers.get("Content-Type", "")
         media = content_type.split(";")[0].strip()
         content = declared.get("content", {})
@@ -101,7 +107,11 @@ for path in API:
     check(path, path, 200)
     check(path, path, 401, auth=False)
 check("/healthz", "/healthz", 200, auth=False)
-check("/", "/", 200)
+for path in ("/", "/dashboard.css", "/dashboard.js"):
+    check(path, path, 200)
+    check(path, path, 304, extra={"If-None-Match": fetch(path)[1].get("ETag", "")})
+    if path != "/":
+        check(path, path, 401, auth=False)
 check("/", "/", 401, auth=False)
 check("/", "/?token=wrong", 401, auth=False)
 check("/", "/?token=" + urllib.parse.quote_plus(TOKEN), 303, auth=False)

@@ -141,10 +141,12 @@ live_events() {
 check "GET /api/events streams the log as server-sent events (history, then live)" live_events
 
 dashboard() {
-    page=$(api /); echo "$page" | head -3
-    echo "$page" | grep -q "<title>Dialtone</title>" && echo "$page" | grep -q "/api/devices"
+    # The page, then the script it links (embedded in the binary, as the stylesheet), which draws from the API.
+    page=$(api /); echo "$page" | grep -E "title|dashboard\.(css|js)"
+    echo "$page" | grep -q "<title>Dialtone</title>" && echo "$page" | grep -q 'src="/dashboard.js"' &&
+        echo "$page" | grep -q 'href="/dashboard.css"' && api /dashboard.js | grep -q "/api/devices"
 }
-check "GET / serves the dashboard page" dashboard
+check "GET / serves the dashboard page, and the script it links draws from the API" dashboard
 
 sse_shutdown() {
     # An open dashboard must not hold the server up: SIGTERM ends the event stream and the process.
