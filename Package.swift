@@ -66,7 +66,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // The dashboard's files, compiled into the binary as byte arrays (PackageResources): it stays one
+            // self-contained file that serves the dashboard offline.
+            resources: [.embedInCode("Dashboard/index.html"), .embedInCode("Dashboard/dashboard.css"), .embedInCode("Dashboard/dashboard.js")]
         ),
         .target(
             name: "PhoneSimulator",
@@ -100,7 +103,7 @@ let package = Package(
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DialtoneHTTPTests",
-            dependencies: ["DialtoneHTTP", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["DialtoneHTTP", "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "LeaseStoreTests",

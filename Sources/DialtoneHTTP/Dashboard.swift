@@ -1,124 +1,52 @@
-/// The dashboard: one self-contained page (no build step, no CDN), polling the JSON API every two seconds.
-/// Tabs follow Tftpd32's users: Devices, DHCP (pool bars and leases), TFTP, Log (live, from the server-sent
-/// events of `/api/events`, filterable and pausable) and Syslog (from the store, so it survives restarts).
-/// Works on a laptop and a phone screen.
+import Hummingbird
+
+/// The dashboard: a page, a stylesheet and a script (Sources/DialtoneHTTP/Dashboard/) that poll the JSON
+/// API every two seconds. Tabs follow Tftpd32's users: Devices, DHCP (pool bars and leases), TFTP, Log
+/// (live, from the server-sent events of `/api/events`, filterable and pausable) and Syslog (from the
+/// store, so it survives restarts). Works on a laptop and a phone screen.
+///
+/// The files are compiled into the binary by SwiftPM (`.embedInCode` in Package.swift generates
+/// `PackageResources`), so the binary stays self-contained and works offline, while the files stay plain
+/// HTML, CSS and JavaScript that editors and linters understand.
 enum Dashboard {
-    static let html = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Dialtone</title>
-        <style>
-        body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
-        header{background:#1d2330;color:#fff;padding:10px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}
-        header h1{font-size:17px;margin:0}
-        nav button{background:none;border:0;color:#c9d1e0;font:inherit;padding:6px 10px;cursor:pointer;border-radius:4px}
-        nav button.on{background:#3b4560;color:#fff}
-        main{padding:12px 16px}
-        table{border-collapse:collapse;width:100%;background:#fff;box-shadow:0 1px 2px #0001}
-        th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e7e9ee;vertical-align:top}
-        th{font-weight:600;background:#eef0f4}
-        .bad{color:#b3261e;font-weight:600}.warn{color:#8a5a00}.ok{color:#1b7a3a}
-        .bar{background:#e7e9ee;border-radius:3px;height:10px;min-width:120px}.bar>div{background:#3c7be0;height:10px;border-radius:3px}
-        .muted{color:#6b7385}#detail{margin-top:12px}pre{white-space:pre-wrap}
-        td{overflow-wrap:break-word}main{overflow-x:auto}#filter{width:min(26em,70vw);font:inherit;padding:4px 6px}
-        /* Phone screens: keep what says whether a device is fine (MAC, phase, load, findings; file, progress, state). */
-        @media(max-width:700px){body{font-size:13px}main{padding:6px}th,td{padding:4px 3px}
-          #devices :is(td,th):is(:nth-child(2),:nth-child(n+6)),:is(#active,#recent) :is(td,th):is(:nth-child(4),:nth-child(5)),
-          #leases :is(td,th):nth-child(n+4),#syslog :is(td,th):is(:nth-child(3),:nth-child(5)),#log :is(td,th):nth-child(2){display:none}}
-        </style></head><body>
-        <header><h1>Dialtone</h1><nav id="tabs"></nav><span class="muted" id="status"></span></header>
-        <main><div id="view"></div><div id="detail"></div></main>
-        <script>
-        const tabs = {Devices: devices, DHCP: leases, TFTP: transfers, Log: log, Syslog: syslog};
-        let current = 'Devices', shown = '', paused = false, filter = '', dirty = false;
-        // A first visit with ?token= also sets the login cookie; the query stays as a fallback.
-        const q = new URLSearchParams(location.search).get('token');
-        const withToken = p => p + (q ? (p.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(q) : '');
-        const api = p => fetch(withToken(p)).then(r => { if (!r.ok) throw new Error(r.status); return r.json(); });
-        const esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
-        const sev = s => ['error', 'critical', 'err', 'crit', 'alert', 'emerg'].includes(s) ? 'bad' : s === 'warning' ? 'warn' : '';
-        // The live log: server-sent events, kept in a bounded buffer; rendered at most twice a second.
-        const lines = [];
-        const source = new EventSource(withToken('/api/events'));
-        source.onmessage = m => { try { lines.push(JSON.parse(m.data)); } catch (e) {} if (lines.length > 2000) lines.splice(0, lines.length - 2000); dirty = true; };
-        // Every (re)connection starts with the server's recent history: start the buffer afresh, no duplicates.
-        source.onopen = () => { lines.length = 0; };
-        source.onerror = () => { document.getElementById('status').textContent = 'live log disconnected, retrying'; };
-        setInterval(() => { if (dirty && current === 'Log' && !paused) { dirty = false; refresh(); } }, 500);
-        function nav() {
-          document.getElementById('tabs').innerHTML = Object.keys(tabs).map(t =>
-            `<button class="${t === current ? 'on' : ''}" onclick="current='${t}';document.getElementById('detail').innerHTML='';nav();refresh(true)">${t}</button>`).join('');
+    static let page = Asset(contentType: "text/html; charset=utf-8", bytes: PackageResources.index_html)
+    static let stylesheet = Asset(contentType: "text/css; charset=utf-8", bytes: PackageResources.dashboard_css)
+    static let script = Asset(contentType: "text/javascript; charset=utf-8", bytes: PackageResources.dashboard_js)
+
+    /// `/` and the two files the page links. Behind the token like the API: the login form, which the
+    /// middleware answers for `/`, needs neither.
+    static func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        router.get("/") { request, _ in page.response(ifNoneMatch: request.headers[.ifNoneMatch]) }
+        router.get("/dashboard.css") { request, _ in stylesheet.response(ifNoneMatch: request.headers[.ifNoneMatch]) }
+        router.get("/dashboard.js") { request, _ in script.response(ifNoneMatch: request.headers[.ifNoneMatch]) }
+    }
+
+    /// One embedded file with its content type and validator.
+    struct Asset: Sendable {
+        let contentType: String
+        let bytes: [UInt8]
+        /// A hash of the content. The files change only with the binary, but an upgraded server must not
+        /// leave browsers on an old script: `no-cache` has them ask each time, and the ETag lets the answer
+        /// be a body-less 304 until the bytes differ.
+        let etag: String
+
+        init(contentType: String, bytes: [UInt8]) {
+            self.contentType = contentType
+            self.bytes = bytes
+            // FNV-1a, 64 bits: a change detector, not a security measure.
+            let hash = bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+            self.etag = "\"" + String(hash, radix: 16) + "\""
         }
-        async function devices() {
-          const list = await api('/api/devices');
-          // Devices with an error first, then warnings: what needs a look is at the top.
-          const worst = d => d.findings.some(f => f.severity === 'error') ? 0 : d.findings.some(f => f.severity === 'warning') ? 1 : 2;
-          list.sort((a, b) => worst(a) - worst(b));
-          const count = n => list.filter(d => worst(d) === n).length;
-          return `<p id="summary">${list.length} devices · <span class="${count(0) ? 'bad' : 'muted'}">${count(0)} with errors</span> · ` +
-            `<span class="${count(1) ? 'warn' : 'muted'}">${count(1)} with warnings</span></p><table id="devices"><tr><th>MAC</th><th>IP</th><th>Phase</th><th>Load</th><th>Findings</th><th>Model</th><th>Last seen</th></tr>` +
-            list.map(d => `<tr onclick="detail('${d.mac}')" style="cursor:pointer"><td>${esc(d.mac)}</td><td>${esc(d.ip)}</td><td>${esc(d.phase)}</td>` +
-              `<td>${esc(d.load)}</td><td>${d.findings.map(f => `<span class="${f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : 'muted'}">${esc(f.title)}</span>`).join('<br>') || '<span class="ok">ok</span>'}</td>` +
-              `<td>${esc(d.model)}</td><td class="muted">${esc(d.last_seen)}</td></tr>`).join('') + `</table>`;
+
+        /// 304 when `If-None-Match` names this content (or `*`), else the file.
+        func response(ifNoneMatch: String?) -> Response {
+            let tags = (ifNoneMatch ?? "").split(separator: ",").map { String($0.drop { $0 == " " }.trimmingPrefix("W/")) }
+            if tags.contains(etag) || tags.contains("*") {
+                return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache"])
+            }
+            return Response(
+                status: .ok, headers: [.contentType: contentType, .eTag: etag, .cacheControl: "no-cache"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
-        async function detail(mac) {
-          const d = await api('/api/devices/' + mac);
-          document.getElementById('detail').innerHTML = `<h3>${esc(d.mac)} <span class="muted">${esc(d.vendor_class)}</span></h3>` +
-            d.findings.map(f => `<p class="${f.severity === 'error' ? 'bad' : 'warn'}">${esc(f.title)}</p><pre>${esc(f.evidence.join('\\n'))}\\n→ ${esc(f.action)}</pre>`).join('') +
-            `<table><tr><th>Time</th><th>Event</th><th>Details</th></tr>` + d.timeline.map(e =>
-              `<tr><td class="muted">${esc(e.time)}</td><td>${esc(e.name)}</td><td>${esc(Object.entries(e.metadata).map(([k, v]) => k + '=' + v).join(' '))}</td></tr>`).join('') + `</table>`;
-        }
-        async function leases() {
-          const [pools, list] = await Promise.all([api('/api/pools'), api('/api/leases')]);
-          return `<table id="pools"><tr><th>Subnet</th><th>Pool usage</th><th>Used / size</th></tr>` + pools.map(p => { const pct = p.size ? Math.round(100 * p.used / p.size) : 0;
-              return `<tr><td>${esc(p.subnet)}</td><td><div class="bar"><div style="width:${pct}%;${pct > 90 ? 'background:#b3261e' : ''}"></div></div> ${pct}%</td><td>${p.used} / ${p.size}</td></tr>`; }).join('') + `</table><h3>Leases</h3>` +
-            `<table id="leases"><tr><th>IP</th><th>MAC</th><th>State</th><th>Expires</th><th>Hostname</th></tr>` +
-            list.map(l => `<tr><td>${esc(l.ip)}</td><td>${esc(l.mac)}</td><td>${esc(l.state)}</td><td class="muted">${esc(l.expires)}</td><td>${esc(l.hostname)}</td></tr>`).join('') + `</table>`;
-        }
-        async function transfers() {
-          const t = await api('/api/transfers');
-          const row = x => { const pct = x.size ? Math.min(100, Math.round(100 * x.bytes / x.size)) : 0;
-            return `<tr><td>${esc(x.client)}</td><td>${esc(x.file)}</td><td><div class="bar"><div class="progress" style="width:${pct}%"></div></div> ${pct}%</td>` +
-              `<td>${x.bytes}/${x.size ?? '?'}</td><td>${x.blockSize}/${x.windowSize}</td><td class="${x.state === 'failed' ? 'bad' : ''}">${esc(x.state)} ${esc(x.detail)}</td></tr>`; };
-          return `<h3>Active</h3><table id="active"><tr><th>Client</th><th>File</th><th>Progress</th><th>Bytes</th><th>blksize/window</th><th>State</th></tr>${t.active.map(row).join('')}</table>` +
-            `<h3>Recent</h3><table id="recent"><tr><th>Client</th><th>File</th><th>Progress</th><th>Bytes</th><th>blksize/window</th><th>State</th></tr>${t.recent.slice().reverse().map(row).join('')}</table>`;
-        }
-        const matches = e => !filter || JSON.stringify(e).toLowerCase().includes(filter.toLowerCase());
-        function controls(what) {
-          return `<p><input id="filter" placeholder="filter ${what} (MAC, file, event, text...)" value="${esc(filter)}" oninput="filter=this.value;refresh(true)"> ` +
-            `<label><input type="checkbox" id="pause" ${paused ? 'checked' : ''} onchange="paused=this.checked;refresh(true)"> pause</label></p>`;
-        }
-        async function log() {
-          const shown = lines.filter(matches).slice(-300).reverse();
-          return controls('the live log') + `<table id="log"><tr><th>Time</th><th>Level</th><th>Event</th><th>Details</th></tr>` + shown.map(e => {
-            const rest = Object.entries(e).filter(([k]) => !['time', 'level', 'event', 'message', 'logger'].includes(k)).map(([k, v]) => k + '=' + v).join(' ');
-            return `<tr><td class="muted">${esc(e.time)}</td><td class="${sev(e.level)}">${esc(e.level)}</td><td>${esc(e.event ?? e.message)}</td><td>${esc(rest)}</td></tr>`; }).join('') + `</table>`;
-        }
-        async function syslog() {
-          const list = (await api('/api/syslog?limit=300')).filter(matches);
-          return controls('syslog') + `<table id="syslog"><tr><th>Time</th><th>Device</th><th>From</th><th>Severity</th><th>App</th><th>Message</th></tr>` +
-            list.map(m => `<tr><td class="muted">${esc(m.time)}</td><td>${esc(m.mac)}</td><td>${esc(m.source)}</td><td class="${sev(m.severity)}">${esc(m.severity)}</td><td>${esc(m.app)}</td><td>${esc(m.text)}</td></tr>`).join('') + `</table>`;
-        }
-        let busy = false, drawn = 0;
-        async function refresh(force) {
-          // One request at a time: a slow answer (a big site's first Devices poll) must not pile up polls.
-          if (busy && !force) return;
-          busy = true;
-          try { await draw(force); } finally { busy = false; }
-        }
-        async function draw(force) {
-          // Paused: the Log and Syslog views stay as they are (a filter edit still redraws them).
-          const focused = document.activeElement && document.activeElement.id === 'filter';
-          if (paused && !force && shown === current && (current === 'Log' || current === 'Syslog')) return;
-          // Only the newest draw may paint: an older one finishing late (a slow poll) must not undo a filter,
-          // a pause or a tab change made meanwhile.
-          const seq = ++drawn;
-          try { const tab = current, html = await tabs[tab](); if (seq !== drawn || tab !== current) return;
-            document.getElementById('view').innerHTML = html; shown = tab; document.getElementById('status').textContent = 'updated ' + new Date().toLocaleTimeString();
-            if (focused) { const f = document.getElementById('filter'); f.focus(); f.setSelectionRange(f.value.length, f.value.length); } }
-          catch (e) { document.getElementById('status').textContent = 'API error ' + e.message; }
-        }
-        nav(); refresh(); setInterval(refresh, 2000);
-        </script></body></html>
-        """
+    }
 }

@@ -41,9 +41,7 @@ public struct WebService: Service {
         if !config.token.isEmpty { router.add(middleware: TokenMiddleware(token: config.token)) }
         let store = self.store, transfers = self.transfers
         router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Dashboard.html)))
-        }
+        Dashboard.addRoutes(to: router)
         let registry = self.registry
         router.get("/metrics") { _, _ in
             guard let registry else { throw HTTPError(.notFound, message: "metrics are not enabled in this process") }
@@ -64,7 +62,10 @@ public struct WebService: Service {
             guard let text = context.parameters.get("mac"), let mac = MACAddress(text) else {
                 throw HTTPError(.badRequest, message: "not a MAC address")
             }
-            return try json(try Views.device(mac, store: store, leases: try store.loadLeases(), phones: try store.loadPhoneStates(), withTimeline: true))
+            guard let device = try Views.knownDevice(mac, store: store) else {
+                throw HTTPError(.notFound, message: "no device \(mac): this server has no lease, provisioning state or event for it")
+            }
+            return try json(device)
         }
         let dhcp = self.dhcp
         router.get("/api/pools") { _, _ in try json(try Views.pools(dhcp, store: store, now: Self.now())) }
@@ -81,7 +82,7 @@ public struct WebService: Service {
         }
         router.get("/api/transfers") { _, _ in
             let snapshot = transfers?.snapshot() ?? (active: [], recent: [])
-            return try json(TransfersView(active: snapshot.active, recent: snapshot.recent))
+            return try json(TransfersView(active: snapshot.active.map(TransferView.init), recent: snapshot.recent.map(TransferView.init)))
         }
         let host = config.listen.host, port = Int(config.listen.port)
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
@@ -98,14 +99,6 @@ public struct WebService: Service {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
 
-struct TransfersView: Encodable {
-    var active: [TFTPTransfers.Info]
-    var recent: [TFTPTransfers.Info]
-}
-
 func json<T: Encodable>(_ value: T) throws -> Response {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    encoder.dateEncodingStrategy = .iso8601
-    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try apiJSON(value))))
 }

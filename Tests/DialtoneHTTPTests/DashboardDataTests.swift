@@ -34,6 +34,18 @@ struct DashboardDataTests {
         #expect(try cache.devices(store: store).first?.ip == "198.18.0.101")
     }
 
+    @Test func aDeviceIsKnownByItsEventsLeaseOrProvisioningState() throws {
+        let store = InMemoryLeaseStore(leases: [])
+        #expect(try Views.knownDevice(mac, store: store) == nil)
+        try store.append([event(1, "syslog.message")])
+        #expect(try Views.knownDevice(mac, store: store)?.phase == "logging")
+        let leased = InMemoryLeaseStore(leases: [lease("198.18.0.100")])
+        #expect(try Views.knownDevice(mac, store: leased)?.ip == "198.18.0.100")
+        let provisioned = InMemoryLeaseStore(leases: [])
+        try provisioned.savePhoneState(mac: mac.description, json: "{}")
+        #expect(try Views.knownDevice(mac, store: provisioned) != nil)
+    }
+
     @Test func syslogLinesDoNotChangeThePhase() {
         let provisioned = [DeviceEvent(time: 2, name: "syslog.message", level: "info", metadata: [:]),
                            DeviceEvent(time: 1, name: "phone.upgrade.done", level: "info", metadata: [:])]

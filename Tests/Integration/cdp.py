@@ -2,6 +2,15 @@
 library, no node, Python's stdlib only. Used by dashboard_browser.py and dashboard_login.py."""
 import base64, json, os, subprocess, tempfile, time
 
+# What Chromium answers when the page navigates (a redirect, a form submit, a reload) while an evaluation
+# runs or just before it starts: the document it ran in is gone, which says nothing about the new one.
+NAVIGATION_ERRORS = ("Inspected target navigated or closed", "Execution context was destroyed",
+                     "Cannot find context with specified id")
+
+
+class Navigated(RuntimeError):
+    """An evaluation lost to a navigation: worth asking again of the new page, not a failure."""
+
 
 class Browser:
     """CDP over two pipes: Chromium reads commands on fd 3 and writes replies on fd 4, NUL-separated."""
@@ -62,9 +71,15 @@ class Browser:
         self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
 
     def js(self, expression):
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
+        try:
+            result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
+        except RuntimeError as e:
+            if any(m in str(e) for m in NAVIGATION_ERRORS):
+                raise Navigated(str(e)) from None
+            raise
         if "exceptionDetails" in result:
-            raise RuntimeError(f"page error: {result['exceptionDetails']}")
+            details = str(result["exceptionDetails"])
+            raise (Navigated if any(m in details for m in NAVIGATION_ERRORS) else RuntimeError)(f"page error: {details}")
         return result["result"].get("value")
 
     def screenshot(self, name):
@@ -87,10 +102,17 @@ class Browser:
 
 
 def wait_for(what, probe, timeout):
+    """Polls `probe` until it returns something truthy. A probe cut short by a navigation (the login
+    redirect, a reload) is asked again until the deadline: the page it waits for may be the next one."""
     deadline = time.time() + timeout
     last = None
     while time.time() < deadline:
-        last = probe()
+        try:
+            last = probe()
+        except Navigated as e:
+            last = f"navigated during the probe ({e})"
+            time.sleep(0.05)
+            continue
         if last:
             return last
         time.sleep(0.2)

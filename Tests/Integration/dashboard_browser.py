@@ -54,11 +54,14 @@ try:
     tab(browser, "TFTP")
     reader = threading.Thread(target=lambda: print(f"   slow reader got {slow_tftp_read(TFTP_PORT, FILE, 0.08)} bytes"))
     reader.start()
-    widths = []
+    widths, sizes = [], set()
     deadline = time.time() + 30
     while reader.is_alive() and time.time() < deadline:
-        width = browser.js(f"""(() => {{ const row = [...document.querySelectorAll('#active tr')].find(r => r.cells[1] && r.cells[1].textContent === '{FILE}');
-            return row ? parseFloat(row.querySelector('.progress').style.width) : null; }})()""")
+        seen = browser.js(f"""(() => {{ const row = [...document.querySelectorAll('#active tr')].find(r => r.cells[1] && r.cells[1].textContent === '{FILE}');
+            return row ? [parseFloat(row.querySelector('.progress').style.width), row.cells[4].textContent] : [null, null]; }})()""")
+        width = seen[0]
+        if seen[1] is not None:
+            sizes.add(seen[1])
         if width is not None and (not widths or widths[-1] != width):
             widths.append(width)
             if len(widths) == 2:
@@ -68,6 +71,9 @@ try:
     print(f"   progress bar widths seen: {widths}")
     assert len(widths) >= 2 and widths == sorted(widths) and widths[0] < widths[-1], "the progress bar did not move"
     print("ok a transfer's progress bar moved")
+    # The API's block_size/window_size reach the page: the slow reader asks for no options (RFC 1350).
+    assert sizes == {"512/1"}, f"blksize/window column read {sizes}"
+    print("ok the blksize/window column reads 512/1")
 
     tab(browser, "Log")
     count = wait_for("live log lines", lambda: (browser.js("document.querySelectorAll('#log tr').length") or 1) - 1, 10)

@@ -18,8 +18,10 @@ BASE, TOKEN, OUT = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 
 
 def submit(browser, token):
+    # The submit is deferred so that this evaluation returns before the page it runs in goes away; what
+    # follows waits with wait_for, which outlasts the navigation.
     browser.js(f"""(() => {{ document.querySelector('input[name=token]').value = {token!r};
-        document.querySelector('form').submit(); }})()""")
+        setTimeout(() => document.querySelector('form').submit(), 0); }})()""")
 
 
 browser = Browser(OUT)

@@ -113,6 +113,18 @@ bad_limit() {
 }
 check "GET /api/syslog?limit=lots answers 400 with the reason" bad_limit
 
+openapi() {
+    # Every route, its statuses and every body against docs/openapi.yaml; with a python that has PyYAML and
+    # jsonschema (Debian's python3-yaml, python3-jsonschema: /usr/bin/python3 when another python3 is first).
+    local py
+    for py in python3 /usr/bin/python3; do "$py" -c "import yaml, jsonschema" 2>/dev/null && break; py=; done
+    [ -n "$py" ] || { echo "no python3 with yaml and jsonschema (apt-get install python3-yaml python3-jsonschema)"; return 1; }
+    local here; here=$(cd "$(dirname "$0")" && pwd)
+    ip netns exec "$CLI" "$py" "$here/openapi_check.py" "$here/../../docs/openapi.yaml" http://198.18.0.1:8067 s3cret "$here/../../Sources/DialtoneHTTP"
+}
+check "every route answers as docs/openapi.yaml says (statuses, content types, schemas), and the spec lists every route" openapi
+sed 's/^/     /' "$WORK/check.out"  # each request checked
+
 live_events() {
     # Server-sent events: the recent log first, then live lines; a fourth phone must show up in the stream.
     # (Not udhcpc with a new MAC on the client's veth: the server's neighbour entry would keep the old MAC
@@ -129,10 +141,12 @@ live_events() {
 check "GET /api/events streams the log as server-sent events (history, then live)" live_events
 
 dashboard() {
-    page=$(api /); echo "$page" | head -3
-    echo "$page" | grep -q "<title>Dialtone</title>" && echo "$page" | grep -q "/api/devices"
+    # The page, then the script it links (embedded in the binary, as the stylesheet), which draws from the API.
+    page=$(api /); echo "$page" | grep -E "title|dashboard\.(css|js)"
+    echo "$page" | grep -q "<title>Dialtone</title>" && echo "$page" | grep -q 'src="/dashboard.js"' &&
+        echo "$page" | grep -q 'href="/dashboard.css"' && api /dashboard.js | grep -q "/api/devices"
 }
-check "GET / serves the dashboard page" dashboard
+check "GET / serves the dashboard page, and the script it links draws from the API" dashboard
 
 sse_shutdown() {
     # An open dashboard must not hold the server up: SIGTERM ends the event stream and the process.

@@ -1,11 +1,14 @@
 import DHCPServerCore
 import DialtoneConfig
 import Diagnostics
+import DialtoneServices
 import Foundation
 import LeaseStore
 import WireSupport
 
-/// The JSON shapes of the API (docs/http.md), built from the store: what `dialtone explain` prints, as data.
+/// The JSON shapes of the API (docs/http.md, docs/openapi.yaml), built from the store: what `dialtone
+/// explain` prints, as data. Every key is snake_case (the contract): field names here are the wire names,
+/// so a Swift-style name cannot slip into the API unnoticed (APIKeysTests checks each shape).
 struct LeaseView: Encodable {
     var mac: String?
     var ip: String
@@ -58,6 +61,42 @@ struct DeviceView: Encodable {
     var timeline: [EventView]?
 }
 
+/// One TFTP (or HTTP) transfer of `GET /api/transfers`. Its own shape rather than the service's
+/// `TFTPTransfers.Info`, whose Swift field names (`blockSize`) are not the API's.
+struct TransferView: Encodable {
+    var id: Int
+    var client: String
+    var file: String
+    var bytes: Int64
+    var size: Int64?
+    var block_size: Int
+    var window_size: Int
+    /// running, completed, failed
+    var state: String
+    var started: Date
+    var finished: Date?
+    var detail: String?
+
+    init(_ info: TFTPTransfers.Info) {
+        (id, client, file, bytes, size) = (info.id, info.client, info.file, info.bytes, info.size)
+        (block_size, window_size, state, started, finished, detail) =
+            (info.blockSize, info.windowSize, info.state, info.started, info.finished, info.detail)
+    }
+}
+
+struct TransfersView: Encodable {
+    var active: [TransferView]
+    var recent: [TransferView]
+}
+
+/// The one JSON encoding of the API: sorted keys, so answers diff and cache well; ISO 8601 dates.
+func apiJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    return try encoder.encode(value)
+}
+
 enum Views {
     static func time(_ ms: Int64) -> String {
         Date(timeIntervalSince1970: Double(ms) / 1000).formatted(.iso8601)
@@ -82,6 +121,15 @@ enum Views {
             SyslogView(time: time(e.time), mac: e.mac?.description, source: e.metadata["syslog.source"], severity: e.level,
                        facility: e.metadata["syslog.facility"], app: e.metadata["syslog.app"], text: e.metadata["syslog.text"] ?? "")
         }
+    }
+
+    /// One device with its timeline, or nil when the store has never heard of it: an unknown MAC is a 404,
+    /// not a device in phase "unknown" (a mistyped MAC would otherwise look like a silent phone).
+    static func knownDevice(_ mac: MACAddress, store: any LeaseStore) throws -> DeviceView? {
+        let leases = try store.loadLeases(), phones = try store.loadPhoneStates()
+        let view = try device(mac, store: store, leases: leases, phones: phones, withTimeline: true)
+        let known = view.timeline?.isEmpty == false || leases.contains { $0.mac == mac } || phones[mac.description] != nil
+        return known ? view : nil
     }
 
     static func device(_ mac: MACAddress, store: any LeaseStore, leases: [Lease], phones: [String: String], withTimeline: Bool) throws -> DeviceView {
