@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "DialtoneConfig", dependencies: ["WireSupport", "DHCPWire"]),
         .target(name: "WireSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "DHCPWire", dependencies: ["WireSupport", .product(name: "NIOCore", package: "swift-nio")]),
+        // The device timeline's catalogue of event names and keys, the contract every emitter and reader shares.
+        .target(name: "Timeline", dependencies: ["WireSupport"]),
         .target(name: "DHCPServerCore", dependencies: ["DHCPWire", "WireSupport", "DialtoneConfig"]),
         .target(name: "TFTPWire"),
         .target(name: "TFTPCore", dependencies: ["TFTPWire"]),
@@ -99,6 +101,7 @@ let package = Package(
         .testTarget(name: "SNTPWireTests", dependencies: ["SNTPWire"]),
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "WireSupport"]),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

@@ -1,0 +1,107 @@
+/// The closed catalogue of metadata keys on timeline events, next to `EventName` and for the same reason:
+/// each key is spelled once, and diagnosis, explain and the API read `event[.dhcp(.yiaddr)]`, not a string.
+/// The raw values are the log lines' keys and the keys of the store's metadata JSON (docs/cli.md): stable.
+/// Keys this build does not know, read back from another version's rows, are kept as `.other`.
+public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    case dhcp(DHCP)
+    case tftp(TFTP)
+    case phone(Phone)
+    case syslog(Syslog)
+    case client(Client)
+    /// Why something was refused, dropped or failed: free text for people.
+    case reason
+    case other(String)
+
+    public enum DHCP: String, CaseIterable, Sendable {
+        case xid = "dhcp.xid"
+        /// The request's message type (or, for another server's reply, that reply's).
+        case type = "dhcp.type"
+        case interface = "dhcp.interface"
+        case vendorClass = "dhcp.vendor_class"
+        case hostname = "dhcp.hostname"
+        case giaddr = "dhcp.giaddr"
+        case flags = "dhcp.flags"
+        /// The client's parameter request list (option 55), comma separated.
+        case prl = "dhcp.prl"
+        case clientClass = "dhcp.class"
+        case yiaddr = "dhcp.yiaddr"
+        case destination = "dhcp.destination"
+        /// The option codes of the reply we sent, comma separated.
+        case options = "dhcp.options"
+        case latencyMicroseconds = "dhcp.latency_us"
+        case replyBytes = "dhcp.reply_bytes"
+        case serverID = "dhcp.server_id"
+        case source = "dhcp.source"
+        case tftpServer = "dhcp.tftp_server"
+        case address = "dhcp.address"
+        case subnet = "dhcp.subnet"
+        case optionCode = "dhcp.option.code"
+        case optionLength = "dhcp.option.length"
+        case optionOffset = "dhcp.option.offset"
+    }
+
+    public enum TFTP: String, CaseIterable, Sendable {
+        case file = "tftp.file"
+        case mode = "tftp.mode"
+        case direction = "tftp.direction"
+        case options = "tftp.options"
+        case servedFrom = "tftp.served_from"
+        case caseMismatch = "tftp.case_mismatch"
+        case blockSize = "tftp.blksize"
+        case windowSize = "tftp.windowsize"
+        case size = "tftp.size"
+        case bytes = "tftp.bytes"
+        case durationSeconds = "tftp.duration_s"
+    }
+
+    public enum Phone: String, CaseIterable, Sendable {
+        case load = "phone.load"
+        case step = "phone.step"
+        case from = "phone.from"
+        case to = "phone.to"
+        case missing = "phone.missing"
+        case bootsAtStep = "phone.boots_at_step"
+    }
+
+    public enum Syslog: String, CaseIterable, Sendable {
+        case source = "syslog.source"
+        case facility = "syslog.facility"
+        case severity = "syslog.severity"
+        case text = "syslog.text"
+        case app = "syslog.app"
+        case host = "syslog.host"
+    }
+
+    public enum Client: String, CaseIterable, Sendable {
+        case mac = "client.mac"
+        case address = "client.address"
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .dhcp(let key): key.rawValue
+        case .tftp(let key): key.rawValue
+        case .phone(let key): key.rawValue
+        case .syslog(let key): key.rawValue
+        case .client(let key): key.rawValue
+        case .reason: "reason"
+        case .other(let key): key
+        }
+    }
+
+    public var description: String { rawValue }
+
+    public init(rawValue: String) {
+        self = Self.byRawValue[rawValue] ?? .other(rawValue)
+    }
+
+    /// Every key emitters can produce.
+    public static let catalogue: [EventKey] =
+        EventKey.DHCP.allCases.map(EventKey.dhcp) + EventKey.TFTP.allCases.map(EventKey.tftp) + EventKey.Phone.allCases.map(EventKey.phone)
+        + EventKey.Syslog.allCases.map(EventKey.syslog) + EventKey.Client.allCases.map(EventKey.client) + [.reason]
+
+    private static let byRawValue = Dictionary(uniqueKeysWithValues: catalogue.map { ($0.rawValue, $0) })
+
+    /// Ordered by raw value, as the log lines and the API print keys.
+    public static func < (a: EventKey, b: EventKey) -> Bool { a.rawValue < b.rawValue }
+}

@@ -1,0 +1,98 @@
+/// The closed catalogue of event names a device's timeline can hold (issue 12). Each name is written once,
+/// here: the DHCP core, the TFTP machines' shell, provisioning and syslog emit these cases, the store
+/// serialises their raw values, and diagnosis, phase, explain and the API match on the cases. A rename is
+/// then one edit that every reader follows, instead of a string that silently stops matching.
+///
+/// The raw values are the stable names of the log lines (docs/cli.md) and of the store's `event.name`
+/// column: never change one without a migration. Grouped by emitter, so a reader can ask "any TFTP event"
+/// with a pattern instead of a prefix test. Names this build does not know (a row written by another
+/// version) read back as `.other`, so an old timeline still shows every row.
+public enum EventName: Hashable, Sendable, CustomStringConvertible {
+    case dhcp(DHCP)
+    case tftp(TFTP)
+    case phone(Phone)
+    case syslog(Syslog)
+    /// A stored name outside this catalogue. Emitters never produce it.
+    case other(String)
+
+    /// What the DHCP core says about one exchange (`DHCPServer.handle`, `ForeignReply`, `markConflict`).
+    public enum DHCP: String, CaseIterable, Sendable {
+        case offerSent = "dhcp.offer.sent"
+        case ackSent = "dhcp.ack.sent"
+        case nakSent = "dhcp.nak.sent"
+        case informAnswered = "dhcp.inform.answered"
+        case requestOtherServer = "dhcp.request.other_server"
+        case requestIgnored = "dhcp.request.ignored"
+        case declineReceived = "dhcp.decline.received"
+        case declineIgnored = "dhcp.decline.ignored"
+        case releaseReceived = "dhcp.release.received"
+        case releaseIgnored = "dhcp.release.ignored"
+        case poolExhausted = "dhcp.pool.exhausted"
+        case conflictDetected = "dhcp.conflict.detected"
+        case packetDropped = "dhcp.packet.dropped"
+        case otherServerReply = "dhcp.other_server.reply"
+        case optionMalformed = "dhcp.option.malformed"
+
+        /// The events that stand for a reply we sent: the shell adds what it measured while sending (latency,
+        /// size, destination) to exactly these.
+        public var isReply: Bool {
+            switch self {
+            case .offerSent, .ackSent, .nakSent, .informAnswered: true
+            default: false
+            }
+        }
+    }
+
+    /// One TFTP request's outcome, as the TFTP shell records it (`TFTPTimeline`).
+    public enum TFTP: String, CaseIterable, Sendable {
+        case requestRefused = "tftp.request.refused"
+        case transferCompleted = "tftp.transfer.completed"
+        case transferFailed = "tftp.transfer.failed"
+
+        /// The `reason` of a refusal for a file that does not exist (RFC 1350 error 1): the "TFTP file
+        /// missing" finding matches on it, so the TFTP core's error and the diagnosis share this one string.
+        public static let fileNotFoundReason = "File not found"
+    }
+
+    /// Upgrade-ladder progress, when a phone asks for its generated config.
+    public enum Phone: String, CaseIterable, Sendable {
+        case upgradeAdvanced = "phone.upgrade.advanced"
+        case upgradeDone = "phone.upgrade.done"
+        case upgradeWaiting = "phone.upgrade.waiting"
+    }
+
+    public enum Syslog: String, CaseIterable, Sendable {
+        case message = "syslog.message"
+    }
+
+    /// The name as logged and stored.
+    public var rawValue: String {
+        switch self {
+        case .dhcp(let name): name.rawValue
+        case .tftp(let name): name.rawValue
+        case .phone(let name): name.rawValue
+        case .syslog(let name): name.rawValue
+        case .other(let name): name
+        }
+    }
+
+    public var description: String { rawValue }
+
+    /// The name for a stored or logged string: a catalogue case, or `.other` for anything else.
+    public init(rawValue: String) {
+        self = Self.byRawValue[rawValue] ?? .other(rawValue)
+    }
+
+    /// Every name emitters can produce.
+    public static let catalogue: [EventName] =
+        EventName.DHCP.allCases.map(EventName.dhcp) + EventName.TFTP.allCases.map(EventName.tftp)
+        + EventName.Phone.allCases.map(EventName.phone) + EventName.Syslog.allCases.map(EventName.syslog)
+
+    private static let byRawValue = Dictionary(uniqueKeysWithValues: catalogue.map { ($0.rawValue, $0) })
+
+    /// A reply the DHCP core sent (OFFER, ACK, NAK, INFORM's ACK): replaces `hasSuffix(".sent")`.
+    public var isDHCPReply: Bool {
+        if case .dhcp(let name) = self { return name.isReply }
+        return false
+    }
+}

@@ -1,0 +1,87 @@
+import Testing
+import Timeline
+import WireSupport
+
+/// The catalogue is the contract of logs, store and readers: its raw values are stable, unique, and read
+/// back into the same cases.
+struct CatalogueTests {
+    @Test func everyNameAndKeyReadsBackAsItself() {
+        for name in EventName.catalogue { #expect(EventName(rawValue: name.rawValue) == name) }
+        for key in EventKey.catalogue { #expect(EventKey(rawValue: key.rawValue) == key) }
+        #expect(Set(EventName.catalogue.map(\.rawValue)).count == EventName.catalogue.count)
+        #expect(Set(EventKey.catalogue.map(\.rawValue)).count == EventKey.catalogue.count)
+    }
+
+    /// Each name sits in the group its prefix says, so a pattern like `case .tftp` means what the old
+    /// `hasPrefix("tftp.")` meant.
+    @Test func namesAndKeysSitInTheirPrefixGroup() {
+        for name in EventName.catalogue {
+            let prefix = name.rawValue.split(separator: ".").first.map(String.init)
+            switch name {
+            case .dhcp: #expect(prefix == "dhcp")
+            case .tftp: #expect(prefix == "tftp")
+            case .phone: #expect(prefix == "phone")
+            case .syslog: #expect(prefix == "syslog")
+            case .other: Issue.record("the catalogue holds no .other")
+            }
+        }
+        for key in EventKey.catalogue {
+            let prefix = key.rawValue.split(separator: ".").first.map(String.init)
+            switch key {
+            case .dhcp: #expect(prefix == "dhcp")
+            case .tftp: #expect(prefix == "tftp")
+            case .phone: #expect(prefix == "phone")
+            case .syslog: #expect(prefix == "syslog")
+            case .client: #expect(prefix == "client")
+            case .reason: #expect(key.rawValue == "reason")
+            case .other: Issue.record("the catalogue holds no .other")
+            }
+        }
+    }
+
+    /// The events the DHCP shell adds send measurements to: what `hasSuffix(".sent")` and the INFORM answer
+    /// used to select.
+    @Test func dhcpRepliesAreTheSentEventsAndTheInformAnswer() {
+        let replies = EventName.DHCP.allCases.filter(\.isReply).map(\.rawValue)
+        #expect(replies == EventName.DHCP.allCases.map(\.rawValue).filter { $0.hasSuffix(".sent") || $0 == "dhcp.inform.answered" })
+        #expect(replies.count == 4)
+    }
+
+    @Test func storedFormRoundTripsUnknownNamesAndKeys() {
+        let mac = MACAddress("00:1e:7a:25:54:a1")
+        let stored = ["tftp.file": "SEP001E7A2554A1.cnf.xml", "tftp.future": "x"]
+        let event = TimelineEvent(time: 5, mac: mac, storedName: "tftp.transfer.resumed", level: "notice", storedMetadata: stored)
+        #expect(event.name == .other("tftp.transfer.resumed") && event.level == .notice)
+        #expect(event[.tftp(.file)] == "SEP001E7A2554A1.cnf.xml" && event[.other("tftp.future")] == "x")
+        #expect(event.storedMetadata == stored && event.name.rawValue == "tftp.transfer.resumed")
+    }
+}
+
+/// The raw values are what log lines, integration tests and existing databases carry (docs/cli.md): a
+/// change here is a change of the log format and needs a store migration, so it must be deliberate.
+struct CatalogueGoldenTests {
+    @Test func eventNamesAreTheStableLogNames() {
+        #expect(EventName.catalogue.map(\.rawValue) == [
+            "dhcp.offer.sent", "dhcp.ack.sent", "dhcp.nak.sent", "dhcp.inform.answered", "dhcp.request.other_server", "dhcp.request.ignored",
+            "dhcp.decline.received", "dhcp.decline.ignored", "dhcp.release.received", "dhcp.release.ignored", "dhcp.pool.exhausted",
+            "dhcp.conflict.detected", "dhcp.packet.dropped", "dhcp.other_server.reply", "dhcp.option.malformed",
+            "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed",
+            "phone.upgrade.advanced", "phone.upgrade.done", "phone.upgrade.waiting",
+            "syslog.message",
+        ])
+    }
+
+    @Test func metadataKeysAreTheStableLogKeys() {
+        #expect(EventKey.catalogue.map(\.rawValue) == [
+            "dhcp.xid", "dhcp.type", "dhcp.interface", "dhcp.vendor_class", "dhcp.hostname", "dhcp.giaddr", "dhcp.flags", "dhcp.prl", "dhcp.class",
+            "dhcp.yiaddr", "dhcp.destination", "dhcp.options", "dhcp.latency_us", "dhcp.reply_bytes", "dhcp.server_id", "dhcp.source",
+            "dhcp.tftp_server", "dhcp.address", "dhcp.subnet", "dhcp.option.code", "dhcp.option.length", "dhcp.option.offset",
+            "tftp.file", "tftp.mode", "tftp.direction", "tftp.options", "tftp.served_from", "tftp.case_mismatch", "tftp.blksize",
+            "tftp.windowsize", "tftp.size", "tftp.bytes", "tftp.duration_s",
+            "phone.load", "phone.step", "phone.from", "phone.to", "phone.missing", "phone.boots_at_step",
+            "syslog.source", "syslog.facility", "syslog.severity", "syslog.text", "syslog.app", "syslog.host",
+            "client.mac", "client.address", "reason",
+        ])
+        #expect(EventName.TFTP.fileNotFoundReason == "File not found")
+    }
+}
