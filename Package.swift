@@ -30,12 +30,12 @@ let package = Package(
         .target(name: "DHCPWire", dependencies: ["WireSupport", .product(name: "NIOCore", package: "swift-nio")]),
         // The device timeline's catalogue of event names and keys, the contract every emitter and reader shares.
         .target(name: "Timeline", dependencies: ["WireSupport"]),
-        .target(name: "DHCPServerCore", dependencies: ["DHCPWire", "WireSupport", "DialtoneConfig"]),
+        .target(name: "DHCPServerCore", dependencies: ["DHCPWire", "WireSupport", "DialtoneConfig", "Timeline"]),
         .target(name: "TFTPWire"),
-        .target(name: "TFTPCore", dependencies: ["TFTPWire"]),
+        .target(name: "TFTPCore", dependencies: ["TFTPWire", "Timeline"]),
         .target(name: "SyslogWire"),
         .target(name: "SNTPWire"),
-        .target(name: "Diagnostics"),
+        .target(name: "Diagnostics", dependencies: ["Timeline"]),
         .target(name: "Provisioning", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
         
 
@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "ConfigLoader", dependencies: ["DialtoneConfig", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "LeaseStore",
-            dependencies: ["DHCPServerCore", "WireSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["DHCPServerCore", "WireSupport", "Timeline", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "CSystemClock"),
         .target(name: "CARPCache"),
@@ -52,7 +52,7 @@ let package = Package(
             name: "DialtoneServices",
             dependencies: [
                 "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "SyslogWire", "SNTPWire", "CSystemClock", "CARPCache", "Provisioning", "DialtoneConfig", "LeaseStore",
-                "DialtoneLogging",
+                "DialtoneLogging", "Timeline",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "DialtoneHTTP",
             dependencies: [
-                "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", "DialtoneConfig", "DialtoneLogging",
+                "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport", "DialtoneConfig", "DialtoneLogging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -84,7 +84,7 @@ let package = Package(
             name: "dialtone",
             dependencies: [
                 "DialtoneServices", "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire", "Provisioning",
-                "PhoneSimulator", "WireSupport", "Diagnostics", "DialtoneHTTP",
+                "PhoneSimulator", "WireSupport", "Diagnostics", "Timeline", "DialtoneHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -95,22 +95,22 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "WireSupportTests", dependencies: ["WireSupport"]),
         .testTarget(name: "DHCPWireTests", dependencies: ["DHCPWire", "WireSupport"]),
-        .testTarget(name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport"]),
-        .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire"]),
+        .testTarget(name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport", "Timeline"]),
+        .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire", "Timeline"]),
         .testTarget(name: "SyslogWireTests", dependencies: ["SyslogWire"]),
         .testTarget(name: "SNTPWireTests", dependencies: ["SNTPWire"]),
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Timeline", "WireSupport"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "WireSupport"]),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DialtoneHTTPTests",
-            dependencies: ["DialtoneHTTP", "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["DialtoneHTTP", "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "LeaseStoreTests",
-            dependencies: ["LeaseStore", "DHCPServerCore", "WireSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LeaseStore", "DHCPServerCore", "Timeline", "WireSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -37,19 +37,3 @@ public enum DHCPAction: Hashable, Sendable {
     case reply(DHCPMessage, to: ReplyDestination, minimumSize: Int, maximumSize: Int)
     case event(DHCPEvent)
 }
-
-/// A structured event: a stable name (`dhcp.offer.sent`) and dotted metadata keys, for logs and timelines.
-public struct DHCPEvent: Hashable, Sendable {
-    public enum Level: String, Hashable, Sendable { case debug, info, notice, warning, error }
-    public var name: String
-    public var level: Level
-    public var mac: MACAddress?
-    public var metadata: [String: String]
-
-    public init(_ name: String, level: Level = .info, mac: MACAddress?, _ metadata: [String: String] = [:]) {
-        self.name = name
-        self.level = level
-        self.mac = mac
-        self.metadata = metadata
-    }
-}

@@ -1,5 +1,6 @@
 import DHCPWire
 import DialtoneConfig
+import Timeline
 import WireSupport
 
 /// The DHCPv4 server as a value: `handle` takes one decoded request and returns what to do. No sockets,
@@ -37,15 +38,15 @@ public struct DHCPServer: Sendable {
 
     private mutating func answer(_ request: DHCPMessage, profile: ClientProfile, context: ReceiveContext, now: ServerTime) -> [DHCPAction] {
         guard request.op == DHCPMessage.bootRequest else {
-            return [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "op \(request.op) is not BOOTREQUEST"]))]
+            return [.event(DHCPEvent(.packetDropped, level: .debug, mac: profile.mac, [.reason: "op \(request.op) is not BOOTREQUEST"]))]
         }
         guard let type = request.messageType else {
-            return [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "BOOTP without option 53 is not served"]))]
+            return [.event(DHCPEvent(.packetDropped, level: .debug, mac: profile.mac, [.reason: "BOOTP without option 53 is not served"]))]
         }
         guard let subnet = subnet(for: request, context: context) else {
             let anchor = request.giaddr.isAny ? "interface \(context.interfaceName) address \(context.interfaceAddress)" : "relay \(request.giaddr)"
-            return [.event(DHCPEvent("dhcp.packet.dropped", level: .warning, mac: profile.mac, [
-                "reason": "no subnet configured for \(anchor)", "dhcp.type": type.description,
+            return [.event(DHCPEvent(.packetDropped, level: .warning, mac: profile.mac, [
+                .reason: "no subnet configured for \(anchor)", .dhcp(.type): type.description,
             ]))]
         }
         var (actions, cursor) = respond(request, type: type, context: context, subnet: subnet, profile: profile, now: now)
@@ -82,7 +83,7 @@ public struct DHCPServer: Sendable {
         case .release: actions = exchange.release()
         case .inform: actions = exchange.inform()
         default:
-            actions = [.event(DHCPEvent("dhcp.packet.dropped", level: .debug, mac: profile.mac, ["reason": "\(type) is not a client message"]))]
+            actions = [.event(DHCPEvent(.packetDropped, level: .debug, mac: profile.mac, [.reason: "\(type) is not a client message"]))]
         }
         return (actions, exchange.cursor)
     }
@@ -124,9 +125,9 @@ extension DHCPServer {
         leases.upsert(quarantined)
         return [
             .commit(quarantined),
-            .event(DHCPEvent("dhcp.conflict.detected", level: .warning, mac: nil, [
-                "dhcp.address": ip.description,
-                "reason": "a device answers on this free pool address; skipped for 1h (is it configured statically?)",
+            .event(DHCPEvent(.conflictDetected, level: .warning, mac: nil, [
+                .dhcp(.address): ip.description,
+                .reason: "a device answers on this free pool address; skipped for 1h (is it configured statically?)",
             ])),
         ]
     }

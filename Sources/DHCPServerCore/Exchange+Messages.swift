@@ -1,5 +1,6 @@
 import DHCPWire
 import DialtoneConfig
+import Timeline
 import WireSupport
 
 extension Exchange {
@@ -9,7 +10,7 @@ extension Exchange {
         guard let ip = allocator.allocate(
             for: profile.key, mac: mac, requested: requested, leases: leases, now: now, cursor: &cursor)
         else {
-            return [event("dhcp.pool.exhausted", level: .error, ["dhcp.subnet": subnet.subnet.description])]
+            return [event(.poolExhausted, level: .error, [.dhcp(.subnet): subnet.subnet.description])]
         }
         // An existing binding keeps its state and end; a new address is held as an offer.
         var held = lease(ip, state: .offered, until: now + DHCPServer.offerHoldMilliseconds)
@@ -17,7 +18,7 @@ extension Exchange {
             held.state = .bound
             held.expires = existing.expires
         }
-        return [.commit(held)] + reply(.offer, yiaddr: ip, lease: leaseSeconds, event: "dhcp.offer.sent")
+        return [.commit(held)] + reply(.offer, yiaddr: ip, lease: leaseSeconds, event: .offerSent)
     }
 
     /// RFC 2131 §4.3.2: SELECTING (server id present), INIT-REBOOT (no server id, no ciaddr), RENEWING or
@@ -28,7 +29,7 @@ extension Exchange {
         if let serverID {
             guard serverID == context.interfaceAddress else {
                 // The client chose another server: free our offer, say nothing (RFC 2131 §4.3.2).
-                var actions: [DHCPAction] = [event("dhcp.request.other_server", level: .info, ["dhcp.server_id": serverID.description])]
+                var actions: [DHCPAction] = [event(.requestOtherServer, level: .info, [.dhcp(.serverID): serverID.description])]
                 if let key = profile.key, var held = leases.lease(for: key), held.state == .offered {
                     held.state = .released
                     held.updated = now
@@ -42,7 +43,7 @@ extension Exchange {
             return ackOrNak(ip, state: "selecting")
         }
         if request.ciaddr.isAny {
-            guard let ip = requested else { return [event("dhcp.packet.dropped", level: .warning, ["reason": "INIT-REBOOT REQUEST without option 50"])] }
+            guard let ip = requested else { return [event(.packetDropped, level: .warning, [.reason: "INIT-REBOOT REQUEST without option 50"])] }
             guard subnet.subnet.contains(ip) else { return nak("address \(ip) is not on subnet \(subnet.subnet)") }
             return ackOrNak(ip, state: "init-reboot")
         }
@@ -54,16 +55,16 @@ extension Exchange {
             return nak("address \(ip) is not available to this client (\(state))")
         }
         let bound = lease(ip, state: .bound, until: now + subnet.leaseTime.milliseconds)
-        return [.commit(bound)] + reply(.ack, yiaddr: ip, lease: leaseSeconds, event: "dhcp.ack.sent")
+        return [.commit(bound)] + reply(.ack, yiaddr: ip, lease: leaseSeconds, event: .ackSent)
     }
 
     private func nak(_ reason: String) -> [DHCPAction] {
         guard server.config.authoritative else {
-            return [event("dhcp.request.ignored", level: .notice, ["reason": reason + "; not authoritative, so no NAK"])]
+            return [event(.requestIgnored, level: .notice, [.reason: reason + "; not authoritative, so no NAK"])]
         }
-        return reply(.nak, yiaddr: .any, lease: nil, event: "dhcp.nak.sent").map { action in
+        return reply(.nak, yiaddr: .any, lease: nil, event: .nakSent).map { action in
             if case .event(var e) = action {
-                e.metadata["reason"] = reason
+                e.metadata[.reason] = reason
                 e.level = .notice
                 return .event(e)
             }
@@ -74,29 +75,29 @@ extension Exchange {
     /// RFC 2131 §4.3.3: the client found the address in use. Quarantine it and forget the binding.
     func decline() -> [DHCPAction] {
         guard let ip = request.options.validRequestedAddress, let existing = leases[ip], existing.clientKey == profile.key else {
-            return [event("dhcp.decline.ignored", level: .warning, ["reason": "DECLINE for an address this client does not hold"])]
+            return [event(.declineIgnored, level: .warning, [.reason: "DECLINE for an address this client does not hold"])]
         }
         var quarantined = existing
         quarantined.state = .declined
         quarantined.expires = now + DHCPServer.declineQuarantineMilliseconds
         quarantined.updated = now
-        return [.commit(quarantined), event("dhcp.decline.received", level: .warning, ["dhcp.address": ip.description])]
+        return [.commit(quarantined), event(.declineReceived, level: .warning, [.dhcp(.address): ip.description])]
     }
 
     /// RFC 2131 §4.3.4: the binding is kept (released) so the client gets the same address next time.
     func release() -> [DHCPAction] {
         guard let existing = leases[request.ciaddr], existing.clientKey == profile.key else {
-            return [event("dhcp.release.ignored", level: .debug, ["reason": "RELEASE for \(request.ciaddr), not held by this client"])]
+            return [event(.releaseIgnored, level: .debug, [.reason: "RELEASE for \(request.ciaddr), not held by this client"])]
         }
         var released = existing
         released.state = .released
         released.expires = now
         released.updated = now
-        return [.commit(released), event("dhcp.release.received", ["dhcp.address": request.ciaddr.description])]
+        return [.commit(released), event(.releaseReceived, [.dhcp(.address): request.ciaddr.description])]
     }
 
     /// RFC 2131 §4.3.5: configuration only, no lease, no yiaddr; unicast to ciaddr.
     func inform() -> [DHCPAction] {
-        reply(.ack, yiaddr: .any, lease: nil, event: "dhcp.inform.answered")
+        reply(.ack, yiaddr: .any, lease: nil, event: .informAnswered)
     }
 }

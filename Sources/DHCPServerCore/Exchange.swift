@@ -1,5 +1,6 @@
 import DHCPWire
 import DialtoneConfig
+import Timeline
 import WireSupport
 
 /// One request being answered: the RFC 2131 §4.3 rules per message type.
@@ -36,23 +37,23 @@ struct Exchange {
             tftpAddress: server.servesTFTP ? context.interfaceAddress : nil)
     }
 
-    var baseMetadata: [String: String] {
-        var m = ["dhcp.xid": hex32(request.xid), "dhcp.type": type.description, "dhcp.interface": context.interfaceName]
-        if let vc = profile.vendorClass { m["dhcp.vendor_class"] = vc }
-        if let name = profile.hostname { m["dhcp.hostname"] = name }
-        if !request.giaddr.isAny { m["dhcp.giaddr"] = request.giaddr.description }
-        if request.isBroadcastFlagSet { m["dhcp.flags"] = "broadcast" }
+    var baseMetadata: [EventKey: String] {
+        var m: [EventKey: String] = [.dhcp(.xid): hex32(request.xid), .dhcp(.type): type.description, .dhcp(.interface): context.interfaceName]
+        if let vc = profile.vendorClass { m[.dhcp(.vendorClass)] = vc }
+        if let name = profile.hostname { m[.dhcp(.hostname)] = name }
+        if !request.giaddr.isAny { m[.dhcp(.giaddr)] = request.giaddr.description }
+        if request.isBroadcastFlagSet { m[.dhcp(.flags)] = "broadcast" }
         let prl = request.options.parameterRequestList
-        if !prl.isEmpty { m["dhcp.prl"] = prl.map(\.description).joined(separator: ",") }
-        if let cls = profile.matchedClass { m["dhcp.class"] = cls.name }
+        if !prl.isEmpty { m[.dhcp(.prl)] = prl.map(\.description).joined(separator: ",") }
+        if let cls = profile.matchedClass { m[.dhcp(.clientClass)] = cls.name }
         return m
     }
 
-    func event(_ name: String, level: DHCPEvent.Level = .info, _ extra: [String: String] = [:]) -> DHCPAction {
+    func event(_ name: EventName.DHCP, level: DHCPEvent.Level = .info, _ extra: [EventKey: String] = [:]) -> DHCPAction {
         .event(DHCPEvent(name, level: level, mac: mac, baseMetadata.merging(extra) { $1 }))
     }
 
-    func reply(_ type: DHCPMessageType, yiaddr: IPv4Address, lease: UInt32?, event name: String) -> [DHCPAction] {
+    func reply(_ type: DHCPMessageType, yiaddr: IPv4Address, lease: UInt32?, event name: EventName.DHCP) -> [DHCPAction] {
         let message = builder.reply(to: request, type: type, yiaddr: yiaddr, leaseSeconds: lease)
         let destination = ReplyRouting.destination(
             request: request, replyType: type, yiaddr: yiaddr, policy: profile.broadcastPolicy,
@@ -62,8 +63,8 @@ struct Exchange {
             .reply(message, to: destination, minimumSize: DHCPMessage.minimumBOOTPSize, maximumSize: maximum),
             // The options we sent, so "offers ignored" can list exactly what the client turned down.
             event(name, [
-                "dhcp.yiaddr": yiaddr.description, "dhcp.destination": describe(destination),
-                "dhcp.options": message.options.codes.map { String($0.rawValue) }.joined(separator: ","),
+                .dhcp(.yiaddr): yiaddr.description, .dhcp(.destination): describe(destination),
+                .dhcp(.options): message.options.codes.map { String($0.rawValue) }.joined(separator: ","),
             ]),
         ]
     }

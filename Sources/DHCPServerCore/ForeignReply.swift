@@ -1,4 +1,5 @@
 import DHCPWire
+import Timeline
 import WireSupport
 
 /// Replies from another DHCP server, seen on the client port (issue 7: "another DHCP server answering on
@@ -17,13 +18,13 @@ public enum ForeignReply {
         guard message.op == 2 else { return nil }  // BOOTREPLY
         let server = message.options.validServerIdentifier ?? source
         guard server != ours, source != ours, !server.isAny else { return nil }
-        var metadata = [
-            "dhcp.server_id": server.description, "dhcp.type": message.messageType?.description ?? "BOOTP",
-            "dhcp.interface": interface, "dhcp.xid": "0x" + String(message.xid, radix: 16),
+        var metadata: [EventKey: String] = [
+            .dhcp(.serverID): server.description, .dhcp(.type): message.messageType?.description ?? "BOOTP",
+            .dhcp(.interface): interface, .dhcp(.xid): "0x" + String(message.xid, radix: 16),
         ]
-        if !message.yiaddr.isAny { metadata["dhcp.yiaddr"] = message.yiaddr.description }
-        if source != server { metadata["dhcp.source"] = source.description }
-        if let next = message.options.string(.tftpServerName) { metadata["dhcp.tftp_server"] = next }
-        return DHCPEvent("dhcp.other_server.reply", level: .warning, mac: message.clientMAC, metadata)
+        if !message.yiaddr.isAny { metadata[.dhcp(.yiaddr)] = message.yiaddr.description }
+        if source != server { metadata[.dhcp(.source)] = source.description }
+        if let next = message.options.string(.tftpServerName) { metadata[.dhcp(.tftpServer)] = next }
+        return DHCPEvent(.otherServerReply, level: .warning, mac: message.clientMAC, metadata)
     }
 }

@@ -1,4 +1,5 @@
 import DHCPWire
+import Timeline
 import WireSupport
 
 /// RFC 2131 leaves a malformed option to the server's judgement; ours is to carry on without it (as Kea
@@ -24,13 +25,13 @@ extension DHCPMessage {
 
 extension DHCPOptionError {
     func event(mac: MACAddress?, type: DHCPMessageType?) -> DHCPEvent {
-        var metadata = [
-            "dhcp.option.code": "\(code.rawValue)", "dhcp.option.length": "\(length)",
-            "reason": "option \(code.rawValue) \(reason); treated as absent",
+        var metadata: [EventKey: String] = [
+            .dhcp(.optionCode): "\(code.rawValue)", .dhcp(.optionLength): "\(length)",
+            .reason: "option \(code.rawValue) \(reason); treated as absent",
         ]
-        if let offset { metadata["dhcp.option.offset"] = "\(offset)" }
-        if let type { metadata["dhcp.type"] = type.description }
-        return DHCPEvent("dhcp.option.malformed", level: .warning, mac: mac, metadata)
+        if let offset { metadata[.dhcp(.optionOffset)] = "\(offset)" }
+        if let type { metadata[.dhcp(.type)] = type.description }
+        return DHCPEvent(.optionMalformed, level: .warning, mac: mac, metadata)
     }
 }
 

@@ -1,7 +1,9 @@
+import Timeline
+
 /// Findings computed from a device's timeline (issue 7). Pure: events in, findings out, so each rule is
 /// tested on hand-built timelines. Times are Unix milliseconds; `clock` formats them for the text.
 public enum Diagnosis {
-    public static func findings(_ newestFirst: [DeviceEvent], clock: (Int64) -> String) -> [Finding] {
+    public static func findings(_ newestFirst: [TimelineEvent], clock: (Int64) -> String) -> [Finding] {
         let events = Array(newestFirst.reversed())  // oldest first
         var findings: [Finding] = []
         findings += offersIgnored(events, clock: clock)
@@ -19,79 +21,79 @@ public enum Diagnosis {
     /// The seed's symptom: OFFERs sent, no REQUEST came back. Lists what our offers looked like, so the admin
     /// sees at once that the usual suspects (size, option 54, broadcast, latency) are ruled out, and ranks the
     /// causes that remain.
-    static func offersIgnored(_ events: [DeviceEvent], clock: (Int64) -> String) -> [Finding] {
+    static func offersIgnored(_ events: [TimelineEvent], clock: (Int64) -> String) -> [Finding] {
         // Offers after the last ACK (or all, if never acknowledged). A REQUEST naming another server also
         // closes the count: those offers were not ignored but lost to a rival (its own finding).
-        let lastAck = events.lastIndex { $0.name == "dhcp.ack.sent" || $0.name == "dhcp.request.other_server" }
-        let pending = events[(lastAck.map { $0 + 1 } ?? 0)...].filter { $0.name == "dhcp.offer.sent" }
+        let lastAck = events.lastIndex { $0.name == .dhcp(.ackSent) || $0.name == .dhcp(.requestOtherServer) }
+        let pending = events[(lastAck.map { $0 + 1 } ?? 0)...].filter { $0.name == .dhcp(.offerSent) }
         guard pending.count >= 2 else { return [] }
-        let sizes = Set(pending.compactMap { $0.metadata["dhcp.reply_bytes"] })
-        let destinations = Set(pending.compactMap { $0.metadata["dhcp.destination"] })
-        let latencies = pending.compactMap { $0.metadata["dhcp.latency_us"].flatMap(Double.init) }
+        let sizes = Set(pending.compactMap { $0[.dhcp(.replyBytes)] })
+        let destinations = Set(pending.compactMap { $0[.dhcp(.destination)] })
+        let latencies = pending.compactMap { $0[.dhcp(.latencyMicroseconds)].flatMap(Double.init) }
         // Pure target, no Foundation: one decimal by hand.
         // Older timelines lack `dhcp.options`; option 54 has always been set.
-        let options = pending.last?.metadata["dhcp.options"].map { "options \($0)" } ?? "option 54 set"
+        let options = pending.last?[.dhcp(.options)].map { "options \($0)" } ?? "option 54 set"
         let worst = latencies.max().map { "\(Int($0 / 1000)).\(Int($0 / 100) % 10) ms" } ?? "?"
         var evidence = [
             "\(pending.count) OFFERs sent since \(clock(pending.first!.time)), no REQUEST followed",
             "our offers: \(sizes.sorted().joined(separator: "/")) bytes, to \(destinations.sorted().joined(separator: "; ")), \(options), slowest offer \(worst) after the DISCOVER",
         ]
-        if let vendor = pending.last?.metadata["dhcp.vendor_class"] { evidence.append("client: \(vendor)") }
+        if let vendor = pending.last?[.dhcp(.vendorClass)] { evidence.append("client: \(vendor)") }
         var causes: [String] = []
-        let rivals = Self.serverIDs(events.filter { $0.name == "dhcp.request.other_server" || $0.name == "dhcp.other_server.reply" })
+        let rivals = Self.serverIDs(events.filter { $0.name == .dhcp(.requestOtherServer) || $0.name == .dhcp(.otherServerReply) })
         if !rivals.isEmpty { causes.append("another DHCP server answers on this link: \(rivals.joined(separator: ", ")) (see that finding)") }
         if sizes.contains(where: { (Int($0) ?? 300) < 300 }) { causes.append("replies under 300 bytes (some clients drop them)") }
         if rivals.isEmpty { causes.append("another DHCP server answers first or the client prefers its offer (check the link for other servers)") }
         causes.append("the reply does not reach the client: a VLAN or switch port filtering broadcasts, or a relay not forwarding replies")
         if latencies.contains(where: { $0 > 1_000_000 }) { causes.append("our offers are slow (> 1 s): the client stops listening") }
-        causes.append("the client rejects an option value: compare its PRL (\(pending.last?.metadata["dhcp.prl"] ?? "-")) with what we send")
+        causes.append("the client rejects an option value: compare its PRL (\(pending.last?[.dhcp(.prl)] ?? "-")) with what we send")
         return [Finding(.error, "\(pending.count) offers ignored", evidence: evidence + causes.enumerated().map { "likely cause \($0.offset + 1): \($0.element)" },
                         action: "capture on the client's port (tcpdump -ni IF port 67 or 68) to see whether our OFFER arrives and what else answers")]
     }
 
-    static func naks(_ events: [DeviceEvent]) -> [Finding] {
-        let naks = events.filter { $0.name == "dhcp.nak.sent" }
+    static func naks(_ events: [TimelineEvent]) -> [Finding] {
+        let naks = events.filter { $0.name == .dhcp(.nakSent) }
         guard let last = naks.last else { return [] }
-        return [Finding(.warning, "REQUEST for an address not ours (\(naks.count) NAK)", evidence: [last.metadata["reason"] ?? "address not valid here"],
+        return [Finding(.warning, "REQUEST for an address not ours (\(naks.count) NAK)", evidence: [last[.reason] ?? "address not valid here"],
                         action: "normal after a move between networks; if it repeats, the client holds a static or foreign lease")]
     }
 
-    static func declines(_ events: [DeviceEvent]) -> [Finding] {
-        let declines = events.filter { $0.name == "dhcp.decline.received" }
+    static func declines(_ events: [TimelineEvent]) -> [Finding] {
+        let declines = events.filter { $0.name == .dhcp(.declineReceived) }
         guard let last = declines.last else { return [] }
-        return [Finding(.warning, "the client declined \(last.metadata["dhcp.address"] ?? "an address") as already in use",
+        return [Finding(.warning, "the client declined \(last[.dhcp(.address)] ?? "an address") as already in use",
                         evidence: ["\(declines.count) DECLINE"], action: "find the device using that address statically; the address is quarantined for 1 h")]
     }
 
-    static func exhausted(_ events: [DeviceEvent]) -> [Finding] {
-        guard let last = events.last(where: { $0.name == "dhcp.pool.exhausted" }) else { return [] }
-        return [Finding(.error, "pool exhausted", evidence: ["no free address in \(last.metadata["dhcp.subnet"] ?? "the subnet")"],
+    static func exhausted(_ events: [TimelineEvent]) -> [Finding] {
+        guard let last = events.last(where: { $0.name == .dhcp(.poolExhausted) }) else { return [] }
+        return [Finding(.error, "pool exhausted", evidence: ["no free address in \(last[.dhcp(.subnet)] ?? "the subnet")"],
                         action: "enlarge the pool, shorten lease_time, or release stale leases")]
     }
 
     /// A rival server on the link: its replies heard on port 68, or the client's REQUEST naming it in
     /// option 54. An error when the client's latest choice was the rival (it runs on the rival's settings).
-    static func otherServers(_ events: [DeviceEvent]) -> [Finding] {
-        let replies = events.filter { $0.name == "dhcp.other_server.reply" }
-        let chosen = events.filter { $0.name == "dhcp.request.other_server" }
+    static func otherServers(_ events: [TimelineEvent]) -> [Finding] {
+        let replies = events.filter { $0.name == .dhcp(.otherServerReply) }
+        let chosen = events.filter { $0.name == .dhcp(.requestOtherServer) }
         guard !replies.isEmpty || !chosen.isEmpty else { return [] }
         let servers = serverIDs(replies + chosen)
         var evidence: [String] = []
         for server in servers {
-            let theirs = replies.filter { $0.metadata["dhcp.server_id"] == server }
+            let theirs = replies.filter { $0[.dhcp(.serverID)] == server }
             if !theirs.isEmpty {
                 var types: [String: Int] = [:]
-                for reply in theirs { types[reply.metadata["dhcp.type"] ?? "?", default: 0] += 1 }
+                for reply in theirs { types[reply[.dhcp(.type)] ?? "?", default: 0] += 1 }
                 var line = "\(server) replied: " + types.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                if let offered = theirs.last?.metadata["dhcp.yiaddr"] { line += "; offered \(offered)" }
-                if let tftp = theirs.last?.metadata["dhcp.tftp_server"] { line += "; TFTP server (option 66) \(tftp)" }
+                if let offered = theirs.last?[.dhcp(.yiaddr)] { line += "; offered \(offered)" }
+                if let tftp = theirs.last?[.dhcp(.tftpServer)] { line += "; TFTP server (option 66) \(tftp)" }
                 evidence.append(line)
             }
-            let picks = chosen.filter { $0.metadata["dhcp.server_id"] == server }.count
+            let picks = chosen.filter { $0[.dhcp(.serverID)] == server }.count
             if picks > 0 { evidence.append("the client's REQUEST chose \(server) \(picks) time\(picks == 1 ? "" : "s") (option 54)") }
         }
-        let lastOurs = events.lastIndex { $0.name == "dhcp.ack.sent" } ?? -1
-        let lastTheirs = events.lastIndex { $0.name == "dhcp.request.other_server" } ?? -1
+        let lastOurs = events.lastIndex { $0.name == .dhcp(.ackSent) } ?? -1
+        let lastTheirs = events.lastIndex { $0.name == .dhcp(.requestOtherServer) } ?? -1
         let lost = lastTheirs > lastOurs
         if lost { evidence.append("the client's latest choice was the other server: it runs on that server's address and TFTP settings") }
         return [Finding(lost ? .error : .warning, "another DHCP server answers on the link: \(servers.joined(separator: ", "))", evidence: evidence,
@@ -99,18 +101,18 @@ public enum Diagnosis {
     }
 
     /// The distinct `dhcp.server_id`s of these events, in the order first seen.
-    static func serverIDs(_ events: [DeviceEvent]) -> [String] {
+    static func serverIDs(_ events: [TimelineEvent]) -> [String] {
         var ids: [String] = []
         for event in events.sorted(by: { $0.time < $1.time }) {
-            if let id = event.metadata["dhcp.server_id"], !ids.contains(id) { ids.append(id) }
+            if let id = event[.dhcp(.serverID)], !ids.contains(id) { ids.append(id) }
         }
         return ids
     }
 
-    static func tftpMisses(_ events: [DeviceEvent]) -> [Finding] {
-        let misses = events.filter { $0.name == "tftp.request.refused" && $0.metadata["reason"] == "File not found" }
+    static func tftpMisses(_ events: [TimelineEvent]) -> [Finding] {
+        let misses = events.filter { $0.name == .tftp(.requestRefused) && $0[.reason] == EventName.TFTP.fileNotFoundReason }
         // CTL/ITL probes are expected to be missing on a non-secure setup: not a problem.
-        let real = misses.compactMap { $0.metadata["tftp.file"] }.filter { name in
+        let real = misses.compactMap { $0[.tftp(.file)] }.filter { name in
             let n = name.lowercased()
             return !(n.hasPrefix("ctlsep") || n.hasPrefix("itlsep") || n == "itlfile.tlv" || n.hasSuffix(".sgn"))
         }
@@ -121,30 +123,31 @@ public enum Diagnosis {
                         action: "put the file in the TFTP root (names are matched case-insensitively), or check the phone's load and bundle with `dialtone check`")]
     }
 
-    static func caseMismatches(_ events: [DeviceEvent]) -> [Finding] {
-        let resolved = events.filter { $0.name == "tftp.transfer.completed" && $0.metadata["tftp.case_mismatch"] != nil }
+    static func caseMismatches(_ events: [TimelineEvent]) -> [Finding] {
+        let resolved = events.filter { $0.name == .tftp(.transferCompleted) && $0[.tftp(.caseMismatch)] != nil }
         guard !resolved.isEmpty else { return [] }
-        let names = Set(resolved.compactMap { $0.metadata["tftp.file"] }).sorted()
-        return [Finding(.info, "case mismatch resolved for \(names.joined(separator: ", "))", evidence: ["served from \(resolved.last?.metadata["tftp.served_from"] ?? "?")"],
+        let names = Set(resolved.compactMap { $0[.tftp(.file)] }).sorted()
+        return [Finding(.info, "case mismatch resolved for \(names.joined(separator: ", "))", evidence: ["served from \(resolved.last?[.tftp(.servedFrom)] ?? "?")"],
                         action: "none needed here; a case-sensitive server (tftpd-hpa) would answer File not found")]
     }
 
-    static func tftpTimeouts(_ events: [DeviceEvent]) -> [Finding] {
-        let failed = events.filter { $0.name == "tftp.transfer.failed" && ($0.metadata["reason"] ?? "").contains("retransmissions") }
+    static func tftpTimeouts(_ events: [TimelineEvent]) -> [Finding] {
+        let failed = events.filter { $0.name == .tftp(.transferFailed) && ($0[.reason] ?? "").contains("retransmissions") }
         guard !failed.isEmpty else { return [] }
-        return [Finding(.warning, "\(failed.count) TFTP transfers timed out", evidence: failed.suffix(3).map { "\($0.metadata["tftp.file"] ?? "?"): \($0.metadata["reason"] ?? "")" },
+        return [Finding(.warning, "\(failed.count) TFTP transfers timed out", evidence: failed.suffix(3).map { "\($0[.tftp(.file)] ?? "?"): \($0[.reason] ?? "")" },
                         action: "look for packet loss or a small MTU on the path; a smaller blksize or windowsize helps lossy links")]
     }
 
     /// A load whose components were never fetched: the phone booted on this step again (its config asked
     /// for the load) without downloading what the `.loads` file lists. One such boot can be a power cut
     /// mid-download; `limit` boots in a row is an upgrade that will not happen by itself.
-    static func upgradeStuck(_ events: [DeviceEvent], limit: Int = 3) -> [Finding] {
-        guard let last = events.last(where: { $0.name.hasPrefix("phone.upgrade.") }), last.name == "phone.upgrade.waiting",
-            let boots = last.metadata["phone.boots_at_step"].flatMap(Int.init), boots >= 2
+    static func upgradeStuck(_ events: [TimelineEvent], limit: Int = 3) -> [Finding] {
+        // Every phone event is an upgrade step: the newest one says where the ladder stands.
+        guard let last = events.last(where: { if case .phone = $0.name { true } else { false } }), last.name == .phone(.upgradeWaiting),
+            let boots = last[.phone(.bootsAtStep)].flatMap(Int.init), boots >= 2
         else { return [] }
-        let load = last.metadata["phone.load"] ?? "?"
-        let evidence = ["never fetched: \(last.metadata["phone.missing"] ?? "?")", "\(boots) boots asked for \(load) since the step began"]
+        let load = last[.phone(.load)] ?? "?"
+        let evidence = ["never fetched: \(last[.phone(.missing)] ?? "?")", "\(boots) boots asked for \(load) since the step began"]
         if boots < limit {
             return [Finding(.warning, "components of \(load) not fetched (\(boots) boots)", evidence: evidence,
                             action: "usually a download cut short; if it repeats, check the files with `dialtone check` and the TFTP findings")]

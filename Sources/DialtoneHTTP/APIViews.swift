@@ -4,6 +4,7 @@ import Diagnostics
 import DialtoneServices
 import Foundation
 import LeaseStore
+import Timeline
 import WireSupport
 
 /// The JSON shapes of the API (docs/http.md, docs/openapi.yaml), built from the store: what `dialtone
@@ -117,9 +118,9 @@ enum Views {
     }
 
     static func syslog(_ store: any LeaseStore, limit: Int) throws -> [SyslogView] {
-        try store.events(named: "syslog.message", limit: limit).map { e in
-            SyslogView(time: time(e.time), mac: e.mac?.description, source: e.metadata["syslog.source"], severity: e.level,
-                       facility: e.metadata["syslog.facility"], app: e.metadata["syslog.app"], text: e.metadata["syslog.text"] ?? "")
+        try store.events(named: .syslog(.message), limit: limit).map { e in
+            SyslogView(time: time(e.time), mac: e.mac?.description, source: e[.syslog(.source)], severity: e.level.rawValue,
+                       facility: e[.syslog(.facility)], app: e[.syslog(.app)], text: e[.syslog(.text)] ?? "")
         }
     }
 
@@ -133,44 +134,17 @@ enum Views {
     }
 
     static func device(_ mac: MACAddress, store: any LeaseStore, leases: [Lease], phones: [String: String], withTimeline: Bool) throws -> DeviceView {
-        let stored = try store.events(for: mac, limit: 500)
-        let events = stored.map { DeviceEvent(time: $0.time, name: $0.name, level: $0.level, metadata: $0.metadata) }
-        let vendor = events.first { $0.metadata["dhcp.vendor_class"] != nil }?.metadata["dhcp.vendor_class"]
+        let events = try store.events(for: mac, limit: 500)
+        let vendor = events.lazy.compactMap { $0[.dhcp(.vendorClass)] }.first
         let lease = leases.filter { $0.mac == mac }.max { $0.updated < $1.updated }
-        var load: String?
-        if let last = events.first(where: { $0.metadata["phone.load"] != nil }) { load = last.metadata["phone.load"] }
+        let load = events.lazy.compactMap { $0[.phone(.load)] }.first
         let findings = Diagnosis.findings(events, clock: time).map {
             FindingView(severity: $0.severity.rawValue, title: $0.title, evidence: $0.evidence, action: $0.action)
         }
         return DeviceView(
             mac: mac.description, model: vendor.map { $0.components(separatedBy: " ").last ?? $0 }, vendor_class: vendor,
-            ip: lease?.ip.description, phase: phase(events), last_seen: events.first.map { time($0.time) },
+            ip: lease?.ip.description, phase: DevicePhase.of(events), last_seen: events.first.map { time($0.time) },
             load: load, findings: findings,
-            timeline: withTimeline ? stored.map { EventView(time: time($0.time), name: $0.name, level: $0.level, metadata: $0.metadata) } : nil)
-    }
-
-    /// Where the device is in its boot, from its newest event.
-    static func phase(_ allNewestFirst: [DeviceEvent]) -> String {
-        // Syslog lines say nothing about where a boot is: the phase comes from the other events, and a
-        // device known only from its syslog lines is "logging".
-        let newestFirst = allNewestFirst.filter { !$0.name.hasPrefix("syslog.") }
-        guard var last = newestFirst.first else { return allNewestFirst.isEmpty ? "unknown" : "logging" }
-        // Provisioning events outrank the TFTP traffic that follows them within the same boot: a phone
-        // told "done" that then fetches its config is still provisioned, until it starts DHCP again.
-        if let phoneIndex = newestFirst.firstIndex(where: { $0.name.hasPrefix("phone.") }),
-            newestFirst[..<phoneIndex].allSatisfy({ !$0.name.hasPrefix("dhcp.") })
-        {
-            last = newestFirst[phoneIndex]
-        }
-        switch last.name {
-        case "dhcp.offer.sent": return "dhcp: offered"
-        case "dhcp.ack.sent": return "dhcp: bound"
-        case "dhcp.nak.sent": return "dhcp: refused"
-        case let n where n.hasPrefix("tftp."): return "tftp: " + (last.metadata["tftp.file"] ?? "")
-        case "phone.upgrade.done": return "provisioned"
-        case "phone.upgrade.advanced": return "upgrading to " + (last.metadata["phone.to"] ?? "")
-        case "phone.upgrade.waiting": return "waiting for files"
-        default: return last.name
-        }
+            timeline: withTimeline ? events.map { EventView(time: time($0.time), name: $0.name.rawValue, level: $0.level.rawValue, metadata: $0.storedMetadata) } : nil)
     }
 }

@@ -4,6 +4,7 @@ import LeaseStore
 import Logging
 import Metrics
 import NIOCore
+import Timeline
 import WireSupport
 
 /// Runs the pure `DHCPServer` for every DHCP socket. Confined to one event loop: all sockets are bound on it,
@@ -80,15 +81,11 @@ final class DHCPEngine {
                     engine.metrics.offerLatency.recordNanoseconds(elapsed.nanoseconds)
                 }
                 let latency = elapsed.nanoseconds / 1000
-                var stored: [StoredEvent] = []
+                var stored: [TimelineEvent] = []
                 for var event in eventList {
-                    if event.name.hasSuffix(".sent") || event.name == "dhcp.inform.answered" {
-                        event.metadata["dhcp.latency_us"] = String(latency)
-                        if let firstReplySize { event.metadata["dhcp.reply_bytes"] = String(firstReplySize) }
-                        if let sentAs { event.metadata["dhcp.destination"] = sentAs }
-                    }
+                    event.recordSend(latencyMicroseconds: latency, replyBytes: firstReplySize, destination: sentAs)
                     engine.log(event)
-                    stored.append(StoredEvent(time: Clock.nowMilliseconds(), mac: event.mac, name: event.name, level: event.level.rawValue, metadata: event.metadata))
+                    stored.append(event.timelineEvent(at: Clock.nowMilliseconds()))
                 }
                 // The timeline gets the events with their measured latency and size; written behind, in the
                 // writer's next group commit.
@@ -116,14 +113,14 @@ final class DHCPEngine {
     /// Another server's reply heard by a `DHCPWatcher`: into the client's timeline (where `explain` finds
     /// it), counted, and logged as a warning at most once a minute per server so a busy rival cannot flood.
     func otherServerReply(_ event: DHCPEvent) {
-        let server = event.metadata["dhcp.server_id"] ?? "?"
+        let server = event[.dhcp(.serverID)] ?? "?"
         Counter(label: "dialtone_dhcp_other_server_replies_total", dimensions: [("server", server)]).increment()
         let now = Clock.nowMilliseconds()
         if now - (otherServersLogged[server] ?? .min / 2) >= 60_000 {
             otherServersLogged[server] = now
             log(event)
         }
-        let stored = StoredEvent(time: now, mac: event.mac, name: event.name, level: event.level.rawValue, metadata: event.metadata)
+        let stored = event.timelineEvent(at: now)
         writer.submit(leases: [], events: [stored]) { _ in }
     }
 
@@ -143,9 +140,11 @@ final class DHCPEngine {
             case .reply: break
             }
         }
-        let events = actions.compactMap { action -> StoredEvent? in
-            guard case .event(let e) = action else { return nil }
-            return StoredEvent(time: Clock.nowMilliseconds(), mac: nil, name: e.name, level: e.level.rawValue, metadata: e.metadata)
+        let events = actions.compactMap { action -> TimelineEvent? in
+            guard case .event(var e) = action else { return nil }
+            // Stored without a device: a conflict is about the pool, whoever answered the probe.
+            e.mac = nil
+            return e.timelineEvent(at: Clock.nowMilliseconds())
         }
         if !leases.isEmpty { writer.submit(leases: leases, events: events) { _ in } }
     }
@@ -153,9 +152,9 @@ final class DHCPEngine {
     private func log(_ event: DHCPEvent) {
         let level = Self.level(event.level)
         guard logger.logLevel <= level else { return }
-        var metadata: Logger.Metadata = event.metadata.mapValues { .string($0) }
-        if let mac = event.mac { metadata["client.mac"] = .string(mac.description) }
-        logger.log(level: level, "\(event.name)", metadata: metadata)
+        var metadata = event.metadata
+        if let mac = event.mac { metadata[.client(.mac)] = mac.description }
+        logger.log(level: level, "\(event.name.rawValue)", metadata: metadata.logMetadata)
     }
 
     private static func level(_ level: DHCPEvent.Level) -> Logger.Level {

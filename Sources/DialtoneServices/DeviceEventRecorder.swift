@@ -3,6 +3,7 @@ import LeaseStore
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
+import Timeline
 import WireSupport
 
 /// Adds TFTP and provisioning events to the timeline of the device that caused them (IP -> MAC through the
@@ -11,7 +12,7 @@ public final class DeviceEventRecorder: Sendable {
     let store: any LeaseStore
     let directory: DeviceDirectory
     let logger: Logger
-    private let pending = NIOLockedValueBox<(events: [StoredEvent], scheduled: Bool)>(([], false))
+    private let pending = NIOLockedValueBox<(events: [TimelineEvent], scheduled: Bool)>(([], false))
 
     public init(store: any LeaseStore, directory: DeviceDirectory, logger: Logger) {
         self.store = store
@@ -19,13 +20,13 @@ public final class DeviceEventRecorder: Sendable {
         self.logger = logger
     }
 
-    public func record(client: String, name: String, level: String, metadata: [String: String]) {
+    public func record(client: String, _ draft: EventDraft) {
         guard let ip = IPv4Address(client), let mac = directory.mac(for: ip) else { return }
-        record(mac: mac, name: name, level: level, metadata: metadata)
+        record(mac: mac, draft)
     }
 
-    public func record(mac: MACAddress, name: String, level: String, metadata: [String: String]) {
-        let event = StoredEvent(time: Int64(Date().timeIntervalSince1970 * 1000), mac: mac, name: name, level: level, metadata: metadata)
+    public func record(mac: MACAddress, _ draft: EventDraft) {
+        let event = draft.at(Int64(Date().timeIntervalSince1970 * 1000), mac: mac)
         let start = pending.withLockedValue { p -> Bool in
             p.events.append(event)
             if p.scheduled { return false }
@@ -36,7 +37,7 @@ public final class DeviceEventRecorder: Sendable {
     }
 
     public func flush() {
-        let events = pending.withLockedValue { p -> [StoredEvent] in
+        let events = pending.withLockedValue { p -> [TimelineEvent] in
             defer { p.events = []; p.scheduled = false }
             return p.events
         }

@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Timeline
 
 /// Group commit: lease changes from concurrent exchanges are written in one transaction, then each
 /// exchange's replies are sent. A reply whose lease is not yet durable is never sent (issue 4: "durable
@@ -11,7 +12,7 @@ import NIOPosix
 final class LeaseWriter: Sendable {
     struct Job {
         var leases: [Lease]
-        var events: [StoredEvent]
+        var events: [TimelineEvent]
         /// Runs on the event loop once the leases are durable (or with the error when they are not).
         var completion: @Sendable (Error?) -> Void
     }
@@ -27,7 +28,7 @@ final class LeaseWriter: Sendable {
         self.logger = logger
     }
 
-    func submit(leases: [Lease], events: [StoredEvent], completion: @escaping @Sendable (Error?) -> Void) {
+    func submit(leases: [Lease], events: [TimelineEvent], completion: @escaping @Sendable (Error?) -> Void) {
         let start = state.withLockedValue { s -> Bool in
             s.pending.append(Job(leases: leases, events: events, completion: completion))
             if s.writing { return false }

@@ -5,6 +5,7 @@ import Logging
 import NIOConcurrencyHelpers
 import Provisioning
 import TFTPCore
+import Timeline
 import WireSupport
 
 /// Virtual TFTP files for Cisco phones, consulted after the disk (a real file always wins):
@@ -110,26 +111,27 @@ public final class ProvisioningProvider: TFTPFileProvider {
         }
         persist(state)
         let load = ladder.load(for: state)
-        var metadata: Logger.Metadata = ["client.mac": "\(mac)", "phone.load": "\(load ?? "-")", "phone.step": "\(state.step + 1)/\(ladder.steps.count)"]
-        var name: String?
+        var metadata: [EventKey: String] = [.client(.mac): "\(mac)", .phone(.load): load ?? "-", .phone(.step): "\(state.step + 1)/\(ladder.steps.count)"]
+        var name: EventName.Phone?
         switch event {
         case .advanced(let from, let to):
-            metadata["phone.from"] = "\(from)"
-            metadata["phone.to"] = "\(to)"
-            name = "phone.upgrade.advanced"
-            logger.notice("phone.upgrade.advanced", metadata: metadata)
+            metadata[.phone(.from)] = "\(from)"
+            metadata[.phone(.to)] = "\(to)"
+            name = .upgradeAdvanced
         case .reachedTarget:
-            name = "phone.upgrade.done"
-            logger.info("phone.upgrade.done", metadata: metadata)
+            name = .upgradeDone
         case .waiting(_, let missing):
-            metadata["phone.missing"] = "\(missing.joined(separator: ","))"
-            metadata["phone.boots_at_step"] = "\(state.bootsAtStep)"
-            name = "phone.upgrade.waiting"
-            logger.info("phone.upgrade.waiting", metadata: metadata)
+            metadata[.phone(.missing)] = missing.joined(separator: ",")
+            metadata[.phone(.bootsAtStep)] = "\(state.bootsAtStep)"
+            name = .upgradeWaiting
         case nil:
             break
         }
-        if let name { recorder?.record(mac: mac, name: name, level: "info", metadata: metadata.mapValues { "\($0)" }) }
+        if let name {
+            // An advance is worth a notice in the log; the timeline records every step at info.
+            logger.log(level: name == .upgradeAdvanced ? .notice : .info, "\(EventName.phone(name))", metadata: metadata.logMetadata)
+            recorder?.record(mac: mac, EventDraft(.phone(name), level: .info, metadata))
+        }
         let text = renderer.device(mac: mac.compactUppercase, load: load, server: serverAddress, versionStamp: "\(state.step + 1)")
         return TFTPFile(bytes: Array(text.utf8), origin: .virtual("SEP config generated, load \(load ?? "-")"))
     }

@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import SyslogWire
+import Timeline
 import WireSupport
 
 /// UDP syslog receiver (RFC 3164 and RFC 5424 over UDP, RFC 5426). Each message is tied to the device
@@ -46,6 +47,16 @@ final class SyslogSink: Sendable {
         var source: String
         var mac: MACAddress?
         var message: SyslogMessage
+
+        /// What the log line and the stored event share.
+        var timelineMetadata: [EventKey: String] {
+            var metadata: [EventKey: String] = [
+                .syslog(.source): source, .syslog(.facility): message.facilityName, .syslog(.severity): message.severityName,
+                .syslog(.text): message.message,
+            ]
+            if let app = message.appName { metadata[.syslog(.app)] = app }
+            return metadata
+        }
     }
 
     private let file: NIOLockedValueBox<SyslogFile>
@@ -60,14 +71,11 @@ final class SyslogSink: Sendable {
     }
 
     func accept(_ entry: Entry) {
-        var metadata: Logger.Metadata = [
-            "syslog.source": "\(entry.source)", "syslog.facility": "\(entry.message.facilityName)",
-            "syslog.severity": "\(entry.message.severityName)", "syslog.text": "\(entry.message.message)",
-        ]
-        if let mac = entry.mac { metadata["client.mac"] = "\(mac)" }
-        if let app = entry.message.appName { metadata["syslog.app"] = "\(app)" }
-        if let host = entry.message.hostname { metadata["syslog.host"] = "\(host)" }
-        logger.info("syslog.message", metadata: metadata)
+        var metadata = entry.timelineMetadata
+        if let mac = entry.mac { metadata[.client(.mac)] = "\(mac)" }
+        // The log line names the sender's host too; the stored event does not (the device is its key).
+        if let host = entry.message.hostname { metadata[.syslog(.host)] = host }
+        logger.info("\(EventName.syslog(.message))", metadata: metadata.logMetadata)
         let start = pending.withLockedValue { p -> Bool in
             p.entries.append(entry)
             if p.scheduled { return false }
@@ -92,11 +100,9 @@ final class SyslogSink: Sendable {
             }
         }
         // Every line is stored, tied to a device or not: the dashboard's Syslog tab reads them back.
-        let events = entries.map { e -> StoredEvent in
-            var metadata = ["syslog.facility": e.message.facilityName, "syslog.severity": e.message.severityName,
-                            "syslog.text": e.message.message, "syslog.source": e.source]
-            if let app = e.message.appName { metadata["syslog.app"] = app }
-            return StoredEvent(time: Int64(e.time.timeIntervalSince1970 * 1000), mac: e.mac, name: "syslog.message", level: e.message.severityName, metadata: metadata)
+        let events = entries.map { e in
+            TimelineEvent(time: Int64(e.time.timeIntervalSince1970 * 1000), mac: e.mac, name: .syslog(.message),
+                          level: EventLevel(rawValue: e.message.severityName), metadata: e.timelineMetadata)
         }
         do { try store.append(events) } catch { logger.warning("store.events.failed", metadata: ["error": "\(error)"]) }
     }

@@ -6,6 +6,7 @@ import NIOPosix
 import ServiceLifecycle
 import TFTPCore
 import TFTPWire
+import Timeline
 import WireSupport
 
 /// The TFTP service: one listening socket per `tftp.listen` address; each request gets its own socket and
@@ -45,16 +46,14 @@ public struct TFTPService: Service {
     /// Decides what a request gets: a transfer, or an ERROR. Runs on the listener's event loop.
     func handle(_ packet: TFTPPacket, from client: SocketAddress, on eventLoop: EventLoop) {
         let clientIP = client.wireIPv4 ?? .any
-        var describe: [String: String] = ["client.address": "\(clientIP):\(client.port ?? 0)"]
+        let clientAddress = "\(clientIP):\(client.port ?? 0)"
+        var describe: [EventKey: String] = [.client(.address): clientAddress]
         let machine: TFTPTransferHandler.Machine
         var id = 0
         switch packet {
         case .readRequest(let request), .writeRequest(let request):
             let isRead = if case .readRequest = packet { true } else { false }
-            describe["tftp.file"] = request.filename
-            describe["tftp.mode"] = request.mode
-            describe["tftp.direction"] = isRead ? "read" : "write"
-            if !request.options.isEmpty { describe["tftp.options"] = request.options.map { "\($0.name)=\($0.value)" }.joined(separator: ",") }
+            describe = TFTPTimeline.request(request, isRead: isRead, client: clientAddress)
             let limits = NegotiationLimits(
                 maxBlockSize: min(config.maxBlockSize, InterfaceMTU.blockLimit(towards: clientIP)), maxWindowSize: config.maxWindowSize,
                 defaultTimeoutMilliseconds: config.timeout.milliseconds)
@@ -67,23 +66,16 @@ public struct TFTPService: Service {
                     throw TFTPOpenError(code: 2, message: "access violation: \(error)")
                 }
                 if isRead {
-                    guard var file = try open(components) else { throw TFTPOpenError(code: 1, message: "File not found") }
+                    guard var file = try open(components) else { throw TFTPOpenError.fileNotFound }
                     if request.mode == "netascii" { file = TFTPFile(bytes: NetASCII.encode(file.read(0, Int(file.size))), origin: file.origin) }
-                    if case .disk(let path, let caseMatched) = file.origin {
-                        describe["tftp.served_from"] = path
-                        if caseMatched { describe["tftp.case_mismatch"] = "resolved" }
-                    } else if case .virtual(let what) = file.origin {
-                        describe["tftp.served_from"] = "virtual: \(what)"
-                    }
+                    describe.merge(TFTPTimeline.origin(file.origin)) { $1 }
                     let parameters = OptionNegotiation.negotiate(request, limits: limits, transferSize: file.size)
-                    guard let newID = transfers.begin(client: describe["client.address"]!, file: request.filename, size: file.size, limit: config.maxTransfers) else {
+                    guard let newID = transfers.begin(client: clientAddress, file: request.filename, size: file.size, limit: config.maxTransfers) else {
                         throw TFTPOpenError(code: 0, message: "server busy (\(config.maxTransfers) transfers running), retry later")
                     }
                     id = newID
                     transfers.update(id) { $0.blockSize = parameters.blockSize; $0.windowSize = parameters.windowSize }
-                    describe["tftp.blksize"] = "\(parameters.blockSize)"
-                    describe["tftp.windowsize"] = "\(parameters.windowSize)"
-                    describe["tftp.size"] = "\(file.size)"
+                    describe.merge(TFTPTimeline.negotiated(parameters, size: file.size)) { $1 }
                     machine = .read(ReadTransfer(parameters: parameters, fileSize: file.size, maxRetries: config.retries), file)
                 } else {
                     guard config.allowWrite else { throw TFTPOpenError(code: 2, message: "writes are disabled on this server (tftp.allow_write)") }
@@ -93,7 +85,7 @@ public struct TFTPService: Service {
                         throw TFTPOpenError(code: 2, message: "cannot create a file in \(directory)")
                     }
                     let parameters = OptionNegotiation.negotiate(request, limits: limits, transferSize: nil)
-                    guard let newID = transfers.begin(client: describe["client.address"]!, file: request.filename, size: Int64(request.option("tsize") ?? ""), limit: config.maxTransfers) else {
+                    guard let newID = transfers.begin(client: clientAddress, file: request.filename, size: Int64(request.option("tsize") ?? ""), limit: config.maxTransfers) else {
                         target.abandon()
                         throw TFTPOpenError(code: 0, message: "server busy (\(config.maxTransfers) transfers running), retry later")
                     }
@@ -101,10 +93,9 @@ public struct TFTPService: Service {
                     machine = .write(WriteTransfer(parameters: parameters, maxRetries: config.retries), target, overwrite: config.allowOverwrite)
                 }
             } catch {
-                var m: Logger.Metadata = describe.mapValues { .string($0) }
-                m["reason"] = "\(error.message)"
-                logger.log(level: error.code == 1 ? .info : .notice, "tftp.request.refused", metadata: m)
-                transfers.recorder?.record(client: clientIP.description, name: "tftp.request.refused", level: "notice", metadata: m.mapValues { "\($0)" })
+                let refused = TFTPTimeline.refused(describe, error)
+                logger.log(level: error.code == 1 ? .info : .notice, "\(refused.name)", metadata: refused.metadata.logMetadata)
+                transfers.recorder?.record(client: clientIP.description, refused)
                 Counter(label: "dialtone_tftp_refused_total", dimensions: [("code", String(error.code))]).increment()
                 machine = .refuse(.error(TFTPErrorCode(rawValue: error.code), message: error.message))
             }
@@ -122,7 +113,7 @@ public struct TFTPService: Service {
         return nil
     }
 
-    private func startTransfer(_ machine: TFTPTransferHandler.Machine, id: Int, client: SocketAddress, describe: [String: String], on eventLoop: EventLoop) {
+    private func startTransfer(_ machine: TFTPTransferHandler.Machine, id: Int, client: SocketAddress, describe: [EventKey: String], on eventLoop: EventLoop) {
         let transfers = self.transfers, logger = self.logger
         let host = config.listen.first?.host ?? "0.0.0.0"
         let bound = NIOLoopBound(machine, eventLoop: eventLoop)
@@ -137,7 +128,7 @@ public struct TFTPService: Service {
                 .bind(host: host, port: port)
         }
         let fail: @Sendable (Error) -> Void = { error in
-            logger.error("tftp.transfer.failed", metadata: ["reason": "no socket for the transfer: \(error)"])
+            logger.error("\(EventName.tftp(.transferFailed))", metadata: [EventKey.reason.rawValue: "no socket for the transfer: \(error)"])
             _ = transfers.end(id, state: "failed", detail: "\(error)")
         }
         if let range = config.portRange {

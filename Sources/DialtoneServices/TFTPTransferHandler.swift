@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import TFTPCore
 import TFTPWire
+import Timeline
 
 #if canImport(Glibc)
 import Glibc
@@ -27,7 +28,7 @@ final class TFTPTransferHandler: ChannelInboundHandler {
     let registry: TFTPTransfers
     let logger: Logger
     let started = NIODeadline.now()
-    let describe: [String: String]
+    let describe: [EventKey: String]
     var machine: Machine
     private var timer: Scheduled<Void>?
     /// When the scheduled task fires, and when a retransmission is really due (see `arm`).
@@ -35,7 +36,7 @@ final class TFTPTransferHandler: ChannelInboundHandler {
     private var retransmitAt: NIODeadline?
     private var ended = false
 
-    init(client: SocketAddress, id: Int, machine: Machine, registry: TFTPTransfers, logger: Logger, describe: [String: String]) {
+    init(client: SocketAddress, id: Int, machine: Machine, registry: TFTPTransfers, logger: Logger, describe: [EventKey: String]) {
         self.client = client
         self.id = id
         self.machine = machine
@@ -219,16 +220,10 @@ final class TFTPTransferHandler: ChannelInboundHandler {
         timer?.cancel()
         let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         if let info = registry.end(id, state: state, detail: detail) {
-            var metadata: Logger.Metadata = describe.mapValues { .string($0) }
-            metadata["tftp.bytes"] = "\(info.bytes)"
-            metadata["tftp.duration_s"] = "\(String(format: "%.3f", duration))"
-            if let detail { metadata["reason"] = "\(detail)" }
-            let name = state == "completed" ? "tftp.transfer.completed" : "tftp.transfer.failed"
-            logger.log(level: state == "completed" ? .info : .notice, "\(name)", metadata: metadata)
-            if let client = client.wireIPv4 {
-                registry.recorder?.record(client: client.description, name: name, level: state == "completed" ? "info" : "notice",
-                                          metadata: metadata.mapValues { "\($0)" })
-            }
+            let ended = TFTPTimeline.ended(
+                describe, completed: state == "completed", bytes: info.bytes, duration: String(format: "%.3f", duration), detail: detail)
+            logger.log(level: state == "completed" ? .info : .notice, "\(ended.name)", metadata: ended.metadata.logMetadata)
+            if let client = client.wireIPv4 { registry.recorder?.record(client: client.description, ended) }
         }
         // Let the last packet leave before the socket goes.
         context.eventLoop.scheduleTask(in: .milliseconds(10)) { [channel = context.channel] in channel.close(promise: nil) }

@@ -1,12 +1,13 @@
 import DHCPServerCore
 import Synchronization
+import Timeline
 import WireSupport
 
 /// A store for tests and `--store memory` runs: same contract, nothing on disk.
 public final class InMemoryLeaseStore: LeaseStore {
     private struct State {
         var leases: [IPv4Address: Lease] = [:]
-        var events: [StoredEvent] = []
+        var events: [TimelineEvent] = []
         var phones: [String: String] = [:]
     }
     private let state = Mutex(State())
@@ -21,9 +22,9 @@ public final class InMemoryLeaseStore: LeaseStore {
         state.withLock { s in for lease in leases { s.leases[lease.ip] = lease } }
     }
 
-    public func append(_ events: [StoredEvent]) throws { state.withLock { $0.events += events } }
+    public func append(_ events: [TimelineEvent]) throws { state.withLock { $0.events += events } }
 
-    public func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent] {
+    public func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] {
         state.withLock { Array($0.events.filter { $0.mac == mac }.reversed().prefix(limit)) }
     }
 
@@ -35,7 +36,7 @@ public final class InMemoryLeaseStore: LeaseStore {
         }
     }
 
-    public func events(named name: String, limit: Int) throws -> [StoredEvent] {
+    public func events(named name: EventName, limit: Int) throws -> [TimelineEvent] {
         state.withLock { Array($0.events.filter { $0.name == name }.reversed().prefix(limit)) }
     }
 

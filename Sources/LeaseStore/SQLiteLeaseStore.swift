@@ -2,6 +2,7 @@ import DHCPServerCore
 import Foundation
 import GRDB
 import Synchronization
+import Timeline
 import WireSupport
 
 /// The embedded default store: one SQLite file in `state_dir`, WAL mode, `synchronous=FULL` so a committed
@@ -93,9 +94,9 @@ public final class SQLiteLeaseStore: LeaseStore {
 
     public func save(_ leases: [Lease]) throws { try write(leases: leases, events: []) }
 
-    public func append(_ events: [StoredEvent]) throws { try write(leases: [], events: events) }
+    public func append(_ events: [TimelineEvent]) throws { try write(leases: [], events: events) }
 
-    public func write(leases: [Lease], events: [StoredEvent]) throws {
+    public func write(leases: [Lease], events: [TimelineEvent]) throws {
         guard !leases.isEmpty || !events.isEmpty else { return }
         try queue.write { db in
             if !leases.isEmpty {
@@ -114,11 +115,11 @@ public final class SQLiteLeaseStore: LeaseStore {
         }
     }
 
-    private func insert(_ events: [StoredEvent], _ db: Database) throws {
+    private func insert(_ events: [TimelineEvent], _ db: Database) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)")
         for event in events {
-            let json = MetadataJSON.encode(event.metadata)
-            try statement.execute(arguments: [event.time, event.mac?.description, event.name, event.level, json])
+            let json = MetadataJSON.encode(event.storedMetadata)
+            try statement.execute(arguments: [event.time, event.mac?.description, event.name.rawValue, event.level.rawValue, json])
         }
         let due = sincePrune.withLock { n in
             n += events.count
@@ -134,7 +135,7 @@ public final class SQLiteLeaseStore: LeaseStore {
         if cutoff > 0 { try db.execute(sql: "DELETE FROM event WHERE id <= ?", arguments: [cutoff]) }
     }
 
-    public func events(for mac: MACAddress, limit: Int) throws -> [StoredEvent] {
+    public func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] {
         try fetchEvents(where: "mac = ?", mac.description, limit: limit)
     }
 
@@ -148,11 +149,11 @@ public final class SQLiteLeaseStore: LeaseStore {
         }
     }
 
-    public func events(named name: String, limit: Int) throws -> [StoredEvent] {
-        try fetchEvents(where: "name = ?", name, limit: limit)
+    public func events(named name: EventName, limit: Int) throws -> [TimelineEvent] {
+        try fetchEvents(where: "name = ?", name.rawValue, limit: limit)
     }
 
-    private func fetchEvents(where condition: String, _ value: String, limit: Int) throws -> [StoredEvent] {
+    private func fetchEvents(where condition: String, _ value: String, limit: Int) throws -> [TimelineEvent] {
         try queue.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT time, mac, name, level, metadata FROM event WHERE \(condition) ORDER BY id DESC LIMIT ?",
@@ -160,7 +161,9 @@ public final class SQLiteLeaseStore: LeaseStore {
             ).map { row in
                 let text: String = row["metadata"]
                 let metadata = MetadataJSON.decode(text) ?? (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] ?? [:]
-                return StoredEvent(time: row["time"], mac: (row["mac"] as String?).flatMap { MACAddress($0) }, name: row["name"], level: row["level"], metadata: metadata)
+                return TimelineEvent(
+                    time: row["time"], mac: (row["mac"] as String?).flatMap { MACAddress($0) }, storedName: row["name"], level: row["level"],
+                    storedMetadata: metadata)
             }
         }
     }

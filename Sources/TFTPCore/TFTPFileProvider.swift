@@ -1,3 +1,5 @@
+import Timeline
+
 /// Where transfers get their bytes. The disk provider is the shell's; generated configs and load aliases
 /// (issue 6) are further providers consulted in order, without touching the transfer code.
 public protocol TFTPFileProvider: Sendable {
@@ -53,4 +55,7 @@ public struct TFTPOpenError: Error, Hashable, Sendable, CustomStringConvertible 
         self.message = message
     }
     public var description: String { message }
+
+    /// No provider has the file: error 1, with the reason the "TFTP file missing" finding looks for.
+    public static let fileNotFound = TFTPOpenError(code: 1, message: EventName.TFTP.fileNotFoundReason)
 }

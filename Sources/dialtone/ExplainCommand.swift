@@ -3,6 +3,7 @@ import DHCPServerCore
 import Diagnostics
 import Foundation
 import LeaseStore
+import Timeline
 import WireSupport
 
 struct ExplainCommand: ParsableCommand {
@@ -32,8 +33,7 @@ struct ExplainCommand: ParsableCommand {
             return
         }
         let store = try SQLiteLeaseStore(path: path)
-        let stored = try store.events(for: device, limit: 2000)
-        let events = stored.map { DeviceEvent(time: $0.time, name: $0.name, level: $0.level, metadata: $0.metadata) }
+        let events = try store.events(for: device, limit: 2000)
         let formatter = ISO8601DateFormatter()
         let clock: (Int64) -> String = { formatter.string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
 
@@ -47,7 +47,7 @@ struct ExplainCommand: ParsableCommand {
             let step = json.range(of: "\"step\":").map { json[$0.upperBound...].prefix { $0.isNumber } } ?? "?"
             print("  phone: provisioning state stored, ladder step \(Int(step).map { $0 + 1 } ?? 0)")
         }
-        if let vendor = events.first(where: { $0.metadata["dhcp.vendor_class"] != nil })?.metadata["dhcp.vendor_class"] {
+        if let vendor = events.lazy.compactMap({ $0[.dhcp(.vendorClass)] }).first {
             print("  vendor class: \(vendor)")
         }
         let findings = Diagnosis.findings(events, clock: clock)
@@ -61,22 +61,23 @@ struct ExplainCommand: ParsableCommand {
         print("\nTimeline (newest first)")
         if events.isEmpty { print("  no events recorded for this device") }
         for event in events.prefix(limit) {
-            print("  \(clock(event.time))  \(event.name)  \(Self.summary(event))")
+            print("  \(clock(event.time))  \(event.name.rawValue)  \(Self.summary(event))")
         }
         if events.count > limit { print("  ... \(events.count - limit) older events (--limit)") }
         if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
     }
 
     /// The few fields that tell the story of each kind of event.
-    static func summary(_ event: DeviceEvent) -> String {
-        let keys: [String]
+    static func summary(_ event: TimelineEvent) -> String {
+        let keys: [EventKey]
         switch event.name {
-        case let n where n.hasPrefix("dhcp."): keys = ["dhcp.type", "dhcp.server_id", "dhcp.yiaddr", "dhcp.destination", "dhcp.latency_us", "dhcp.reply_bytes", "reason"]
-        case let n where n.hasPrefix("tftp."): keys = ["tftp.file", "tftp.served_from", "tftp.bytes", "tftp.blksize", "reason"]
-        case let n where n.hasPrefix("phone."): keys = ["phone.load", "phone.step", "phone.to", "phone.missing"]
-        case let n where n.hasPrefix("syslog."): keys = ["syslog.severity", "syslog.app", "syslog.text"]
-        default: keys = event.metadata.keys.sorted()
+        case .dhcp: keys = [.dhcp(.type), .dhcp(.serverID), .dhcp(.yiaddr), .dhcp(.destination), .dhcp(.latencyMicroseconds), .dhcp(.replyBytes), .reason]
+        case .tftp: keys = [.tftp(.file), .tftp(.servedFrom), .tftp(.bytes), .tftp(.blockSize), .reason]
+        case .phone: keys = [.phone(.load), .phone(.step), .phone(.to), .phone(.missing)]
+        case .syslog: keys = [.syslog(.severity), .syslog(.app), .syslog(.text)]
+        case .other: keys = event.metadata.keys.sorted()
         }
-        return keys.compactMap { key in event.metadata[key].map { "\(key.split(separator: ".").last!)=\($0)" } }.joined(separator: " ")
+        // The last part of the key's stable name: `yiaddr=`, `file=`, as the explain output always showed.
+        return keys.compactMap { key in event[key].map { "\(key.rawValue.split(separator: ".").last!)=\($0)" } }.joined(separator: " ")
     }
 }

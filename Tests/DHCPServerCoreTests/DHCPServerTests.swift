@@ -2,6 +2,7 @@ import DHCPServerCore
 import DHCPWire
 import DialtoneConfig
 import Testing
+import Timeline
 import WireSupport
 
 @Suite struct DHCPServerTests {
@@ -90,7 +91,7 @@ import WireSupport
         _ = server.handle(Fixtures.message(.discover, mac: b), context: Fixtures.context, now: 4)
         let none = server.handle(Fixtures.message(.discover, mac: c), context: Fixtures.context, now: 5)
         #expect(none.replies.isEmpty)
-        #expect(none.events.first?.name == "dhcp.pool.exhausted")
+        #expect(none.events.first?.name == .poolExhausted)
         // Offers expire: after the hold, c can have b's offered address.
         let later = server.handle(Fixtures.message(.discover, mac: c), context: Fixtures.context, now: 5 + DHCPServer.offerHoldMilliseconds + 1)
         #expect(later.replies.first != nil)
@@ -167,7 +168,7 @@ import WireSupport
         #expect(server.upcomingAddresses(perSubnet: 3, now: 0).map(\.description) == ["192.168.10.1", "192.168.10.2", "192.168.10.3"])
         let actions = server.markConflict(IPv4Address("192.168.10.1")!, now: 0)
         #expect(actions.commits.first?.state == .declined)
-        #expect(actions.events.first?.name == "dhcp.conflict.detected")
+        #expect(actions.events.first?.name == .conflictDetected)
         #expect(server.upcomingAddresses(perSubnet: 1, now: 0).first == IPv4Address("192.168.10.2"))
         let offer = server.handle(Fixtures.message(.discover, mac: Fixtures.mac(15)), context: Fixtures.context, now: 1)
         #expect(offer.replies.first?.0.yiaddr == IPv4Address("192.168.10.2"))

@@ -1,6 +1,7 @@
 import DHCPServerCore
 import DHCPWire
 import Testing
+import Timeline
 import WireSupport
 
 /// Other servers' replies heard on the client port: recorded against the client, ours ignored.
@@ -18,12 +19,12 @@ struct ForeignReplyTests {
 
     @Test func anotherServersOfferIsReportedAgainstTheClient() throws {
         let event = try #require(ForeignReply.event(for: reply(.offer, serverID: rogue), interface: "eth1", ours: ours, source: rogue))
-        #expect(event.name == "dhcp.other_server.reply")
+        #expect(event.name == .otherServerReply)
         #expect(event.level == .warning)
         #expect(event.mac == Fixtures.cisco)
         #expect(event.metadata == [
-            "dhcp.server_id": "192.168.10.1", "dhcp.type": "OFFER", "dhcp.interface": "eth1", "dhcp.xid": "0xbeef",
-            "dhcp.yiaddr": "192.168.10.77", "dhcp.tftp_server": "10.0.0.9",
+            .dhcp(.serverID): "192.168.10.1", .dhcp(.type): "OFFER", .dhcp(.interface): "eth1", .dhcp(.xid): "0xbeef",
+            .dhcp(.yiaddr): "192.168.10.77", .dhcp(.tftpServer): "10.0.0.9",
         ])
     }
 
@@ -41,14 +42,14 @@ struct ForeignReplyTests {
         var m = reply(.ack, serverID: nil)
         m.options = DHCPOptions()
         let event = try #require(ForeignReply.event(for: m, interface: "eth1", ours: ours, source: rogue))
-        #expect(event.metadata["dhcp.server_id"] == "192.168.10.1")
-        #expect(event.metadata["dhcp.type"] == "BOOTP")
+        #expect(event.metadata[.dhcp(.serverID)] == "192.168.10.1")
+        #expect(event.metadata[.dhcp(.type)] == "BOOTP")
     }
 
     @Test func relayedReplyNamesTheServerAndTheRelay() throws {
         let relay = IPv4Address(192, 168, 10, 2)
         let event = try #require(ForeignReply.event(for: reply(.nak, serverID: IPv4Address(10, 9, 9, 9)), interface: "eth1", ours: ours, source: relay))
-        #expect(event.metadata["dhcp.server_id"] == "10.9.9.9")
-        #expect(event.metadata["dhcp.source"] == "192.168.10.2")
+        #expect(event.metadata[.dhcp(.serverID)] == "10.9.9.9")
+        #expect(event.metadata[.dhcp(.source)] == "192.168.10.2")
     }
 }

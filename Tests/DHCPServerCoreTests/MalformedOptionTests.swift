@@ -1,6 +1,7 @@
 import DHCPServerCore
 import DHCPWire
 import Testing
+import Timeline
 import WireSupport
 
 /// Issue 19: a malformed option reaches the timeline with its code and offset instead of vanishing.
@@ -18,10 +19,10 @@ import WireSupport
         let offset = try #require(request.options.offsets[.requestedAddress])
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
         let actions = server.handle(request, context: Fixtures.context, now: 0)
-        let event = try #require(actions.events.first { $0.name == "dhcp.option.malformed" })
-        #expect(event.metadata["dhcp.option.code"] == "50")
-        #expect(event.metadata["dhcp.option.offset"] == "\(offset)")
-        #expect(event.metadata["dhcp.option.length"] == "3")
+        let event = try #require(actions.events.first { $0.name == .optionMalformed })
+        #expect(event.metadata[.dhcp(.optionCode)] == "50")
+        #expect(event.metadata[.dhcp(.optionOffset)] == "\(offset)")
+        #expect(event.metadata[.dhcp(.optionLength)] == "3")
         #expect(event.mac == Fixtures.mac(9))
         #expect(event.level == .warning)
         // The option is treated as absent: the client still gets an offer from the pool.
@@ -42,6 +43,6 @@ import WireSupport
     @Test func wellFormedOptionsRaiseNothing() throws {
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
         let actions = server.handle(Fixtures.message(.discover, mac: Fixtures.mac(3), requested: IPv4Address("192.168.10.3")), context: Fixtures.context, now: 0)
-        #expect(!actions.events.contains { $0.name == "dhcp.option.malformed" })
+        #expect(!actions.events.contains { $0.name == .optionMalformed })
     }
 }

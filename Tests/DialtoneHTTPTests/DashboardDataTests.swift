@@ -3,6 +3,7 @@ import Diagnostics
 import Hummingbird
 import LeaseStore
 import Testing
+import Timeline
 import WireSupport
 
 @testable import DialtoneHTTP
@@ -15,17 +16,17 @@ struct DashboardDataTests {
         Lease(ip: IPv4Address(ip)!, mac: mac, clientID: nil, hostname: nil, state: .bound, expires: 10_000, updated: 1)
     }
 
-    func event(_ time: Int64, _ name: String, _ metadata: [String: String] = [:]) -> StoredEvent {
-        StoredEvent(time: time, mac: mac, name: name, level: "info", metadata: metadata)
+    func event(_ time: Int64, _ name: EventName, _ metadata: [EventKey: String] = [:]) -> TimelineEvent {
+        TimelineEvent(time: time, mac: mac, name: name, level: .info, metadata: metadata)
     }
 
     @Test func deviceViewsAreReusedUntilTheDeviceChanges() throws {
         let store = InMemoryLeaseStore(leases: [lease("198.18.0.100")])
-        try store.append([event(1, "dhcp.ack.sent")])
+        try store.append([event(1, .dhcp(.ackSent))])
         let cache = DeviceViewCache()
         #expect(try cache.devices(store: store).map(\.phase) == ["dhcp: bound"])
         // A new event changes the device's version: its view is rebuilt.
-        try store.append([event(2, "phone.upgrade.done", ["phone.load": "SIP70.9-2-1S"])])
+        try store.append([event(2, .phone(.upgradeDone), [.phone(.load): "SIP70.9-2-1S"])])
         let after = try cache.devices(store: store)
         #expect(after.map(\.phase) == ["provisioned"])
         #expect(after.first?.load == "SIP70.9-2-1S")
@@ -37,21 +38,13 @@ struct DashboardDataTests {
     @Test func aDeviceIsKnownByItsEventsLeaseOrProvisioningState() throws {
         let store = InMemoryLeaseStore(leases: [])
         #expect(try Views.knownDevice(mac, store: store) == nil)
-        try store.append([event(1, "syslog.message")])
+        try store.append([event(1, .syslog(.message))])
         #expect(try Views.knownDevice(mac, store: store)?.phase == "logging")
         let leased = InMemoryLeaseStore(leases: [lease("198.18.0.100")])
         #expect(try Views.knownDevice(mac, store: leased)?.ip == "198.18.0.100")
         let provisioned = InMemoryLeaseStore(leases: [])
         try provisioned.savePhoneState(mac: mac.description, json: "{}")
         #expect(try Views.knownDevice(mac, store: provisioned) != nil)
-    }
-
-    @Test func syslogLinesDoNotChangeThePhase() {
-        let provisioned = [DeviceEvent(time: 2, name: "syslog.message", level: "info", metadata: [:]),
-                           DeviceEvent(time: 1, name: "phone.upgrade.done", level: "info", metadata: [:])]
-        #expect(Views.phase(provisioned) == "provisioned")
-        #expect(Views.phase([DeviceEvent(time: 1, name: "syslog.message", level: "info", metadata: [:])]) == "logging")
-        #expect(Views.phase([]) == "unknown")
     }
 
     @Test func tokenFromALoginFormIsFormDecoded() {

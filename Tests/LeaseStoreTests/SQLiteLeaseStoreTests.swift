@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import LeaseStore
 import Testing
+import Timeline
 import WireSupport
 
 @Suite struct SQLiteLeaseStoreTests {
@@ -36,20 +37,38 @@ import WireSupport
     @Test func eventsPerDeviceNewestFirstAndBounded() throws {
         let store = try SQLiteLeaseStore(path: temporaryPath(), maxEvents: 5)
         let mac = MACAddress("02:00:00:00:00:07")!
-        try store.append((0..<8).map { StoredEvent(time: Int64($0), mac: mac, name: "dhcp.offer.sent", level: "info", metadata: ["n": "\($0)"]) })
+        try store.append((0..<8).map { TimelineEvent(time: Int64($0), mac: mac, name: .dhcp(.offerSent), level: .info, metadata: [.other("n"): "\($0)"]) })
         let events = try store.events(for: mac, limit: 10)
         #expect(events.map(\.time) == [7, 6, 5, 4, 3])
-        #expect(events.first?.metadata["n"] == "7")
+        #expect(events.first?[.other("n")] == "7")
     }
 
     /// The hand-written metadata JSON must read back exactly, whatever a syslog line or a file name holds.
     @Test func metadataRoundTripsAnyText() throws {
         let store = try SQLiteLeaseStore(path: temporaryPath())
         let awkward = ["syslog.text": "say \"hi\" \\ C:\\ 1\n2\r\t\u{01}\u{1F} é ☎️ 𝄞", "": "empty key", "tftp.file": "SEP001E7A.cnf.xml", "z": ""]
-        try store.append([StoredEvent(time: 1, mac: nil, name: "syslog.message", level: "info", metadata: awkward)])
-        let back = try #require(try store.events(named: "syslog.message", limit: 1).first)
-        #expect(back.metadata == awkward)
+        try store.append([TimelineEvent(time: 1, mac: nil, storedName: "syslog.message", level: "info", storedMetadata: awkward)])
+        let back = try #require(try store.events(named: .syslog(.message), limit: 1).first)
+        #expect(back.storedMetadata == awkward)
+        #expect(back[.syslog(.text)] == awkward["syslog.text"] && back[.other("z")] == "")
         #expect(back.mac == nil)
+    }
+
+    /// A row another version wrote (a name and a key this build's catalogue lacks) reads back intact as
+    /// `.other`, so explain and the API still show it; the catalogue's rules just do not match it.
+    @Test func unknownNamesAndKeysFromAnotherVersionStayReadable() throws {
+        let path = temporaryPath()
+        let mac = MACAddress("02:00:00:00:00:09")!
+        _ = try SQLiteLeaseStore(path: path)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(
+                sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (1, ?, 'dhcp.offer.renamed', 'info', ?)",
+                arguments: [mac.description, #"{"dhcp.yiaddr":"10.0.0.9","dhcp.future_key":"x"}"#])
+        }
+        let back = try #require(try SQLiteLeaseStore(path: path).events(for: mac, limit: 1).first)
+        #expect(back.name == .other("dhcp.offer.renamed"))
+        #expect(back[.dhcp(.yiaddr)] == "10.0.0.9" && back[.other("dhcp.future_key")] == "x")
+        #expect(back.storedMetadata == ["dhcp.yiaddr": "10.0.0.9", "dhcp.future_key": "x"])
     }
 
     /// The in-memory store the core tests use must answer every query exactly like SQLite, field by field.
@@ -69,8 +88,8 @@ import WireSupport
 
     struct ContractAnswers {
         var leases: [Lease]
-        var deviceEvents: [StoredEvent]
-        var namedEvents: [StoredEvent]
+        var deviceEvents: [TimelineEvent]
+        var namedEvents: [TimelineEvent]
         var versions: [String: Int64]
         var phones: [String: String]
     }
@@ -82,18 +101,18 @@ import WireSupport
         try store.write(
             leases: [lease("10.0.0.3", "02:00:00:00:00:0a", state: .released), lease("10.0.0.2", "02:00:00:00:00:0c", state: .declined)],
             events: [
-                StoredEvent(time: 10, mac: a, name: "dhcp.offer.sent", level: "info", metadata: ["dhcp.yiaddr": "10.0.0.3"]),
-                StoredEvent(time: 11, mac: b, name: "syslog.message", level: "notice", metadata: ["syslog.text": "x"]),
+                TimelineEvent(time: 10, mac: a, name: .dhcp(.offerSent), level: .info, metadata: [.dhcp(.yiaddr): "10.0.0.3"]),
+                TimelineEvent(time: 11, mac: b, name: .syslog(.message), level: .notice, metadata: [.syslog(.text): "x"]),
             ])
         try store.append([
-            StoredEvent(time: 12, mac: a, name: "dhcp.ack.sent", level: "info", metadata: [:]),
-            StoredEvent(time: 13, mac: nil, name: "syslog.message", level: "info", metadata: ["syslog.host": "h"]),
+            TimelineEvent(time: 12, mac: a, name: .dhcp(.ackSent), level: .info, metadata: [:]),
+            TimelineEvent(time: 13, mac: nil, name: .syslog(.message), level: .info, metadata: [.syslog(.host): "h"]),
         ])
         try store.savePhoneState(mac: a.description, json: #"{"step":1}"#)
         try store.savePhoneState(mac: a.description, json: #"{"step":2}"#)
         return ContractAnswers(
             leases: try store.loadLeases(), deviceEvents: try store.events(for: a, limit: 10),
-            namedEvents: try store.events(named: "syslog.message", limit: 10), versions: try store.eventVersions(),
+            namedEvents: try store.events(named: .syslog(.message), limit: 10), versions: try store.eventVersions(),
             phones: try store.loadPhoneStates())
     }
 

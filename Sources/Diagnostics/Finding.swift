@@ -1,18 +1,3 @@
-/// One event of a device's timeline as the diagnosis reads it (the store's rows, without the store).
-public struct DeviceEvent: Hashable, Sendable {
-    public var time: Int64
-    public var name: String
-    public var level: String
-    public var metadata: [String: String]
-
-    public init(time: Int64, name: String, level: String, metadata: [String: String]) {
-        self.time = time
-        self.name = name
-        self.level = level
-        self.metadata = metadata
-    }
-}
-
 /// A named diagnosis with its evidence and what to do about it.
 public struct Finding: Hashable, Sendable {
     public enum Severity: String, Hashable, Sendable, Comparable {
