@@ -102,6 +102,12 @@ let package = Package(
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Timeline", "WireSupport"]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "WireSupport"]),
+        // Drives the real DHCP core and TFTP machines and feeds what they emit into Diagnosis: an event or key
+        // renamed on one side only fails here, without root or sockets.
+        .testTarget(
+            name: "TimelineContractTests",
+            dependencies: ["Timeline", "DHCPServerCore", "DHCPWire", "DialtoneConfig", "WireSupport", "TFTPCore", "TFTPWire", "Diagnostics"]
+        ),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

@@ -1,0 +1,93 @@
+import DHCPServerCore
+import DHCPWire
+import Diagnostics
+import TFTPCore
+import Testing
+import Timeline
+import WireSupport
+
+/// The timeline's contract end to end (issue 12): the DHCP core and the TFTP machines run real exchanges,
+/// their events are built as the shells build them and pass through the store's string form, and Diagnosis
+/// and the phase must read exactly the findings those exchanges mean. An emitter and a reader that stop
+/// agreeing on a name, a key or a matched value fail here, with no root and no sockets.
+struct TimelineContractTests {
+    let phone = MACAddress("00:1e:7a:25:54:a1")!
+    let clock: (Int64) -> String = { "t\($0)" }
+
+    @Test func offersTheClientIgnoresAreDiagnosedFromWhatWeSent() throws {
+        var exchanges = Exchanges()
+        for attempt in 0..<3 {
+            let offer = exchanges.handle(Exchanges.message(.discover, mac: phone, xid: UInt32(attempt)), at: 1000 + Int64(attempt) * 4000)
+            #expect(offer?.messageType == .offer)
+        }
+        let timeline = exchanges.timeline(of: phone)
+        #expect(timeline.map(\.name) == Array(repeating: .dhcp(.offerSent), count: 3))
+
+        let findings = Diagnosis.findings(timeline, clock: clock)
+        #expect(findings.map(\.title) == ["3 offers ignored"])
+        let finding = try #require(findings.first)
+        let size = try #require(exchanges.lastReplySize)
+        let options = exchanges.lastOfferOptions.map(String.init).joined(separator: ",")
+        #expect(finding.evidence[0] == "3 OFFERs sent since t1000, no REQUEST followed")
+        // Size, destination, options and latency come from four different keys, set by the core and the
+        // send annotation: each must reach the finding.
+        #expect(finding.evidence[1] == "our offers: \(size) bytes, to broadcast 255.255.255.255:68, options \(options), slowest offer 0.4 ms after the DISCOVER")
+        #expect(finding.evidence.contains { $0.hasPrefix("client: Cisco Systems, Inc. IP Phone CP-7970G") })
+        #expect(finding.evidence.contains { $0.contains("compare its PRL (1,66,6,3,15,150,35)") })
+        #expect(DevicePhase.of(timeline) == "dhcp: offered")
+    }
+
+    @Test func aBoundPhoneFetchingFilesIsDiagnosedFromTheTFTPMachines() throws {
+        var exchanges = Exchanges()
+        let offered = exchanges.handle(Exchanges.message(.discover, mac: phone, xid: 1), at: 1000)
+        let offer = try #require(offered)
+        let ack = exchanges.handle(
+            Exchanges.message(.request, mac: phone, xid: 1, requested: offer.yiaddr, serverID: Exchanges.ours), at: 1010)
+        #expect(ack?.messageType == .ack)
+        #expect(DevicePhase.of(exchanges.timeline(of: phone)) == "dhcp: bound")
+        #expect(Diagnosis.findings(exchanges.timeline(of: phone), clock: clock).isEmpty, "an acknowledged offer was not ignored")
+
+        let jar = TFTPFile(bytes: Array(repeating: 0x4A, count: 5000), origin: .disk(path: "/srv/tftp/Jar70sccp.sbn", caseMatched: true))
+        let apps = TFTPFile(bytes: Array(repeating: 0x41, count: 3000), origin: .disk(path: "/srv/tftp/apps70.sbn", caseMatched: false))
+        exchanges.read("CTLSEP001E7A2554A1.tlv", by: phone, file: nil, at: 2000)
+        exchanges.read("SEP001E7A2554A1.cnf.xml", by: phone, file: nil, at: 2010)
+        exchanges.read("jar70sccp.sbn", by: phone, file: jar, at: 2020)
+        #expect(DevicePhase.of(exchanges.timeline(of: phone)) == "tftp: jar70sccp.sbn")
+        exchanges.read("apps70.sbn", by: phone, file: apps, clientAcks: false, at: 2030)
+
+        let timeline = exchanges.timeline(of: phone)
+        #expect(timeline.map(\.name) == [
+            .tftp(.transferFailed), .tftp(.transferCompleted), .tftp(.requestRefused), .tftp(.requestRefused), .dhcp(.ackSent), .dhcp(.offerSent),
+        ])
+        #expect(timeline[1][.tftp(.bytes)] == "5000")
+        let findings = Diagnosis.findings(timeline, clock: clock)
+        // The CTL probe is expected to be missing; the phone's config is not.
+        #expect(findings.map(\.title) == [
+            "TFTP file missing: SEP001E7A2554A1.cnf.xml", "1 TFTP transfers timed out", "case mismatch resolved for jar70sccp.sbn",
+        ])
+        #expect(findings.map(\.severity) == [.error, .warning, .info])
+        #expect(findings[1].evidence == ["apps70.sbn: no ACK after 3 retransmissions"])
+        #expect(findings[2].evidence == ["served from /srv/tftp/Jar70sccp.sbn"])
+        #expect(DevicePhase.of(timeline) == "tftp: apps70.sbn")
+    }
+
+    @Test func aRivalServerIsDiagnosedFromItsReplyAndTheClientsChoice() throws {
+        var exchanges = Exchanges()
+        let offered = exchanges.handle(Exchanges.message(.discover, mac: phone, xid: 5), at: 1000)
+        let offer = try #require(offered)
+        exchanges.hearRivalOffer(to: phone, yiaddr: IPv4Address("192.168.10.77")!, at: 1001)
+        let reply = exchanges.handle(
+            Exchanges.message(.request, mac: phone, xid: 5, requested: IPv4Address("192.168.10.77")!, serverID: Exchanges.rival), at: 1010)
+        #expect(reply == nil, "a REQUEST for another server gets no answer from us")
+        #expect(offer.yiaddr != IPv4Address("192.168.10.77")!)
+
+        let timeline = exchanges.timeline(of: phone)
+        #expect(timeline.map(\.name) == [.dhcp(.requestOtherServer), .dhcp(.otherServerReply), .dhcp(.offerSent)])
+        let findings = Diagnosis.findings(timeline, clock: clock)
+        #expect(findings.map(\.title) == ["another DHCP server answers on the link: 192.168.10.1"])
+        let rival = try #require(findings.first)
+        #expect(rival.severity == .error, "the client's latest choice was the rival")
+        #expect(rival.evidence.contains("192.168.10.1 replied: 1 OFFER; offered 192.168.10.77"))
+        #expect(rival.evidence.contains("the client's REQUEST chose 192.168.10.1 1 time (option 54)"))
+    }
+}
