@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "SyslogWire"),
         .target(name: "SNTPWire"),
         .target(name: "Diagnostics", dependencies: ["Timeline"]),
-        .target(name: "Provisioning", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "Provisioning", dependencies: ["Timeline", .product(name: "Mustache", package: "swift-mustache")]),
         
 
         // MARK: shells
@@ -106,7 +106,7 @@ let package = Package(
         // renamed on one side only fails here, without root or sockets.
         .testTarget(
             name: "TimelineContractTests",
-            dependencies: ["Timeline", "DHCPServerCore", "DHCPWire", "DialtoneConfig", "WireSupport", "TFTPCore", "TFTPWire", "Diagnostics"]
+            dependencies: ["Timeline", "DHCPServerCore", "DHCPWire", "DialtoneConfig", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "Diagnostics"]
         ),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),

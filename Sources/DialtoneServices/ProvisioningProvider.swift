@@ -111,26 +111,11 @@ public final class ProvisioningProvider: TFTPFileProvider {
         }
         persist(state)
         let load = ladder.load(for: state)
-        var metadata: [EventKey: String] = [.client(.mac): "\(mac)", .phone(.load): load ?? "-", .phone(.step): "\(state.step + 1)/\(ladder.steps.count)"]
-        var name: EventName.Phone?
-        switch event {
-        case .advanced(let from, let to):
-            metadata[.phone(.from)] = "\(from)"
-            metadata[.phone(.to)] = "\(to)"
-            name = .upgradeAdvanced
-        case .reachedTarget:
-            name = .upgradeDone
-        case .waiting(_, let missing):
-            metadata[.phone(.missing)] = missing.joined(separator: ",")
-            metadata[.phone(.bootsAtStep)] = "\(state.bootsAtStep)"
-            name = .upgradeWaiting
-        case nil:
-            break
-        }
-        if let name {
+        if let event {
+            let draft = ladder.timelineEvent(for: event, state: state, mac: "\(mac)")
             // An advance is worth a notice in the log; the timeline records every step at info.
-            logger.log(level: name == .upgradeAdvanced ? .notice : .info, "\(EventName.phone(name))", metadata: metadata.logMetadata)
-            recorder?.record(mac: mac, EventDraft(.phone(name), level: .info, metadata))
+            logger.log(level: draft.name == .phone(.upgradeAdvanced) ? .notice : .info, "\(draft.name)", metadata: draft.metadata.logMetadata)
+            recorder?.record(mac: mac, draft)
         }
         let text = renderer.device(mac: mac.compactUppercase, load: load, server: serverAddress, versionStamp: "\(state.step + 1)")
         return TFTPFile(bytes: Array(text.utf8), origin: .virtual("SEP config generated, load \(load ?? "-")"))

@@ -1,6 +1,7 @@
 import DHCPServerCore
 import DHCPWire
 import DialtoneConfig
+import Provisioning
 import TFTPCore
 import TFTPWire
 import Timeline
@@ -8,7 +9,7 @@ import WireSupport
 
 /// Real exchanges through the pure cores, turned into timeline events with the same calls the shells make
 /// (`DHCPEvent.recordSend` and `timelineEvent(at:)` as in `DHCPEngine`; `TFTPTimeline` as in `TFTPService`
-/// and `TFTPTransferHandler`). No sockets, no root: what the integration tests catch late, caught here.
+/// and `TFTPTransferHandler`; `UpgradeLadder.timelineEvent` as in `ProvisioningProvider`). No sockets, no root: what the integration tests catch late, caught here.
 struct Exchanges {
     static let ours = IPv4Address("192.168.10.100")!
     static let rival = IPv4Address("192.168.10.1")!
@@ -22,6 +23,8 @@ struct Exchanges {
     /// The size of the last reply sent, as encoded for the wire.
     private(set) var lastReplySize: Int?
     private(set) var lastOfferOptions: [UInt8] = []
+    /// Each phone's upgrade-ladder state, as `ProvisioningProvider` keeps it.
+    var phones: [MACAddress: PhoneState] = [:]
 
     init() {
         let subnet = SubnetConfiguration(

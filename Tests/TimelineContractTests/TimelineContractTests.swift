@@ -91,3 +91,37 @@ struct TimelineContractTests {
         #expect(rival.evidence.contains("the client's REQUEST chose 192.168.10.1 1 time (option 54)"))
     }
 }
+
+/// The provisioning emitter against the "upgrade stuck" finding and the phase.
+struct UpgradeContractTests {
+    let phone = MACAddress("00:1e:7a:25:54:a1")!
+    let clock: (Int64) -> String = { "t\($0)" }
+
+    @Test func aPhoneThatNeverFetchesItsNextLoadIsStuck() {
+        var exchanges = Exchanges()
+        exchanges.fetched(["term70.7-0-2-0s.loads", "jar70sccp.sbn", "apps70.sbn"], by: phone)
+        exchanges.configRequested(by: phone, at: 1000)
+        #expect(exchanges.timeline(of: phone).first?.name == .phone(.upgradeAdvanced))
+        #expect(DevicePhase.of(exchanges.timeline(of: phone)) == "upgrading to SCCP70.8-5-2S")
+
+        // It boots on the new step and asks for its config, but never fetches the load's files.
+        exchanges.configRequested(by: phone, at: 2000)
+        #expect(Diagnosis.findings(exchanges.timeline(of: phone), clock: clock).isEmpty, "one boot at a step is the download itself")
+        exchanges.configRequested(by: phone, at: 3000)
+        let warned = Diagnosis.findings(exchanges.timeline(of: phone), clock: clock)
+        #expect(warned.map(\.title) == ["components of SCCP70.8-5-2S not fetched (2 boots)"])
+        #expect(warned.first?.evidence.first == "never fetched: sccp70.8-5-2s.loads,jar70sccp.8-5-2-14.sbn,apps70.8-5-2-14.sbn")
+        exchanges.configRequested(by: phone, at: 4000)
+        let timeline = exchanges.timeline(of: phone)
+        let stuck = Diagnosis.findings(timeline, clock: clock)
+        #expect(stuck.map(\.title) == ["upgrade stuck on SCCP70.8-5-2S for 3 boots"])
+        #expect(stuck.first?.severity == .error)
+        #expect(DevicePhase.of(timeline) == "waiting for files")
+
+        // Once the files arrive, the next config request ends the climb: provisioned, nothing to report.
+        exchanges.fetched(["sccp70.8-5-2s.loads", "jar70sccp.8-5-2-14.sbn", "apps70.8-5-2-14.sbn"], by: phone)
+        exchanges.configRequested(by: phone, at: 5000)
+        #expect(DevicePhase.of(exchanges.timeline(of: phone)) == "provisioned")
+        #expect(Diagnosis.findings(exchanges.timeline(of: phone), clock: clock).isEmpty)
+    }
+}
