@@ -1,3 +1,5 @@
+import Timeline
+
 /// Event metadata as stored in the `event.metadata` column: a JSON object of strings (keys in no
 /// particular order: readers decode it into a dictionary).
 /// Written by hand, into one byte buffer, because it runs once per stored event on the DHCP path's writer
@@ -5,12 +7,18 @@
 /// half as much again (perf under bench/dhcp, docs/benchmarks.md). Read back by hand too (the dashboard
 /// reads the history of hundreds of phones), with JSONSerialization as the fallback for anything else.
 enum MetadataJSON {
-    static func encode(_ metadata: [String: String]) -> String {
+    static func encode(_ metadata: [String: String]) -> String { encode(pairs: metadata.lazy.map { ($0.key, $0.value) }) }
+
+    /// A timeline event's metadata, keys by raw value (`TimelineEvent.storedMetadata`'s strings), written
+    /// straight from the typed dictionary: no intermediate dictionary of strings per stored event.
+    static func encode(_ metadata: [EventKey: String]) -> String { encode(pairs: metadata.lazy.map { ($0.key.rawValue, $0.value) }) }
+
+    private static func encode(pairs: some Sequence<(String, String)>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         out.append(UInt8(ascii: "{"))
         var first = true
-        for (key, value) in metadata {
+        for (key, value) in pairs {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             append(key, to: &out)

@@ -118,7 +118,7 @@ public final class SQLiteLeaseStore: LeaseStore {
     private func insert(_ events: [TimelineEvent], _ db: Database) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)")
         for event in events {
-            let json = MetadataJSON.encode(event.storedMetadata)
+            let json = MetadataJSON.encode(event.metadata)
             try statement.execute(arguments: [event.time, event.mac?.description, event.name.rawValue, event.level.rawValue, json])
         }
         let due = sincePrune.withLock { n in

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Timeline
 
 @testable import LeaseStore
 
@@ -13,6 +14,9 @@ struct MetadataJSONTests {
         let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
         #expect(parsed == awkward)
         #expect(MetadataJSON.decode(text) == awkward)
+        // The typed form writes the same object, keys by raw value (unknown keys included, as `.other`).
+        let typed = TimelineEvent(time: 0, mac: nil, storedName: "syslog.message", level: "info", storedMetadata: awkward).metadata
+        #expect(MetadataJSON.decode(MetadataJSON.encode(typed)) == awkward)
     }
 
     @Test func readsWhatJSONEncoderWroteBefore() throws {
