@@ -8,6 +8,7 @@ import LeaseStore
 import Logging
 import Prometheus
 import ServiceLifecycle
+import Timeline
 import WireSupport
 
 /// The HTTP API and dashboard (`web:`), on Hummingbird. Read-only views of the store and of the running
@@ -86,7 +87,7 @@ public struct WebService: Service {
         }
         let host = config.listen.host, port = Int(config.listen.port)
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
-        logger.info("web.started", metadata: ["web.listen": "\(host):\(port)", "web.token": "\(config.token.isEmpty ? "none" : "required")"])
+        logger.log(.info, .webStarted, [.server(.webListen): "\(host):\(port)", .server(.webToken): config.token.isEmpty ? "none" : "required"])
         // The live log's streams never end on their own: end them when shutdown starts, or the server
         // would wait for every open dashboard before exiting.
         try await withGracefulShutdownHandler {

@@ -1,5 +1,6 @@
 import DHCPServerCore
 import DHCPWire
+import DialtoneLogging
 import LeaseStore
 import Logging
 import Metrics
@@ -65,7 +66,7 @@ final class DHCPEngine {
             eventLoop.execute {
                 let engine = bound.value
                 if let error {
-                    engine.logger.error("dhcp.reply.withheld", metadata: ["reason": "lease not durable: \(error)"])
+                    engine.logger.log(.error, .dhcpReplyWithheld, [.reason: "lease not durable: \(error)"])
                     return
                 }
                 var firstReplySize: Int?
@@ -175,7 +176,7 @@ final class DHCPEngine {
         let now = Clock.nowMilliseconds()
         if let last = malformedLogged[key], now - last < 60_000 { return }
         malformedLogged[key] = now
-        logger.warning("dhcp.packet.malformed", metadata: ["reason": "\(reason)", "client.address": "\(address)", "dhcp.malformed_total": "\(malformedCount)"])
+        logger.log(.warning, .dhcpPacketMalformed, [.reason: reason, .client(.address): "\(address)", .server(.dhcpMalformedTotal): "\(malformedCount)"])
     }
 }
 

@@ -1,10 +1,12 @@
 import DHCPServerCore
 import DialtoneConfig
+import DialtoneLogging
 import LeaseStore
 import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Timeline
 import WireSupport
 
 /// The DHCPv4 service: resolves `dhcp.interfaces`, binds one socket per interface, runs until shutdown.
@@ -81,12 +83,12 @@ public struct DHCPService: Service {
                 let local = interfaces.map { IPv4Subnet(network: $0.address, prefixLength: $0.prefixLength) }
                 group.addTask { await probeAhead(prober, local: local, eventLoop: eventLoop, engine: engine) }
             }
-            logger.info("dhcp.started", metadata: [
-                "dhcp.interfaces": "\(interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","))",
-                "dhcp.port": "\(config.port)", "dhcp.leases_loaded": "\(leases.count)",
+            logger.log(.info, .dhcpStarted, [
+                .server(.dhcpInterfaces): interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","),
+                .server(.dhcpPort): "\(config.port)", .server(.dhcpLeasesLoaded): "\(leases.count)",
             ])
         }
-        logger.info("dhcp.stopped")
+        logger.log(.info, .dhcpStopped)
     }
 
     /// Probes the next addresses the allocator will hand out, once a second, each at most once a minute.
@@ -116,8 +118,8 @@ public struct DHCPService: Service {
         do {
             channel = try await watcher.bind(on: eventLoop, engine: engine)
         } catch {
-            logger.notice("dhcp.watch.unavailable", metadata: [
-                "dhcp.interface": "\(watcher.interface.name)", "dhcp.port": "\(watcher.port)", "reason": "\(error)",
+            logger.log(.notice, .dhcpWatchUnavailable, [
+                .dhcp(.interface): watcher.interface.name, .server(.dhcpPort): "\(watcher.port)", .reason: "\(error)",
             ])
             return
         }
@@ -130,7 +132,7 @@ public struct DHCPService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await ChannelLifetime.wait([channel])
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
-            logger.warning("dhcp.socket.rebound", metadata: ["dhcp.interface": "\(socket.interface.name)"])
+            logger.log(.warning, .dhcpSocketRebound, [.dhcp(.interface): socket.interface.name])
             try await Task.sleep(for: .milliseconds(100))
             channel = try await socket.bind(on: eventLoop, engine: engine)
         }

@@ -1,8 +1,10 @@
 import CARPCache
 import DHCPServerCore
+import DialtoneLogging
 import Logging
 import NIOCore
 import NIOPosix
+import Timeline
 import WireSupport
 
 #if canImport(Glibc)
@@ -48,13 +50,13 @@ struct DHCPSocket: Sendable {
                 }
             }
         } catch {
-            logger.error("dhcp.reply.failed", metadata: ["reason": "\(error)"])
+            logger.log(.error, .dhcpReplyFailed, [.reason: "\(error)"])
             return "not sent: \(error)"
         }
         var buffer = channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: buffer)).whenFailure { [logger] error in
-            logger.warning("dhcp.reply.failed", metadata: ["reason": "\(error)", "dhcp.destination": "\(target)"])
+            logger.log(.warning, .dhcpReplyFailed, [.reason: "\(error)", .dhcp(.destination): "\(target)"])
         }
         return actual
     }
@@ -116,6 +118,6 @@ final class DHCPInboundHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // Read errors (e.g. ICMP port unreachable surfacing as ECONNREFUSED) must not stop the service.
-        socket.logger.debug("dhcp.socket.error", metadata: ["reason": "\(error)"])
+        socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"])
     }
 }

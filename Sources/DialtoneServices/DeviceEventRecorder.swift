@@ -1,3 +1,4 @@
+import DialtoneLogging
 import Foundation
 import LeaseStore
 import Logging
@@ -42,6 +43,6 @@ public final class DeviceEventRecorder: Sendable {
             return p.events
         }
         guard !events.isEmpty else { return }
-        do { try store.append(events) } catch { logger.warning("store.events.failed", metadata: ["error": "\(error)"]) }
+        do { try store.append(events) } catch { logger.log(.warning, .storeEventsFailed, [.server(.error): "\(error)"]) }
     }
 }

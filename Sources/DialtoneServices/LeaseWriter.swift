@@ -1,4 +1,5 @@
 import DHCPServerCore
+import DialtoneLogging
 import LeaseStore
 import Logging
 import NIOConcurrencyHelpers
@@ -52,7 +53,7 @@ final class LeaseWriter: Sendable {
                 try store.write(leases: batch.flatMap(\.leases), events: batch.flatMap(\.events))
             } catch let e {
                 error = e
-                logger.error("store.write.failed", metadata: ["error": "\(e)", "store.batch": "\(batch.count)"])
+                logger.log(.error, .storeWriteFailed, [.server(.error): "\(e)", .server(.storeBatch): "\(batch.count)"])
             }
             for job in batch { job.completion(error) }
         }

@@ -1,4 +1,5 @@
 import DialtoneConfig
+import DialtoneLogging
 import Foundation
 import LeaseStore
 import Logging
@@ -144,7 +145,7 @@ public final class ProvisioningProvider: TFTPFileProvider {
     private func persist(_ state: PhoneState) {
         guard let data = try? JSONEncoder().encode(state) else { return }
         do { try store.savePhoneState(mac: state.mac, json: String(decoding: data, as: UTF8.self)) } catch {
-            logger.warning("store.write.failed", metadata: ["error": "\(error)"])
+            logger.log(.warning, .storeWriteFailed, [.server(.error): "\(error)"])
         }
     }
 

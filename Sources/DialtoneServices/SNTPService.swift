@@ -1,5 +1,6 @@
 import CSystemClock
 import DialtoneConfig
+import DialtoneLogging
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -10,6 +11,7 @@ import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
+import Timeline
 #endif
 
 /// SNTP server (RFC 4330) answering from the system clock. It refuses to claim synchronization when the
@@ -28,12 +30,12 @@ public struct SNTPService: Service {
         let settings = SNTPResponder.Settings(stratum: UInt8(config.stratum), referenceID: config.referenceID)
         let status = ClockStatus(trust: config.trustHostClock, logger: logger)
         try await UDPListeners.run(config.listen, service: "sntp", handler: { SNTPHandler(settings: settings, status: status) }, started: {
-            logger.info("sntp.started", metadata: [
-                "sntp.listen": "\(config.listen.map(\.description).joined(separator: ","))",
-                "sntp.synchronized": "\(status.synchronized())", "sntp.trust_host_clock": "\(config.trustHostClock)",
+            logger.log(.info, .sntpStarted, [
+                .server(.sntpListen): config.listen.map(\.description).joined(separator: ","),
+                .server(.sntpSynchronized): "\(status.synchronized())", .server(.sntpTrustHostClock): "\(config.trustHostClock)",
             ])
         })
-        logger.info("sntp.stopped")
+        logger.log(.info, .sntpStopped)
     }
 }
 
@@ -55,11 +57,11 @@ final class ClockStatus: Sendable {
             let kernel = dialtone_clock_synchronized() == 1
             if c.synchronized != kernel {
                 if kernel {
-                    logger.info("sntp.clock.synchronized")
+                    logger.log(.info, .sntpClockSynchronized)
                 } else {
-                    logger.warning("sntp.clock.unsynchronized", metadata: [
-                        "reason": "the kernel reports the host clock unsynchronized (no NTP discipline)",
-                        "sntp.answer": "\(trust ? "claiming sync anyway (trust_host_clock: true)" : "LI=3 stratum 16: clients will not trust it")",
+                    logger.log(.warning, .sntpClockUnsynchronized, [
+                        .reason: "the kernel reports the host clock unsynchronized (no NTP discipline)",
+                        .server(.sntpAnswer): "\(trust ? "claiming sync anyway (trust_host_clock: true)" : "LI=3 stratum 16: clients will not trust it")",
                     ])
                 }
             }

@@ -1,4 +1,5 @@
 import DialtoneConfig
+import DialtoneLogging
 import Foundation
 import LeaseStore
 import Logging
@@ -30,12 +31,12 @@ public struct SyslogService: Service {
         let sink = try SyslogSink(file: SyslogFile(path: config.file, maxSize: config.maxFileSize), store: store, logger: logger)
         let directory = self.directory
         try await UDPListeners.run(config.listen, service: "syslog", handler: { SyslogHandler(directory: directory, sink: sink) }, started: {
-            logger.info("syslog.started", metadata: [
-                "syslog.listen": "\(config.listen.map(\.description).joined(separator: ","))", "syslog.file": "\(config.file)",
+            logger.log(.info, .syslogStarted, [
+                .server(.syslogListen): config.listen.map(\.description).joined(separator: ","), .server(.syslogFile): config.file,
             ])
         })
         sink.flush()
-        logger.info("syslog.stopped")
+        logger.log(.info, .syslogStopped)
     }
 }
 
@@ -104,7 +105,7 @@ final class SyslogSink: Sendable {
             TimelineEvent(time: Int64(e.time.timeIntervalSince1970 * 1000), mac: e.mac, name: .syslog(.message),
                           level: EventLevel(rawValue: e.message.severityName), metadata: e.timelineMetadata)
         }
-        do { try store.append(events) } catch { logger.warning("store.events.failed", metadata: ["error": "\(error)"]) }
+        do { try store.append(events) } catch { logger.log(.warning, .storeEventsFailed, [.server(.error): "\(error)"]) }
     }
 }
 

@@ -1,4 +1,5 @@
 import DialtoneConfig
+import DialtoneLogging
 import Logging
 import Metrics
 import NIOCore
@@ -34,13 +35,13 @@ public struct TFTPService: Service {
     public func run() async throws {
         let service = self, transfers = self.transfers
         try await UDPListeners.run(config.listen, service: "tftp", handler: { TFTPListenerHandler(service: service) }, started: {
-            logger.info("tftp.started", metadata: [
-                "tftp.listen": "\(config.listen.map(\.description).joined(separator: ","))", "tftp.root": "\(disk.root)",
+            logger.log(.info, .tftpStarted, [
+                .server(.tftpListen): config.listen.map(\.description).joined(separator: ","), .server(.tftpRoot): "\(disk.root)",
             ])
         }, stopping: { transfers.abortAll() })
         // Give the ERRORs a moment to leave before the event loops stop with the process.
         try? await Task.sleep(for: .milliseconds(50))
-        logger.info("tftp.stopped", metadata: ["tftp.active": "\(transfers.activeCount)"])
+        logger.log(.info, .tftpStopped, [.server(.tftpActive): "\(transfers.activeCount)"])
     }
 
     /// Decides what a request gets: a transfer, or an ERROR. Runs on the listener's event loop.
@@ -128,7 +129,7 @@ public struct TFTPService: Service {
                 .bind(host: host, port: port)
         }
         let fail: @Sendable (Error) -> Void = { error in
-            logger.error("\(EventName.tftp(.transferFailed))", metadata: [EventKey.reason.rawValue: "no socket for the transfer: \(error)"])
+            logger.log(level: .error, "\(EventName.tftp(.transferFailed))", metadata: [EventKey.reason: "no socket for the transfer: \(error)"].logMetadata)
             _ = transfers.end(id, state: "failed", detail: "\(error)")
         }
         if let range = config.portRange {
@@ -166,8 +167,8 @@ final class TFTPListenerHandler: ChannelInboundHandler {
         } catch {
             malformed += 1
             if malformed <= 10 || malformed % 1000 == 0 {
-                service.logger.warning("tftp.packet.malformed", metadata: [
-                    "reason": "\(error)", "client.address": "\(envelope.remoteAddress)", "tftp.malformed_total": "\(malformed)",
+                service.logger.log(.warning, .tftpPacketMalformed, [
+                    .reason: "\(error)", .client(.address): "\(envelope.remoteAddress)", .server(.tftpMalformedTotal): "\(malformed)",
                 ])
             }
             service.handle(.error(.illegalOperation, message: "malformed"), from: envelope.remoteAddress, on: context.eventLoop)
@@ -175,6 +176,6 @@ final class TFTPListenerHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        service.logger.debug("tftp.socket.error", metadata: ["reason": "\(error)"])
+        service.logger.log(.debug, .tftpSocketError, [.reason: "\(error)"])
     }
 }

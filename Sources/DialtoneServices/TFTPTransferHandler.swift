@@ -1,3 +1,4 @@
+import DialtoneLogging
 import Foundation
 import Logging
 import NIOCore
@@ -77,7 +78,7 @@ final class TFTPTransferHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // ICMP port unreachable (client gone) surfaces as a read error: let the retransmit timer decide.
-        logger.debug("tftp.socket.error", metadata: ["reason": "\(error)"])
+        logger.log(.debug, .tftpSocketError, [.reason: "\(error)"])
     }
 
     /// Shutdown: tell the client, clean up an upload, end.

@@ -8,6 +8,8 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     case phone(Phone)
     case syslog(Syslog)
     case client(Client)
+    /// Keys of the server's own lines (`ServerEventName`), never on a device's timeline.
+    case server(Server)
     /// Why something was refused, dropped or failed: free text for people.
     case reason
     case other(String)
@@ -77,6 +79,29 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         case address = "client.address"
     }
 
+    public enum Server: String, CaseIterable, Sendable {
+        case config = "config"
+        case stateDirectory = "state_dir"
+        case error = "error"
+        case storeBatch = "store.batch"
+        case dhcpInterfaces = "dhcp.interfaces"
+        case dhcpPort = "dhcp.port"
+        case dhcpLeasesLoaded = "dhcp.leases_loaded"
+        case dhcpMalformedTotal = "dhcp.malformed_total"
+        case tftpListen = "tftp.listen"
+        case tftpRoot = "tftp.root"
+        case tftpActive = "tftp.active"
+        case tftpMalformedTotal = "tftp.malformed_total"
+        case syslogListen = "syslog.listen"
+        case syslogFile = "syslog.file"
+        case sntpListen = "sntp.listen"
+        case sntpSynchronized = "sntp.synchronized"
+        case sntpTrustHostClock = "sntp.trust_host_clock"
+        case sntpAnswer = "sntp.answer"
+        case webListen = "web.listen"
+        case webToken = "web.token"
+    }
+
     public var rawValue: String {
         switch self {
         case .dhcp(let key): key.rawValue
@@ -84,6 +109,7 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .phone(let key): key.rawValue
         case .syslog(let key): key.rawValue
         case .client(let key): key.rawValue
+        case .server(let key): key.rawValue
         case .reason: "reason"
         case .other(let key): key
         }
@@ -98,7 +124,7 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Every key emitters can produce.
     public static let catalogue: [EventKey] =
         EventKey.DHCP.allCases.map(EventKey.dhcp) + EventKey.TFTP.allCases.map(EventKey.tftp) + EventKey.Phone.allCases.map(EventKey.phone)
-        + EventKey.Syslog.allCases.map(EventKey.syslog) + EventKey.Client.allCases.map(EventKey.client) + [.reason]
+        + EventKey.Syslog.allCases.map(EventKey.syslog) + EventKey.Client.allCases.map(EventKey.client) + [.reason] + EventKey.Server.allCases.map(EventKey.server)
 
     private static let byRawValue = Dictionary(uniqueKeysWithValues: catalogue.map { ($0.rawValue, $0) })
 

@@ -1,11 +1,13 @@
 import ArgumentParser
 import DialtoneConfig
+import DialtoneLogging
 import DialtoneServices
 import LeaseStore
 import Logging
 import NIOPosix
 import ServiceLifecycle
 import TFTPCore
+import Timeline
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -71,21 +73,21 @@ struct ServeCommand: AsyncParsableCommand {
         let services = try ServiceAssembly.services(for: config, threadPool: pool, logger: logger).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        logger.info("dialtone.started", metadata: ["config": "\(config.sourceFile)", "state_dir": "\(config.stateDirectory)"])
+        logger.log(.info, .dialtoneStarted, [.server(.config): "\(config.sourceFile)", .server(.stateDirectory): config.stateDirectory])
         do {
             try await group.run()
         } catch let error as PortInUse {
             // Nothing was served: like a bad config, exit 2 (dnsmasq stops the same way on EADDRINUSE).
-            logger.error("dialtone.failed", metadata: ["reason": "\(error)"])
+            logger.log(.error, .dialtoneFailed, [.reason: "\(error)"])
             printError("dialtone: \(error)")
             try await pool.shutdownGracefully()
             throw ExitCode(2)
         } catch {
-            logger.error("dialtone.failed", metadata: ["reason": "\(error)"])
+            logger.log(.error, .dialtoneFailed, [.reason: "\(error)"])
             try await pool.shutdownGracefully()
             throw ExitCode(1)
         }
         try await pool.shutdownGracefully()
-        logger.info("dialtone.stopped")
+        logger.log(.info, .dialtoneStopped)
     }
 }

@@ -34,6 +34,7 @@ struct CatalogueTests {
             case .syslog: #expect(prefix == "syslog")
             case .client: #expect(prefix == "client")
             case .reason: #expect(key.rawValue == "reason")
+            case .server: continue  // the server's lines mix prefixes (`config`, `store.batch`, `sntp.answer`)
             case .other: Issue.record("the catalogue holds no .other")
             }
         }
@@ -81,7 +82,24 @@ struct CatalogueGoldenTests {
             "phone.load", "phone.step", "phone.from", "phone.to", "phone.missing", "phone.boots_at_step",
             "syslog.source", "syslog.facility", "syslog.severity", "syslog.text", "syslog.app", "syslog.host",
             "client.mac", "client.address", "reason",
+            "config", "state_dir", "error", "store.batch", "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded", "dhcp.malformed_total",
+            "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "syslog.listen", "syslog.file", "sntp.listen",
+            "sntp.synchronized", "sntp.trust_host_clock", "sntp.answer", "web.listen", "web.token",
         ])
         #expect(EventName.TFTP.fileNotFoundReason == "File not found")
+    }
+
+    @Test func serverLineNamesAreTheStableLogNames() {
+        #expect(ServerEventName.allCases.map(\.rawValue) == [
+            "dialtone.started", "dialtone.stopped", "dialtone.failed",
+            "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable", "dhcp.socket.rebound", "dhcp.socket.error", "dhcp.reply.failed",
+            "dhcp.reply.withheld", "dhcp.packet.malformed",
+            "tftp.started", "tftp.stopped", "tftp.packet.malformed", "tftp.socket.error",
+            "syslog.started", "syslog.stopped",
+            "sntp.started", "sntp.stopped", "sntp.clock.synchronized", "sntp.clock.unsynchronized",
+            "web.started", "store.write.failed", "store.events.failed",
+        ])
+        // A server line is never a timeline event: the two lists must not share a name.
+        #expect(Set(ServerEventName.allCases.map(\.rawValue)).isDisjoint(with: EventName.catalogue.map(\.rawValue)))
     }
 }
