@@ -1,4 +1,5 @@
 import DHCPWire
+import Timeline
 import WireSupport
 
 /// Where the receiving shell got a message from, and what it knows about that interface.
@@ -36,4 +37,46 @@ public enum DHCPAction: Hashable, Sendable {
     case commit(Lease)
     case reply(DHCPMessage, to: ReplyDestination, minimumSize: Int, maximumSize: Int)
     case event(DHCPEvent)
+}
+
+/// What the core says about an exchange: a name from the timeline's catalogue (only DHCP names: the type
+/// says which emitter this is) and typed metadata keys. The shell logs it and records it on the device's
+/// timeline through `timelineEvent(at:)`, so the log line and the stored row carry the same strings.
+public struct DHCPEvent: Hashable, Sendable {
+    public enum Level: String, Hashable, Sendable { case debug, info, notice, warning, error }
+    public var name: EventName.DHCP
+    public var level: Level
+    public var mac: MACAddress?
+    public var metadata: [EventKey: String]
+
+    public init(_ name: EventName.DHCP, level: Level = .info, mac: MACAddress?, _ metadata: [EventKey: String] = [:]) {
+        self.name = name
+        self.level = level
+        self.mac = mac
+        self.metadata = metadata
+    }
+
+    public subscript(key: EventKey) -> String? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// What the shell measured while sending the replies of this exchange, added to the events that stand
+    /// for a reply (`EventName.DHCP.isReply`): "offers ignored" lists them to rule out size, destination and
+    /// latency. The DHCP shell and the timeline contract test both call this, so they annotate alike.
+    /// - Parameters:
+    ///   - latencyMicroseconds: from the request's arrival to the replies handed to the socket.
+    ///   - replyBytes: the size of the first reply as encoded, when one was sent.
+    ///   - destination: how the last reply was actually sent (the socket may fall back to broadcast).
+    public mutating func recordSend(latencyMicroseconds: Int64, replyBytes: Int?, destination: String?) {
+        guard name.isReply else { return }
+        metadata[.dhcp(.latencyMicroseconds)] = String(latencyMicroseconds)
+        if let replyBytes { metadata[.dhcp(.replyBytes)] = String(replyBytes) }
+        if let destination { metadata[.dhcp(.destination)] = destination }
+    }
+
+    /// The event as the device's timeline stores it.
+    public func timelineEvent(at time: ServerTime) -> TimelineEvent {
+        TimelineEvent(time: time, mac: mac, name: .dhcp(name), level: EventLevel(rawValue: level.rawValue), metadata: metadata)
+    }
 }
