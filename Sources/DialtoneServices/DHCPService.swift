@@ -41,7 +41,20 @@ public struct DHCPService: Service {
     public func run() async throws {
         let interfaces = try Self.resolveInterfaces(config)
         let leases = try store.loadLeases()
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        // DHCP gets an event loop of its own. On a loop shared with TFTP transfers an OFFER queued behind
+        // bulk DATA: with 50 phones pulling firmware, OFFER p99 was 40 ms against dnsmasq's 3 ms (issue 12).
+        // TFTP keeps the shared group; the kernel schedules the threads.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try await serve(interfaces: interfaces, leases: leases, on: group.next())
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try? await group.shutdownGracefully()
+    }
+
+    private func serve(interfaces: [ResolvedInterface], leases: [Lease], on eventLoop: EventLoop) async throws {
         let writer = LeaseWriter(store: store, pool: threadPool, logger: logger)
         let core = DHCPServer(config: config, servesTFTP: servesTFTP, leases: leases)
         let engine = try await eventLoop.submit {
