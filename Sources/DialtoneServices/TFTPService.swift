@@ -51,6 +51,11 @@ public struct TFTPService: Service {
         switch packet {
         case .readRequest(let request), .writeRequest(let request):
             let isRead = if case .readRequest = packet { true } else { false }
+            if transfers.isRunning(client: describe["client.address"]!, file: request.filename) {
+                // The client repeated its request before our first answer reached it: that transfer answers it.
+                logger.debug("tftp.request.duplicate", metadata: ["client.address": "\(describe["client.address"]!)", "tftp.file": "\(request.filename)"])
+                return
+            }
             describe["tftp.file"] = request.filename
             describe["tftp.mode"] = request.mode
             describe["tftp.direction"] = isRead ? "read" : "write"
