@@ -45,6 +45,10 @@ public struct DHCPService: Service {
         // bulk DATA: with 50 phones pulling firmware, OFFER p99 was 40 ms against dnsmasq's 3 ms (issue 12).
         // TFTP keeps the shared group; the kernel schedules the threads.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // On a busy CPU the kernel still time-slices that thread with the TFTP ones (several ms each); a
+        // higher priority lets a DHCP packet preempt bulk DATA. Best effort: without CAP_SYS_NICE it stays.
+        let raised = try? await group.next().submit { ThreadPriority.raiseCurrent(by: 10) }.get()
+        if raised == false { logger.debug("dhcp.priority.unchanged", metadata: ["reason": "no CAP_SYS_NICE"]) }
         do {
             try await serve(interfaces: interfaces, leases: leases, on: group.next())
         } catch {
