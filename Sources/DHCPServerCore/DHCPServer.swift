@@ -23,10 +23,17 @@ public struct DHCPServer: Sendable {
         self.leases = LeaseTable(leases)
     }
 
-    /// The subnet a request belongs to: the relay's (giaddr) or the receiving interface's (RFC 2131 §4.3.1).
+    /// The subnet a request belongs to (RFC 2131 §4.3.1; Kea selects the same way):
+    /// 1. giaddr set: the relay's subnet;
+    /// 2. giaddr zero and ciaddr set (RENEWING, REBINDING, INFORM): the subnet holding ciaddr, when one does.
+    ///    A client behind a relay renews by unicast straight from ciaddr (RFC 2131 §4.3.2), so it arrives on
+    ///    whatever interface routes to it, not on its own link; choosing by interface dropped every such
+    ///    renewal (issue 14);
+    /// 3. otherwise the receiving interface's.
     public func subnet(for request: DHCPMessage, context: ReceiveContext) -> SubnetConfiguration? {
-        let anchor = request.giaddr.isAny ? context.interfaceAddress : request.giaddr
-        return config.subnets.first { $0.subnet.contains(anchor) }
+        if !request.giaddr.isAny { return config.subnets.first { $0.subnet.contains(request.giaddr) } }
+        if !request.ciaddr.isAny, let owner = config.subnets.first(where: { $0.subnet.contains(request.ciaddr) }) { return owner }
+        return config.subnets.first { $0.subnet.contains(context.interfaceAddress) }
     }
 
     public mutating func handle(_ request: DHCPMessage, context: ReceiveContext, now: ServerTime) -> [DHCPAction] {

@@ -90,10 +90,14 @@ public struct WebService: Service {
         logger.log(.info, .webStarted, [.server(.webListen): "\(host):\(port)", .server(.webToken): config.token.isEmpty ? "none" : "required"])
         // The live log's streams never end on their own: end them when shutdown starts, or the server
         // would wait for every open dashboard before exiting.
-        try await withGracefulShutdownHandler {
-            try await app.run()
-        } onGracefulShutdown: { [liveLog] in
-            liveLog?.finish()
+        do {
+            try await withGracefulShutdownHandler {
+                try await app.run()
+            } onGracefulShutdown: { [liveLog] in
+                liveLog?.finish()
+            }
+        } catch {
+            throw PortInUse.check(error, service: "web", address: "\(host):\(port)", port: port, transport: .tcp)
         }
     }
 

@@ -43,7 +43,24 @@ public struct DHCPService: Service {
     public func run() async throws {
         let interfaces = try Self.resolveInterfaces(config)
         let leases = try store.loadLeases()
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        // DHCP gets an event loop of its own. On a loop shared with TFTP transfers an OFFER queued behind
+        // bulk DATA: with 50 phones pulling firmware, OFFER p99 was 40 ms against dnsmasq's 3 ms (issue 12).
+        // TFTP keeps the shared group; the kernel schedules the threads.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // On a busy CPU the kernel still time-slices that thread with the TFTP ones (several ms each); a
+        // higher priority lets a DHCP packet preempt bulk DATA. Best effort: without CAP_SYS_NICE it stays.
+        let raised = try? await group.next().submit { ThreadPriority.raiseCurrent(by: 10) }.get()
+        if raised == false { logger.log(.debug, .dhcpPriorityUnchanged, [.reason: "no CAP_SYS_NICE"]) }
+        do {
+            try await serve(interfaces: interfaces, leases: leases, on: group.next())
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try? await group.shutdownGracefully()
+    }
+
+    private func serve(interfaces: [ResolvedInterface], leases: [Lease], on eventLoop: EventLoop) async throws {
         let writer = LeaseWriter(store: store, pool: threadPool, logger: logger)
         let core = DHCPServer(config: config, servesTFTP: servesTFTP, leases: leases)
         let engine = try await eventLoop.submit {

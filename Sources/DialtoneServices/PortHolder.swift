@@ -12,26 +12,34 @@ public struct PortInUse: Error, CustomStringConvertible {
     public let service: String
     public let address: String
     public let port: Int
+    public let transport: PortHolder.Transport
     public let holders: [String]
 
     public var description: String {
         let who = holders.isEmpty ? "another process" : holders.joined(separator: ", ")
-        return "\(service): UDP port \(port) (\(address)) is already in use by \(who); Dialtone does not share its "
-            + "service ports. Stop the other server or choose another port."
+        return "\(service): \(transport.rawValue.uppercased()) port \(port) (\(address)) is already in use by \(who); "
+            + "Dialtone does not share its service ports. Stop the other server or choose another port."
     }
 
     /// Wraps a bind error when it is EADDRINUSE, naming the holder; other errors pass through unchanged.
-    public static func check(_ error: Error, service: String, address: String, port: Int) -> Error {
+    public static func check(
+        _ error: Error, service: String, address: String, port: Int, transport: PortHolder.Transport = .udp
+    ) -> Error {
         guard let io = error as? IOError, io.errnoCode == EADDRINUSE else { return error }
-        return PortInUse(service: service, address: address, port: port, holders: PortHolder.udp(port: port))
+        return PortInUse(
+            service: service, address: address, port: port, transport: transport,
+            holders: PortHolder.holders(port: port, transport: transport))
     }
 }
 
 public enum PortHolder {
-    /// "name (PID n)" for every process with a UDP socket bound to `port` in this network namespace.
-    public static func udp(port: Int) -> [String] {
+    public enum Transport: String, Sendable { case udp, tcp }
+
+    /// "name (PID n)" for every process with a socket bound to `port` in this network namespace (for TCP,
+    /// any state: a listener and its connections name the same process).
+    public static func holders(port: Int, transport: Transport = .udp) -> [String] {
         var inodes = Set<String>()
-        for table in ["/proc/net/udp", "/proc/net/udp6"] {
+        for table in ["/proc/net/\(transport.rawValue)", "/proc/net/\(transport.rawValue)6"] {
             guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
             inodes.formUnion(socketInodes(procNetTable: text, port: port))
         }
@@ -52,7 +60,7 @@ public enum PortHolder {
         return found
     }
 
-    /// The socket inodes of a /proc/net/udp table whose local port is `port`. Columns (proc(5)): sl,
+    /// The socket inodes of a /proc/net/udp or tcp table whose local port is `port`. Columns (proc(5)): sl,
     /// local_address as HEXADDR:HEXPORT, rem_address, st, queues, tr, retrnsmt, uid, timeout, inode.
     static func socketInodes(procNetTable text: String, port: Int) -> [String] {
         text.split(separator: "\n").dropFirst().compactMap { line in

@@ -68,7 +68,7 @@ public struct TFTPClientRunner {
                 case .send(let packet):
                     send(fd, packet.encode(), to: peer ?? server)
                 case .sendData(let block, let offset, let length):
-                    send(fd, [0, 3, UInt8(block >> 8), UInt8(block & 0xFF)] + (length > 0 ? read(offset, length) : []), to: peer ?? server)
+                    send(fd, TFTPPacket.data(block: block, payload: length > 0 ? read(offset, length) : []).encode(), to: peer ?? server)
                     done = max(done, offset + Int64(length))
                     progress?(done, size)
                 case .write(let offset, let bytes):

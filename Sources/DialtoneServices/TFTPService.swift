@@ -54,41 +54,47 @@ public struct TFTPService: Service {
         switch packet {
         case .readRequest(let request), .writeRequest(let request):
             let isRead = if case .readRequest = packet { true } else { false }
+            if transfers.isRunning(client: clientAddress, file: request.filename) {
+                // The client repeated its request before our first answer reached it: that transfer answers it.
+                logger.log(.debug, .tftpRequestDuplicate, [.client(.address): clientAddress, .tftp(.file): request.filename])
+                return
+            }
             describe = TFTPTimeline.request(request, isRead: isRead, client: clientAddress)
             let limits = NegotiationLimits(
                 maxBlockSize: min(config.maxBlockSize, InterfaceMTU.blockLimit(towards: clientIP)), maxWindowSize: config.maxWindowSize,
                 defaultTimeoutMilliseconds: config.timeout.milliseconds)
+            let admission = RequestAdmission(allowWrite: config.allowWrite, allowOverwrite: config.allowOverwrite, maxTransfers: config.maxTransfers)
+            let direction: RequestAdmission.Direction = isRead ? .read : .write
             do throws(TFTPOpenError) {
-                guard request.mode == "octet" || request.mode == "netascii" else {
-                    throw TFTPOpenError(code: 0, message: "mode \(request.mode) is not supported (octet, netascii)")
-                }
-                let components: [String]
-                do { components = try TFTPPath.components(of: request.filename) } catch {
-                    throw TFTPOpenError(code: 2, message: "access violation: \(error)")
-                }
+                let components = try admission.admit(request, direction).get()
                 if isRead {
-                    guard var file = try open(components) else { throw TFTPOpenError.fileNotFound }
+                    let opened = try open(components)
+                    if case .refuse(let why) = admission.decide(.read, lookup: opened == nil ? .missing : .found, running: transfers.activeCount) {
+                        throw why
+                    }
+                    guard var file = opened else { throw admission.busy }  // unreachable: decide refused a missing file
                     if request.mode == "netascii" { file = TFTPFile(bytes: NetASCII.encode(file.read(0, Int(file.size))), origin: file.origin) }
                     describe.merge(TFTPTimeline.origin(file.origin)) { $1 }
                     let parameters = OptionNegotiation.negotiate(request, limits: limits, transferSize: file.size)
                     guard let newID = transfers.begin(client: clientAddress, file: request.filename, size: file.size, limit: config.maxTransfers) else {
-                        throw TFTPOpenError(code: 0, message: "server busy (\(config.maxTransfers) transfers running), retry later")
+                        throw admission.busy
                     }
                     id = newID
                     transfers.update(id) { $0.blockSize = parameters.blockSize; $0.windowSize = parameters.windowSize }
                     describe.merge(TFTPTimeline.negotiated(parameters, size: file.size)) { $1 }
                     machine = .read(ReadTransfer(parameters: parameters, fileSize: file.size, maxRetries: config.retries), file)
                 } else {
-                    guard config.allowWrite else { throw TFTPOpenError(code: 2, message: "writes are disabled on this server (tftp.allow_write)") }
                     let (directory, name, existing) = try disk.resolveForWrite(components)
-                    if existing != nil, !config.allowOverwrite { throw TFTPOpenError(code: 6, message: "File already exists") }
+                    let lookup: RequestAdmission.Lookup = existing != nil ? .existing : .creatable
+                    if case .refuse(let why) = admission.decide(.write, lookup: lookup, running: transfers.activeCount) { throw why }
                     guard let target = UploadTarget(directory: directory, name: name, netascii: request.mode == "netascii") else {
-                        throw TFTPOpenError(code: 2, message: "cannot create a file in \(directory)")
+                        if case .refuse(let why) = admission.decide(.write, lookup: .notCreatable(directory: directory), running: 0) { throw why }
+                        throw admission.busy  // unreachable: decide refuses notCreatable
                     }
                     let parameters = OptionNegotiation.negotiate(request, limits: limits, transferSize: nil)
                     guard let newID = transfers.begin(client: clientAddress, file: request.filename, size: Int64(request.option("tsize") ?? ""), limit: config.maxTransfers) else {
                         target.abandon()
-                        throw TFTPOpenError(code: 0, message: "server busy (\(config.maxTransfers) transfers running), retry later")
+                        throw admission.busy
                     }
                     id = newID
                     machine = .write(WriteTransfer(parameters: parameters, maxRetries: config.retries), target, overwrite: config.allowOverwrite)

@@ -121,8 +121,7 @@ final class TFTPTransferHandler: ChannelInboundHandler {
             case .sendData(let block, let offset, let length):
                 // Header and payload written straight into the datagram's buffer (no intermediate arrays).
                 var buffer = context.channel.allocator.buffer(capacity: 4 + length)
-                buffer.writeInteger(UInt16(3))
-                buffer.writeInteger(block)
+                buffer.writeInteger(TFTPPacket.dataHeader(block: block))
                 if length > 0 {
                     buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { file.copy(offset, UnsafeMutableRawBufferPointer(rebasing: $0[..<length])) }
                 }

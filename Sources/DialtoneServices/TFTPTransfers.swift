@@ -20,6 +20,10 @@ public final class TFTPTransfers: Sendable {
     }
 
     private let state = NIOLockedValueBox<(next: Int, active: [Int: Info], recent: [Info])>((1, [:], []))
+    /// (client address:port, file) of each running transfer: a retransmitted request must not start a second
+    /// transfer of the same file to the same client port (issue 17: under load every retransmitted RRQ did,
+    /// and the spare transfers ended in "Unknown transfer ID"). dnsmasq drops such duplicates too.
+    private let running = NIOLockedValueBox<Set<String>>([])
     /// How to stop each running transfer (send ERROR, close), for a clean shutdown.
     private let aborts = NIOLockedValueBox<[Int: @Sendable () -> Void]>([:])
     let recentLimit = 200
@@ -44,6 +48,7 @@ public final class TFTPTransfers: Sendable {
             s.next += 1
             s.active[id] = Info(id: id, client: client, file: file, bytes: 0, size: size, blockSize: 512, windowSize: 1,
                                 state: "running", started: Date(), finished: nil, detail: nil)
+            running.withLockedValue { _ = $0.insert(Self.key(client, file)) }
             Gauge(label: "dialtone_tftp_active_transfers").record(Double(s.active.count))
             return id
         }
@@ -88,6 +93,7 @@ public final class TFTPTransfers: Sendable {
     private func endLocked(_ id: Int, state newState: String, detail: String?) -> Info? {
         state.withLockedValue { s in
             guard var info = s.active.removeValue(forKey: id) else { return nil }
+            running.withLockedValue { _ = $0.remove(Self.key(info.client, info.file)) }
             info.state = newState
             info.detail = detail
             info.finished = Date()
@@ -98,6 +104,11 @@ public final class TFTPTransfers: Sendable {
     }
 
     public var activeCount: Int { state.withLockedValue { $0.active.count } }
+
+    /// Whether a transfer of `file` to exactly this client address and port is under way.
+    func isRunning(client: String, file: String) -> Bool { running.withLockedValue { $0.contains(Self.key(client, file)) } }
+
+    private static func key(_ client: String, _ file: String) -> String { client + "\u{0}" + file }
     public func snapshot() -> (active: [Info], recent: [Info]) {
         state.withLockedValue { (Array($0.active.values).sorted { $0.id < $1.id }, $0.recent) }
     }

@@ -65,7 +65,7 @@ extension SimulatedPhone {
     static func bindFailure(_ code: Int32, relay: IPv4Address, port: UInt16) -> String {
         var text = "cannot bind the relay address \(relay):\(port): \(String(cString: strerror(code)))"
         if code == EADDRINUSE {
-            let holders = PortHolder.udp(port: Int(port))
+            let holders = PortHolder.holders(port: Int(port))
             text += " (held by \(holders.isEmpty ? "another process" : holders.joined(separator: ", "))). A relay agent "
                 + "receives the server's replies on the server's port, so it needs that port to itself on its address: "
                 + "run the simulator on another host or network namespace than the server (or use `dialtone demo`, "

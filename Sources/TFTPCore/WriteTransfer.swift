@@ -74,6 +74,13 @@ public struct WriteTransfer: Sendable {
             }
             actions.append(arm)
             return actions
+        case .optionAcknowledgement where received == 0:
+            // The sender repeated its OACK: our ACK 0 was late or lost (RFC 2347 §3: the OACK is answered by
+            // ACK 0, and its sender retransmits it like DATA). Acknowledge it again instead of failing; a
+            // loaded server does this (seen as demo phones failing "unexpected packet during a write").
+            let ack = Action.sendAck(block: 0)
+            lastSent = ack
+            return [ack, arm]
         case .error(_, let message):
             isDone = true
             return [.failed(reason: "client sent ERROR: \(message)", error: nil)]

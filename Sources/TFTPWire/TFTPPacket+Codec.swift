@@ -74,3 +74,10 @@ extension TFTPPacket {
         return options
     }
 }
+
+extension TFTPPacket {
+    /// A DATA packet's 4-byte header (opcode 3, then the block number) as one big-endian word. The server
+    /// copies each block's payload straight into its send buffer after it, so it cannot build a `.data`
+    /// value first; this keeps the wire format here all the same (a test checks it against `encode`).
+    public static func dataHeader(block: UInt16) -> UInt32 { 3 << 16 | UInt32(block) }
+}

@@ -117,11 +117,15 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     case dhcpReplyWithheld = "dhcp.reply.withheld"
     /// Logged at most once a minute per source, always counted.
     case dhcpPacketMalformed = "dhcp.packet.malformed"
+    /// The DHCP loop could not raise its thread's priority (no CAP_SYS_NICE).
+    case dhcpPriorityUnchanged = "dhcp.priority.unchanged"
 
     case tftpStarted = "tftp.started"
     case tftpStopped = "tftp.stopped"
     case tftpPacketMalformed = "tftp.packet.malformed"
     case tftpSocketError = "tftp.socket.error"
+    /// A client repeated a request its running transfer already answers.
+    case tftpRequestDuplicate = "tftp.request.duplicate"
 
     case syslogStarted = "syslog.started"
     case syslogStopped = "syslog.stopped"

@@ -14,10 +14,13 @@ enum Fixtures {
             nextServer: nil, bootFile: "", options: [], reservations: reservations)
     }
 
-    static func config(_ subnet: SubnetConfiguration = subnet(), authoritative: Bool = true, classes: [ClientClassConfiguration] = []) -> DHCPConfiguration {
+    static func config(
+        _ subnet: SubnetConfiguration = subnet(), subnets: [SubnetConfiguration]? = nil, authoritative: Bool = true,
+        classes: [ClientClassConfiguration] = []
+    ) -> DHCPConfiguration {
         DHCPConfiguration(
             interfaces: ["eth1"], port: 67, clientPort: 68, authoritative: authoritative, conflictCheck: .off,
-            subnets: [subnet], classes: classes)
+            subnets: subnets ?? [subnet], classes: classes)
     }
 
     static func mac(_ last: UInt8) -> MACAddress { MACAddress(bytes: [0x02, 0, 0, 0, 0, last])! }

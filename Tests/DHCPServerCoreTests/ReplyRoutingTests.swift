@@ -48,3 +48,46 @@ import WireSupport
         #expect(Glob.matches("*", ""))
     }
 }
+
+/// Subnet selection (RFC 2131 §4.3.1): relay first, then a renewing client's own address, then the interface.
+@Suite struct SubnetSelectionTests {
+    static let local = Fixtures.subnet()
+    static let remote = SubnetConfiguration(
+        subnet: IPv4Subnet("10.20.0.0/24")!, pools: [IPv4Range("10.20.0.10-10.20.0.20")!], leaseTime: .seconds(3600),
+        routers: [IPv4Address("10.20.0.1")!], dnsServers: [], domainName: nil, ntpServers: [], tftpServers: [],
+        tftpServerName: nil, nextServer: nil, bootFile: "", options: [], reservations: [])
+    let server = DHCPServer(config: Fixtures.config(local, subnets: [local, remote]), servesTFTP: false, leases: [])
+
+    @Test func renewalUnicastFromBehindARelayUsesCiaddr() {
+        let renew = Fixtures.message(.request, mac: Fixtures.mac(5), ciaddr: IPv4Address("10.20.0.12")!)
+        #expect(server.subnet(for: renew, context: Fixtures.context)?.subnet == Self.remote.subnet)
+    }
+
+    @Test func relayWinsOverCiaddr() {
+        var relayed = Fixtures.message(.request, mac: Fixtures.mac(5), ciaddr: IPv4Address("192.168.10.3")!)
+        relayed.giaddr = IPv4Address("10.20.0.1")!
+        #expect(server.subnet(for: relayed, context: Fixtures.context)?.subnet == Self.remote.subnet)
+    }
+
+    @Test func unknownCiaddrFallsBackToTheInterface() {
+        let stray = Fixtures.message(.request, mac: Fixtures.mac(5), ciaddr: IPv4Address("172.31.0.9")!)
+        #expect(server.subnet(for: stray, context: Fixtures.context)?.subnet == Self.local.subnet)
+        let fresh = Fixtures.message(.discover, mac: Fixtures.mac(5))
+        #expect(server.subnet(for: fresh, context: Fixtures.context)?.subnet == Self.local.subnet)
+    }
+
+    @Test func relayedClientRenewingByUnicastIsAcked() throws {
+        var server = self.server
+        var discover = Fixtures.message(.discover, mac: Fixtures.mac(6))
+        discover.giaddr = IPv4Address("10.20.0.1")!
+        let offer = try #require(server.handle(discover, context: Fixtures.context, now: 0).replies.first?.0)
+        var request = Fixtures.message(.request, mac: Fixtures.mac(6), requested: offer.yiaddr, serverID: Fixtures.server)
+        request.giaddr = IPv4Address("10.20.0.1")!
+        #expect(server.handle(request, context: Fixtures.context, now: 10).replies.first?.0.messageType == .ack)
+        // T1: unicast from ciaddr, no relay in between.
+        let renew = Fixtures.message(.request, mac: Fixtures.mac(6), xid: 7, ciaddr: offer.yiaddr)
+        let (ack, destination) = try #require(server.handle(renew, context: Fixtures.context, now: 20).replies.first)
+        #expect(ack.messageType == .ack && ack.yiaddr == offer.yiaddr)
+        #expect(destination == .unicast(offer.yiaddr, port: 68))
+    }
+}

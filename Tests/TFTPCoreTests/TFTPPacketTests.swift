@@ -1,6 +1,14 @@
 import TFTPWire
 import Testing
 
+@Suite struct TFTPDataHeaderTests {
+    @Test(arguments: [UInt16(0), 1, 255, 256, 65535]) func headerMatchesEncode(_ block: UInt16) {
+        let word = TFTPPacket.dataHeader(block: block)
+        let bytes = [UInt8(word >> 24), UInt8(word >> 16 & 0xFF), UInt8(word >> 8 & 0xFF), UInt8(word & 0xFF)]
+        #expect(bytes == TFTPPacket.data(block: block, payload: []).encode())
+    }
+}
+
 @Suite struct TFTPPacketTests {
     @Test func readRequestWithOptions() throws {
         // tftp-hpa: RRQ "term70.default.loads" octet blksize 1468 tsize 0

@@ -104,6 +104,18 @@ import Testing
         #expect(last.suffix(2) == [.send(.ack(block: 2)), .finished(bytes: 6)])
     }
 
+    /// A loaded server retransmits its OACK when our ACK 0 is late: acknowledge it again, do not fail.
+    @Test func repeatedOackIsAcknowledgedAgain() {
+        let request = TFTPRequest(filename: "f", mode: "octet", options: [TFTPOption("blksize", "4")])
+        var client = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)
+        _ = client.start()
+        #expect(client.received(.optionAcknowledgement([TFTPOption("blksize", "4")])).first == .send(.ack(block: 0)))
+        #expect(client.received(.optionAcknowledgement([TFTPOption("blksize", "4")])).first == .send(.ack(block: 0)))
+        #expect(client.received(.data(block: 1, payload: [1, 2, 3, 4])).first == .write(offset: 0, bytes: [1, 2, 3, 4]))
+        // Once DATA has arrived, an OACK is a protocol error.
+        #expect(client.received(.optionAcknowledgement([])).contains { if case .failed = $0 { true } else { false } })
+    }
+
     @Test func serverWithoutOptionsAndRefusals() {
         let request = TFTPRequest(filename: "f", mode: "octet", options: [TFTPOption("windowsize", "8")])
         var plain = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)

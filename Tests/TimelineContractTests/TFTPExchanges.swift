@@ -3,8 +3,8 @@ import TFTPWire
 import Timeline
 import WireSupport
 
-/// TFTP reads through `ReadTransfer`, admitted and ended the way `TFTPService.handle` and
-/// `TFTPTransferHandler.finish` do it: the request's metadata, then the file's origin and the negotiated
+/// TFTP reads through `RequestAdmission` and `ReadTransfer`, admitted and ended the way `TFTPService.handle`
+/// and `TFTPTransferHandler.finish` do it: the request's metadata, then the file's origin and the negotiated
 /// parameters, then the machine's last action as the transfer's end.
 extension Exchanges {
     static let limits = NegotiationLimits(maxBlockSize: 1468, maxWindowSize: 8, defaultTimeoutMilliseconds: 1000)
@@ -14,10 +14,14 @@ extension Exchanges {
     mutating func read(_ filename: String, by mac: MACAddress, file: TFTPFile?, clientAcks: Bool = true, at now: Int64) {
         let request = TFTPRequest(filename: filename, mode: "octet", options: [TFTPOption("blksize", "1024"), TFTPOption("tsize", "0")])
         var describe = TFTPTimeline.request(request, isRead: true, client: "192.168.10.20:49152")
-        guard let file else {
-            events.append(TFTPTimeline.refused(describe, .fileNotFound).at(now, mac: mac))
+        // Admission decides a missing file's refusal, and its reason is what the finding matches.
+        let admission = RequestAdmission(allowWrite: false, allowOverwrite: false, maxTransfers: 8)
+        guard case .success = admission.admit(request, .read) else { preconditionFailure("a plain octet read is admitted") }
+        if case .refuse(let why) = admission.decide(.read, lookup: file == nil ? .missing : .found, running: 0) {
+            events.append(TFTPTimeline.refused(describe, why).at(now, mac: mac))
             return
         }
+        guard let file else { preconditionFailure("admission refuses a missing file") }
         describe.merge(TFTPTimeline.origin(file.origin)) { $1 }
         let parameters = OptionNegotiation.negotiate(request, limits: Self.limits, transferSize: file.size)
         describe.merge(TFTPTimeline.negotiated(parameters, size: file.size)) { $1 }

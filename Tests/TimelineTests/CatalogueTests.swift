@@ -93,8 +93,8 @@ struct CatalogueGoldenTests {
         #expect(ServerEventName.allCases.map(\.rawValue) == [
             "dialtone.started", "dialtone.stopped", "dialtone.failed",
             "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable", "dhcp.socket.rebound", "dhcp.socket.error", "dhcp.reply.failed",
-            "dhcp.reply.withheld", "dhcp.packet.malformed",
-            "tftp.started", "tftp.stopped", "tftp.packet.malformed", "tftp.socket.error",
+            "dhcp.reply.withheld", "dhcp.packet.malformed", "dhcp.priority.unchanged",
+            "tftp.started", "tftp.stopped", "tftp.packet.malformed", "tftp.socket.error", "tftp.request.duplicate",
             "syslog.started", "syslog.stopped",
             "sntp.started", "sntp.stopped", "sntp.clock.synchronized", "sntp.clock.unsynchronized",
             "web.started", "store.write.failed", "store.events.failed",

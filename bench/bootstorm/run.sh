@@ -11,6 +11,8 @@
 # (198.18.2.x): both ranges are made local on the phones' side with AnyIP routes, not 500 addresses.
 # Prints a table: time until every phone is done, per-phone median/p95/max (each includes the simulator's
 # 1 s reboot after the recovery load), DISCOVER->OFFER as the phones saw it, failures, offers rejected.
+# Beside the phones, offer_probe.py relays DISCOVERs at PROBE_RATE/s (default 200) for the whole storm from
+# 198.18.1.251 and reports OFFER p50/p99/max while the TFTP load runs.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIALTONE=${DIALTONE:-$ROOT/.build/release/dialtone}
@@ -31,6 +33,8 @@ for tool in dnsmasq taskset; do command -v $tool >/dev/null || { echo "missing $
 bench_link dtss dtsc 198.18.0.1/16 198.18.0.2/16
 ip -n $C route add local 198.18.1.0/24 dev lo
 ip -n $C route add local 198.18.2.0/24 dev lo
+ip -n $C route add local 198.18.3.0/24 dev lo
+PROBE_RATE=${PROBE_RATE:-200}
 
 # One bundle; dnsmasq gets the exact names the phone asks for (it has no case-insensitive lookup and no
 # default-load alias), and a SEP config per phone.
@@ -55,7 +59,7 @@ dhcp:
   interfaces: [dtss]
   subnets:
     - subnet: 198.18.0.0/16
-      pools: ["198.18.2.1-198.18.2.250"]
+      pools: ["198.18.2.1-198.18.2.250", "198.18.3.1-198.18.3.250"]
 tftp:
   root: $WORK/root
 phones:
@@ -64,7 +68,7 @@ YAML
         ip netns exec $S taskset -c 0 "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning 2>"$WORK/server.log" & ;;
     dnsmasq)
         ip netns exec $S taskset -c 0 dnsmasq -d -k -p 0 --conf-file=/dev/null -i dtss --bind-interfaces --no-ping \
-            --dhcp-range=198.18.2.1,198.18.2.250,255.255.0.0,1h --dhcp-option=150,198.18.0.1 --dhcp-lease-max=1000 \
+            --dhcp-range=198.18.2.1,198.18.3.250,255.255.0.0,1h --dhcp-option=150,198.18.0.1 --dhcp-lease-max=1000 \
             --dhcp-leasefile="$WORK/state/dnsmasq.leases" --enable-tftp --tftp-root="$WORK/dnsmasq-root" --tftp-max=1000 \
             --user=root >"$WORK/server.log" 2>&1 & ;;
     esac
@@ -73,17 +77,24 @@ YAML
     kill -0 "$PID" 2>/dev/null || { echo "$1 did not start:"; cat "$WORK/server.log"; PID=; return 1; }
 }
 
-echo "| server | phones | all done s | phone median s | p95 s | max s | OFFER median ms | max ms | failed | offers rejected | files | MB |" >"$WORK/table.md"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|" >>"$WORK/table.md"
+echo "| server | phones | all done s | phone median s | p95 s | max s | OFFER median ms | max ms | probe OFFER p50 ms | p99 ms | max ms | probe lost | failed | offers rejected | files | MB |" >"$WORK/table.md"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" >>"$WORK/table.md"
 for server in $SERVERS; do
     start_server "$server" || continue
+    # The probe starts a second into the storm, when the phones are past DHCP and pulling files.
+    (sleep 1; exec ip netns exec $C taskset -c 1 python3 "$ROOT/bench/bootstorm/offer_probe.py" 198.18.1.251 198.18.0.1 \
+        --rate "$PROBE_RATE" --seconds 600) >"$WORK/probe-$server.out" 2>&1 &
+    probe=$!
     ip netns exec $C taskset -c 1 "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.1.1 --parallel --bind-leased \
         --count "$PHONES" --mac 00:1e:7a:00:00:01 --mode recovery >"$WORK/sim-$server.out" 2>&1
+    pkill -TERM -f "offer_probe.py 198.18.1.251" ; wait $probe 2>/dev/null
     kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=
     line=$(grep '^summary:' "$WORK/sim-$server.out")
     [ -n "$line" ] || { echo "$server: no summary"; tail -5 "$WORK/sim-$server.out"; continue; }
     get() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-    echo "| $server | $(get phones) | $(get wall_s) | $(get phone_median_s) | $(get phone_p95_s) | $(get phone_max_s) | $(get offer_median_ms) | $(get offer_max_ms) | $(get failed) | $(get rejected_offers) | $(get files) | $(awk "BEGIN {printf \"%.1f\", $(get bytes) / 1048576}") |" >>"$WORK/table.md"
+    probe_line=$(grep '^probe:' "$WORK/probe-$server.out")
+    pget() { echo "$probe_line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+    echo "| $server | $(get phones) | $(get wall_s) | $(get phone_median_s) | $(get phone_p95_s) | $(get phone_max_s) | $(get offer_median_ms) | $(get offer_max_ms) | $(pget p50_ms) | $(pget p99_ms) | $(pget max_ms) | $(pget lost)/$(pget sent) | $(get failed) | $(get rejected_offers) | $(get files) | $(awk "BEGIN {printf \"%.1f\", $(get bytes) / 1048576}") |" >>"$WORK/table.md"
     grep -m3 "FAILED" "$WORK/sim-$server.out"
     echo "done: $server"
 done

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Per-thread scheduling priority. On Linux `setpriority(PRIO_PROCESS, tid)` applies to one thread only
+/// (setpriority(2), "BUGS": threads do not share a nice value), which is what a latency-sensitive event
+/// loop among bulk ones needs.
+enum ThreadPriority {
+    /// The calling thread's id. Swift's Glibc module exports neither gettid() nor a usable syscall(); the
+    /// kernel names the thread in /proc/thread-self -> "PID/task/TID".
+    static func currentThreadID() -> id_t? {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = readlink("/proc/thread-self", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        let text = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.split(separator: "/").last.flatMap { id_t($0) }
+    }
+
+    /// Lowers the calling thread's nice value by `steps`; false when the system refuses (no CAP_SYS_NICE).
+    static func raiseCurrent(by steps: Int32) -> Bool {
+        guard let tid = currentThreadID() else { return false }
+        errno = 0
+        let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid)
+        guard errno == 0 else { return false }
+        return setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, current - steps) == 0
+    }
+}
