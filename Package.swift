@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(name: "CSystemClock"),
         .target(name: "CARPCache"),
-        .target(name: "DialtoneLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "DialtoneLogging", dependencies: ["WireSupport", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DialtoneServices",
             dependencies: [
