@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(name: "CSystemClock"),
         .target(name: "CARPCache"),
-        .target(name: "DialtoneLogging", dependencies: ["Timeline", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "DialtoneLogging", dependencies: ["Timeline", "WireSupport", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DialtoneServices",
             dependencies: [

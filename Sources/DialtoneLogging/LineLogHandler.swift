@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WireSupport
 
 /// One line per event on stderr, as text (`2026-11-26T10:12:59.964Z info dhcp.offer.sent client.mac=... `)
 /// or as one JSON object per line (`--log-format json`). The message is the stable event name; data goes
@@ -43,9 +44,14 @@ public struct LineLogHandler: LogHandler {
         }
     }
 
-    static func quoteIfNeeded(_ value: String) -> String {
-        value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || value.isEmpty
-            ? "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : value
+    /// A value as one token of one line: quoted when it holds a space, a quote, `=` or a control character,
+    /// with control characters escaped (`\n`, `\u{1B}`; VisibleText), so text from the wire can neither break
+    /// the line nor send escape sequences to the terminal (issue 14).
+    public static func quoteIfNeeded(_ value: String) -> String {
+        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
+            scalar == " " || scalar == "\"" || scalar == "=" || VisibleText.isControl(scalar)
+        }
+        return needsQuotes ? "\"" + VisibleText.escaped(value) + "\"" : value
     }
 
     static func timestamp() -> String {

@@ -97,7 +97,10 @@ final class SyslogSink: Sendable {
                 let m = e.message
                 let who = e.mac.map { " \($0)" } ?? ""
                 let tag = [m.hostname, m.appName.map { app in m.processID.map { "\(app)[\($0)]" } ?? app }].compactMap { $0 }.joined(separator: " ")
-                file.append("\(ISO8601DateFormatter().string(from: e.time)) \(e.source)\(who) \(m.facilityName).\(m.severityName) \(tag.isEmpty ? "" : tag + ": ")\(m.message)")
+                // The sender chose the tag and text: control characters become rsyslog's #ooo, so a newline
+                // cannot forge a second line in the file (issue 14).
+                let text = VisibleText.rsyslog("\(tag.isEmpty ? "" : tag + ": ")\(m.message)")
+                file.append("\(ISO8601DateFormatter().string(from: e.time)) \(e.source)\(who) \(m.facilityName).\(m.severityName) \(text)")
             }
         }
         // Every line is stored, tied to a device or not: the dashboard's Syslog tab reads them back.

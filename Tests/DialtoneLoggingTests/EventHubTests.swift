@@ -45,3 +45,14 @@ struct EventHubTests {
         #expect(got.first?.contains(#""dhcp.yiaddr":"198.18.0.10""#) == true)
     }
 }
+
+/// Issue 14: a log value from the wire stays one token of one line.
+@Suite struct LineEscapingTests {
+    @Test func controlCharactersAreEscapedAndQuoted() {
+        #expect(LineLogHandler.quoteIfNeeded("plain") == "plain")
+        #expect(LineLogHandler.quoteIfNeeded("two words") == "\"two words\"")
+        #expect(LineLogHandler.quoteIfNeeded("x\ninjected=1") == #""x\ninjected=1""#)
+        #expect(LineLogHandler.quoteIfNeeded("\u{1B}[31mred") == #""\u{1B}[31mred""#)
+        #expect(!LineLogHandler.quoteIfNeeded("a\r\nb\u{0}").contains { $0.isNewline })
+    }
+}

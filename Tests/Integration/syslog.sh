@@ -70,4 +70,20 @@ for junk in [b'', b'<', b'<999>x', bytes(range(256)), b'\xff' * 3000]: s.sendto(
 }
 check "malformed datagrams are kept as text and the service keeps running" garbage
 
+forged_line() {
+    # Issue 14: a message with a newline and an ESC sequence must stay one visible line in the file and the log.
+    ip netns exec "$CLI" python3 -c "
+import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b'<13>forge: real text\\n2026-01-01T00:00:00Z 198.18.0.66 local7.emerg fake: FORGED\\x1b[2J', ('198.18.0.1', 514))
+"
+    sleep 0.5
+    grep -a "forge" "$WORK/state/syslog.log" | tail -2
+    grep -a "syslog.text=" "$WORK/server.log" | grep -a forge | tail -1
+    ! grep -aq "^2026-01-01T00:00:00Z" "$WORK/state/syslog.log" \
+        && grep -aq 'forge: real text#0122026-01-01T00:00:00Z 198.18.0.66 local7.emerg fake: FORGED#033\[2J' "$WORK/state/syslog.log" \
+        && ! grep -aq $'\x1b' "$WORK/state/syslog.log" "$WORK/server.log" \
+        && grep -aq 'syslog.text="real text\\n2026-01-01' "$WORK/server.log"
+}
+check "a newline or an escape sequence in a message cannot forge a line in syslog.file or the log" forged_line
+
 finish
