@@ -59,10 +59,11 @@ public struct EventDraft: Hashable, Sendable {
     }
 }
 
-/// The one place a timeline event turns into strings and back: the store's `event` rows (name, level and a
-/// JSON object of metadata), and the log lines' metadata. Reading never fails: a name or key this build
-/// does not know (a row written by an older or newer version) comes back as `.other`, so explain and the
-/// API still show it, while every rule that matches on catalogue cases simply does not see it.
+/// A timeline event as strings and back. Strings only ever come from the raw values: the store writes a
+/// row's name, level and metadata keys by raw value (`MetadataJSON`, the log line's `logMetadata` alike)
+/// and reads rows back here, in one place. Reading never fails: a name or key this build does not know (a
+/// row written by an older or newer version) comes back as `.other`, so explain and the API still show it,
+/// while every rule that matches on catalogue cases simply does not see it.
 extension TimelineEvent {
     /// A stored row, as the store reads it.
     public init(time: Int64, mac: MACAddress?, storedName: String, level: String, storedMetadata: [String: String]) {
