@@ -109,6 +109,15 @@ let package = Package(
             dependencies: ["Timeline", "DHCPServerCore", "DHCPWire", "DialtoneConfig", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "Diagnostics"]
         ),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
+        .testTarget(
+            name: "DialtoneServicesTests",
+            dependencies: [
+                "DialtoneServices", "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DialtoneHTTPTests",

@@ -80,3 +80,16 @@ public struct DHCPEvent: Hashable, Sendable {
         TimelineEvent(time: time, mac: mac, name: .dhcp(name), level: EventLevel(rawValue: level.rawValue), metadata: metadata)
     }
 }
+
+extension Array where Element == DHCPAction {
+    /// Whether the replies must wait until the commits are durable. Bindings must: an ACK for a lease a
+    /// crash could lose hands one address to two clients (issue 4: durable before the ACK leaves). Offer
+    /// holds need not: one lost in a crash costs nothing (the client DISCOVERs again), so OFFERs leave at
+    /// once and their holds are written behind.
+    public var repliesWaitForCommits: Bool {
+        contains { action in
+            if case .commit(let lease) = action { return lease.state != .offered }
+            return false
+        }
+    }
+}

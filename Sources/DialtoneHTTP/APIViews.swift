@@ -103,21 +103,21 @@ enum Views {
         Date(timeIntervalSince1970: Double(ms) / 1000).formatted(.iso8601)
     }
 
-    static func leases(_ store: any LeaseStore, now: Int64) throws -> [LeaseView] {
+    static func leases(_ store: any Store, now: Int64) throws -> [LeaseView] {
         try store.loadLeases().map { l in
             LeaseView(mac: l.mac?.description, ip: l.ip.description, hostname: l.hostname,
                       state: l.state == .bound && l.expires <= now ? "expired" : l.state.rawValue, expires: time(l.expires))
         }
     }
 
-    static func pools(_ dhcp: DHCPConfiguration?, store: any LeaseStore, now: Int64) throws -> [PoolView] {
+    static func pools(_ dhcp: DHCPConfiguration?, store: any Store, now: Int64) throws -> [PoolView] {
         guard let dhcp else { return [] }
         return DHCPServer(config: dhcp, servesTFTP: false, leases: try store.loadLeases()).poolUsage(now: now).map {
             PoolView(subnet: $0.subnet.description, used: $0.used, size: $0.total)
         }
     }
 
-    static func syslog(_ store: any LeaseStore, limit: Int) throws -> [SyslogView] {
+    static func syslog(_ store: any Store, limit: Int) throws -> [SyslogView] {
         try store.events(named: .syslog(.message), limit: limit).map { e in
             SyslogView(time: time(e.time), mac: e.mac?.description, source: e[.syslog(.source)], severity: e.level.rawValue,
                        facility: e[.syslog(.facility)], app: e[.syslog(.app)], text: e[.syslog(.text)] ?? "")
@@ -126,14 +126,14 @@ enum Views {
 
     /// One device with its timeline, or nil when the store has never heard of it: an unknown MAC is a 404,
     /// not a device in phase "unknown" (a mistyped MAC would otherwise look like a silent phone).
-    static func knownDevice(_ mac: MACAddress, store: any LeaseStore) throws -> DeviceView? {
+    static func knownDevice(_ mac: MACAddress, store: any Store) throws -> DeviceView? {
         let leases = try store.loadLeases(), phones = try store.loadPhoneStates()
         let view = try device(mac, store: store, leases: leases, phones: phones, withTimeline: true)
         let known = view.timeline?.isEmpty == false || leases.contains { $0.mac == mac } || phones[mac.description] != nil
         return known ? view : nil
     }
 
-    static func device(_ mac: MACAddress, store: any LeaseStore, leases: [Lease], phones: [String: String], withTimeline: Bool) throws -> DeviceView {
+    static func device(_ mac: MACAddress, store: any Store, leases: [Lease], phones: [String: String], withTimeline: Bool) throws -> DeviceView {
         let events = try store.events(for: mac, limit: 500)
         let vendor = events.lazy.compactMap { $0[.dhcp(.vendorClass)] }.first
         let lease = leases.filter { $0.mac == mac }.max { $0.updated < $1.updated }

@@ -14,7 +14,7 @@ final class DeviceViewCache: Sendable {
     }
     private let entries = Mutex<[String: (key: Key, view: DeviceView)]>([:])
 
-    func devices(store: any LeaseStore) throws -> [DeviceView] {
+    func devices(store: any Store) throws -> [DeviceView] {
         let leases = try store.loadLeases()
         let phones = try store.loadPhoneStates()
         let versions = try store.eventVersions()

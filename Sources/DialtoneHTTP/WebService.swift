@@ -16,7 +16,7 @@ import WireSupport
 /// TokenMiddleware); the config refuses a listen address beyond loopback without one.
 public struct WebService: Service {
     let config: WebConfiguration
-    let store: any LeaseStore
+    let store: any Store
     let transfers: TFTPTransfers?
     let registry: PrometheusCollectorRegistry?
     let liveLog: EventHub?
@@ -25,7 +25,7 @@ public struct WebService: Service {
     let logger: Logger
 
     public init(
-        config: WebConfiguration, store: any LeaseStore, transfers: TFTPTransfers?, registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
+        config: WebConfiguration, store: any Store, transfers: TFTPTransfers?, registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
         dhcp: DHCPConfiguration?, logger: Logger
     ) {
         self.dhcp = dhcp

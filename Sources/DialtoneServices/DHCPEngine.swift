@@ -13,7 +13,7 @@ import WireSupport
 /// then replies, then log lines.
 final class DHCPEngine {
     private var core: DHCPServer
-    let writer: LeaseWriter
+    let writer: StoreWriter
     private let logger: Logger
     private let eventLoop: EventLoop
     private var malformedLogged: [String: Int64] = [:]
@@ -23,7 +23,7 @@ final class DHCPEngine {
 
     private let directory: DeviceDirectory?
 
-    init(core: DHCPServer, writer: LeaseWriter, directory: DeviceDirectory?, logger: Logger, eventLoop: EventLoop) {
+    init(core: DHCPServer, writer: StoreWriter, directory: DeviceDirectory?, logger: Logger, eventLoop: EventLoop) {
         self.directory = directory
         self.core = core
         self.writer = writer
@@ -90,16 +90,16 @@ final class DHCPEngine {
                 }
                 // The timeline gets the events with their measured latency and size; written behind, in the
                 // writer's next group commit.
-                if !stored.isEmpty { engine.writer.submit(leases: [], events: stored) { _ in } }
+                if !stored.isEmpty { engine.writer.submit(events: stored) }
             }
         }
-        // Only bindings must be durable before the reply: an offer hold lost in a crash costs nothing (the
-        // client just DISCOVERs again), so OFFERs leave at once and their holds are written behind.
-        if commits.allSatisfy({ $0.state == .offered }) {
-            send(nil)
-            if !commits.isEmpty { writer.submit(leases: commits, events: []) { _ in } }
+        // The core says whether the replies wait for the commits (`repliesWaitForCommits`: bindings do,
+        // offer holds are written behind).
+        if actions.repliesWaitForCommits {
+            writer.submit(StoreBatch(leases: commits), completion: send)
         } else {
-            writer.submit(leases: commits, events: [], completion: send)
+            send(nil)
+            writer.submit(StoreBatch(leases: commits))
         }
     }
 
@@ -122,7 +122,7 @@ final class DHCPEngine {
             log(event)
         }
         let stored = event.timelineEvent(at: now)
-        writer.submit(leases: [], events: [stored]) { _ in }
+        writer.submit(events: [stored])
     }
 
     /// Addresses the prober should check next (see `DHCPServer.upcomingAddresses`).
@@ -147,7 +147,7 @@ final class DHCPEngine {
             e.mac = nil
             return e.timelineEvent(at: Clock.nowMilliseconds())
         }
-        if !leases.isEmpty { writer.submit(leases: leases, events: events) { _ in } }
+        if !leases.isEmpty { writer.submit(StoreBatch(leases: leases, events: events)) }
     }
 
     private func log(_ event: DHCPEvent) {

@@ -14,24 +14,22 @@ import WireSupport
 public struct DHCPService: Service {
     let config: DHCPConfiguration
     let servesTFTP: Bool
-    let store: any LeaseStore
+    let writer: StoreWriter
     let logger: Logger
-    let threadPool: NIOThreadPool
     let directory: DeviceDirectory?
     let sharesPortInProcess: Bool
 
     /// `sharesPortInProcess`: the demo's in-process phones bind relay addresses on the server's port
     /// (DHCPSocket); nothing else sets it.
     public init(
-        config: DHCPConfiguration, servesTFTP: Bool, store: any LeaseStore, threadPool: NIOThreadPool, directory: DeviceDirectory? = nil,
+        config: DHCPConfiguration, servesTFTP: Bool, writer: StoreWriter, directory: DeviceDirectory? = nil,
         sharesPortInProcess: Bool = false, logger: Logger
     ) {
         self.directory = directory
         self.sharesPortInProcess = sharesPortInProcess
         self.config = config
         self.servesTFTP = servesTFTP
-        self.store = store
-        self.threadPool = threadPool
+        self.writer = writer
         self.logger = logger
     }
 
@@ -42,7 +40,7 @@ public struct DHCPService: Service {
 
     public func run() async throws {
         let interfaces = try Self.resolveInterfaces(config)
-        let leases = try store.loadLeases()
+        let leases = try writer.store.loadLeases()
         // DHCP gets an event loop of its own. On a loop shared with TFTP transfers an OFFER queued behind
         // bulk DATA: with 50 phones pulling firmware, OFFER p99 was 40 ms against dnsmasq's 3 ms (issue 12).
         // TFTP keeps the shared group; the kernel schedules the threads.
@@ -61,7 +59,6 @@ public struct DHCPService: Service {
     }
 
     private func serve(interfaces: [ResolvedInterface], leases: [Lease], on eventLoop: EventLoop) async throws {
-        let writer = LeaseWriter(store: store, pool: threadPool, logger: logger)
         let core = DHCPServer(config: config, servesTFTP: servesTFTP, leases: leases)
         let engine = try await eventLoop.submit {
             NIOLoopBound(DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop), eventLoop: eventLoop)
@@ -118,7 +115,7 @@ public struct DHCPService: Service {
             for address in candidates where lastProbed[address].map({ now - $0 > .seconds(60) }) ?? true {
                 lastProbed[address] = now
                 let answer = await withCheckedContinuation { continuation in
-                    // Not `threadPool`: that thread is the lease writer's, and a probe may block for its timeout.
+                    // Not the store writer's thread: a probe may block for its timeout.
                     NIOThreadPool.singleton.submit { _ in continuation.resume(returning: prober.probe(address, localSubnets: local)) }
                 }
                 if let answer { eventLoop.execute { engine.value.conflict(address, answeredBy: answer.mac) } }

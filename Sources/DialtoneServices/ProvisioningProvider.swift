@@ -18,7 +18,7 @@ public final class ProvisioningProvider: TFTPFileProvider {
     let config: PhonesConfiguration
     let disk: any TFTPFileProvider
     let renderer: ConfigRenderer
-    let store: any LeaseStore
+    let writer: StoreWriter
     let directory: DeviceDirectory
     let serverAddress: String
     let logger: Logger
@@ -26,12 +26,12 @@ public final class ProvisioningProvider: TFTPFileProvider {
     public let recorder: DeviceEventRecorder?
     private let states: NIOLockedValueBox<[String: PhoneState]>
 
-    public init(config: PhonesConfiguration, disk: any TFTPFileProvider, store: any LeaseStore, directory: DeviceDirectory,
+    public init(config: PhonesConfiguration, disk: any TFTPFileProvider, writer: StoreWriter, directory: DeviceDirectory,
                 serverAddress: String, recorder: DeviceEventRecorder? = nil, logger: Logger) throws {
         self.recorder = recorder
         self.config = config
         self.disk = disk
-        self.store = store
+        self.writer = writer
         self.directory = directory
         self.serverAddress = serverAddress
         self.logger = logger
@@ -41,7 +41,7 @@ public final class ProvisioningProvider: TFTPFileProvider {
         renderer = try ConfigRenderer(
             sccp: template("sccp.cnf.xml.mustache"), sip: template("sip.cnf.xml.mustache"), xmlDefault: template("xmldefault.cnf.xml.mustache"))
         let decoder = JSONDecoder()
-        let loaded = (try? store.loadPhoneStates()) ?? [:]
+        let loaded = (try? writer.store.loadPhoneStates()) ?? [:]
         states = NIOLockedValueBox(loaded.compactMapValues { try? decoder.decode(PhoneState.self, from: Data($0.utf8)) })
     }
 
@@ -144,9 +144,8 @@ public final class ProvisioningProvider: TFTPFileProvider {
 
     private func persist(_ state: PhoneState) {
         guard let data = try? JSONEncoder().encode(state) else { return }
-        do { try store.savePhoneState(mac: state.mac, json: String(decoding: data, as: UTF8.self)) } catch {
-            logger.log(.warning, .storeWriteFailed, [.server(.error): "\(error)"])
-        }
+        // Written behind by the store writer: never on the event loop that saw the transfer end (issue 12).
+        writer.submit(StoreBatch(phoneStates: [state.mac: String(decoding: data, as: UTF8.self)]))
     }
 
     public func state(for mac: MACAddress) -> PhoneState? { states.withLockedValue { $0[mac.description] } }

@@ -17,18 +17,18 @@ import WireSupport
 public struct SyslogService: Service {
     let config: SyslogConfiguration
     let directory: DeviceDirectory
-    let store: any LeaseStore
+    let writer: StoreWriter
     let logger: Logger
 
-    public init(config: SyslogConfiguration, directory: DeviceDirectory, store: any LeaseStore, logger: Logger) {
+    public init(config: SyslogConfiguration, directory: DeviceDirectory, writer: StoreWriter, logger: Logger) {
         self.config = config
         self.directory = directory
-        self.store = store
+        self.writer = writer
         self.logger = logger
     }
 
     public func run() async throws {
-        let sink = try SyslogSink(file: SyslogFile(path: config.file, maxSize: config.maxFileSize), store: store, logger: logger)
+        let sink = try SyslogSink(file: SyslogFile(path: config.file, maxSize: config.maxFileSize), writer: writer, logger: logger)
         let directory = self.directory
         try await UDPListeners.run(config.listen, service: "syslog", handler: { SyslogHandler(directory: directory, sink: sink) }, started: {
             logger.log(.info, .syslogStarted, [
@@ -61,13 +61,13 @@ final class SyslogSink: Sendable {
     }
 
     private let file: NIOLockedValueBox<SyslogFile>
-    private let store: any LeaseStore
+    private let writer: StoreWriter
     private let logger: Logger
     private let pending = NIOLockedValueBox<(entries: [Entry], scheduled: Bool)>(([], false))
 
-    init(file: SyslogFile, store: any LeaseStore, logger: Logger) {
+    init(file: SyslogFile, writer: StoreWriter, logger: Logger) {
         self.file = NIOLockedValueBox(file)
-        self.store = store
+        self.writer = writer
         self.logger = logger
     }
 
@@ -108,7 +108,7 @@ final class SyslogSink: Sendable {
             TimelineEvent(time: Int64(e.time.timeIntervalSince1970 * 1000), mac: e.mac, name: .syslog(.message),
                           level: EventLevel(rawValue: e.message.severityName), metadata: e.timelineMetadata)
         }
-        do { try store.append(events) } catch { logger.log(.warning, .storeEventsFailed, [.server(.error): "\(error)"]) }
+        writer.submit(events: events)
     }
 }
 

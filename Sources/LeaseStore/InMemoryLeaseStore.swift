@@ -4,7 +4,7 @@ import Timeline
 import WireSupport
 
 /// A store for tests and `--store memory` runs: same contract, nothing on disk.
-public final class InMemoryLeaseStore: LeaseStore {
+public final class InMemoryLeaseStore: Store {
     private struct State {
         var leases: [IPv4Address: Lease] = [:]
         var events: [TimelineEvent] = []
@@ -23,6 +23,14 @@ public final class InMemoryLeaseStore: LeaseStore {
     }
 
     public func append(_ events: [TimelineEvent]) throws { state.withLock { $0.events += events } }
+
+    public func write(_ batch: StoreBatch) throws {
+        state.withLock { s in
+            for lease in batch.leases { s.leases[lease.ip] = lease }
+            s.events += batch.events
+            s.phones.merge(batch.phoneStates) { $1 }
+        }
+    }
 
     public func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] {
         state.withLock { Array($0.events.filter { $0.mac == mac }.reversed().prefix(limit)) }

@@ -7,7 +7,7 @@ import WireSupport
 
 /// The embedded default store: one SQLite file in `state_dir`, WAL mode, `synchronous=FULL` so a committed
 /// transaction survives a crash or power loss before `save` returns.
-public final class SQLiteLeaseStore: LeaseStore {
+public final class SQLiteLeaseStore: Store {
     public let path: String
     private let queue: DatabaseQueue
     /// Events kept in all; older ones are pruned so the file stays bounded.
@@ -72,11 +72,7 @@ public final class SQLiteLeaseStore: LeaseStore {
         }
     }
 
-    public func savePhoneState(mac: String, json: String) throws {
-        try queue.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO phone (mac, state) VALUES (?, ?)", arguments: [mac, json])
-        }
-    }
+    public func savePhoneState(mac: String, json: String) throws { try write(StoreBatch(phoneStates: [mac: json])) }
 
     public func loadLeases() throws -> [Lease] {
         try queue.read { db in
@@ -92,13 +88,17 @@ public final class SQLiteLeaseStore: LeaseStore {
         }
     }
 
-    public func save(_ leases: [Lease]) throws { try write(leases: leases, events: []) }
+    public func save(_ leases: [Lease]) throws { try write(StoreBatch(leases: leases)) }
 
-    public func append(_ events: [TimelineEvent]) throws { try write(leases: [], events: events) }
+    public func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
 
-    public func write(leases: [Lease], events: [TimelineEvent]) throws {
-        guard !leases.isEmpty || !events.isEmpty else { return }
+    public func write(_ batch: StoreBatch) throws {
+        guard !batch.isEmpty else { return }
+        let leases = batch.leases, events = batch.events
         try queue.write { db in
+            for (mac, json) in batch.phoneStates {
+                try db.execute(sql: "INSERT OR REPLACE INTO phone (mac, state) VALUES (?, ?)", arguments: [mac, json])
+            }
             if !leases.isEmpty {
                 let statement = try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO lease (ip, mac, client_id, hostname, state, expires, updated)

@@ -68,10 +68,8 @@ struct DemoCommand: AsyncParsableCommand {
         // The terminal shows progress, not log lines; the dashboard's Log tab gets everything from info up.
         LoggingOptions.bootstrap(format: .text, level: .warning, liveLevel: .info)
         let logger = Logger(label: "dialtone")
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
         let group = ServiceGroup(configuration: .init(
-            services: try ServiceAssembly.services(for: config, threadPool: pool, sharesDHCPPortInProcess: true, logger: logger).map { .init(service: $0) },
+            services: try ServiceAssembly.services(for: config, sharesDHCPPortInProcess: true, logger: logger).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         say("Dialtone demo: DHCP on lo port \(dhcpPort), syslog on 127.0.0.1:\(syslogPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root")
         say("Dashboard: http://127.0.0.1:\(webPort)/")
@@ -87,7 +85,6 @@ struct DemoCommand: AsyncParsableCommand {
             await group.triggerGracefulShutdown()
         }
         try await served
-        try await pool.shutdownGracefully()
         let done = reports.filter { $0.loads.last == MakeBundleCommand.ladder.last && $0.error == nil }.count
         if done != reports.count { throw ExitCode(1) }
     }

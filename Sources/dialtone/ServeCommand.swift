@@ -68,9 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         logging.bootstrap()
         let logger = Logger(label: "dialtone")
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
-        let services = try ServiceAssembly.services(for: config, threadPool: pool, logger: logger).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        let services = try ServiceAssembly.services(for: config, logger: logger).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.log(.info, .dialtoneStarted, [.server(.config): "\(config.sourceFile)", .server(.stateDirectory): config.stateDirectory])
@@ -80,14 +78,11 @@ struct ServeCommand: AsyncParsableCommand {
             // Nothing was served: like a bad config, exit 2 (dnsmasq stops the same way on EADDRINUSE).
             logger.log(.error, .dialtoneFailed, [.reason: "\(error)"])
             printError("dialtone: \(error)")
-            try await pool.shutdownGracefully()
             throw ExitCode(2)
         } catch {
             logger.log(.error, .dialtoneFailed, [.reason: "\(error)"])
-            try await pool.shutdownGracefully()
             throw ExitCode(1)
         }
-        try await pool.shutdownGracefully()
         logger.log(.info, .dialtoneStopped)
     }
 }

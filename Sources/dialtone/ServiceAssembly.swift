@@ -16,22 +16,25 @@ enum ServiceAssembly {
     static let registry: PrometheusCollectorRegistry = DialtoneMetrics.bootstrap()
 
     /// `sharesDHCPPortInProcess`: only the demo, whose phones run in this process (DHCPService).
+    /// The store writer comes first: ServiceGroup stops services in reverse order, so it stops last and
+    /// writes everything the others submitted while they stopped.
     static func services(
-        for config: DialtoneConfiguration, threadPool: NIOThreadPool, sharesDHCPPortInProcess: Bool = false, logger: Logger
+        for config: DialtoneConfiguration, sharesDHCPPortInProcess: Bool = false, logger: Logger
     ) throws -> [any Service] {
         let registry = Self.registry
         let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
+        let writer = StoreWriter(store: store, logger: logger)
         let directory = DeviceDirectory(leases: try store.loadLeases())
-        let recorder = DeviceEventRecorder(store: store, directory: directory, logger: logger)
-        var services: [any Service] = []
+        let recorder = DeviceEventRecorder(writer: writer, directory: directory)
+        var services: [any Service] = [writer]
         if let dhcp = config.dhcp {
             services.append(
                 DHCPService(
-                    config: dhcp, servesTFTP: config.tftp != nil, store: store, threadPool: threadPool, directory: directory,
+                    config: dhcp, servesTFTP: config.tftp != nil, writer: writer, directory: directory,
                     sharesPortInProcess: sharesDHCPPortInProcess, logger: logger))
         }
         if let sntp = config.sntp { services.append(SNTPService(config: sntp, logger: logger)) }
-        if let syslog = config.syslog { services.append(SyslogService(config: syslog, directory: directory, store: store, logger: logger)) }
+        if let syslog = config.syslog { services.append(SyslogService(config: syslog, directory: directory, writer: writer, logger: logger)) }
         var transfers: TFTPTransfers?
         if let tftp = config.tftp {
             let disk: DiskFileProvider
@@ -45,7 +48,7 @@ enum ServiceAssembly {
             var observer: (@Sendable (String, String, Bool) -> Void)?
             if let phones = config.phones {
                 let provisioning = try ProvisioningProvider(
-                    config: phones, disk: disk, store: store, directory: directory, serverAddress: serverAddress(config), recorder: recorder,
+                    config: phones, disk: disk, writer: writer, directory: directory, serverAddress: serverAddress(config), recorder: recorder,
                     logger: logger)
                 extra.append(provisioning)
                 observer = { client, file, completed in provisioning.transferFinished(client: client, file: file, completed: completed) }

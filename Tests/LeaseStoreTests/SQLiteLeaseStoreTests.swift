@@ -95,7 +95,7 @@ import WireSupport
     }
 
     /// One scenario through every method of the protocol; the answers of each query.
-    func contractAnswers(_ store: any LeaseStore) throws -> ContractAnswers {
+    func contractAnswers(_ store: any Store) throws -> ContractAnswers {
         let a = MACAddress("02:00:00:00:00:0a")!, b = MACAddress("02:00:00:00:00:0b")!
         try store.save([lease("10.0.0.3", "02:00:00:00:00:0a"), lease("10.0.0.1", "02:00:00:00:00:0b")])
         try store.write(
