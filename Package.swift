@@ -48,11 +48,36 @@ let package = Package(
         .target(name: "CSystemClock"),
         .target(name: "CARPCache"),
         .target(name: "DialtoneLogging", dependencies: ["Timeline", "WireSupport", .product(name: "Logging", package: "swift-log")]),
+        // Services on SwiftNIO, one target per protocol, over a small support target (interfaces, sockets'
+        // lifetime, ports, the state lock, the store writer, the transfer views). No protocol shell imports
+        // another, and the HTTP layer imports none (scripts/check-purity checks both).
         .target(
-            name: "DialtoneServices",
+            name: "ServiceSupport",
             dependencies: [
-                "WireSupport", "DHCPWire", "DHCPServerCore", "TFTPWire", "TFTPCore", "SyslogWire", "SNTPWire", "CSystemClock", "CARPCache", "Provisioning", "DialtoneConfig", "LeaseStore",
-                "DialtoneLogging", "Timeline",
+                "WireSupport", "DHCPServerCore", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "Timeline",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "DHCPShell",
+            dependencies: [
+                "ServiceSupport", "WireSupport", "DHCPWire", "DHCPServerCore", "DialtoneConfig", "LeaseStore", "DialtoneLogging",
+                "Timeline", "CARPCache",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "TFTPShell",
+            dependencies: [
+                "ServiceSupport", "WireSupport", "TFTPWire", "TFTPCore", "DialtoneConfig", "DialtoneLogging", "Timeline",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -62,9 +87,41 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SyslogShell",
+            dependencies: [
+                "ServiceSupport", "WireSupport", "SyslogWire", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "Timeline",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "SNTPShell",
+            dependencies: [
+                "ServiceSupport", "SNTPWire", "CSystemClock", "DialtoneConfig", "DialtoneLogging", "Timeline",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "ProvisioningShell",
+            dependencies: [
+                "ServiceSupport", "WireSupport", "Provisioning", "TFTPCore", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "Timeline",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The TFTP client `dialtone tftp` and the simulated phones share: a blocking socket, no event loop.
+        .target(name: "TFTPClient", dependencies: ["TFTPCore", "TFTPWire"]),
+        .target(
             name: "DialtoneHTTP",
             dependencies: [
-                "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport", "DialtoneConfig", "DialtoneLogging",
+                "ServiceSupport", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport", "DialtoneConfig", "DialtoneLogging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -75,7 +132,7 @@ let package = Package(
         ),
         .target(
             name: "PhoneSimulator",
-            dependencies: ["DHCPWire", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "DialtoneServices"]
+            dependencies: ["DHCPWire", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "ServiceSupport", "TFTPClient"]
         ),
         // `dialtone --version`: the VERSION file and the commit, stamped at build time (Plugins/BuildInfoPlugin).
         .executableTarget(name: "BuildInfoGenerator"),
@@ -83,7 +140,8 @@ let package = Package(
         .executableTarget(
             name: "dialtone",
             dependencies: [
-                "DialtoneServices", "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire", "Provisioning",
+                "ServiceSupport", "DHCPShell", "TFTPShell", "SyslogShell", "SNTPShell", "ProvisioningShell", "TFTPClient",
+                "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire", "Provisioning",
                 "PhoneSimulator", "WireSupport", "Diagnostics", "Timeline", "DialtoneHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,9 +168,9 @@ let package = Package(
         ),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(
-            name: "DialtoneServicesTests",
+            name: "ServiceSupportTests",
             dependencies: [
-                "DialtoneServices", "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",
+                "ServiceSupport", "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -121,7 +179,7 @@ let package = Package(
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DialtoneHTTPTests",
-            dependencies: ["DialtoneHTTP", "DialtoneServices", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["DialtoneHTTP", "ServiceSupport", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "LeaseStoreTests",

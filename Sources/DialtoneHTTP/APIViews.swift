@@ -1,7 +1,7 @@
 import DHCPServerCore
 import DialtoneConfig
 import Diagnostics
-import DialtoneServices
+import ServiceSupport
 import Foundation
 import LeaseStore
 import Timeline
@@ -63,7 +63,7 @@ struct DeviceView: Encodable {
 }
 
 /// One TFTP (or HTTP) transfer of `GET /api/transfers`. Its own shape rather than the service's
-/// `TFTPTransfers.Info`, whose Swift field names (`blockSize`) are not the API's.
+/// `TransferRecord`, whose Swift field names (`blockSize`) are not the API's.
 struct TransferView: Encodable {
     var id: Int
     var client: String
@@ -78,7 +78,7 @@ struct TransferView: Encodable {
     var finished: Date?
     var detail: String?
 
-    init(_ info: TFTPTransfers.Info) {
+    init(_ info: TransferRecord) {
         (id, client, file, bytes, size) = (info.id, info.client, info.file, info.bytes, info.size)
         (block_size, window_size, state, started, finished, detail) =
             (info.blockSize, info.windowSize, info.state, info.started, info.finished, info.detail)

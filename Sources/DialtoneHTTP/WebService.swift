@@ -1,7 +1,7 @@
 import DHCPServerCore
 import DialtoneConfig
 import DialtoneLogging
-import DialtoneServices
+import ServiceSupport
 import Foundation
 import Hummingbird
 import LeaseStore
@@ -17,7 +17,7 @@ import WireSupport
 public struct WebService: Service {
     let config: WebConfiguration
     let store: any Store
-    let transfers: TFTPTransfers?
+    let transfers: (any TransferListing)?
     let registry: PrometheusCollectorRegistry?
     let liveLog: EventHub?
     /// The DHCP section, for pool usage (`/api/pools`); nil when DHCP is off.
@@ -25,7 +25,7 @@ public struct WebService: Service {
     let logger: Logger
 
     public init(
-        config: WebConfiguration, store: any Store, transfers: TFTPTransfers?, registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
+        config: WebConfiguration, store: any Store, transfers: (any TransferListing)?, registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
         dhcp: DHCPConfiguration?, logger: Logger
     ) {
         self.dhcp = dhcp

@@ -29,7 +29,7 @@ public struct StoreBatch: Sendable {
 /// queries the API and `explain` make. Every write returns only once the change is durable, so a caller that
 /// sends an ACK after it never acknowledges a lease a crash could lose.
 ///
-/// The services never write through it themselves: `StoreWriter` (DialtoneServices) is the one writer,
+/// The services never write through it themselves: `StoreWriter` (ServiceSupport) is the one writer,
 /// with group commit on its own thread. Readers (the API, `explain`, `leases`) query it directly.
 /// Implementations: `InMemoryLeaseStore` (tests), `SQLiteLeaseStore` (the default, in `state_dir`);
 /// PostgreSQL, shared by several servers, comes as a third without touching the services.

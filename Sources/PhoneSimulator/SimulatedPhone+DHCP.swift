@@ -1,5 +1,5 @@
 import DHCPWire
-import DialtoneServices
+import ServiceSupport
 import Foundation
 import WireSupport
 

@@ -1,5 +1,5 @@
 import DHCPWire
-import DialtoneServices
+import TFTPClient
 import Foundation
 import Provisioning
 import TFTPCore

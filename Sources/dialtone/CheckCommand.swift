@@ -1,6 +1,7 @@
 import ArgumentParser
 import DialtoneConfig
-import DialtoneServices
+import ServiceSupport
+import TFTPShell
 import Foundation
 import Provisioning
 import TFTPCore

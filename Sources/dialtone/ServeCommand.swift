@@ -1,7 +1,8 @@
 import ArgumentParser
 import DialtoneConfig
 import DialtoneLogging
-import DialtoneServices
+import DHCPShell
+import ServiceSupport
 import LeaseStore
 import Logging
 import NIOPosix

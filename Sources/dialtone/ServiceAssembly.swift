@@ -1,7 +1,12 @@
 import ArgumentParser
 import DialtoneConfig
 import DialtoneHTTP
-import DialtoneServices
+import DHCPShell
+import ProvisioningShell
+import ServiceSupport
+import SNTPShell
+import SyslogShell
+import TFTPShell
 import LeaseStore
 import Logging
 import NIOPosix

@@ -1,5 +1,5 @@
 import ArgumentParser
-import DialtoneServices
+import ServiceSupport
 import Foundation
 import PhoneSimulator
 import Provisioning
@@ -65,7 +65,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let relayAddress: IPv4Address
         if let relay, let address = IPv4Address(relay) {
             relayAddress = address
-        } else if let interface, let resolved = try? DialtoneServicesInterface.address(of: interface) {
+        } else if let interface, let resolved = try? InterfaceResolver.resolve(interface).address {
             relayAddress = resolved
         } else {
             throw ValidationError("give --relay ADDRESS or --interface NAME: the simulator sends as a relay agent")

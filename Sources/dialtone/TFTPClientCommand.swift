@@ -1,5 +1,5 @@
 import ArgumentParser
-import DialtoneServices
+import TFTPClient
 import Foundation
 import TFTPCore
 import TFTPWire

@@ -2,14 +2,14 @@ import Foundation
 import Testing
 
 @testable import DialtoneHTTP
-@testable import DialtoneServices  // TFTPTransfers.Info's memberwise init
+import ServiceSupport
 
 /// Every key of the API is snake_case (docs/http.md, the contract). Each response shape is encoded the way
 /// the routes encode it, with every optional field set, and every key at every depth is checked.
 struct APIKeysTests {
     static let started = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static let info = TFTPTransfers.Info(
+    static let info = TransferRecord(
         id: 1, client: "198.18.0.100:50000", file: "SIP70.9-2-1S.loads", bytes: 512, size: 1024, blockSize: 1468, windowSize: 64,
         state: "completed", started: started, finished: started.addingTimeInterval(1), detail: "done")
     static var transfer: TransferView { TransferView(info) }

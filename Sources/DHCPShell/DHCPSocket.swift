@@ -1,3 +1,4 @@
+import ServiceSupport
 import CARPCache
 import DHCPServerCore
 import DialtoneLogging

@@ -6,8 +6,8 @@ import WireSupport
 /// Adds TFTP and provisioning events to the timeline of the device that caused them (IP -> MAC through the
 /// leases). They go to the store writer's next group commit; DHCP events go there from the DHCP engine.
 public final class DeviceEventRecorder: Sendable {
-    let writer: StoreWriter
-    let directory: DeviceDirectory
+    package let writer: StoreWriter
+    package let directory: DeviceDirectory
 
     public init(writer: StoreWriter, directory: DeviceDirectory) {
         self.writer = writer

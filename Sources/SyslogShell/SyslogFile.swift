@@ -1,3 +1,4 @@
+import ServiceSupport
 import Foundation
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import ServiceSupport
 import CSystemClock
 import DialtoneConfig
 import DialtoneLogging

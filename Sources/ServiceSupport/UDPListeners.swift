@@ -5,11 +5,11 @@ import ServiceLifecycle
 
 /// The shared shape of the TFTP, syslog and SNTP services: one datagram socket per `listen` address, each
 /// with its own handler, kept open until graceful shutdown.
-enum UDPListeners {
+package enum UDPListeners {
     /// Binds every address (throwing on the first that fails, so `serve` stops with the reason), calls
     /// `started`, then waits. On shutdown the sockets close and `stopping` runs. No SO_REUSEADDR: a port
     /// already taken is an error naming its holder (PortInUse), never a silently shared port (issue 19).
-    static func run(
+    package static func run(
         _ addresses: [HostPort], service: String, handler: @escaping @Sendable () -> any ChannelHandler, started: () -> Void,
         stopping: @escaping @Sendable () -> Void = {}
     ) async throws {

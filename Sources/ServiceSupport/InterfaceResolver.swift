@@ -39,3 +39,12 @@ public enum InterfaceResolver {
         throw InterfaceError.notFound(name, available: Array(Set(ipv4.map(\.name))).sorted())
     }
 }
+
+extension SocketAddress {
+    /// The peer's IPv4 address in our own type (nil for IPv6 and Unix sockets): how every service names a
+    /// client in its events.
+    package var wireIPv4: WireSupport.IPv4Address? {
+        guard case .v4(let v4) = self else { return nil }
+        return WireSupport.IPv4Address(rawValue: UInt32(bigEndian: v4.address.sin_addr.s_addr))
+    }
+}

@@ -5,10 +5,10 @@ import Glibc
 /// Per-thread scheduling priority. On Linux `setpriority(PRIO_PROCESS, tid)` applies to one thread only
 /// (setpriority(2), "BUGS": threads do not share a nice value), which is what a latency-sensitive event
 /// loop among bulk ones needs.
-enum ThreadPriority {
+package enum ThreadPriority {
     /// The calling thread's id. Swift's Glibc module exports neither gettid() nor a usable syscall(); the
     /// kernel names the thread in /proc/thread-self -> "PID/task/TID".
-    static func currentThreadID() -> id_t? {
+    package static func currentThreadID() -> id_t? {
         var buffer = [CChar](repeating: 0, count: 64)
         let n = readlink("/proc/thread-self", &buffer, buffer.count - 1)
         guard n > 0 else { return nil }
@@ -17,7 +17,7 @@ enum ThreadPriority {
     }
 
     /// Lowers the calling thread's nice value by `steps`; false when the system refuses (no CAP_SYS_NICE).
-    static func raiseCurrent(by steps: Int32) -> Bool {
+    package static func raiseCurrent(by steps: Int32) -> Bool {
         guard let tid = currentThreadID() else { return false }
         errno = 0
         let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid)

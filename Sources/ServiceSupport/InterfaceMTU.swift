@@ -11,7 +11,7 @@ import WireSupport
 /// The interface table is read at most once every 5 s, not per request: walking every interface costs a
 /// netlink dump plus a socket, an ioctl and a close per interface, and in a 500-phone storm that was 75 %
 /// system time on the event loop (issue 17). An MTU change is picked up within those 5 s.
-enum InterfaceMTU {
+package enum InterfaceMTU {
     struct Route: Sendable {
         var network: UInt32
         var mask: UInt32
@@ -19,9 +19,9 @@ enum InterfaceMTU {
     }
 
     private static let snapshot = NIOLockedValueBox<(routes: [Route], read: NIODeadline)?>(nil)
-    static let refreshInterval = TimeAmount.seconds(5)
+    package static let refreshInterval = TimeAmount.seconds(5)
 
-    static func blockLimit(towards client: IPv4Address) -> Int {
+    package static func blockLimit(towards client: IPv4Address) -> Int {
         let now = NIODeadline.now()
         let routes = snapshot.withLockedValue { cached -> [Route] in
             if let cached, now - cached.read < refreshInterval { return cached.routes }

@@ -1,3 +1,4 @@
+import ServiceSupport
 import DHCPServerCore
 import DHCPWire
 import Logging

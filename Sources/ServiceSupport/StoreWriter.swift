@@ -1,3 +1,4 @@
+import DialtoneLogging
 import LeaseStore
 import Logging
 import NIOConcurrencyHelpers
@@ -20,7 +21,7 @@ public final class StoreWriter: Service, Sendable {
         var completion: (@Sendable (Error?) -> Void)?
     }
 
-    let store: any Store
+    package let store: any Store
     private let logger: Logger
     private let thread = NIOThreadPool(numberOfThreads: 1)
     private let state = NIOLockedValueBox<(pending: [Job], writing: Bool)>(([], false))

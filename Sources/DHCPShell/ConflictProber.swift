@@ -1,3 +1,4 @@
+import ServiceSupport
 import CARPCache
 import DialtoneConfig
 import Foundation

@@ -1,3 +1,4 @@
+import ServiceSupport
 import DialtoneLogging
 import Foundation
 import Logging

@@ -13,13 +13,13 @@ public final class DeviceDirectory: Sendable {
         for lease in leases { record(lease) }
     }
 
-    func record(_ lease: Lease) {
+    package func record(_ lease: Lease) {
         guard let mac = lease.mac else { return }
         byIP.withLockedValue { $0[lease.ip] = mac }
     }
 
     public func mac(for ip: IPv4Address) -> MACAddress? { byIP.withLockedValue { $0[ip] } }
 
-    func recordVendorClass(_ vendorClass: String, for mac: MACAddress) { vendorClasses.withLockedValue { $0[mac] = vendorClass } }
+    package func recordVendorClass(_ vendorClass: String, for mac: MACAddress) { vendorClasses.withLockedValue { $0[mac] = vendorClass } }
     public func vendorClass(for mac: MACAddress) -> String? { vendorClasses.withLockedValue { $0[mac] } }
 }

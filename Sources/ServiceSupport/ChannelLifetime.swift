@@ -5,9 +5,9 @@ import ServiceLifecycle
 /// graceful shutdown (SIGTERM) or cancellation, which ServiceGroup uses when another service failed. The
 /// second matters: when `serve` found a port taken, a socket waiting only for graceful shutdown kept its
 /// task, and so the whole process, alive forever (issue 19).
-enum ChannelLifetime {
+package enum ChannelLifetime {
     /// Returns when every channel has closed: by itself, on graceful shutdown or on cancellation.
-    static func wait(_ channels: [Channel], stopping: @escaping @Sendable () -> Void = {}) async {
+    package static func wait(_ channels: [Channel], stopping: @escaping @Sendable () -> Void = {}) async {
         let closeAll: @Sendable () -> Void = {
             for channel in channels { channel.close(promise: nil) }
         }

@@ -1,6 +1,6 @@
 import DHCPServerCore
 import Foundation
-import DialtoneServices
+import ServiceSupport
 import LeaseStore
 import Logging
 import NIOConcurrencyHelpers

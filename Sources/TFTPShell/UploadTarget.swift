@@ -1,3 +1,4 @@
+import ServiceSupport
 import TFTPWire
 
 #if canImport(Glibc)

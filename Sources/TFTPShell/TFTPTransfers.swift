@@ -1,23 +1,12 @@
 import Foundation
 import Metrics
 import NIOConcurrencyHelpers
+import ServiceSupport
 
-/// Active and recent transfers, for `max_transfers`, the log and (issue 7) the dashboard's progress bars.
-public final class TFTPTransfers: Sendable {
-    public struct Info: Sendable, Codable, Hashable {
-        public var id: Int
-        public var client: String
-        public var file: String
-        public var bytes: Int64
-        public var size: Int64?
-        public var blockSize: Int
-        public var windowSize: Int
-        /// running, completed, failed
-        public var state: String
-        public var started: Date
-        public var finished: Date?
-        public var detail: String?
-    }
+/// Active and recent transfers, for `max_transfers`, the log and (issue 7) the dashboard's progress bars,
+/// which read them through `TransferListing`.
+public final class TFTPTransfers: TransferListing {
+    public typealias Info = TransferRecord
 
     private let state = NIOLockedValueBox<(next: Int, active: [Int: Info], recent: [Info])>((1, [:], []))
     /// (client address:port, file) of each running transfer: a retransmitted request must not start a second

@@ -1,3 +1,4 @@
+import ServiceSupport
 import DialtoneConfig
 import DialtoneLogging
 import Foundation

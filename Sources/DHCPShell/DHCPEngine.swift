@@ -1,3 +1,4 @@
+import ServiceSupport
 import DHCPServerCore
 import DHCPWire
 import DialtoneLogging
@@ -177,13 +178,6 @@ final class DHCPEngine {
         if let last = malformedLogged[key], now - last < 60_000 { return }
         malformedLogged[key] = now
         logger.log(.warning, .dhcpPacketMalformed, [.reason: reason, .client(.address): "\(address)", .server(.dhcpMalformedTotal): "\(malformedCount)"])
-    }
-}
-
-extension SocketAddress {
-    var wireIPv4: WireSupport.IPv4Address? {
-        guard case .v4(let v4) = self else { return nil }
-        return WireSupport.IPv4Address(rawValue: UInt32(bigEndian: v4.address.sin_addr.s_addr))
     }
 }
 

@@ -1,3 +1,4 @@
+import ServiceSupport
 import DHCPServerCore
 import DialtoneConfig
 import DialtoneLogging

@@ -1,0 +1,41 @@
+import Foundation
+
+/// One file transfer as the API and the dashboard show it. TFTP fills these today; an HTTP file service
+/// would publish its fetches the same way.
+public struct TransferRecord: Sendable, Codable, Hashable {
+    public var id: Int
+    public var client: String
+    public var file: String
+    public var bytes: Int64
+    public var size: Int64?
+    public var blockSize: Int
+    public var windowSize: Int
+    /// running, completed, failed
+    public var state: String
+    public var started: Date
+    public var finished: Date?
+    public var detail: String?
+
+    public init(
+        id: Int, client: String, file: String, bytes: Int64, size: Int64?, blockSize: Int, windowSize: Int, state: String,
+        started: Date, finished: Date?, detail: String?
+    ) {
+        self.id = id
+        self.client = client
+        self.file = file
+        self.bytes = bytes
+        self.size = size
+        self.blockSize = blockSize
+        self.windowSize = windowSize
+        self.state = state
+        self.started = started
+        self.finished = finished
+        self.detail = detail
+    }
+}
+
+/// The read-only view of running and recent transfers that a file service publishes. The HTTP layer
+/// depends on this, not on the TFTP service (issue 12: narrow read interfaces).
+public protocol TransferListing: Sendable {
+    func snapshot() -> (active: [TransferRecord], recent: [TransferRecord])
+}
