@@ -67,7 +67,9 @@ struct DHCPSocket: Sendable {
         let socket = self
         do {
             return try await Self.bind(interface: interface.name, port: port, broadcast: true, reuseAddress: sharesPortInProcess, on: eventLoop) {
-                DHCPInboundHandler(socket: socket, engine: engine)
+                DHCPDatagramHandler(
+                    onRead: { envelope, channel in engine.value.received(envelope, on: socket, channel: channel) },
+                    onError: { error in socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) })
             }
         } catch {
             throw PortInUse.check(error, service: "dhcp", address: "0.0.0.0 on \(interface.name)", port: Int(port))
@@ -100,25 +102,5 @@ struct DHCPSocket: Sendable {
         let value = (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                      bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])
         return provider.unsafeSetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: value)
-    }
-}
-
-final class DHCPInboundHandler: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    private let socket: DHCPSocket
-    private let engine: NIOLoopBound<DHCPEngine>
-
-    init(socket: DHCPSocket, engine: NIOLoopBound<DHCPEngine>) {
-        self.socket = socket
-        self.engine = engine
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        engine.value.received(unwrapInboundIn(data), on: socket, channel: context.channel)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // Read errors (e.g. ICMP port unreachable surfacing as ECONNREFUSED) must not stop the service.
-        socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"])
     }
 }

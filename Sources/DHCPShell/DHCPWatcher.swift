@@ -19,30 +19,14 @@ struct DHCPWatcher: Sendable {
     func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
         let interface = self.interface
         return try await DHCPSocket.bind(interface: interface.name, port: port, broadcast: false, reuseAddress: true, on: eventLoop) {
-            DHCPWatchHandler(interface: interface, engine: engine)
+            DHCPDatagramHandler(onRead: { envelope, _ in
+                // Anything undecodable on port 68 is not our business: no malformed-packet noise from here.
+                guard let message = try? DHCPMessage(decoding: envelope.data) else { return }
+                let source = envelope.remoteAddress.wireIPv4 ?? .any
+                if let event = ForeignReply.event(for: message, interface: interface.name, ours: interface.address, source: source) {
+                    engine.value.otherServerReply(event)
+                }
+            })
         }
     }
-}
-
-final class DHCPWatchHandler: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    private let interface: ResolvedInterface
-    private let engine: NIOLoopBound<DHCPEngine>
-
-    init(interface: ResolvedInterface, engine: NIOLoopBound<DHCPEngine>) {
-        self.interface = interface
-        self.engine = engine
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        // Anything undecodable on port 68 is not our business: no malformed-packet noise from here.
-        guard let message = try? DHCPMessage(decoding: envelope.data) else { return }
-        let source = envelope.remoteAddress.wireIPv4 ?? .any
-        if let event = ForeignReply.event(for: message, interface: interface.name, ours: interface.address, source: source) {
-            engine.value.otherServerReply(event)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {}
 }

@@ -16,21 +16,10 @@ public struct TransferRecord: Sendable, Codable, Hashable {
     public var finished: Date?
     public var detail: String?
 
-    public init(
-        id: Int, client: String, file: String, bytes: Int64, size: Int64?, blockSize: Int, windowSize: Int, state: String,
-        started: Date, finished: Date?, detail: String?
-    ) {
-        self.id = id
-        self.client = client
-        self.file = file
-        self.bytes = bytes
-        self.size = size
-        self.blockSize = blockSize
-        self.windowSize = windowSize
-        self.state = state
-        self.started = started
-        self.finished = finished
-        self.detail = detail
+    /// A transfer as it starts: nothing sent yet, RFC 1350's defaults until options are negotiated.
+    public init(id: Int, client: String, file: String, size: Int64?, started: Date) {
+        (self.id, self.client, self.file, self.size, self.started) = (id, client, file, size, started)
+        (bytes, blockSize, windowSize, state) = (0, 512, 1, "running")
     }
 }
 

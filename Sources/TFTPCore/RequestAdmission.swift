@@ -24,14 +24,11 @@ public struct RequestAdmission: Sendable {
         case refuse(TFTPOpenError)
     }
 
-    public var allowWrite: Bool
-    public var allowOverwrite: Bool
-    public var maxTransfers: Int
+    /// `tftp.allow_write`, `tftp.allow_overwrite`, `tftp.max_transfers`.
+    public let allowWrite: Bool, allowOverwrite: Bool, maxTransfers: Int
 
     public init(allowWrite: Bool, allowOverwrite: Bool, maxTransfers: Int) {
-        self.allowWrite = allowWrite
-        self.allowOverwrite = allowOverwrite
-        self.maxTransfers = maxTransfers
+        (self.allowWrite, self.allowOverwrite, self.maxTransfers) = (allowWrite, allowOverwrite, maxTransfers)
     }
 
     /// Step 1, before anything is opened: the mode, the path, and whether writes are served at all. Returns

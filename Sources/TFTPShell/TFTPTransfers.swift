@@ -35,8 +35,7 @@ public final class TFTPTransfers: TransferListing {
             guard s.active.count < limit else { return nil }
             let id = s.next
             s.next += 1
-            s.active[id] = Info(id: id, client: client, file: file, bytes: 0, size: size, blockSize: 512, windowSize: 1,
-                                state: "running", started: Date(), finished: nil, detail: nil)
+            s.active[id] = Info(id: id, client: client, file: file, size: size, started: Date())
             running.withLockedValue { _ = $0.insert(Self.key(client, file)) }
             Gauge(label: "dialtone_tftp_active_transfers").record(Double(s.active.count))
             return id

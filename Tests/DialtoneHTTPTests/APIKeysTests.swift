@@ -9,9 +9,12 @@ import ServiceSupport
 struct APIKeysTests {
     static let started = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static let info = TransferRecord(
-        id: 1, client: "198.18.0.100:50000", file: "SIP70.9-2-1S.loads", bytes: 512, size: 1024, blockSize: 1468, windowSize: 64,
-        state: "completed", started: started, finished: started.addingTimeInterval(1), detail: "done")
+    static let info: TransferRecord = {
+        var record = TransferRecord(id: 1, client: "198.18.0.100:50000", file: "SIP70.9-2-1S.loads", size: 1024, started: started)
+        (record.bytes, record.blockSize, record.windowSize) = (512, 1468, 64)
+        (record.state, record.finished, record.detail) = ("completed", started.addingTimeInterval(1), "done")
+        return record
+    }()
     static var transfer: TransferView { TransferView(info) }
 
     static var device: DeviceView {

@@ -37,8 +37,7 @@ import Testing
     ]
 
     @Test(arguments: rows) func decision(_ row: Row) {
-        var admission = policy
-        admission.allowWrite = row.allowWrite
+        let admission = RequestAdmission(allowWrite: row.allowWrite, allowOverwrite: policy.allowOverwrite, maxTransfers: policy.maxTransfers)
         let request = TFTPRequest(filename: row.path, mode: row.mode)
         switch admission.admit(request, row.direction) {
         case .failure(let refusal):
