@@ -36,8 +36,8 @@ let package = Package(
         .target(name: "SyslogWire"),
         .target(name: "SNTPWire"),
         .target(name: "Diagnostics", dependencies: ["Timeline"]),
-        .target(name: "Provisioning", dependencies: ["Timeline", .product(name: "Mustache", package: "swift-mustache")]),
-        
+        .target(
+            name: "Provisioning", dependencies: ["Timeline", .product(name: "Mustache", package: "swift-mustache")]),
 
         // MARK: shells
         .target(name: "ConfigLoader", dependencies: ["DialtoneConfig", .product(name: "Yams", package: "Yams")]),
@@ -47,7 +47,9 @@ let package = Package(
         ),
         .target(name: "CSystemClock"),
         .target(name: "CARPCache"),
-        .target(name: "DialtoneLogging", dependencies: ["Timeline", "WireSupport", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "DialtoneLogging",
+            dependencies: ["Timeline", "WireSupport", .product(name: "Logging", package: "swift-log")]),
         // Services on SwiftNIO, one target per protocol, over a small support target (interfaces, sockets'
         // lifetime, ports, the state lock, the store writer, the transfer views). No protocol shell imports
         // another, and the HTTP layer imports none (scripts/check-purity checks both).
@@ -65,7 +67,8 @@ let package = Package(
         .target(
             name: "DHCPShell",
             dependencies: [
-                "ServiceSupport", "WireSupport", "DHCPWire", "DHCPServerCore", "DialtoneConfig", "LeaseStore", "DialtoneLogging",
+                "ServiceSupport", "WireSupport", "DHCPWire", "DHCPServerCore", "DialtoneConfig", "LeaseStore",
+                "DialtoneLogging",
                 "Timeline", "CARPCache",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -77,7 +80,8 @@ let package = Package(
         .target(
             name: "TFTPShell",
             dependencies: [
-                "ServiceSupport", "WireSupport", "TFTPWire", "TFTPCore", "DialtoneConfig", "DialtoneLogging", "Timeline",
+                "ServiceSupport", "WireSupport", "TFTPWire", "TFTPCore", "DialtoneConfig", "DialtoneLogging",
+                "Timeline",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -89,7 +93,8 @@ let package = Package(
         .target(
             name: "SyslogShell",
             dependencies: [
-                "ServiceSupport", "WireSupport", "SyslogWire", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "Timeline",
+                "ServiceSupport", "WireSupport", "SyslogWire", "DialtoneConfig", "LeaseStore", "DialtoneLogging",
+                "Timeline",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -111,7 +116,8 @@ let package = Package(
         .target(
             name: "ProvisioningShell",
             dependencies: [
-                "ServiceSupport", "WireSupport", "Provisioning", "TFTPCore", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "Timeline",
+                "ServiceSupport", "WireSupport", "Provisioning", "TFTPCore", "DialtoneConfig", "LeaseStore",
+                "DialtoneLogging", "Timeline",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -121,18 +127,24 @@ let package = Package(
         .target(
             name: "DialtoneHTTP",
             dependencies: [
-                "ServiceSupport", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport", "DialtoneConfig", "DialtoneLogging",
+                "ServiceSupport", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport",
+                "DialtoneConfig", "DialtoneLogging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             // The dashboard's files, compiled into the binary as byte arrays (PackageResources): it stays one
             // self-contained file that serves the dashboard offline.
-            resources: [.embedInCode("Dashboard/index.html"), .embedInCode("Dashboard/dashboard.css"), .embedInCode("Dashboard/dashboard.js")]
+            resources: [
+                .embedInCode("Dashboard/index.html"), .embedInCode("Dashboard/dashboard.css"),
+                .embedInCode("Dashboard/dashboard.js"),
+            ]
         ),
         .target(
             name: "PhoneSimulator",
-            dependencies: ["DHCPWire", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "ServiceSupport", "TFTPClient"]
+            dependencies: [
+                "DHCPWire", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "ServiceSupport", "TFTPClient",
+            ]
         ),
         // `dialtone --version`: the VERSION file and the commit, stamped at build time (Plugins/BuildInfoPlugin).
         .executableTarget(name: "BuildInfoGenerator"),
@@ -140,8 +152,10 @@ let package = Package(
         .executableTarget(
             name: "dialtone",
             dependencies: [
-                "ServiceSupport", "DHCPShell", "TFTPShell", "SyslogShell", "SNTPShell", "ProvisioningShell", "TFTPClient",
-                "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire", "Provisioning",
+                "ServiceSupport", "DHCPShell", "TFTPShell", "SyslogShell", "SNTPShell", "ProvisioningShell",
+                "TFTPClient",
+                "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire",
+                "Provisioning",
                 "PhoneSimulator", "WireSupport", "Diagnostics", "Timeline", "DialtoneHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -153,7 +167,8 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "WireSupportTests", dependencies: ["WireSupport"]),
         .testTarget(name: "DHCPWireTests", dependencies: ["DHCPWire", "WireSupport"]),
-        .testTarget(name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport", "Timeline"]),
+        .testTarget(
+            name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport", "Timeline"]),
         .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire", "Timeline"]),
         .testTarget(name: "SyslogWireTests", dependencies: ["SyslogWire"]),
         .testTarget(name: "SNTPWireTests", dependencies: ["SNTPWire"]),
@@ -164,7 +179,10 @@ let package = Package(
         // renamed on one side only fails here, without root or sockets.
         .testTarget(
             name: "TimelineContractTests",
-            dependencies: ["Timeline", "DHCPServerCore", "DHCPWire", "DialtoneConfig", "WireSupport", "TFTPCore", "TFTPWire", "Provisioning", "Diagnostics"]
+            dependencies: [
+                "Timeline", "DHCPServerCore", "DHCPWire", "DialtoneConfig", "WireSupport", "TFTPCore", "TFTPWire",
+                "Provisioning", "Diagnostics",
+            ]
         ),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(
@@ -176,14 +194,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "DialtoneLoggingTests",
+            dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DialtoneHTTPTests",
-            dependencies: ["DialtoneHTTP", "ServiceSupport", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "DialtoneHTTP", "ServiceSupport", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline",
+                "WireSupport", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "LeaseStoreTests",
-            dependencies: ["LeaseStore", "DHCPServerCore", "Timeline", "WireSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -10,7 +10,8 @@ import PackagePlugin
 struct BuildInfoPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
-        let version = (try? String(contentsOf: root.appending(path: "VERSION"), encoding: .utf8))?
+        let version =
+            (try? String(contentsOf: root.appending(path: "VERSION"), encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "0.0.0"
         let commit = GitCommit.read(repository: root) ?? "unknown"
         let output = context.pluginWorkDirectoryURL.appending(path: "BuildInfo.swift")

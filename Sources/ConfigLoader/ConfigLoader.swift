@@ -11,7 +11,9 @@ public enum ConfigLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (permissions or encoding)" : "does not exist"
+            let reason =
+                FileManager.default.fileExists(atPath: path)
+                ? "cannot be read (permissions or encoding)" : "does not exist"
             throw ConfigErrors([ConfigError(file: path, mark: nil, keyPath: "", message: "config file \(reason)")])
         }
         var config = try load(yaml: text, file: path)
@@ -64,7 +66,8 @@ public enum ConfigLoader {
         case .mapping(let mapping):
             let entries = mapping.map { key, value in
                 ConfigNode.MappingEntry(
-                    key: key.string ?? "\(key)", keyMark: SourceMark(line: key.mark?.line ?? 0, column: key.mark?.column ?? 0),
+                    key: key.string ?? "\(key)",
+                    keyMark: SourceMark(line: key.mark?.line ?? 0, column: key.mark?.column ?? 0),
                     value: convert(value))
             }
             return ConfigNode(.mapping(entries), mark: mark)
@@ -75,7 +78,9 @@ public enum ConfigLoader {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-            return ConfigError(file: file, mark: SourceMark(line: mark.line, column: mark.column), keyPath: "", message: "YAML syntax error: \(what)")
+            return ConfigError(
+                file: file, mark: SourceMark(line: mark.line, column: mark.column), keyPath: "",
+                message: "YAML syntax error: \(what)")
         default:
             return ConfigError(file: file, mark: nil, keyPath: "", message: "YAML error: \(error)")
         }

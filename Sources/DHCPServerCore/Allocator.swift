@@ -12,7 +12,9 @@ struct Allocator {
 
     func reservation(for key: ClientKey?, mac: MACAddress?) -> Reservation? {
         subnet.reservations.first { r in
-            if let id = r.clientID, case .clientID(let bytes)? = key, bytes == id || bytes.dropFirst() == id[...] { return true }
+            if let id = r.clientID, case .clientID(let bytes)? = key, bytes == id || bytes.dropFirst() == id[...] {
+                return true
+            }
             if let rmac = r.mac, rmac == mac { return true }
             return false
         }
@@ -67,7 +69,9 @@ struct Allocator {
             if leases[candidate] == nil, !reservedAddresses.contains(candidate) { out.append(candidate) }
         }
         if out.count < limit {
-            let reusable = leases.byAddress.values.filter { inPool($0.ip) && $0.isFree(at: now) && $0.state != .declined }
+            let reusable = leases.byAddress.values.filter {
+                inPool($0.ip) && $0.isFree(at: now) && $0.state != .declined
+            }
             out += reusable.sorted { ($0.expires, $0.ip) < ($1.expires, $1.ip) }.prefix(limit - out.count).map(\.ip)
         }
         return out

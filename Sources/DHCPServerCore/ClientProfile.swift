@@ -46,7 +46,9 @@ public struct ClientProfile: Hashable, Sendable {
             guard request.options.userClasses.contains(where: { Glob.matches(pattern, $0) }) else { return false }
         }
         if !match.clientArchitectures.isEmpty {
-            guard request.options.clientArchitectures.contains(where: match.clientArchitectures.contains) else { return false }
+            guard request.options.clientArchitectures.contains(where: match.clientArchitectures.contains) else {
+                return false
+            }
         }
         if !match.macPrefixes.isEmpty {
             guard let mac = request.clientMAC, match.macPrefixes.contains(where: mac.hasPrefix) else { return false }

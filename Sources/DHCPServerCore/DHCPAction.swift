@@ -77,7 +77,8 @@ public struct DHCPEvent: Hashable, Sendable {
 
     /// The event as the device's timeline stores it.
     public func timelineEvent(at time: ServerTime) -> TimelineEvent {
-        TimelineEvent(time: time, mac: mac, name: .dhcp(name), level: EventLevel(rawValue: level.rawValue), metadata: metadata)
+        TimelineEvent(
+            time: time, mac: mac, name: .dhcp(name), level: EventLevel(rawValue: level.rawValue), metadata: metadata)
     }
 }
 

@@ -32,36 +32,62 @@ public struct DHCPServer: Sendable {
     /// 3. otherwise the receiving interface's.
     public func subnet(for request: DHCPMessage, context: ReceiveContext) -> SubnetConfiguration? {
         if !request.giaddr.isAny { return config.subnets.first { $0.subnet.contains(request.giaddr) } }
-        if !request.ciaddr.isAny, let owner = config.subnets.first(where: { $0.subnet.contains(request.ciaddr) }) { return owner }
+        if !request.ciaddr.isAny, let owner = config.subnets.first(where: { $0.subnet.contains(request.ciaddr) }) {
+            return owner
+        }
         return config.subnets.first { $0.subnet.contains(context.interfaceAddress) }
     }
 
     public mutating func handle(_ request: DHCPMessage, context: ReceiveContext, now: ServerTime) -> [DHCPAction] {
         let profile = ClientProfile(request: request, classes: config.classes)
         // Malformed options are answered as absent, but reported first (MalformedOptions.swift).
-        let problems = request.malformedOptions.map { DHCPAction.event($0.event(mac: profile.mac, type: request.messageType)) }
+        let problems = request.malformedOptions.map {
+            DHCPAction.event($0.event(mac: profile.mac, type: request.messageType))
+        }
         return problems + answer(request, profile: profile, context: context, now: now)
     }
 
-    private mutating func answer(_ request: DHCPMessage, profile: ClientProfile, context: ReceiveContext, now: ServerTime) -> [DHCPAction] {
+    private mutating func answer(
+        _ request: DHCPMessage, profile: ClientProfile, context: ReceiveContext, now: ServerTime
+    ) -> [DHCPAction] {
         guard request.op == DHCPMessage.bootRequest else {
-            return [.event(DHCPEvent(.packetDropped, level: .debug, mac: profile.mac, [.reason: "op \(request.op) is not BOOTREQUEST"]))]
+            return [
+                .event(
+                    DHCPEvent(
+                        .packetDropped, level: .debug, mac: profile.mac,
+                        [.reason: "op \(request.op) is not BOOTREQUEST"]))
+            ]
         }
         guard let type = request.messageType else {
-            return [.event(DHCPEvent(.packetDropped, level: .debug, mac: profile.mac, [.reason: "BOOTP without option 53 is not served"]))]
+            return [
+                .event(
+                    DHCPEvent(
+                        .packetDropped, level: .debug, mac: profile.mac,
+                        [.reason: "BOOTP without option 53 is not served"]))
+            ]
         }
         guard let subnet = subnet(for: request, context: context) else {
-            let anchor = request.giaddr.isAny ? "interface \(context.interfaceName) address \(context.interfaceAddress)" : "relay \(request.giaddr)"
-            return [.event(DHCPEvent(.packetDropped, level: .warning, mac: profile.mac, [
-                .reason: "no subnet configured for \(anchor)", .dhcp(.type): type.description,
-            ]))]
+            let anchor =
+                request.giaddr.isAny
+                ? "interface \(context.interfaceName) address \(context.interfaceAddress)" : "relay \(request.giaddr)"
+            return [
+                .event(
+                    DHCPEvent(
+                        .packetDropped, level: .warning, mac: profile.mac,
+                        [
+                            .reason: "no subnet configured for \(anchor)", .dhcp(.type): type.description,
+                        ]))
+            ]
         }
-        var (actions, cursor) = respond(request, type: type, context: context, subnet: subnet, profile: profile, now: now)
+        var (actions, cursor) = respond(
+            request, type: type, context: context, subnet: subnet, profile: profile, now: now)
         // A client holds one address per server: when it moves, its previous binding is released, and the
         // release is committed like any other change so the store agrees with memory.
         var moved: [DHCPAction] = []
         for case .commit(let lease) in actions where lease.state != .declined {
-            if let key = lease.clientKey, let previous = leases.lease(for: key), previous.ip != lease.ip, previous.state != .declined {
+            if let key = lease.clientKey, let previous = leases.lease(for: key), previous.ip != lease.ip,
+                previous.state != .declined
+            {
                 var freed = previous
                 freed.state = .released
                 freed.expires = min(freed.expires, now)
@@ -81,7 +107,8 @@ public struct DHCPServer: Sendable {
         _ request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext, subnet: SubnetConfiguration,
         profile: ClientProfile, now: ServerTime
     ) -> ([DHCPAction], UInt64) {
-        var exchange = Exchange(server: self, request: request, type: type, context: context, subnet: subnet, profile: profile, now: now)
+        var exchange = Exchange(
+            server: self, request: request, type: type, context: context, subnet: subnet, profile: profile, now: now)
         let actions: [DHCPAction]
         switch type {
         case .discover: actions = exchange.discover()
@@ -90,7 +117,11 @@ public struct DHCPServer: Sendable {
         case .release: actions = exchange.release()
         case .inform: actions = exchange.inform()
         default:
-            actions = [.event(DHCPEvent(.packetDropped, level: .debug, mac: profile.mac, [.reason: "\(type) is not a client message"]))]
+            actions = [
+                .event(
+                    DHCPEvent(
+                        .packetDropped, level: .debug, mac: profile.mac, [.reason: "\(type) is not a client message"]))
+            ]
         }
         return (actions, exchange.cursor)
     }
@@ -123,19 +154,28 @@ extension DHCPServer {
     /// `answeredBy`: the MAC that answered, when the probe tells (ARP). The client we offered or leased the
     /// address to is no squatter: it may answer already, and an OFFER unicast to it left its MAC in our own
     /// neighbour table (docs/dhcp.md).
-    public mutating func markConflict(_ ip: IPv4Address, now: ServerTime, answeredBy: MACAddress? = nil) -> [DHCPAction] {
+    public mutating func markConflict(_ ip: IPv4Address, now: ServerTime, answeredBy: MACAddress? = nil) -> [DHCPAction]
+    {
         if let lease = leases[ip], !lease.isFree(at: now), lease.state != .offered { return [] }
-        if let answeredBy, let lease = leases[ip], lease.mac == answeredBy, lease.state == .offered || lease.state == .bound { return [] }
+        if let answeredBy, let lease = leases[ip], lease.mac == answeredBy,
+            lease.state == .offered || lease.state == .bound
+        {
+            return []
+        }
         let quarantined = Lease(
             ip: ip, mac: nil, clientID: nil, hostname: nil, state: .declined,
             expires: now + Self.declineQuarantineMilliseconds, updated: now)
         leases.upsert(quarantined)
         return [
             .commit(quarantined),
-            .event(DHCPEvent(.conflictDetected, level: .warning, mac: nil, [
-                .dhcp(.address): ip.description,
-                .reason: "a device answers on this free pool address; skipped for 1h (is it configured statically?)",
-            ])),
+            .event(
+                DHCPEvent(
+                    .conflictDetected, level: .warning, mac: nil,
+                    [
+                        .dhcp(.address): ip.description,
+                        .reason:
+                            "a device answers on this free pool address; skipped for 1h (is it configured statically?)",
+                    ])),
         ]
     }
 }

@@ -7,14 +7,17 @@ extension Exchange {
     /// RFC 2131 §4.3.1: choose an address, hold it briefly, OFFER it. Never waits on anything.
     mutating func discover() -> [DHCPAction] {
         let requested = request.options.validRequestedAddress
-        guard let ip = allocator.allocate(
-            for: profile.key, mac: mac, requested: requested, leases: leases, now: now, cursor: &cursor)
+        guard
+            let ip = allocator.allocate(
+                for: profile.key, mac: mac, requested: requested, leases: leases, now: now, cursor: &cursor)
         else {
             return [event(.poolExhausted, level: .error, [.dhcp(.subnet): subnet.subnet.description])]
         }
         // An existing binding keeps its state and end; a new address is held as an offer.
         var held = lease(ip, state: .offered, until: now + DHCPServer.offerHoldMilliseconds)
-        if let existing = leases[ip], existing.clientKey == profile.key, existing.state == .bound, existing.expires > now {
+        if let existing = leases[ip], existing.clientKey == profile.key, existing.state == .bound,
+            existing.expires > now
+        {
             held.state = .bound
             held.expires = existing.expires
         }
@@ -29,7 +32,9 @@ extension Exchange {
         if let serverID {
             guard serverID == context.interfaceAddress else {
                 // The client chose another server: free our offer, say nothing (RFC 2131 §4.3.2).
-                var actions: [DHCPAction] = [event(.requestOtherServer, level: .info, [.dhcp(.serverID): serverID.description])]
+                var actions: [DHCPAction] = [
+                    event(.requestOtherServer, level: .info, [.dhcp(.serverID): serverID.description])
+                ]
                 if let key = profile.key, var held = leases.lease(for: key), held.state == .offered {
                     held.state = .released
                     held.updated = now
@@ -43,7 +48,9 @@ extension Exchange {
             return ackOrNak(ip, state: "selecting")
         }
         if request.ciaddr.isAny {
-            guard let ip = requested else { return [event(.packetDropped, level: .warning, [.reason: "INIT-REBOOT REQUEST without option 50"])] }
+            guard let ip = requested else {
+                return [event(.packetDropped, level: .warning, [.reason: "INIT-REBOOT REQUEST without option 50"])]
+            }
             guard subnet.subnet.contains(ip) else { return nak("address \(ip) is not on subnet \(subnet.subnet)") }
             return ackOrNak(ip, state: "init-reboot")
         }
@@ -74,8 +81,12 @@ extension Exchange {
 
     /// RFC 2131 §4.3.3: the client found the address in use. Quarantine it and forget the binding.
     func decline() -> [DHCPAction] {
-        guard let ip = request.options.validRequestedAddress, let existing = leases[ip], existing.clientKey == profile.key else {
-            return [event(.declineIgnored, level: .warning, [.reason: "DECLINE for an address this client does not hold"])]
+        guard let ip = request.options.validRequestedAddress, let existing = leases[ip],
+            existing.clientKey == profile.key
+        else {
+            return [
+                event(.declineIgnored, level: .warning, [.reason: "DECLINE for an address this client does not hold"])
+            ]
         }
         var quarantined = existing
         quarantined.state = .declined
@@ -87,7 +98,10 @@ extension Exchange {
     /// RFC 2131 §4.3.4: the binding is kept (released) so the client gets the same address next time.
     func release() -> [DHCPAction] {
         guard let existing = leases[request.ciaddr], existing.clientKey == profile.key else {
-            return [event(.releaseIgnored, level: .debug, [.reason: "RELEASE for \(request.ciaddr), not held by this client"])]
+            return [
+                event(
+                    .releaseIgnored, level: .debug, [.reason: "RELEASE for \(request.ciaddr), not held by this client"])
+            ]
         }
         var released = existing
         released.state = .released

@@ -14,8 +14,10 @@ struct Exchange {
     let now: ServerTime
     var cursor: UInt64
 
-    init(server: DHCPServer, request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext,
-         subnet: SubnetConfiguration, profile: ClientProfile, now: ServerTime) {
+    init(
+        server: DHCPServer, request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext,
+        subnet: SubnetConfiguration, profile: ClientProfile, now: ServerTime
+    ) {
         self.server = server
         self.request = request
         self.type = type
@@ -38,7 +40,9 @@ struct Exchange {
     }
 
     var baseMetadata: [EventKey: String] {
-        var m: [EventKey: String] = [.dhcp(.xid): hex32(request.xid), .dhcp(.type): type.description, .dhcp(.interface): context.interfaceName]
+        var m: [EventKey: String] = [
+            .dhcp(.xid): hex32(request.xid), .dhcp(.type): type.description, .dhcp(.interface): context.interfaceName,
+        ]
         if let vc = profile.vendorClass { m[.dhcp(.vendorClass)] = vc }
         if let name = profile.hostname { m[.dhcp(.hostname)] = name }
         if !request.giaddr.isAny { m[.dhcp(.giaddr)] = request.giaddr.description }
@@ -49,11 +53,13 @@ struct Exchange {
         return m
     }
 
-    func event(_ name: EventName.DHCP, level: DHCPEvent.Level = .info, _ extra: [EventKey: String] = [:]) -> DHCPAction {
+    func event(_ name: EventName.DHCP, level: DHCPEvent.Level = .info, _ extra: [EventKey: String] = [:]) -> DHCPAction
+    {
         .event(DHCPEvent(name, level: level, mac: mac, baseMetadata.merging(extra) { $1 }))
     }
 
-    func reply(_ type: DHCPMessageType, yiaddr: IPv4Address, lease: UInt32?, event name: EventName.DHCP) -> [DHCPAction] {
+    func reply(_ type: DHCPMessageType, yiaddr: IPv4Address, lease: UInt32?, event name: EventName.DHCP) -> [DHCPAction]
+    {
         let message = builder.reply(to: request, type: type, yiaddr: yiaddr, leaseSeconds: lease)
         let destination = ReplyRouting.destination(
             request: request, replyType: type, yiaddr: yiaddr, policy: profile.broadcastPolicy,
@@ -62,16 +68,19 @@ struct Exchange {
         return [
             .reply(message, to: destination, minimumSize: DHCPMessage.minimumBOOTPSize, maximumSize: maximum),
             // The options we sent, so "offers ignored" can list exactly what the client turned down.
-            event(name, [
-                .dhcp(.yiaddr): yiaddr.description, .dhcp(.destination): describe(destination),
-                .dhcp(.options): message.options.codes.map { String($0.rawValue) }.joined(separator: ","),
-            ]),
+            event(
+                name,
+                [
+                    .dhcp(.yiaddr): yiaddr.description, .dhcp(.destination): describe(destination),
+                    .dhcp(.options): message.options.codes.map { String($0.rawValue) }.joined(separator: ","),
+                ]),
         ]
     }
 
     func lease(_ ip: IPv4Address, state: Lease.State, until expires: ServerTime) -> Lease {
         Lease(
-            ip: ip, mac: mac, clientID: request.options.clientIdentifier, hostname: profile.hostname ?? reservedName(ip),
+            ip: ip, mac: mac, clientID: request.options.clientIdentifier,
+            hostname: profile.hostname ?? reservedName(ip),
             state: state, expires: expires, updated: now)
     }
 

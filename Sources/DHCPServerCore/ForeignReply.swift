@@ -14,7 +14,9 @@ public enum ForeignReply {
     /// - Parameters:
     ///   - ours: this server's address on the interface the datagram came in on.
     ///   - source: the datagram's source address (used when option 54 is missing, as in BOOTP replies).
-    public static func event(for message: DHCPMessage, interface: String, ours: IPv4Address, source: IPv4Address) -> DHCPEvent? {
+    public static func event(for message: DHCPMessage, interface: String, ours: IPv4Address, source: IPv4Address)
+        -> DHCPEvent?
+    {
         guard message.op == 2 else { return nil }  // BOOTREPLY
         let server = message.options.validServerIdentifier ?? source
         guard server != ours, source != ours, !server.isAny else { return nil }

@@ -10,7 +10,9 @@ struct ReplyBuilder {
     /// Where TFTP is served, when this program serves it (or next_server says so).
     let tftpAddress: IPv4Address?
 
-    func reply(to request: DHCPMessage, type: DHCPMessageType, yiaddr: IPv4Address, leaseSeconds: UInt32?) -> DHCPMessage {
+    func reply(to request: DHCPMessage, type: DHCPMessageType, yiaddr: IPv4Address, leaseSeconds: UInt32?)
+        -> DHCPMessage
+    {
         var reply = DHCPMessage(op: DHCPMessage.bootReply, xid: request.xid)
         reply.htype = request.htype
         reply.hlen = request.hlen
@@ -82,7 +84,9 @@ struct ReplyBuilder {
 
     /// RFC 2131 §2 and option 57: the largest reply the client accepts.
     static func maximumSize(for request: DHCPMessage) -> Int {
-        guard let declared = request.options.validMaxMessageSize, declared >= 576 else { return DHCPMessage.defaultMaximumSize }
+        guard let declared = request.options.validMaxMessageSize, declared >= 576 else {
+            return DHCPMessage.defaultMaximumSize
+        }
         return Int(declared) - 28
     }
 }

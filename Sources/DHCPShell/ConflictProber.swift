@@ -1,11 +1,11 @@
-import ServiceSupport
 import CARPCache
 import DialtoneConfig
 import Foundation
+import ServiceSupport
 import WireSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Checks whether some device already uses an address, by ICMP echo or by ARP. Blocking calls with a short
@@ -25,7 +25,9 @@ struct ConflictProber: Sendable {
         case .icmp: return pingAnswers(address) ? Answer(mac: nil) : nil
         case .arp:
             // ARP only reaches our own links; an address behind a relay is pinged instead.
-            if localSubnets.contains(where: { $0.contains(address) }) { return arpResolves(address).map { Answer(mac: $0) } }
+            if localSubnets.contains(where: { $0.contains(address) }) {
+                return arpResolves(address).map { Answer(mac: $0) }
+            }
             return pingAnswers(address) ? Answer(mac: nil) : nil
         }
     }
@@ -37,7 +39,9 @@ struct ConflictProber: Sendable {
         defer { close(fd) }
         let identifier = UInt16(truncatingIfNeeded: getpid())
         let sequence = UInt16.random(in: 1...UInt16.max)
-        var packet: [UInt8] = [8, 0, 0, 0, UInt8(identifier >> 8), UInt8(identifier & 0xFF), UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
+        var packet: [UInt8] = [
+            8, 0, 0, 0, UInt8(identifier >> 8), UInt8(identifier & 0xFF), UInt8(sequence >> 8), UInt8(sequence & 0xFF),
+        ]
         packet += Array("dialtone-conflict-check".utf8)
         let checksum = Self.checksum(packet)
         packet[2] = UInt8(checksum >> 8)
@@ -46,14 +50,17 @@ struct ConflictProber: Sendable {
         target.sin_family = sa_family_t(AF_INET)
         target.sin_addr.s_addr = address.rawValue.bigEndian
         let sent = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard sent == packet.count else { return false }
         let deadline = ContinuousClock.now + timeout
         var buffer = [UInt8](repeating: 0, count: 1500)
         while ContinuousClock.now < deadline {
             let left = deadline - ContinuousClock.now
-            var tv = timeval(tv_sec: Int(left.components.seconds), tv_usec: Int(left.components.attoseconds / 1_000_000_000_000))
+            var tv = timeval(
+                tv_sec: Int(left.components.seconds), tv_usec: Int(left.components.attoseconds / 1_000_000_000_000))
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
             let n = recv(fd, &buffer, buffer.count, 0)
             if n <= 0 { return false }
@@ -86,7 +93,9 @@ struct ConflictProber: Sendable {
         target.sin_addr.s_addr = address.rawValue.bigEndian
         let byte: [UInt8] = [0]
         _ = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, byte, 1, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, byte, 1, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -102,7 +111,9 @@ struct ConflictProber: Sendable {
         guard let table = try? String(contentsOfFile: "/proc/net/arp", encoding: .utf8) else { return nil }
         for line in table.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if fields.count >= 4, fields[0] == address.description, let flags = Int(fields[2].dropFirst(2), radix: 16), flags & 0x2 != 0 {
+            if fields.count >= 4, fields[0] == address.description, let flags = Int(fields[2].dropFirst(2), radix: 16),
+                flags & 0x2 != 0
+            {
                 return MACAddress(String(fields[3])) ?? MACAddress(bytes: [0, 0, 0, 0, 0, 0])
             }
         }

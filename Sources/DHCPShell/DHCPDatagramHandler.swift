@@ -8,7 +8,10 @@ final class DHCPDatagramHandler: ChannelInboundHandler {
     private let onRead: (AddressedEnvelope<ByteBuffer>, Channel) -> Void
     private let onError: (Error) -> Void
 
-    init(onRead: @escaping (AddressedEnvelope<ByteBuffer>, Channel) -> Void, onError: @escaping (Error) -> Void = { _ in }) {
+    init(
+        onRead: @escaping (AddressedEnvelope<ByteBuffer>, Channel) -> Void,
+        onError: @escaping (Error) -> Void = { _ in }
+    ) {
         self.onRead = onRead
         self.onError = onError
     }

@@ -1,4 +1,3 @@
-import ServiceSupport
 import DHCPServerCore
 import DHCPWire
 import DialtoneLogging
@@ -6,6 +5,7 @@ import LeaseStore
 import Logging
 import Metrics
 import NIOCore
+import ServiceSupport
 import Timeline
 import WireSupport
 
@@ -55,12 +55,15 @@ final class DHCPEngine {
         for action in actions {
             switch action {
             case .commit(let lease): commits.append(lease)
-            case .reply(let message, let destination, let minimum, let maximum): replies.append((message, destination, minimum, maximum))
+            case .reply(let message, let destination, let minimum, let maximum):
+                replies.append((message, destination, minimum, maximum))
             case .event(let event): events.append(event)
             }
         }
         for lease in commits { directory?.record(lease) }
-        if let vendorClass = request.options.vendorClass, let mac = request.clientMAC { directory?.recordVendorClass(vendorClass, for: mac) }
+        if let vendorClass = request.options.vendorClass, let mac = request.clientMAC {
+            directory?.recordVendorClass(vendorClass, for: mac)
+        }
         let replyList = replies, eventList = events
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let send: @Sendable (Error?) -> Void = { [eventLoop] error in
@@ -107,8 +110,10 @@ final class DHCPEngine {
     /// Pool usage per subnet, for the `dialtone_dhcp_pool_*` gauges (refreshed on a timer: it walks the leases).
     func publishPoolUsage() {
         for usage in core.poolUsage(now: Clock.nowMilliseconds()) {
-            Gauge(label: "dialtone_dhcp_pool_used", dimensions: [("subnet", usage.subnet.description)]).record(Double(usage.used))
-            Gauge(label: "dialtone_dhcp_pool_size", dimensions: [("subnet", usage.subnet.description)]).record(Double(usage.total))
+            Gauge(label: "dialtone_dhcp_pool_used", dimensions: [("subnet", usage.subnet.description)]).record(
+                Double(usage.used))
+            Gauge(label: "dialtone_dhcp_pool_size", dimensions: [("subnet", usage.subnet.description)]).record(
+                Double(usage.total))
         }
     }
 
@@ -177,7 +182,9 @@ final class DHCPEngine {
         let now = Clock.nowMilliseconds()
         if let last = malformedLogged[key], now - last < 60_000 { return }
         malformedLogged[key] = now
-        logger.log(.warning, .dhcpPacketMalformed, [.reason: reason, .client(.address): "\(address)", .server(.dhcpMalformedTotal): "\(malformedCount)"])
+        logger.log(
+            .warning, .dhcpPacketMalformed,
+            [.reason: reason, .client(.address): "\(address)", .server(.dhcpMalformedTotal): "\(malformedCount)"])
     }
 }
 
@@ -197,7 +204,9 @@ struct DHCPMetrics {
         counter(&sentByType, "dialtone_dhcp_sent_total", type, unknown: "?").increment()
     }
 
-    private func counter(_ table: inout [UInt8: Counter], _ label: String, _ type: DHCPMessageType?, unknown: String) -> Counter {
+    private func counter(_ table: inout [UInt8: Counter], _ label: String, _ type: DHCPMessageType?, unknown: String)
+        -> Counter
+    {
         let key = type?.rawValue ?? 0
         if let known = table[key] { return known }
         let made = Counter(label: label, dimensions: [("type", type?.description ?? unknown)])

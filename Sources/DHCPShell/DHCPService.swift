@@ -1,4 +1,3 @@
-import ServiceSupport
 import DHCPServerCore
 import DialtoneConfig
 import DialtoneLogging
@@ -7,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import ServiceSupport
 import Timeline
 import WireSupport
 
@@ -62,10 +62,14 @@ public struct DHCPService: Service {
     private func serve(interfaces: [ResolvedInterface], leases: [Lease], on eventLoop: EventLoop) async throws {
         let core = DHCPServer(config: config, servesTFTP: servesTFTP, leases: leases)
         let engine = try await eventLoop.submit {
-            NIOLoopBound(DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop), eventLoop: eventLoop)
+            NIOLoopBound(
+                DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop),
+                eventLoop: eventLoop)
         }.get()
 
-        let poolGauges = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(5)) { _ in engine.value.publishPoolUsage() }
+        let poolGauges = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(5)) { _ in
+            engine.value.publishPoolUsage()
+        }
         defer { poolGauges.cancel() }
         // Every server socket is bound before `dhcp.started`: a port taken on any interface stops the service
         // with PortInUse, and no socket is left behind.
@@ -98,17 +102,21 @@ public struct DHCPService: Service {
                 let local = interfaces.map { IPv4Subnet(network: $0.address, prefixLength: $0.prefixLength) }
                 group.addTask { await probeAhead(prober, local: local, eventLoop: eventLoop, engine: engine) }
             }
-            logger.log(.info, .dhcpStarted, [
-                .server(.dhcpInterfaces): interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","),
-                .server(.dhcpPort): "\(config.port)", .server(.dhcpLeasesLoaded): "\(leases.count)",
-            ])
+            logger.log(
+                .info, .dhcpStarted,
+                [
+                    .server(.dhcpInterfaces): interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","),
+                    .server(.dhcpPort): "\(config.port)", .server(.dhcpLeasesLoaded): "\(leases.count)",
+                ])
         }
         logger.log(.info, .dhcpStopped)
     }
 
     /// Probes the next addresses the allocator will hand out, once a second, each at most once a minute.
     /// Runs beside the sockets: allocation never waits for it, it only removes addresses found in use.
-    private func probeAhead(_ prober: ConflictProber, local: [IPv4Subnet], eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async {
+    private func probeAhead(
+        _ prober: ConflictProber, local: [IPv4Subnet], eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>
+    ) async {
         var lastProbed: [IPv4Address: ContinuousClock.Instant] = [:]
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let candidates = (try? await eventLoop.submit { engine.value.upcomingAddresses(perSubnet: 8) }.get()) ?? []
@@ -117,7 +125,9 @@ public struct DHCPService: Service {
                 lastProbed[address] = now
                 let answer = await withCheckedContinuation { continuation in
                     // Not the store writer's thread: a probe may block for its timeout.
-                    NIOThreadPool.singleton.submit { _ in continuation.resume(returning: prober.probe(address, localSubnets: local)) }
+                    NIOThreadPool.singleton.submit { _ in
+                        continuation.resume(returning: prober.probe(address, localSubnets: local))
+                    }
                 }
                 if let answer { eventLoop.execute { engine.value.conflict(address, answeredBy: answer.mac) } }
             }
@@ -133,16 +143,21 @@ public struct DHCPService: Service {
         do {
             channel = try await watcher.bind(on: eventLoop, engine: engine)
         } catch {
-            logger.log(.notice, .dhcpWatchUnavailable, [
-                .dhcp(.interface): watcher.interface.name, .server(.dhcpPort): "\(watcher.port)", .reason: "\(error)",
-            ])
+            logger.log(
+                .notice, .dhcpWatchUnavailable,
+                [
+                    .dhcp(.interface): watcher.interface.name, .server(.dhcpPort): "\(watcher.port)",
+                    .reason: "\(error)",
+                ])
             return
         }
         await ChannelLifetime.wait([channel])
     }
 
     /// Serves on `first` until it closes; a channel that NIO closed by itself is bound again.
-    private func keepBound(_ socket: DHCPSocket, first: Channel, eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws {
+    private func keepBound(_ socket: DHCPSocket, first: Channel, eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>)
+        async throws
+    {
         var channel = first
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await ChannelLifetime.wait([channel])

@@ -1,15 +1,15 @@
-import ServiceSupport
 import CARPCache
 import DHCPServerCore
 import DialtoneLogging
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceSupport
 import Timeline
 import WireSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One UDP socket per DHCP interface, bound to 0.0.0.0:port and to the device with SO_BINDTODEVICE. Each
@@ -42,12 +42,15 @@ struct DHCPSocket: Sendable {
                 // yiaddr at chaddr. The kernel needs an ARP entry for that address, which nobody answers
                 // yet: add it (SIOCSARP, as dnsmasq does). Without CAP_NET_ADMIN, broadcast, which every
                 // client accepts (docs/dhcp.md).
-                let error = mac.bytes.withUnsafeBufferPointer { dialtone_arp_inject(ip.rawValue.bigEndian, $0.baseAddress, interface.name) }
+                let error = mac.bytes.withUnsafeBufferPointer {
+                    dialtone_arp_inject(ip.rawValue.bigEndian, $0.baseAddress, interface.name)
+                }
                 if error == 0 {
                     target = try SocketAddress(ipAddress: ip.description, port: Int(port))
                 } else {
                     target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(port))
-                    actual = "broadcast 255.255.255.255:\(port) (no ARP entry for \(ip): \(String(cString: strerror(error))))"
+                    actual =
+                        "broadcast 255.255.255.255:\(port) (no ARP entry for \(ip): \(String(cString: strerror(error))))"
                 }
             }
         } catch {
@@ -66,7 +69,9 @@ struct DHCPSocket: Sendable {
     func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
         let socket = self
         do {
-            return try await Self.bind(interface: interface.name, port: port, broadcast: true, reuseAddress: sharesPortInProcess, on: eventLoop) {
+            return try await Self.bind(
+                interface: interface.name, port: port, broadcast: true, reuseAddress: sharesPortInProcess, on: eventLoop
+            ) {
                 DHCPDatagramHandler(
                     onRead: { envelope, channel in engine.value.received(envelope, on: socket, channel: channel) },
                     onError: { error in socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) })
@@ -88,7 +93,9 @@ struct DHCPSocket: Sendable {
             .channelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
             .channelOption(.socketOption(.so_broadcast), value: broadcast ? 1 : 0)
             .channelInitializer { channel in
-                bindToDevice(channel, name: name).flatMapThrowing { try channel.pipeline.syncOperations.addHandler(handler()) }
+                bindToDevice(channel, name: name).flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(handler())
+                }
             }
             .bind(host: "0.0.0.0", port: Int(port)).get()
     }
@@ -96,11 +103,16 @@ struct DHCPSocket: Sendable {
     /// SO_BINDTODEVICE takes the interface name as a C string (IFNAMSIZ 16); NIO's socketOption passes an
     /// 8-byte integer, so this goes through `unsafeSetSocketOption` (research swift-feasibility.md §1).
     static func bindToDevice(_ channel: Channel, name: String) -> EventLoopFuture<Void> {
-        guard let provider = channel as? SocketOptionProvider else { return channel.eventLoop.makeSucceededVoidFuture() }
+        guard let provider = channel as? SocketOptionProvider else {
+            return channel.eventLoop.makeSucceededVoidFuture()
+        }
         var bytes = Array(name.utf8.prefix(15)).map { CChar(bitPattern: $0) }
         bytes += Array(repeating: 0, count: 16 - bytes.count)
-        let value = (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                     bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])
-        return provider.unsafeSetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: value)
+        let value = (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+        )
+        return provider.unsafeSetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: value)
     }
 }

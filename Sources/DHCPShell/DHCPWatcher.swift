@@ -1,9 +1,9 @@
-import ServiceSupport
 import DHCPServerCore
 import DHCPWire
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceSupport
 import WireSupport
 
 /// Listens on the DHCP client port (68) of each served interface for replies from other DHCP servers (issue
@@ -18,12 +18,16 @@ struct DHCPWatcher: Sendable {
 
     func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
         let interface = self.interface
-        return try await DHCPSocket.bind(interface: interface.name, port: port, broadcast: false, reuseAddress: true, on: eventLoop) {
+        return try await DHCPSocket.bind(
+            interface: interface.name, port: port, broadcast: false, reuseAddress: true, on: eventLoop
+        ) {
             DHCPDatagramHandler(onRead: { envelope, _ in
                 // Anything undecodable on port 68 is not our business: no malformed-packet noise from here.
                 guard let message = try? DHCPMessage(decoding: envelope.data) else { return }
                 let source = envelope.remoteAddress.wireIPv4 ?? .any
-                if let event = ForeignReply.event(for: message, interface: interface.name, ours: interface.address, source: source) {
+                if let event = ForeignReply.event(
+                    for: message, interface: interface.name, ours: interface.address, source: source)
+                {
                     engine.value.otherServerReply(event)
                 }
             })

@@ -5,33 +5,45 @@ import WireSupport
 extension DHCPOptions {
     public func ipv4(_ code: DHCPOptionCode) throws(DHCPOptionError) -> IPv4Address? {
         guard let value = self[code] else { return nil }
-        guard value.count == 4 else { throw DHCPOptionError(code: code, length: value.count, reason: "expected 4 bytes", offset: offsets[code]) }
+        guard value.count == 4 else {
+            throw DHCPOptionError(code: code, length: value.count, reason: "expected 4 bytes", offset: offsets[code])
+        }
         return IPv4Address(value[0], value[1], value[2], value[3])
     }
 
     public func ipv4List(_ code: DHCPOptionCode) throws(DHCPOptionError) -> [IPv4Address]? {
         guard let value = self[code] else { return nil }
         guard !value.isEmpty, value.count % 4 == 0 else {
-            throw DHCPOptionError(code: code, length: value.count, reason: "expected a non-empty multiple of 4 bytes", offset: offsets[code])
+            throw DHCPOptionError(
+                code: code, length: value.count, reason: "expected a non-empty multiple of 4 bytes",
+                offset: offsets[code])
         }
-        return stride(from: 0, to: value.count, by: 4).map { IPv4Address(value[$0], value[$0 + 1], value[$0 + 2], value[$0 + 3]) }
+        return stride(from: 0, to: value.count, by: 4).map {
+            IPv4Address(value[$0], value[$0 + 1], value[$0 + 2], value[$0 + 3])
+        }
     }
 
     public func uint8(_ code: DHCPOptionCode) throws(DHCPOptionError) -> UInt8? {
         guard let value = self[code] else { return nil }
-        guard value.count == 1 else { throw DHCPOptionError(code: code, length: value.count, reason: "expected 1 byte", offset: offsets[code]) }
+        guard value.count == 1 else {
+            throw DHCPOptionError(code: code, length: value.count, reason: "expected 1 byte", offset: offsets[code])
+        }
         return value[0]
     }
 
     public func uint16(_ code: DHCPOptionCode) throws(DHCPOptionError) -> UInt16? {
         guard let value = self[code] else { return nil }
-        guard value.count == 2 else { throw DHCPOptionError(code: code, length: value.count, reason: "expected 2 bytes", offset: offsets[code]) }
+        guard value.count == 2 else {
+            throw DHCPOptionError(code: code, length: value.count, reason: "expected 2 bytes", offset: offsets[code])
+        }
         return UInt16(value[0]) << 8 | UInt16(value[1])
     }
 
     public func uint32(_ code: DHCPOptionCode) throws(DHCPOptionError) -> UInt32? {
         guard let value = self[code] else { return nil }
-        guard value.count == 4 else { throw DHCPOptionError(code: code, length: value.count, reason: "expected 4 bytes", offset: offsets[code]) }
+        guard value.count == 4 else {
+            throw DHCPOptionError(code: code, length: value.count, reason: "expected 4 bytes", offset: offsets[code])
+        }
         return value.reduce(0) { $0 << 8 | UInt32($1) }
     }
 
@@ -80,9 +92,16 @@ extension DHCPOptions {
     // MARK: writers
 
     public mutating func setIPv4(_ code: DHCPOptionCode, _ address: IPv4Address) { set(code, address.octets) }
-    public mutating func setIPv4List(_ code: DHCPOptionCode, _ list: [IPv4Address]) { set(code, list.flatMap(\.octets)) }
+    public mutating func setIPv4List(_ code: DHCPOptionCode, _ list: [IPv4Address]) {
+        set(code, list.flatMap(\.octets))
+    }
     public mutating func setUInt32(_ code: DHCPOptionCode, _ value: UInt32) {
-        set(code, [UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)])
+        set(
+            code,
+            [
+                UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
+                UInt8(truncatingIfNeeded: value),
+            ])
     }
     public mutating func setString(_ code: DHCPOptionCode, _ text: String) { set(code, Array(text.utf8)) }
     public mutating func setMessageType(_ type: DHCPMessageType) { set(.messageType, [type.rawValue]) }

@@ -23,7 +23,8 @@ public struct RelayAgentInformation: Hashable, Sendable {
         var index = 0
         while index < value.count {
             guard index + 1 < value.count else {
-                throw DHCPOptionError(code: .relayAgentInformation, length: value.count, reason: "sub-option at \(index) has no length")
+                throw DHCPOptionError(
+                    code: .relayAgentInformation, length: value.count, reason: "sub-option at \(index) has no length")
             }
             let length = Int(value[index + 1])
             guard index + 2 + length <= value.count else {

@@ -40,35 +40,68 @@ public enum Diagnosis {
         ]
         if let vendor = pending.last?[.dhcp(.vendorClass)] { evidence.append("client: \(vendor)") }
         var causes: [String] = []
-        let rivals = Self.serverIDs(events.filter { $0.name == .dhcp(.requestOtherServer) || $0.name == .dhcp(.otherServerReply) })
-        if !rivals.isEmpty { causes.append("another DHCP server answers on this link: \(rivals.joined(separator: ", ")) (see that finding)") }
-        if sizes.contains(where: { (Int($0) ?? 300) < 300 }) { causes.append("replies under 300 bytes (some clients drop them)") }
-        if rivals.isEmpty { causes.append("another DHCP server answers first or the client prefers its offer (check the link for other servers)") }
-        causes.append("the reply does not reach the client: a VLAN or switch port filtering broadcasts, or a relay not forwarding replies")
-        if latencies.contains(where: { $0 > 1_000_000 }) { causes.append("our offers are slow (> 1 s): the client stops listening") }
-        causes.append("the client rejects an option value: compare its PRL (\(pending.last?[.dhcp(.prl)] ?? "-")) with what we send")
-        return [Finding(.error, "\(pending.count) offers ignored", evidence: evidence + causes.enumerated().map { "likely cause \($0.offset + 1): \($0.element)" },
-                        action: "capture on the client's port (tcpdump -ni IF port 67 or 68) to see whether our OFFER arrives and what else answers")]
+        let rivals = Self.serverIDs(
+            events.filter { $0.name == .dhcp(.requestOtherServer) || $0.name == .dhcp(.otherServerReply) })
+        if !rivals.isEmpty {
+            causes.append(
+                "another DHCP server answers on this link: \(rivals.joined(separator: ", ")) (see that finding)")
+        }
+        if sizes.contains(where: { (Int($0) ?? 300) < 300 }) {
+            causes.append("replies under 300 bytes (some clients drop them)")
+        }
+        if rivals.isEmpty {
+            causes.append(
+                "another DHCP server answers first or the client prefers its offer (check the link for other servers)")
+        }
+        causes.append(
+            "the reply does not reach the client: a VLAN or switch port filtering broadcasts, or a relay not forwarding replies"
+        )
+        if latencies.contains(where: { $0 > 1_000_000 }) {
+            causes.append("our offers are slow (> 1 s): the client stops listening")
+        }
+        causes.append(
+            "the client rejects an option value: compare its PRL (\(pending.last?[.dhcp(.prl)] ?? "-")) with what we send"
+        )
+        return [
+            Finding(
+                .error, "\(pending.count) offers ignored",
+                evidence: evidence + causes.enumerated().map { "likely cause \($0.offset + 1): \($0.element)" },
+                action:
+                    "capture on the client's port (tcpdump -ni IF port 67 or 68) to see whether our OFFER arrives and what else answers"
+            )
+        ]
     }
 
     static func naks(_ events: [TimelineEvent]) -> [Finding] {
         let naks = events.filter { $0.name == .dhcp(.nakSent) }
         guard let last = naks.last else { return [] }
-        return [Finding(.warning, "REQUEST for an address not ours (\(naks.count) NAK)", evidence: [last[.reason] ?? "address not valid here"],
-                        action: "normal after a move between networks; if it repeats, the client holds a static or foreign lease")]
+        return [
+            Finding(
+                .warning, "REQUEST for an address not ours (\(naks.count) NAK)",
+                evidence: [last[.reason] ?? "address not valid here"],
+                action:
+                    "normal after a move between networks; if it repeats, the client holds a static or foreign lease")
+        ]
     }
 
     static func declines(_ events: [TimelineEvent]) -> [Finding] {
         let declines = events.filter { $0.name == .dhcp(.declineReceived) }
         guard let last = declines.last else { return [] }
-        return [Finding(.warning, "the client declined \(last[.dhcp(.address)] ?? "an address") as already in use",
-                        evidence: ["\(declines.count) DECLINE"], action: "find the device using that address statically; the address is quarantined for 1 h")]
+        return [
+            Finding(
+                .warning, "the client declined \(last[.dhcp(.address)] ?? "an address") as already in use",
+                evidence: ["\(declines.count) DECLINE"],
+                action: "find the device using that address statically; the address is quarantined for 1 h")
+        ]
     }
 
     static func exhausted(_ events: [TimelineEvent]) -> [Finding] {
         guard let last = events.last(where: { $0.name == .dhcp(.poolExhausted) }) else { return [] }
-        return [Finding(.error, "pool exhausted", evidence: ["no free address in \(last[.dhcp(.subnet)] ?? "the subnet")"],
-                        action: "enlarge the pool, shorten lease_time, or release stale leases")]
+        return [
+            Finding(
+                .error, "pool exhausted", evidence: ["no free address in \(last[.dhcp(.subnet)] ?? "the subnet")"],
+                action: "enlarge the pool, shorten lease_time, or release stale leases")
+        ]
     }
 
     /// A rival server on the link: its replies heard on port 68, or the client's REQUEST naming it in
@@ -84,20 +117,34 @@ public enum Diagnosis {
             if !theirs.isEmpty {
                 var types: [String: Int] = [:]
                 for reply in theirs { types[reply[.dhcp(.type)] ?? "?", default: 0] += 1 }
-                var line = "\(server) replied: " + types.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                var line =
+                    "\(server) replied: "
+                    + types.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                 if let offered = theirs.last?[.dhcp(.yiaddr)] { line += "; offered \(offered)" }
                 if let tftp = theirs.last?[.dhcp(.tftpServer)] { line += "; TFTP server (option 66) \(tftp)" }
                 evidence.append(line)
             }
             let picks = chosen.filter { $0[.dhcp(.serverID)] == server }.count
-            if picks > 0 { evidence.append("the client's REQUEST chose \(server) \(picks) time\(picks == 1 ? "" : "s") (option 54)") }
+            if picks > 0 {
+                evidence.append(
+                    "the client's REQUEST chose \(server) \(picks) time\(picks == 1 ? "" : "s") (option 54)")
+            }
         }
         let lastOurs = events.lastIndex { $0.name == .dhcp(.ackSent) } ?? -1
         let lastTheirs = events.lastIndex { $0.name == .dhcp(.requestOtherServer) } ?? -1
         let lost = lastTheirs > lastOurs
-        if lost { evidence.append("the client's latest choice was the other server: it runs on that server's address and TFTP settings") }
-        return [Finding(lost ? .error : .warning, "another DHCP server answers on the link: \(servers.joined(separator: ", "))", evidence: evidence,
-                        action: "find the other server (`ip neigh show ADDRESS` gives its MAC, then the switch's MAC table its port) and stop it or make it ignore these clients")]
+        if lost {
+            evidence.append(
+                "the client's latest choice was the other server: it runs on that server's address and TFTP settings")
+        }
+        return [
+            Finding(
+                lost ? .error : .warning, "another DHCP server answers on the link: \(servers.joined(separator: ", "))",
+                evidence: evidence,
+                action:
+                    "find the other server (`ip neigh show ADDRESS` gives its MAC, then the switch's MAC table its port) and stop it or make it ignore these clients"
+            )
+        ]
     }
 
     /// The distinct `dhcp.server_id`s of these events, in the order first seen.
@@ -110,7 +157,9 @@ public enum Diagnosis {
     }
 
     static func tftpMisses(_ events: [TimelineEvent]) -> [Finding] {
-        let misses = events.filter { $0.name == .tftp(.requestRefused) && $0[.reason] == EventName.TFTP.fileNotFoundReason }
+        let misses = events.filter {
+            $0.name == .tftp(.requestRefused) && $0[.reason] == EventName.TFTP.fileNotFoundReason
+        }
         // CTL/ITL probes are expected to be missing on a non-secure setup: not a problem.
         let real = misses.compactMap { $0[.tftp(.file)] }.filter { name in
             let n = name.lowercased()
@@ -119,23 +168,41 @@ public enum Diagnosis {
         guard !real.isEmpty else { return [] }
         var unique: [String] = []
         for name in real where !unique.contains(name) { unique.append(name) }
-        return [Finding(.error, "TFTP file missing: \(unique.joined(separator: ", "))", evidence: ["\(real.count) requests answered File not found"],
-                        action: "put the file in the TFTP root (names are matched case-insensitively), or check the phone's load and bundle with `dialtone check`")]
+        return [
+            Finding(
+                .error, "TFTP file missing: \(unique.joined(separator: ", "))",
+                evidence: ["\(real.count) requests answered File not found"],
+                action:
+                    "put the file in the TFTP root (names are matched case-insensitively), or check the phone's load and bundle with `dialtone check`"
+            )
+        ]
     }
 
     static func caseMismatches(_ events: [TimelineEvent]) -> [Finding] {
         let resolved = events.filter { $0.name == .tftp(.transferCompleted) && $0[.tftp(.caseMismatch)] != nil }
         guard !resolved.isEmpty else { return [] }
         let names = Set(resolved.compactMap { $0[.tftp(.file)] }).sorted()
-        return [Finding(.info, "case mismatch resolved for \(names.joined(separator: ", "))", evidence: ["served from \(resolved.last?[.tftp(.servedFrom)] ?? "?")"],
-                        action: "none needed here; a case-sensitive server (tftpd-hpa) would answer File not found")]
+        return [
+            Finding(
+                .info, "case mismatch resolved for \(names.joined(separator: ", "))",
+                evidence: ["served from \(resolved.last?[.tftp(.servedFrom)] ?? "?")"],
+                action: "none needed here; a case-sensitive server (tftpd-hpa) would answer File not found")
+        ]
     }
 
     static func tftpTimeouts(_ events: [TimelineEvent]) -> [Finding] {
-        let failed = events.filter { $0.name == .tftp(.transferFailed) && ($0[.reason] ?? "").contains("retransmissions") }
+        let failed = events.filter {
+            $0.name == .tftp(.transferFailed) && ($0[.reason] ?? "").contains("retransmissions")
+        }
         guard !failed.isEmpty else { return [] }
-        return [Finding(.warning, "\(failed.count) TFTP transfers timed out", evidence: failed.suffix(3).map { "\($0[.tftp(.file)] ?? "?"): \($0[.reason] ?? "")" },
-                        action: "look for packet loss or a small MTU on the path; a smaller blksize or windowsize helps lossy links")]
+        return [
+            Finding(
+                .warning, "\(failed.count) TFTP transfers timed out",
+                evidence: failed.suffix(3).map { "\($0[.tftp(.file)] ?? "?"): \($0[.reason] ?? "")" },
+                action:
+                    "look for packet loss or a small MTU on the path; a smaller blksize or windowsize helps lossy links"
+            )
+        ]
     }
 
     /// A load whose components were never fetched: the phone booted on this step again (its config asked
@@ -143,16 +210,29 @@ public enum Diagnosis {
     /// mid-download; `limit` boots in a row is an upgrade that will not happen by itself.
     static func upgradeStuck(_ events: [TimelineEvent], limit: Int = 3) -> [Finding] {
         // Every phone event is an upgrade step: the newest one says where the ladder stands.
-        guard let last = events.last(where: { if case .phone = $0.name { true } else { false } }), last.name == .phone(.upgradeWaiting),
+        guard let last = events.last(where: { if case .phone = $0.name { true } else { false } }),
+            last.name == .phone(.upgradeWaiting),
             let boots = last[.phone(.bootsAtStep)].flatMap(Int.init), boots >= 2
         else { return [] }
         let load = last[.phone(.load)] ?? "?"
-        let evidence = ["never fetched: \(last[.phone(.missing)] ?? "?")", "\(boots) boots asked for \(load) since the step began"]
+        let evidence = [
+            "never fetched: \(last[.phone(.missing)] ?? "?")", "\(boots) boots asked for \(load) since the step began",
+        ]
         if boots < limit {
-            return [Finding(.warning, "components of \(load) not fetched (\(boots) boots)", evidence: evidence,
-                            action: "usually a download cut short; if it repeats, check the files with `dialtone check` and the TFTP findings")]
+            return [
+                Finding(
+                    .warning, "components of \(load) not fetched (\(boots) boots)", evidence: evidence,
+                    action:
+                        "usually a download cut short; if it repeats, check the files with `dialtone check` and the TFTP findings"
+                )
+            ]
         }
-        return [Finding(.error, "upgrade stuck on \(load) for \(boots) boots", evidence: evidence,
-                        action: "the phone asks for its config but does not fetch the load: check the files exist (`dialtone check`) and that this jump is supported")]
+        return [
+            Finding(
+                .error, "upgrade stuck on \(load) for \(boots) boots", evidence: evidence,
+                action:
+                    "the phone asks for its config but does not fetch the load: check the files exist (`dialtone check`) and that this jump is supported"
+            )
+        ]
     }
 }

@@ -2,7 +2,13 @@
 public struct Finding: Hashable, Sendable {
     public enum Severity: String, Hashable, Sendable, Comparable {
         case error, warning, info
-        var rank: Int { switch self { case .error: 0; case .warning: 1; case .info: 2 } }
+        var rank: Int {
+            switch self {
+            case .error: 0
+            case .warning: 1
+            case .info: 2
+            }
+        }
         public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     }
     public var severity: Severity

@@ -37,7 +37,8 @@ struct ConfigScalars {
             return nil
         }
         guard range.contains(value) else {
-            diagnostics.error("\(value) is out of range \(range.lowerBound)...\(range.upperBound)", at: node.mark, path: path)
+            diagnostics.error(
+                "\(value) is out of range \(range.lowerBound)...\(range.upperBound)", at: node.mark, path: path)
             return nil
         }
         return value
@@ -51,7 +52,8 @@ struct ConfigScalars {
         guard let text = scalar(node, path, expected: "a duration such as 30s, 5m, 12h or 2d") else { return nil }
         guard let value = ConfigDuration(text) else {
             diagnostics.error(
-                "`\(text)` is not a duration; write a number and a unit: 500ms, 30s, 5m, 12h, 2d", at: node.mark, path: path)
+                "`\(text)` is not a duration; write a number and a unit: 500ms, 30s, 5m, 12h, 2d", at: node.mark,
+                path: path)
             return nil
         }
         return value
@@ -71,7 +73,8 @@ struct ConfigScalars {
         guard let subnet = IPv4Subnet(text) else {
             var message = "`\(text)` is not a subnet in CIDR form (network/prefix, e.g. 192.168.10.0/24)"
             let parts = text.split(separator: "/")
-            if parts.count == 2, let host = IPv4Address(parts[0]), let length = Int(parts[1]), (0...32).contains(length) {
+            if parts.count == 2, let host = IPv4Address(parts[0]), let length = Int(parts[1]), (0...32).contains(length)
+            {
                 message += "; the network of \(host)/\(length) is \(IPv4Subnet(network: host, prefixLength: length))"
             }
             diagnostics.error(message, at: node.mark, path: path)
@@ -81,7 +84,9 @@ struct ConfigScalars {
     }
 
     func range(_ node: ConfigNode, _ path: String) -> IPv4Range? {
-        guard let text = scalar(node, path, expected: "an address range such as 192.168.10.1-192.168.10.5") else { return nil }
+        guard let text = scalar(node, path, expected: "an address range such as 192.168.10.1-192.168.10.5") else {
+            return nil
+        }
         guard let range = IPv4Range(text) else {
             diagnostics.error(
                 "`\(text)` is not an address range (first-last, first <= last, e.g. 192.168.10.1-192.168.10.5)",

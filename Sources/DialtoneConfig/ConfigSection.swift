@@ -21,7 +21,9 @@ struct ConfigSection {
             for entry in list {
                 let where_ = path.isEmpty ? "the top level" : path
                 if entries[entry.key] != nil {
-                    diagnostics.error("key `\(entry.key)` appears twice in \(where_)", at: entry.keyMark, path: Self.join(path, entry.key))
+                    diagnostics.error(
+                        "key `\(entry.key)` appears twice in \(where_)", at: entry.keyMark,
+                        path: Self.join(path, entry.key))
                     continue
                 }
                 if !allowed.contains(entry.key) {

@@ -26,7 +26,9 @@ public enum ConfigValidator {
             TFTPSectionReader(scalars: scalars, diagnostics: diagnostics).read($0)
         }
         let others = OtherSectionsReader(scalars: scalars, diagnostics: diagnostics)
-        let syslog = section("syslog", allowed: OtherSectionsReader.syslogKeys).map { others.syslog($0, stateDirectory: stateDirectory) }
+        let syslog = section("syslog", allowed: OtherSectionsReader.syslogKeys).map {
+            others.syslog($0, stateDirectory: stateDirectory)
+        }
         let sntp = section("sntp", allowed: OtherSectionsReader.sntpKeys).map(others.sntp)
         let web = section("web", allowed: OtherSectionsReader.webKeys).flatMap(others.web)
         let phones = section("phones", allowed: OtherSectionsReader.phonesKeys).map(others.phones)

@@ -3,7 +3,10 @@ import WireSupport
 
 /// Reads and cross-checks the `dhcp:` section.
 struct DHCPSectionReader {
-    static let keys = ["interfaces", "port", "client_port", "authoritative", "conflict_check", "watch_other_servers", "subnets", "classes"]
+    static let keys = [
+        "interfaces", "port", "client_port", "authoritative", "conflict_check", "watch_other_servers", "subnets",
+        "classes",
+    ]
     static let subnetKeys = [
         "subnet", "pools", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers", "tftp_servers",
         "tftp_server_name", "next_server", "boot_file", "options", "reservations",
@@ -14,11 +17,13 @@ struct DHCPSectionReader {
     var options: OptionSpecReader { OptionSpecReader(scalars: scalars, diagnostics: diagnostics) }
 
     func read(_ section: ConfigSection) -> DHCPConfiguration? {
-        let interfaces: [String] = section.require("interfaces", "the interfaces DHCP answers on, e.g. [eth1]").flatMap {
-            scalars.list($0, section.childPath("interfaces"), scalars.string)
-        } ?? []
+        let interfaces: [String] =
+            section.require("interfaces", "the interfaces DHCP answers on, e.g. [eth1]").flatMap {
+                scalars.list($0, section.childPath("interfaces"), scalars.string)
+            } ?? []
         if section.has("interfaces"), interfaces.isEmpty {
-            section.error("list at least one interface; DHCP never answers on all interfaces by default", key: "interfaces")
+            section.error(
+                "list at least one interface; DHCP never answers on all interfaces by default", key: "interfaces")
         }
         let subnetNodes = section.require("subnets", "at least one subnet with a pool or reservations")
         var subnets: [SubnetConfiguration] = []
@@ -36,7 +41,8 @@ struct DHCPSectionReader {
         let clientPort = section.read("client_port", default: 68, scalars.port)
         if port == clientPort {
             // Replies would come back into the server's own socket (and the other-servers watcher's).
-            section.error("client_port must differ from port (\(port)): replies go to the client port", key: "client_port")
+            section.error(
+                "client_port must differ from port (\(port)): replies go to the client port", key: "client_port")
         }
         return DHCPConfiguration(
             interfaces: interfaces,
@@ -55,7 +61,8 @@ struct DHCPSectionReader {
         else { return nil }
         let pools = s.read("pools", default: []) { scalars.list($0, $1, scalars.range) }
         for (index, pool) in pools.enumerated() where !(cidr.contains(pool.lower) && cidr.contains(pool.upper)) {
-            diagnostics.error("pool \(pool) is not inside subnet \(cidr)", at: s.node("pools")?.mark, path: "\(path).pools[\(index)]")
+            diagnostics.error(
+                "pool \(pool) is not inside subnet \(cidr)", at: s.node("pools")?.mark, path: "\(path).pools[\(index)]")
         }
         for (index, pool) in pools.enumerated() where pool.contains(cidr.network) || pool.contains(cidr.broadcast) {
             if cidr.prefixLength < 31 {
@@ -64,15 +71,21 @@ struct DHCPSectionReader {
                     path: "\(path).pools[\(index)]")
             }
         }
-        for i in pools.indices { for j in pools.indices where i < j && pools[i].lower <= pools[j].upper && pools[j].lower <= pools[i].upper {
-            diagnostics.error("pools \(pools[i]) and \(pools[j]) overlap", at: s.node("pools")?.mark, path: "\(path).pools[\(j)]")
-        } }
+        for i in pools.indices {
+            for j in pools.indices where i < j && pools[i].lower <= pools[j].upper && pools[j].lower <= pools[i].upper {
+                diagnostics.error(
+                    "pools \(pools[i]) and \(pools[j]) overlap", at: s.node("pools")?.mark, path: "\(path).pools[\(j)]")
+            }
+        }
         let reservations = s.read("reservations", default: []) { scalars.list($0, $1) { reservation($0, $1, cidr) } }
         if pools.isEmpty, reservations.isEmpty {
-            s.error("subnet \(cidr) has neither pools nor reservations, so no client could get an address", key: "subnet")
+            s.error(
+                "subnet \(cidr) has neither pools nor reservations, so no client could get an address", key: "subnet")
         }
         let lease = s.read("lease_time", default: .seconds(12 * 3600), scalars.duration)
-        if lease.milliseconds < 60_000 { s.error("lease_time \(lease) is under a minute; clients would renew constantly", key: "lease_time") }
+        if lease.milliseconds < 60_000 {
+            s.error("lease_time \(lease) is under a minute; clients would renew constantly", key: "lease_time")
+        }
         return SubnetConfiguration(
             subnet: cidr, pools: pools, leaseTime: lease,
             routers: s.read("routers", default: []) { scalars.list($0, $1, scalars.ipv4) },
@@ -88,7 +101,9 @@ struct DHCPSectionReader {
     }
 
     private func reservation(_ node: ConfigNode, _ path: String, _ cidr: IPv4Subnet) -> Reservation? {
-        guard let r = ConfigSection(node, path: path, allowed: ["mac", "client_id", "ip", "hostname"], diagnostics: diagnostics),
+        guard
+            let r = ConfigSection(
+                node, path: path, allowed: ["mac", "client_id", "ip", "hostname"], diagnostics: diagnostics),
             let ipNode = r.require("ip"), let ip = scalars.ipv4(ipNode, r.childPath("ip"))
         else { return nil }
         let mac = r.read("mac", scalars.mac)
@@ -99,12 +114,16 @@ struct DHCPSectionReader {
     }
 
     private func clientClass(_ node: ConfigNode, _ path: String) -> ClientClassConfiguration? {
-        guard let c = ConfigSection(node, path: path, allowed: ["name", "match", "broadcast", "options"], diagnostics: diagnostics),
+        guard
+            let c = ConfigSection(
+                node, path: path, allowed: ["name", "match", "broadcast", "options"], diagnostics: diagnostics),
             let nameNode = c.require("name"), let name = scalars.string(nameNode, c.childPath("name")),
-            let matchNode = c.require("match", "vendor_class, user_class, client_arch, mac_prefixes, relay or circuit_id"),
+            let matchNode = c.require(
+                "match", "vendor_class, user_class, client_arch, mac_prefixes, relay or circuit_id"),
             let m = ConfigSection(
                 matchNode, path: c.childPath("match"),
-                allowed: ["vendor_class", "user_class", "client_arch", "mac_prefixes", "relay", "circuit_id"], diagnostics: diagnostics)
+                allowed: ["vendor_class", "user_class", "client_arch", "mac_prefixes", "relay", "circuit_id"],
+                diagnostics: diagnostics)
         else { return nil }
         let prefixes: [[UInt8]] = m.read("mac_prefixes", default: []) { node, path in
             scalars.list(node, path) { item, itemPath in
@@ -119,15 +138,19 @@ struct DHCPSectionReader {
             clientArchitectures: m.read("client_arch", default: []) {
                 scalars.list($0, $1) { scalars.integer($0, $1, in: 0...0xFFFF).map(UInt16.init) }
             },
-            macPrefixes: prefixes, relay: m.read("relay", scalars.ipv4), circuitID: m.read("circuit_id", scalars.string))
-        if match.vendorClass == nil, match.userClass == nil, match.clientArchitectures.isEmpty, match.macPrefixes.isEmpty,
+            macPrefixes: prefixes, relay: m.read("relay", scalars.ipv4), circuitID: m.read("circuit_id", scalars.string)
+        )
+        if match.vendorClass == nil, match.userClass == nil, match.clientArchitectures.isEmpty,
+            match.macPrefixes.isEmpty,
             match.relay == nil, match.circuitID == nil
         {
             c.error("class `\(name)` matches nothing; give at least one criterion", key: "match")
         }
         return ClientClassConfiguration(
             name: name, match: match,
-            broadcast: c.read("broadcast") { scalars.choice($0, $1, [("always", .always), ("auto", .auto), ("never", .never)]) },
+            broadcast: c.read("broadcast") {
+                scalars.choice($0, $1, [("always", .always), ("auto", .auto), ("never", .never)])
+            },
             options: c.read("options", default: []) { scalars.list($0, $1, options.read) })
     }
 

@@ -15,8 +15,10 @@ public struct DialtoneConfiguration: Hashable, Sendable {
 
     /// Names of the enabled services, in start order.
     public var enabledServices: [String] {
-        [dhcp.map { _ in "dhcp" }, tftp.map { _ in "tftp" }, syslog.map { _ in "syslog" }, sntp.map { _ in "sntp" },
-         web.map { _ in "web" }].compactMap { $0 }
+        [
+            dhcp.map { _ in "dhcp" }, tftp.map { _ in "tftp" }, syslog.map { _ in "syslog" }, sntp.map { _ in "sntp" },
+            web.map { _ in "web" },
+        ].compactMap { $0 }
     }
 }
 
@@ -42,7 +44,8 @@ public struct DHCPConfiguration: Hashable, Sendable {
     public var subnets: [SubnetConfiguration]
     public var classes: [ClientClassConfiguration]
     public init(
-        interfaces: [String], port: UInt16, clientPort: UInt16, authoritative: Bool, conflictCheck: ConflictCheck, watchOtherServers: Bool = true,
+        interfaces: [String], port: UInt16, clientPort: UInt16, authoritative: Bool, conflictCheck: ConflictCheck,
+        watchOtherServers: Bool = true,
         subnets: [SubnetConfiguration], classes: [ClientClassConfiguration]
     ) {
         self.watchOtherServers = watchOtherServers
@@ -80,7 +83,12 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var bootFile: String
     public var options: [ConfiguredOption]
     public var reservations: [Reservation]
-    public init(subnet: IPv4Subnet, pools: [IPv4Range], leaseTime: ConfigDuration, routers: [IPv4Address], dnsServers: [IPv4Address], domainName: String?, ntpServers: [IPv4Address], tftpServers: [IPv4Address], tftpServerName: String?, nextServer: IPv4Address?, bootFile: String, options: [ConfiguredOption], reservations: [Reservation]) {
+    public init(
+        subnet: IPv4Subnet, pools: [IPv4Range], leaseTime: ConfigDuration, routers: [IPv4Address],
+        dnsServers: [IPv4Address], domainName: String?, ntpServers: [IPv4Address], tftpServers: [IPv4Address],
+        tftpServerName: String?, nextServer: IPv4Address?, bootFile: String, options: [ConfiguredOption],
+        reservations: [Reservation]
+    ) {
         self.subnet = subnet
         self.pools = pools
         self.leaseTime = leaseTime
@@ -121,7 +129,10 @@ public struct ClientClassConfiguration: Hashable, Sendable {
         public var macPrefixes: [[UInt8]]
         public var relay: IPv4Address?
         public var circuitID: String?
-        public init(vendorClass: String?, userClass: String?, clientArchitectures: [UInt16], macPrefixes: [[UInt8]], relay: IPv4Address?, circuitID: String?) {
+        public init(
+            vendorClass: String?, userClass: String?, clientArchitectures: [UInt16], macPrefixes: [[UInt8]],
+            relay: IPv4Address?, circuitID: String?
+        ) {
             self.vendorClass = vendorClass
             self.userClass = userClass
             self.clientArchitectures = clientArchitectures
@@ -154,7 +165,11 @@ public struct TFTPConfiguration: Hashable, Sendable {
     public var retries: Int
     public var maxTransfers: Int
     public var portRange: ClosedRange<UInt16>?
-    public init(root: String, listen: [HostPort], allowWrite: Bool, allowOverwrite: Bool, caseInsensitive: Bool, maxBlockSize: Int, maxWindowSize: Int, timeout: ConfigDuration, retries: Int, maxTransfers: Int, portRange: ClosedRange<UInt16>?) {
+    public init(
+        root: String, listen: [HostPort], allowWrite: Bool, allowOverwrite: Bool, caseInsensitive: Bool,
+        maxBlockSize: Int, maxWindowSize: Int, timeout: ConfigDuration, retries: Int, maxTransfers: Int,
+        portRange: ClosedRange<UInt16>?
+    ) {
         self.root = root
         self.listen = listen
         self.allowWrite = allowWrite
@@ -229,7 +244,9 @@ public struct PhonesConfiguration: Hashable, Sendable {
     public var upgradePaths: [String: [String]]
     public var devices: [Device]
     public var configTemplates: String?
-    public init(defaultLoads: [String: String], upgradePaths: [String: [String]], devices: [Device], configTemplates: String?) {
+    public init(
+        defaultLoads: [String: String], upgradePaths: [String: [String]], devices: [Device], configTemplates: String?
+    ) {
         self.defaultLoads = defaultLoads
         self.upgradePaths = upgradePaths
         self.devices = devices

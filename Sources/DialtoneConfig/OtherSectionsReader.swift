@@ -12,7 +12,9 @@ struct OtherSectionsReader {
 
     private func hostPorts(_ port: UInt16) -> (ConfigNode, String) -> [HostPort]? {
         { node, path in
-            scalars.list(node, path) { parseHostPort($0, $1, defaultPort: port, scalars: scalars, diagnostics: diagnostics) }
+            scalars.list(node, path) {
+                parseHostPort($0, $1, defaultPort: port, scalars: scalars, diagnostics: diagnostics)
+            }
         }
     }
 
@@ -25,7 +27,9 @@ struct OtherSectionsReader {
 
     func sntp(_ s: ConfigSection) -> SNTPConfiguration {
         let reference = s.read("reference_id", default: "LOCL", scalars.string)
-        if reference.utf8.count > 4 { s.error("reference_id is at most 4 ASCII characters (RFC 4330 §4)", key: "reference_id") }
+        if reference.utf8.count > 4 {
+            s.error("reference_id is at most 4 ASCII characters (RFC 4330 §4)", key: "reference_id")
+        }
         return SNTPConfiguration(
             listen: s.read("listen", default: [HostPort(host: "0.0.0.0", port: 123)], hostPorts(123)),
             stratum: s.read("stratum", default: 10) { scalars.integer($0, $1, in: 1...15) }, referenceID: reference,
@@ -38,7 +42,9 @@ struct OtherSectionsReader {
         }
         let token = s.read("token", default: "", scalars.string)
         if !listen.host.hasPrefix("127."), token.isEmpty {
-            s.error("web listens on \(listen) beyond loopback: set `token` so the API is not open to the network", key: "token")
+            s.error(
+                "web listens on \(listen) beyond loopback: set `token` so the API is not open to the network",
+                key: "token")
         }
         return WebConfiguration(listen: listen, token: token)
     }
@@ -52,7 +58,9 @@ struct OtherSectionsReader {
         }
         let devices: [PhonesConfiguration.Device] = s.read("devices", default: []) { node, path in
             scalars.list(node, path) { item, itemPath in
-                guard let d = ConfigSection(item, path: itemPath, allowed: ["mac", "model", "target_load"], diagnostics: diagnostics),
+                guard
+                    let d = ConfigSection(
+                        item, path: itemPath, allowed: ["mac", "model", "target_load"], diagnostics: diagnostics),
                     let macNode = d.require("mac"), let mac = scalars.mac(macNode, d.childPath("mac"))
                 else { return nil }
                 return PhonesConfiguration.Device(

@@ -20,17 +20,22 @@ struct TFTPSectionReader {
             s.error("timeout \(timeout) is outside 100ms...255s (RFC 2349 allows 1-255 s)", key: "timeout")
         }
         let portRange: ClosedRange<UInt16>? = s.read("port_range") { node, path in
-            guard let text = scalars.scalar(node, path, expected: "a port range such as 50000-50999") else { return nil }
+            guard let text = scalars.scalar(node, path, expected: "a port range such as 50000-50999") else {
+                return nil
+            }
             let parts = text.split(separator: "-")
             guard parts.count == 2, let low = UInt16(parts[0]), let high = UInt16(parts[1]), low > 0, low <= high else {
-                diagnostics.error("`\(text)` is not a port range (low-high, e.g. 50000-50999)", at: node.mark, path: path)
+                diagnostics.error(
+                    "`\(text)` is not a port range (low-high, e.g. 50000-50999)", at: node.mark, path: path)
                 return nil
             }
             return low...high
         }
         return TFTPConfiguration(
             root: root ?? "",
-            listen: s.read("listen", default: [HostPort(host: "0.0.0.0", port: 69)]) { scalars.list($0, $1, hostPort(defaultPort: 69)) },
+            listen: s.read("listen", default: [HostPort(host: "0.0.0.0", port: 69)]) {
+                scalars.list($0, $1, hostPort(defaultPort: 69))
+            },
             allowWrite: s.read("allow_write", default: false, scalars.bool),
             allowOverwrite: s.read("allow_overwrite", default: false, scalars.bool),
             caseInsensitive: s.read("case_insensitive", default: true, scalars.bool),
@@ -43,7 +48,8 @@ struct TFTPSectionReader {
     }
 
     func hostPort(defaultPort: UInt16) -> (ConfigNode, String) -> HostPort? {
-        { node, path in parseHostPort(node, path, defaultPort: defaultPort, scalars: scalars, diagnostics: diagnostics) }
+        { node, path in parseHostPort(node, path, defaultPort: defaultPort, scalars: scalars, diagnostics: diagnostics)
+        }
     }
 }
 

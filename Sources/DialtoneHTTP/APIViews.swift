@@ -1,9 +1,9 @@
 import DHCPServerCore
-import DialtoneConfig
 import Diagnostics
-import ServiceSupport
+import DialtoneConfig
 import Foundation
 import LeaseStore
+import ServiceSupport
 import Timeline
 import WireSupport
 
@@ -105,8 +105,9 @@ enum Views {
 
     static func leases(_ store: any Store, now: Int64) throws -> [LeaseView] {
         try store.loadLeases().map { l in
-            LeaseView(mac: l.mac?.description, ip: l.ip.description, hostname: l.hostname,
-                      state: l.state == .bound && l.expires <= now ? "expired" : l.state.rawValue, expires: time(l.expires))
+            LeaseView(
+                mac: l.mac?.description, ip: l.ip.description, hostname: l.hostname,
+                state: l.state == .bound && l.expires <= now ? "expired" : l.state.rawValue, expires: time(l.expires))
         }
     }
 
@@ -119,8 +120,9 @@ enum Views {
 
     static func syslog(_ store: any Store, limit: Int) throws -> [SyslogView] {
         try store.events(named: .syslog(.message), limit: limit).map { e in
-            SyslogView(time: time(e.time), mac: e.mac?.description, source: e[.syslog(.source)], severity: e.level.rawValue,
-                       facility: e[.syslog(.facility)], app: e[.syslog(.app)], text: e[.syslog(.text)] ?? "")
+            SyslogView(
+                time: time(e.time), mac: e.mac?.description, source: e[.syslog(.source)], severity: e.level.rawValue,
+                facility: e[.syslog(.facility)], app: e[.syslog(.app)], text: e[.syslog(.text)] ?? "")
         }
     }
 
@@ -129,11 +131,14 @@ enum Views {
     static func knownDevice(_ mac: MACAddress, store: any Store) throws -> DeviceView? {
         let leases = try store.loadLeases(), phones = try store.loadPhoneStates()
         let view = try device(mac, store: store, leases: leases, phones: phones, withTimeline: true)
-        let known = view.timeline?.isEmpty == false || leases.contains { $0.mac == mac } || phones[mac.description] != nil
+        let known =
+            view.timeline?.isEmpty == false || leases.contains { $0.mac == mac } || phones[mac.description] != nil
         return known ? view : nil
     }
 
-    static func device(_ mac: MACAddress, store: any Store, leases: [Lease], phones: [String: String], withTimeline: Bool) throws -> DeviceView {
+    static func device(
+        _ mac: MACAddress, store: any Store, leases: [Lease], phones: [String: String], withTimeline: Bool
+    ) throws -> DeviceView {
         let events = try store.events(for: mac, limit: 500)
         let vendor = events.lazy.compactMap { $0[.dhcp(.vendorClass)] }.first
         let lease = leases.filter { $0.mac == mac }.max { $0.updated < $1.updated }
@@ -142,9 +147,15 @@ enum Views {
             FindingView(severity: $0.severity.rawValue, title: $0.title, evidence: $0.evidence, action: $0.action)
         }
         return DeviceView(
-            mac: mac.description, model: vendor.map { $0.components(separatedBy: " ").last ?? $0 }, vendor_class: vendor,
+            mac: mac.description, model: vendor.map { $0.components(separatedBy: " ").last ?? $0 },
+            vendor_class: vendor,
             ip: lease?.ip.description, phase: DevicePhase.of(events), last_seen: events.first.map { time($0.time) },
             load: load, findings: findings,
-            timeline: withTimeline ? events.map { EventView(time: time($0.time), name: $0.name.rawValue, level: $0.level.rawValue, metadata: $0.storedMetadata) } : nil)
+            timeline: withTimeline
+                ? events.map {
+                    EventView(
+                        time: time($0.time), name: $0.name.rawValue, level: $0.level.rawValue,
+                        metadata: $0.storedMetadata)
+                } : nil)
     }
 }

@@ -40,7 +40,9 @@ enum Dashboard {
 
         /// 304 when `If-None-Match` names this content (or `*`), else the file.
         func response(ifNoneMatch: String?) -> Response {
-            let tags = (ifNoneMatch ?? "").split(separator: ",").map { String($0.drop { $0 == " " }.trimmingPrefix("W/")) }
+            let tags = (ifNoneMatch ?? "").split(separator: ",").map {
+                String($0.drop { $0 == " " }.trimmingPrefix("W/"))
+            }
             if tags.contains(etag) || tags.contains("*") {
                 return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache"])
             }

@@ -19,7 +19,9 @@ final class DeviceViewCache: Sendable {
         let phones = try store.loadPhoneStates()
         let versions = try store.eventVersions()
         let macs = Set(leases.compactMap(\.mac)).union(phones.keys.compactMap { MACAddress($0) }).sorted()
-        let latestIP = Dictionary(leases.compactMap { l in l.mac.map { ($0, l) } }) { $0.updated >= $1.updated ? $0 : $1 }.mapValues { $0.ip.description }
+        let latestIP = Dictionary(leases.compactMap { l in l.mac.map { ($0, l) } }) {
+            $0.updated >= $1.updated ? $0 : $1
+        }.mapValues { $0.ip.description }
         var views: [DeviceView] = []
         var fresh: [String: (key: Key, view: DeviceView)] = [:]
         let known = entries.withLock { $0 }

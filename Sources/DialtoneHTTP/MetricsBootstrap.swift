@@ -9,7 +9,8 @@ public enum DialtoneMetrics {
         var factory = PrometheusMetricsFactory(registry: registry)
         // Offer latency buckets around the targets: p99 under 1 ms, and the seed's 3 s as the far end.
         factory.durationHistogramBuckets["dialtone_dhcp_offer_latency_seconds"] = [
-            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+            .milliseconds(5),
             .milliseconds(10), .milliseconds(100), .seconds(1), .seconds(3),
         ]
         MetricsSystem.bootstrap(factory)

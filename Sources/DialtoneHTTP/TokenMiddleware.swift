@@ -13,19 +13,24 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     static var cookieName: String { "dialtone_token" }
     let token: String
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         if request.uri.path == "/healthz" { return try await next(request, context) }
         let bearer = request.headers[.authorization].map { matches($0, "Bearer \(token)") } ?? false
-        let cookie = request.cookies[Self.cookieName].map { matches($0.value.removingPercentEncoding ?? "", token) } ?? false
+        let cookie =
+            request.cookies[Self.cookieName].map { matches($0.value.removingPercentEncoding ?? "", token) } ?? false
         let given = Self.formValue("token", query: request.uri.query)
         let query = given.map { matches($0, token) } ?? false
         guard bearer || cookie || query else {
             if request.uri.path == "/", request.method == .get {
                 let failed = given != nil
-                return Response(status: .unauthorized, headers: [.contentType: "text/html; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: Self.loginPage(failed: failed))))
+                return Response(
+                    status: .unauthorized, headers: [.contentType: "text/html; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: Self.loginPage(failed: failed))))
             }
-            throw HTTPError(.unauthorized, message: "web.token required: send Authorization: Bearer <token>, or log in at /")
+            throw HTTPError(
+                .unauthorized, message: "web.token required: send Authorization: Bearer <token>, or log in at /")
         }
         // A browser logging in at `/?token=...` is sent back to `/` with the cookie, so the token does not
         // stay in the address bar or the history.

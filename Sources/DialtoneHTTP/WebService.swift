@@ -1,13 +1,13 @@
 import DHCPServerCore
 import DialtoneConfig
 import DialtoneLogging
-import ServiceSupport
 import Foundation
 import Hummingbird
 import LeaseStore
 import Logging
 import Prometheus
 import ServiceLifecycle
+import ServiceSupport
 import Timeline
 import WireSupport
 
@@ -25,7 +25,8 @@ public struct WebService: Service {
     let logger: Logger
 
     public init(
-        config: WebConfiguration, store: any Store, transfers: (any TransferListing)?, registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
+        config: WebConfiguration, store: any Store, transfers: (any TransferListing)?,
+        registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
         dhcp: DHCPConfiguration?, logger: Logger
     ) {
         self.dhcp = dhcp
@@ -46,15 +47,18 @@ public struct WebService: Service {
         let registry = self.registry
         router.get("/metrics") { _, _ in
             guard let registry else { throw HTTPError(.notFound, message: "metrics are not enabled in this process") }
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         let liveLog = self.liveLog
         router.get("/api/events") { _, _ in
             guard let liveLog else { throw HTTPError(.notFound, message: "no live log in this process") }
             // Server-sent events: one `data:` line per log event (the JSON of --log-format json).
             let stream = liveLog.subscribe().map { ByteBuffer(string: "data: \($0)\n\n") }
-            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                            body: .init(asyncSequence: stream))
+            return Response(
+                status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                body: .init(asyncSequence: stream))
         }
         router.get("/api/leases") { _, _ in try json(Views.leases(store, now: Self.now())) }
         let deviceCache = DeviceViewCache()
@@ -64,7 +68,9 @@ public struct WebService: Service {
                 throw HTTPError(.badRequest, message: "not a MAC address")
             }
             guard let device = try Views.knownDevice(mac, store: store) else {
-                throw HTTPError(.notFound, message: "no device \(mac): this server has no lease, provisioning state or event for it")
+                throw HTTPError(
+                    .notFound, message: "no device \(mac): this server has no lease, provisioning state or event for it"
+                )
             }
             return try json(device)
         }
@@ -83,11 +89,16 @@ public struct WebService: Service {
         }
         router.get("/api/transfers") { _, _ in
             let snapshot = transfers?.snapshot() ?? (active: [], recent: [])
-            return try json(TransfersView(active: snapshot.active.map(TransferView.init), recent: snapshot.recent.map(TransferView.init)))
+            return try json(
+                TransfersView(
+                    active: snapshot.active.map(TransferView.init), recent: snapshot.recent.map(TransferView.init)))
         }
         let host = config.listen.host, port = Int(config.listen.port)
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
-        logger.log(.info, .webStarted, [.server(.webListen): "\(host):\(port)", .server(.webToken): config.token.isEmpty ? "none" : "required"])
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        logger.log(
+            .info, .webStarted,
+            [.server(.webListen): "\(host):\(port)", .server(.webToken): config.token.isEmpty ? "none" : "required"])
         // The live log's streams never end on their own: end them when shutdown starts, or the server
         // would wait for every open dashboard before exiting.
         do {
@@ -105,5 +116,7 @@ public struct WebService: Service {
 }
 
 func json<T: Encodable>(_ value: T) throws -> Response {
-    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try apiJSON(value))))
+    Response(
+        status: .ok, headers: [.contentType: "application/json"],
+        body: .init(byteBuffer: ByteBuffer(bytes: try apiJSON(value))))
 }

@@ -15,7 +15,10 @@ public struct LineLogHandler: LogHandler {
     private let format: Format
     private let sink: @Sendable (String) -> Void
 
-    public init(label: String, format: Format, level: Logger.Level, sink: @escaping @Sendable (String) -> Void = LineLogHandler.stderr) {
+    public init(
+        label: String, format: Format, level: Logger.Level,
+        sink: @escaping @Sendable (String) -> Void = LineLogHandler.stderr
+    ) {
         self.label = label
         self.format = format
         self.logLevel = level
@@ -37,7 +40,9 @@ public struct LineLogHandler: LogHandler {
             let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded("\($0.value)"))" }
             sink(([time, event.level.rawValue, "\(event.message)"] + fields).joined(separator: " "))
         case .json:
-            var object: [String: String] = ["time": time, "level": event.level.rawValue, "event": "\(event.message)", "logger": label]
+            var object: [String: String] = [
+                "time": time, "level": event.level.rawValue, "event": "\(event.message)", "logger": label,
+            ]
             for (key, value) in all { object[key] = "\(value)" }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             sink(String(decoding: data, as: UTF8.self))
@@ -48,9 +53,11 @@ public struct LineLogHandler: LogHandler {
     /// with control characters escaped (`\n`, `\u{1B}`; VisibleText), so text from the wire can neither break
     /// the line nor send escape sequences to the terminal (issue 14).
     public static func quoteIfNeeded(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
-            scalar == " " || scalar == "\"" || scalar == "=" || VisibleText.isControl(scalar)
-        }
+        let needsQuotes =
+            value.isEmpty
+            || value.unicodeScalars.contains { scalar in
+                scalar == " " || scalar == "\"" || scalar == "=" || VisibleText.isControl(scalar)
+            }
         return needsQuotes ? "\"" + VisibleText.escaped(value) + "\"" : value
     }
 
@@ -61,7 +68,8 @@ public struct LineLogHandler: LogHandler {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday),
             Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(tv.tv_usec / 1000))
     }
 

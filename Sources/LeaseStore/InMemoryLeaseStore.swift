@@ -39,7 +39,9 @@ public final class InMemoryLeaseStore: Store {
     public func eventVersions() throws -> [String: Int64] {
         state.withLock { s in
             var versions: [String: Int64] = [:]
-            for (index, event) in s.events.enumerated() { if let mac = event.mac { versions[mac.description] = Int64(index + 1) } }
+            for (index, event) in s.events.enumerated() {
+                if let mac = event.mac { versions[mac.description] = Int64(index + 1) }
+            }
             return versions
         }
     }

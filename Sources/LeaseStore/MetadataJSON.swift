@@ -7,11 +7,15 @@ import Timeline
 /// half as much again (perf under bench/dhcp, docs/benchmarks.md). Read back by hand too (the dashboard
 /// reads the history of hundreds of phones), with JSONSerialization as the fallback for anything else.
 enum MetadataJSON {
-    static func encode(_ metadata: [String: String]) -> String { encode(pairs: metadata.lazy.map { ($0.key, $0.value) }) }
+    static func encode(_ metadata: [String: String]) -> String {
+        encode(pairs: metadata.lazy.map { ($0.key, $0.value) })
+    }
 
     /// A timeline event's metadata, keys by raw value (`TimelineEvent.storedMetadata`'s strings), written
     /// straight from the typed dictionary: no intermediate dictionary of strings per stored event.
-    static func encode(_ metadata: [EventKey: String]) -> String { encode(pairs: metadata.lazy.map { ($0.key.rawValue, $0.value) }) }
+    static func encode(_ metadata: [EventKey: String]) -> String {
+        encode(pairs: metadata.lazy.map { ($0.key.rawValue, $0.value) })
+    }
 
     private static func encode(pairs: some Sequence<(String, String)>) -> String {
         var out: [UInt8] = []
@@ -42,7 +46,8 @@ enum MetadataJSON {
             case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
             case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            case 0..<0x20:
+                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             default: out.append(byte)
             }
         }
@@ -54,7 +59,9 @@ enum MetadataJSON {
     static func decode(_ text: String) -> [String: String]? {
         var bytes = Array(text.utf8)[...]
         var out: [String: String] = [:]
-        func skipSpace() { while let b = bytes.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { bytes.removeFirst() } }
+        func skipSpace() {
+            while let b = bytes.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { bytes.removeFirst() }
+        }
         func expect(_ c: UInt8) -> Bool {
             skipSpace()
             guard bytes.first == c else { return false }
@@ -74,7 +81,9 @@ enum MetadataJSON {
     }
 
     /// `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t`: the escaped byte -> the byte it stands for.
-    private static let simpleEscapes: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
+    private static let simpleEscapes: [UInt8: UInt8] = [
+        0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09,
+    ]
 
     /// One JSON string at the front of `bytes` (RFC 8259 section 7), consumed.
     private static func string(_ bytes: inout ArraySlice<UInt8>) -> String? {
@@ -94,10 +103,14 @@ enum MetadataJSON {
                     out.append(c)
                     continue
                 }
-                guard e == UInt8(ascii: "u"), bytes.count >= 4, let unit = UInt32(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16) else { return nil }
+                guard e == UInt8(ascii: "u"), bytes.count >= 4,
+                    let unit = UInt32(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16)
+                else { return nil }
                 bytes.removeFirst(4)
                 if let high = pendingHigh {
-                    guard (0xDC00...0xDFFF).contains(unit), let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00)) else { return nil }
+                    guard (0xDC00...0xDFFF).contains(unit),
+                        let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))
+                    else { return nil }
                     out += Array(String(Character(scalar)).utf8)
                     pendingHigh = nil
                 } else if (0xD800...0xDBFF).contains(unit) {

@@ -20,7 +20,9 @@ public final class SQLiteLeaseStore: Store {
         self.path = path
         self.maxEvents = maxEvents
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -68,7 +70,10 @@ public final class SQLiteLeaseStore: Store {
 
     public func loadPhoneStates() throws -> [String: String] {
         try queue.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT mac, state FROM phone").map { ($0["mac"] as String, $0["state"] as String) })
+            Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT mac, state FROM phone").map {
+                    ($0["mac"] as String, $0["state"] as String)
+                })
         }
     }
 
@@ -76,7 +81,9 @@ public final class SQLiteLeaseStore: Store {
 
     public func loadLeases() throws -> [Lease] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT ip, mac, client_id, hostname, state, expires, updated FROM lease ORDER BY ip").map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT ip, mac, client_id, hostname, state, expires, updated FROM lease ORDER BY ip"
+            ).map { row in
                 Lease(
                     ip: IPv4Address(rawValue: UInt32(truncatingIfNeeded: row["ip"] as Int64)),
                     mac: (row["mac"] as String?).flatMap { MACAddress($0) },
@@ -100,13 +107,15 @@ public final class SQLiteLeaseStore: Store {
                 try db.execute(sql: "INSERT OR REPLACE INTO phone (mac, state) VALUES (?, ?)", arguments: [mac, json])
             }
             if !leases.isEmpty {
-                let statement = try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO lease (ip, mac, client_id, hostname, state, expires, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let statement = try db.cachedStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO lease (ip, mac, client_id, hostname, state, expires, updated)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """)
                 for lease in leases {
                     try statement.execute(arguments: [
-                        Int64(lease.ip.rawValue), lease.mac?.description, lease.clientID.map { Data($0) }, lease.hostname,
+                        Int64(lease.ip.rawValue), lease.mac?.description, lease.clientID.map { Data($0) },
+                        lease.hostname,
                         lease.state.rawValue, lease.expires, lease.updated,
                     ])
                 }
@@ -116,10 +125,13 @@ public final class SQLiteLeaseStore: Store {
     }
 
     private func insert(_ events: [TimelineEvent], _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)")
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)")
         for event in events {
             let json = MetadataJSON.encode(event.metadata)
-            try statement.execute(arguments: [event.time, event.mac?.description, event.name.rawValue, event.level.rawValue, json])
+            try statement.execute(arguments: [
+                event.time, event.mac?.description, event.name.rawValue, event.level.rawValue, json,
+            ])
         }
         let due = sincePrune.withLock { n in
             n += events.count
@@ -156,13 +168,17 @@ public final class SQLiteLeaseStore: Store {
     private func fetchEvents(where condition: String, _ value: String, limit: Int) throws -> [TimelineEvent] {
         try queue.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT time, mac, name, level, metadata FROM event WHERE \(condition) ORDER BY id DESC LIMIT ?",
+                db,
+                sql: "SELECT time, mac, name, level, metadata FROM event WHERE \(condition) ORDER BY id DESC LIMIT ?",
                 arguments: [value, limit]
             ).map { row in
                 let text: String = row["metadata"]
-                let metadata = MetadataJSON.decode(text) ?? (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] ?? [:]
+                let metadata =
+                    MetadataJSON.decode(text) ?? (try? JSONSerialization.jsonObject(with: Data(text.utf8)))
+                    as? [String: String] ?? [:]
                 return TimelineEvent(
-                    time: row["time"], mac: (row["mac"] as String?).flatMap { MACAddress($0) }, storedName: row["name"], level: row["level"],
+                    time: row["time"], mac: (row["mac"] as String?).flatMap { MACAddress($0) }, storedName: row["name"],
+                    level: row["level"],
                     storedMetadata: metadata)
             }
         }

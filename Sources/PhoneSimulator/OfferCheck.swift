@@ -17,7 +17,9 @@ public struct PhoneQuirks: Hashable, Sendable {
 }
 
 public enum OfferRejection: Hashable, Sendable, CustomStringConvertible {
-    case tooShort(Int), noServerIdentifier, noTFTPServer, late(milliseconds: Int64)
+    case tooShort(Int)
+    case noServerIdentifier, noTFTPServer
+    case late(milliseconds: Int64)
     public var description: String {
         switch self {
         case .tooShort(let n): "reply of \(n) bytes is under 300"
@@ -35,19 +37,26 @@ public enum OfferCheck {
     {
         var rejections: [OfferRejection] = []
         if quirks.rejectShortReplies, bytes.count < 300 { rejections.append(.tooShort(bytes.count)) }
-        if quirks.requireServerIdentifier, (try? message.options.serverIdentifier) == nil { rejections.append(.noServerIdentifier) }
-        let tftp = ((try? message.options.ipv4List(.tftpServerAddress)) ?? nil)?.first
+        if quirks.requireServerIdentifier, (try? message.options.serverIdentifier) == nil {
+            rejections.append(.noServerIdentifier)
+        }
+        let tftp =
+            ((try? message.options.ipv4List(.tftpServerAddress)) ?? nil)?.first
             ?? message.options.string(.tftpServerName).flatMap { IPv4Address($0) }
             ?? (message.siaddr.isAny ? nil : message.siaddr)
         if quirks.requireTFTPServer, tftp == nil { rejections.append(.noTFTPServer) }
-        if elapsedMilliseconds > quirks.listeningWindowMilliseconds { rejections.append(.late(milliseconds: elapsedMilliseconds)) }
+        if elapsedMilliseconds > quirks.listeningWindowMilliseconds {
+            rejections.append(.late(milliseconds: elapsedMilliseconds))
+        }
         return (rejections, tftp)
     }
 
     /// The DISCOVER/REQUEST a Cisco phone sends: broadcast flag, client id, SEP<MAC> host name, option 60
     /// with its trailing NUL, PRL 1,66,6,3,15,150,35, padded to 548 bytes (the CP-7911G trace, §1.1).
-    public static func request(_ type: DHCPMessageType, mac: MACAddress, xid: UInt32, model: String, giaddr: IPv4Address,
-                               requested: IPv4Address? = nil, server: IPv4Address? = nil, secs: UInt16) -> [UInt8] {
+    public static func request(
+        _ type: DHCPMessageType, mac: MACAddress, xid: UInt32, model: String, giaddr: IPv4Address,
+        requested: IPv4Address? = nil, server: IPv4Address? = nil, secs: UInt16
+    ) -> [UInt8] {
         var m = DHCPMessage(op: DHCPMessage.bootRequest, xid: xid)
         m.setClientMAC(mac)
         m.flags = DHCPMessage.broadcastFlag

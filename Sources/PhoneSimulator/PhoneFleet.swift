@@ -5,7 +5,9 @@ import Foundation
 public enum PhoneFleet {
     /// Runs every phone and returns their reports in `setups` order, once all have finished.
     /// `onEvent(index, text)` is called from the phones' threads, one call at a time.
-    public static func run(_ setups: [SimulatedPhone.Setup], onEvent: (@Sendable (Int, String) -> Void)? = nil) async -> [SimulatedPhone.Report] {
+    public static func run(_ setups: [SimulatedPhone.Setup], onEvent: (@Sendable (Int, String) -> Void)? = nil) async
+        -> [SimulatedPhone.Report]
+    {
         guard !setups.isEmpty else { return [] }
         let board = Board(count: setups.count)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -1,10 +1,10 @@
 import DHCPWire
-import ServiceSupport
 import Foundation
+import ServiceSupport
 import WireSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension SimulatedPhone {
@@ -15,9 +15,15 @@ extension SimulatedPhone {
         guard fd >= 0 else { return fail("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var one: Int32 = 1
-        if setup.sharesServerPort { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
+        if setup.sharesServerPort {
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
         var local = Self.address(setup.relay, setup.dhcpPort)
-        let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         guard bound == 0 else { return fail(Self.bindFailure(errno, relay: setup.relay, port: setup.dhcpPort)) }
         let server = Self.address(setup.server, setup.dhcpPort)
         let started = Date()
@@ -25,23 +31,32 @@ extension SimulatedPhone {
         for (attempt, wait) in [4.0, 8, 16, 32, 64].enumerated() {
             let xid = UInt32.random(in: 1...UInt32.max)
             let secs = UInt16(min(65535, Date().timeIntervalSince(started)))
-            send(fd, OfferCheck.request(.discover, mac: setup.mac, xid: xid, model: setup.model, giaddr: setup.relay, secs: secs), to: server)
+            send(
+                fd,
+                OfferCheck.request(
+                    .discover, mac: setup.mac, xid: xid, model: setup.model, giaddr: setup.relay, secs: secs),
+                to: server)
             let sent = Date()
             let deadline = sent.addingTimeInterval(wait * setup.timeScale)
             while let (bytes, message) = receive(fd, xid: xid, until: deadline) {
                 heard += 1
                 guard message.messageType == .offer else { continue }
                 let elapsed = Int64(Date().timeIntervalSince(sent) * 1000 / setup.timeScale)
-                let (rejections, tftp) = OfferCheck.check(bytes, message, elapsedMilliseconds: elapsed, quirks: setup.quirks)
+                let (rejections, tftp) = OfferCheck.check(
+                    bytes, message, elapsedMilliseconds: elapsed, quirks: setup.quirks)
                 if !rejections.isEmpty || tftp == nil {
-                    report.rejections.append("offer \(attempt + 1): " + rejections.map(\.description).joined(separator: ", "))
+                    report.rejections.append(
+                        "offer \(attempt + 1): " + rejections.map(\.description).joined(separator: ", "))
                     onEvent?("ignored an offer: \(rejections.map(\.description).joined(separator: ", "))")
                     continue
                 }
                 report.offerLatencyMilliseconds = Date().timeIntervalSince(sent) * 1000
                 let serverID = (try? message.options.serverIdentifier) ?? nil
-                send(fd, OfferCheck.request(.request, mac: setup.mac, xid: xid, model: setup.model, giaddr: setup.relay,
-                                            requested: message.yiaddr, server: serverID, secs: secs), to: server)
+                send(
+                    fd,
+                    OfferCheck.request(
+                        .request, mac: setup.mac, xid: xid, model: setup.model, giaddr: setup.relay,
+                        requested: message.yiaddr, server: serverID, secs: secs), to: server)
                 while let (_, ack) = receive(fd, xid: xid, until: Date().addingTimeInterval(4 * setup.timeScale)) {
                     if ack.messageType == .ack {
                         onEvent?("leased \(ack.yiaddr), TFTP \(tftp!)")
@@ -66,7 +81,8 @@ extension SimulatedPhone {
         var text = "cannot bind the relay address \(relay):\(port): \(String(cString: strerror(code)))"
         if code == EADDRINUSE {
             let holders = PortHolder.holders(port: Int(port))
-            text += " (held by \(holders.isEmpty ? "another process" : holders.joined(separator: ", "))). A relay agent "
+            text +=
+                " (held by \(holders.isEmpty ? "another process" : holders.joined(separator: ", "))). A relay agent "
                 + "receives the server's replies on the server's port, so it needs that port to itself on its address: "
                 + "run the simulator on another host or network namespace than the server (or use `dialtone demo`, "
                 + "whose phones share the server's process)"
@@ -92,7 +108,9 @@ extension SimulatedPhone {
     private func send(_ fd: Int32, _ bytes: [UInt8], to address: sockaddr_in) {
         var target = address
         _ = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
     }
 
@@ -107,7 +125,8 @@ extension SimulatedPhone {
             let n = recv(fd, &buffer, buffer.count, 0)
             if n <= 0 { continue }
             let bytes = Array(buffer[0..<n])
-            guard let message = try? DHCPMessage(decoding: bytes), message.op == DHCPMessage.bootReply, message.xid == xid,
+            guard let message = try? DHCPMessage(decoding: bytes), message.op == DHCPMessage.bootReply,
+                message.xid == xid,
                 message.clientMAC == setup.mac
             else { continue }
             return (bytes, message)

@@ -2,7 +2,7 @@ import Foundation
 import WireSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension SimulatedPhone {
@@ -16,13 +16,19 @@ extension SimulatedPhone {
         defer { close(fd) }
         if setup.bindLeasedAddress, let leased = report.address {
             var local = Self.address(leased, 0)
-            _ = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            _ = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
         }
         let stamp = Self.syslogTimestamp(Date())
         let line = Array("<190>\(stamp) SEP\(setup.mac.compactUppercase) phone: \(text)".utf8)
         var server = Self.address(setup.server, port)
         _ = withUnsafePointer(to: &server) { to in
-            to.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, line, line.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            to.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, line, line.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
     }
 

@@ -1,13 +1,13 @@
 import DHCPWire
-import TFTPClient
 import Foundation
 import Provisioning
+import TFTPClient
 import TFTPCore
 import TFTPWire
 import WireSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A Cisco phone's boot sequence against any server, over real sockets: DHCP as a relay agent (giaddr =
@@ -40,7 +40,10 @@ public final class SimulatedPhone: @unchecked Sendable {
         /// replies go there, not here (issue 19), so the phone refuses to start instead.
         public var sharesServerPort = false
 
-        public init(mac: MACAddress, model: String, server: IPv4Address, dhcpPort: UInt16, relay: IPv4Address, tftpPort: UInt16, mode: Mode) {
+        public init(
+            mac: MACAddress, model: String, server: IPv4Address, dhcpPort: UInt16, relay: IPv4Address, tftpPort: UInt16,
+            mode: Mode
+        ) {
             self.mac = mac
             self.model = model
             self.server = server
@@ -89,25 +92,36 @@ public final class SimulatedPhone: @unchecked Sendable {
         var current: String?
         do {
             if setup.mode == .recovery {
-                guard let term = PhoneCatalogue.model(named: setup.model)?.termName else { throw SimError("no termXX name for \(setup.model)") }
+                guard let term = PhoneCatalogue.model(named: setup.model)?.termName else {
+                    throw SimError("no termXX name for \(setup.model)")
+                }
                 current = try fetchLoad(named: "\(term).default.loads", host: tftpHost)
                 onEvent?("recovered onto \(current ?? "?")")
                 reboot()
             }
             for _ in 0..<12 {
                 // Normal boot: trust lists first (usually absent: must fail fast), then the config.
-                for probe in ["CTLSEP\(setup.mac.compactUppercase).tlv", "ITLSEP\(setup.mac.compactUppercase).tlv", "ITLFile.tlv"] {
+                for probe in [
+                    "CTLSEP\(setup.mac.compactUppercase).tlv", "ITLSEP\(setup.mac.compactUppercase).tlv", "ITLFile.tlv",
+                ] {
                     let t0 = Date()
                     if (try? fetch(probe, host: tftpHost)) == nil {
                         report.missingProbes += 1
-                        report.slowestMissMilliseconds = max(report.slowestMissMilliseconds, Date().timeIntervalSince(t0) * 1000)
+                        report.slowestMissMilliseconds = max(
+                            report.slowestMissMilliseconds, Date().timeIntervalSince(t0) * 1000)
                     }
                 }
-                let config = try (try? fetch("SEP\(setup.mac.compactUppercase).cnf.xml", host: tftpHost)) ?? fetch("XMLDefault.cnf.xml", host: tftpHost)
-                let load = Self.loadInformation(String(decoding: config, as: UTF8.self), deviceTypeID: PhoneCatalogue.model(named: setup.model)?.deviceTypeID)
+                let config =
+                    try (try? fetch("SEP\(setup.mac.compactUppercase).cnf.xml", host: tftpHost))
+                    ?? fetch("XMLDefault.cnf.xml", host: tftpHost)
+                let load = Self.loadInformation(
+                    String(decoding: config, as: UTF8.self),
+                    deviceTypeID: PhoneCatalogue.model(named: setup.model)?.deviceTypeID)
                 guard let load, !load.isEmpty, load.lowercased() != current?.lowercased() else {
                     onEvent?("running \(current ?? "its image"), config agrees: done")
-                    sendSyslog("registered, running \(current ?? "its image") after \(report.loads.count) load\(report.loads.count == 1 ? "" : "s")")
+                    sendSyslog(
+                        "registered, running \(current ?? "its image") after \(report.loads.count) load\(report.loads.count == 1 ? "" : "s")"
+                    )
                     break
                 }
                 onEvent?("config says \(load): upgrading")
@@ -139,17 +153,22 @@ public final class SimulatedPhone: @unchecked Sendable {
 
     /// One download with tsize; the bytes must match the announced size.
     func fetch(_ name: String, host: String) throws -> [UInt8] {
-        var runner = TFTPClientRunner(host: host, port: setup.tftpPort, localAddress: setup.bindLeasedAddress ? report.address?.description : nil)
+        var runner = TFTPClientRunner(
+            host: host, port: setup.tftpPort, localAddress: setup.bindLeasedAddress ? report.address?.description : nil)
         runner.progress = nil
         var data = [UInt8]()
         let transfer = ClientTransfer(
-            direction: .get, request: TFTPRequest(filename: name, mode: "octet", options: [TFTPOption("blksize", "1468"), TFTPOption("tsize", "0")]),
+            direction: .get,
+            request: TFTPRequest(
+                filename: name, mode: "octet", options: [TFTPOption("blksize", "1468"), TFTPOption("tsize", "0")]),
             timeoutMilliseconds: 1000, retries: 3)
-        let outcome = runner.run(transfer, read: { _, _ in [] }, write: { offset, bytes in
-            if data.count < Int(offset) { data += [UInt8](repeating: 0, count: Int(offset) - data.count) }
-            data.replaceSubrange(Int(offset)..<min(data.count, Int(offset) + bytes.count), with: bytes)
-            return true
-        })
+        let outcome = runner.run(
+            transfer, read: { _, _ in [] },
+            write: { offset, bytes in
+                if data.count < Int(offset) { data += [UInt8](repeating: 0, count: Int(offset) - data.count) }
+                data.replaceSubrange(Int(offset)..<min(data.count, Int(offset) + bytes.count), with: bytes)
+                return true
+            })
         switch outcome {
         case .completed(let bytes, _):
             guard bytes == Int64(data.count) else { throw SimError("\(name): \(data.count) bytes kept of \(bytes)") }
@@ -163,7 +182,9 @@ public final class SimulatedPhone: @unchecked Sendable {
 
     static func loadInformation(_ xml: String, deviceTypeID: Int?) -> String? {
         for tag in ["loadInformation"] + (deviceTypeID.map { ["loadInformation\($0)"] } ?? []) {
-            if let open = xml.range(of: "<\(tag)>") ?? xml.range(of: "<\(tag) model=\"\">"), let close = xml.range(of: "</\(tag)>", range: open.upperBound..<xml.endIndex) {
+            if let open = xml.range(of: "<\(tag)>") ?? xml.range(of: "<\(tag) model=\"\">"),
+                let close = xml.range(of: "</\(tag)>", range: open.upperBound..<xml.endIndex)
+            {
                 let value = String(xml[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
                 if !value.isEmpty { return value }
             }

@@ -22,7 +22,9 @@ public struct ConfigRenderer: Sendable {
     }
 
     public func defaults(loads: [(deviceTypeID: Int, load: String)], server: String) -> String {
-        let entries = loads.sorted { $0.deviceTypeID < $1.deviceTypeID }.map { ["id": String($0.deviceTypeID), "load": $0.load] }
+        let entries = loads.sorted { $0.deviceTypeID < $1.deviceTypeID }.map {
+            ["id": String($0.deviceTypeID), "load": $0.load]
+        }
         return xmlDefault.render(["loads": entries, "server": server] as [String: Any])
     }
 

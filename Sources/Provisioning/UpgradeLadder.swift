@@ -11,7 +11,9 @@ public struct PhoneState: Hashable, Sendable, Codable {
     public var bootsAtStep: Int
     public var updated: Int64
 
-    public init(mac: String, model: String?, step: Int = 0, fetched: Set<String> = [], bootsAtStep: Int = 0, updated: Int64 = 0) {
+    public init(
+        mac: String, model: String?, step: Int = 0, fetched: Set<String> = [], bootsAtStep: Int = 0, updated: Int64 = 0
+    ) {
         self.mac = mac
         self.model = model
         self.step = step
@@ -77,7 +79,9 @@ public struct UpgradeLadder: Hashable, Sendable {
         for (from, to) in zip(steps, steps.dropFirst()) {
             guard let a = version(from), let b = version(to) else { continue }
             if a.lexicographicallyPrecedes([8, 3, 3]), [8, 5, 2].lexicographicallyPrecedes(b) {
-                reasons.append("\(from) -> \(to): a phone below 8.3(3) must not jump past 8.5(2); add an 8.5(2) or 8.3(3) step between them")
+                reasons.append(
+                    "\(from) -> \(to): a phone below 8.3(3) must not jump past 8.5(2); add an 8.5(2) or 8.3(3) step between them"
+                )
             }
         }
         return reasons

@@ -11,7 +11,8 @@ extension UpgradeLadder {
     /// - Returns: the event to record, at `info`; the shell logs an advance at `notice`.
     public func timelineEvent(for event: Event, state: PhoneState, mac: String) -> EventDraft {
         var metadata: [EventKey: String] = [
-            .client(.mac): mac, .phone(.load): load(for: state) ?? "-", .phone(.step): "\(state.step + 1)/\(steps.count)",
+            .client(.mac): mac, .phone(.load): load(for: state) ?? "-",
+            .phone(.step): "\(state.step + 1)/\(steps.count)",
         ]
         let name: EventName.Phone
         switch event {

@@ -1,4 +1,3 @@
-import ServiceSupport
 import DialtoneConfig
 import DialtoneLogging
 import Foundation
@@ -6,6 +5,7 @@ import LeaseStore
 import Logging
 import NIOConcurrencyHelpers
 import Provisioning
+import ServiceSupport
 import TFTPCore
 import Timeline
 import WireSupport
@@ -27,8 +27,10 @@ public final class ProvisioningProvider: TFTPFileProvider {
     public let recorder: DeviceEventRecorder?
     private let states: NIOLockedValueBox<[String: PhoneState]>
 
-    public init(config: PhonesConfiguration, disk: any TFTPFileProvider, writer: StoreWriter, directory: DeviceDirectory,
-                serverAddress: String, recorder: DeviceEventRecorder? = nil, logger: Logger) throws {
+    public init(
+        config: PhonesConfiguration, disk: any TFTPFileProvider, writer: StoreWriter, directory: DeviceDirectory,
+        serverAddress: String, recorder: DeviceEventRecorder? = nil, logger: Logger
+    ) throws {
         self.recorder = recorder
         self.config = config
         self.disk = disk
@@ -40,24 +42,32 @@ public final class ProvisioningProvider: TFTPFileProvider {
             config.configTemplates.flatMap { try? String(contentsOfFile: $0 + "/" + name, encoding: .utf8) }
         }
         renderer = try ConfigRenderer(
-            sccp: template("sccp.cnf.xml.mustache"), sip: template("sip.cnf.xml.mustache"), xmlDefault: template("xmldefault.cnf.xml.mustache"))
+            sccp: template("sccp.cnf.xml.mustache"), sip: template("sip.cnf.xml.mustache"),
+            xmlDefault: template("xmldefault.cnf.xml.mustache"))
         let decoder = JSONDecoder()
         let loaded = (try? writer.store.loadPhoneStates()) ?? [:]
-        states = NIOLockedValueBox(loaded.compactMapValues { try? decoder.decode(PhoneState.self, from: Data($0.utf8)) })
+        states = NIOLockedValueBox(
+            loaded.compactMapValues { try? decoder.decode(PhoneState.self, from: Data($0.utf8)) })
     }
 
     public func open(_ components: [String]) throws(TFTPOpenError) -> TFTPFile? {
         guard components.count == 1 else { return nil }
         let name = components[0].lowercased()
-        if name.hasSuffix(".default.loads"), let alias = defaultLoad(term: String(name.dropLast(".default.loads".count))) {
+        if name.hasSuffix(".default.loads"),
+            let alias = defaultLoad(term: String(name.dropLast(".default.loads".count)))
+        {
             guard let file = try disk.open([alias + ".loads"]) else { return nil }
-            return TFTPFile(size: file.size, origin: .virtual("\(components[0]) as alias of \(alias).loads"), read: file.read, copy: file.copy)
+            return TFTPFile(
+                size: file.size, origin: .virtual("\(components[0]) as alias of \(alias).loads"), read: file.read,
+                copy: file.copy)
         }
         if name == "xmldefault.cnf.xml" {
             let text = renderer.defaults(loads: defaultsPerModel(), server: serverAddress)
             return TFTPFile(bytes: Array(text.utf8), origin: .virtual("XMLDefault.cnf.xml generated"))
         }
-        if name.hasPrefix("sep"), name.hasSuffix(".cnf.xml"), let mac = MACAddress(String(name.dropFirst(3).dropLast(8))) {
+        if name.hasPrefix("sep"), name.hasSuffix(".cnf.xml"),
+            let mac = MACAddress(String(name.dropFirst(3).dropLast(8)))
+        {
             return deviceConfig(mac)
         }
         return nil
@@ -66,16 +76,22 @@ public final class ProvisioningProvider: TFTPFileProvider {
     /// The load `termXX.default.loads` stands for: `phones.default_loads` of a model with that term name.
     func defaultLoad(term: String) -> String? {
         for model in PhoneCatalogue.models(forTermName: term) {
-            if let load = config.defaultLoads.first(where: { $0.key.lowercased() == model.name.lowercased() })?.value { return load }
+            if let load = config.defaultLoads.first(where: { $0.key.lowercased() == model.name.lowercased() })?.value {
+                return load
+            }
         }
         return nil
     }
 
     func defaultsPerModel() -> [(deviceTypeID: Int, load: String)] {
         var out: [Int: String] = [:]
-        for (name, load) in config.defaultLoads { if let id = PhoneCatalogue.model(named: name)?.deviceTypeID { out[id] = load } }
+        for (name, load) in config.defaultLoads {
+            if let id = PhoneCatalogue.model(named: name)?.deviceTypeID { out[id] = load }
+        }
         for (name, steps) in config.upgradePaths {
-            if let id = PhoneCatalogue.model(named: name)?.deviceTypeID, let first = steps.first { out[id] = out[id] ?? first }
+            if let id = PhoneCatalogue.model(named: name)?.deviceTypeID, let first = steps.first {
+                out[id] = out[id] ?? first
+            }
         }
         return out.map { ($0.key, $0.value) }
     }
@@ -84,8 +100,11 @@ public final class ProvisioningProvider: TFTPFileProvider {
         let device = config.devices.first { $0.mac == mac }
         // The model: configured per device, else from DHCP option 60, else (unknown) the only ladder there is.
         let seen = directory.vendorClass(for: mac).flatMap(PhoneCatalogue.model(vendorClass:))?.name
-        let modelName = device?.model ?? model ?? seen ?? (config.upgradePaths.count == 1 ? config.upgradePaths.keys.first : nil)
-        guard let modelName, let steps = config.upgradePaths.first(where: { $0.key.lowercased() == modelName.lowercased() })?.value else {
+        let modelName =
+            device?.model ?? model ?? seen ?? (config.upgradePaths.count == 1 ? config.upgradePaths.keys.first : nil)
+        guard let modelName,
+            let steps = config.upgradePaths.first(where: { $0.key.lowercased() == modelName.lowercased() })?.value
+        else {
             return nil
         }
         return (UpgradeLadder(steps: steps, target: device?.targetLoad), modelName)
@@ -116,10 +135,13 @@ public final class ProvisioningProvider: TFTPFileProvider {
         if let event {
             let draft = ladder.timelineEvent(for: event, state: state, mac: "\(mac)")
             // An advance is worth a notice in the log; the timeline records every step at info.
-            logger.log(level: draft.name == .phone(.upgradeAdvanced) ? .notice : .info, "\(draft.name)", metadata: draft.metadata.logMetadata)
+            logger.log(
+                level: draft.name == .phone(.upgradeAdvanced) ? .notice : .info, "\(draft.name)",
+                metadata: draft.metadata.logMetadata)
             recorder?.record(mac: mac, draft)
         }
-        let text = renderer.device(mac: mac.compactUppercase, load: load, server: serverAddress, versionStamp: "\(state.step + 1)")
+        let text = renderer.device(
+            mac: mac.compactUppercase, load: load, server: serverAddress, versionStamp: "\(state.step + 1)")
         return TFTPFile(bytes: Array(text.utf8), origin: .virtual("SEP config generated, load \(load ?? "-")"))
     }
 
@@ -133,7 +155,9 @@ public final class ProvisioningProvider: TFTPFileProvider {
         let state = states.withLockedValue { all -> PhoneState in
             var state = all[mac.description] ?? PhoneState(mac: mac.description, model: model)
             // Recovery: the default load is a step of the ladder; the phone now runs it.
-            if let alias, let index = ladder.steps.firstIndex(where: { $0.lowercased() == alias.lowercased() }), state.fetched.isEmpty {
+            if let alias, let index = ladder.steps.firstIndex(where: { $0.lowercased() == alias.lowercased() }),
+                state.fetched.isEmpty
+            {
                 state.step = index
             }
             ladder.fileFetched(name, state: &state, aliasOf: alias)

@@ -1,4 +1,3 @@
-import ServiceSupport
 import CSystemClock
 import DialtoneConfig
 import DialtoneLogging
@@ -9,10 +8,11 @@ import NIOCore
 import NIOPosix
 import SNTPWire
 import ServiceLifecycle
+import ServiceSupport
 
 #if canImport(Glibc)
-import Glibc
-import Timeline
+    import Glibc
+    import Timeline
 #endif
 
 /// SNTP server (RFC 4330) answering from the system clock. It refuses to claim synchronization when the
@@ -30,12 +30,17 @@ public struct SNTPService: Service {
     public func run() async throws {
         let settings = SNTPResponder.Settings(stratum: UInt8(config.stratum), referenceID: config.referenceID)
         let status = ClockStatus(trust: config.trustHostClock, logger: logger)
-        try await UDPListeners.run(config.listen, service: "sntp", handler: { SNTPHandler(settings: settings, status: status) }, started: {
-            logger.log(.info, .sntpStarted, [
-                .server(.sntpListen): config.listen.map(\.description).joined(separator: ","),
-                .server(.sntpSynchronized): "\(status.synchronized())", .server(.sntpTrustHostClock): "\(config.trustHostClock)",
-            ])
-        })
+        try await UDPListeners.run(
+            config.listen, service: "sntp", handler: { SNTPHandler(settings: settings, status: status) },
+            started: {
+                logger.log(
+                    .info, .sntpStarted,
+                    [
+                        .server(.sntpListen): config.listen.map(\.description).joined(separator: ","),
+                        .server(.sntpSynchronized): "\(status.synchronized())",
+                        .server(.sntpTrustHostClock): "\(config.trustHostClock)",
+                    ])
+            })
         logger.log(.info, .sntpStopped)
     }
 }
@@ -60,10 +65,13 @@ final class ClockStatus: Sendable {
                 if kernel {
                     logger.log(.info, .sntpClockSynchronized)
                 } else {
-                    logger.log(.warning, .sntpClockUnsynchronized, [
-                        .reason: "the kernel reports the host clock unsynchronized (no NTP discipline)",
-                        .server(.sntpAnswer): "\(trust ? "claiming sync anyway (trust_host_clock: true)" : "LI=3 stratum 16: clients will not trust it")",
-                    ])
+                    logger.log(
+                        .warning, .sntpClockUnsynchronized,
+                        [
+                            .reason: "the kernel reports the host clock unsynchronized (no NTP discipline)",
+                            .server(.sntpAnswer):
+                                "\(trust ? "claiming sync anyway (trust_host_clock: true)" : "LI=3 stratum 16: clients will not trust it")",
+                        ])
                 }
             }
             c = (now, kernel)
@@ -94,11 +102,13 @@ final class SNTPHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         guard let request = try? NTPPacket(decoding: Array(envelope.data.readableBytesView)),
             let reply = SNTPResponder.reply(
-                to: request, received: received, transmit: Self.now(), synchronized: status.synchronized(), settings: settings)
+                to: request, received: received, transmit: Self.now(), synchronized: status.synchronized(),
+                settings: settings)
         else { return }
         var buffer = context.channel.allocator.buffer(capacity: 48)
         buffer.writeBytes(reply.encode())
-        context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {}

@@ -28,10 +28,13 @@ public struct NTPPacket: Hashable, Sendable {
     public var receiveTimestamp: NTPTimestamp
     public var transmitTimestamp: NTPTimestamp
 
-    public init(leapIndicator: UInt8 = 0, version: UInt8 = 4, mode: UInt8, stratum: UInt8 = 0, poll: Int8 = 0, precision: Int8 = 0,
-                rootDelay: UInt32 = 0, rootDispersion: UInt32 = 0, referenceID: [UInt8] = [0, 0, 0, 0],
-                referenceTimestamp: NTPTimestamp = .zero, originateTimestamp: NTPTimestamp = .zero,
-                receiveTimestamp: NTPTimestamp = .zero, transmitTimestamp: NTPTimestamp = .zero) {
+    public init(
+        leapIndicator: UInt8 = 0, version: UInt8 = 4, mode: UInt8, stratum: UInt8 = 0, poll: Int8 = 0,
+        precision: Int8 = 0,
+        rootDelay: UInt32 = 0, rootDispersion: UInt32 = 0, referenceID: [UInt8] = [0, 0, 0, 0],
+        referenceTimestamp: NTPTimestamp = .zero, originateTimestamp: NTPTimestamp = .zero,
+        receiveTimestamp: NTPTimestamp = .zero, transmitTimestamp: NTPTimestamp = .zero
+    ) {
         self.leapIndicator = leapIndicator
         self.version = version
         self.mode = mode
@@ -52,20 +55,31 @@ public struct NTPPacket: Hashable, Sendable {
     /// Decodes the 48-byte header; extension fields and MACs after it are ignored (SNTP needs none).
     public init(decoding bytes: [UInt8]) throws(DecodingError) {
         guard bytes.count >= 48 else { throw .tooShort(bytes.count) }
-        func u32(_ i: Int) -> UInt32 { UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3]) }
+        func u32(_ i: Int) -> UInt32 {
+            UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
+        }
         func ts(_ i: Int) -> NTPTimestamp { NTPTimestamp(seconds: u32(i), fraction: u32(i + 4)) }
         self.init(
             leapIndicator: bytes[0] >> 6, version: (bytes[0] >> 3) & 0x7, mode: bytes[0] & 0x7, stratum: bytes[1],
-            poll: Int8(bitPattern: bytes[2]), precision: Int8(bitPattern: bytes[3]), rootDelay: u32(4), rootDispersion: u32(8),
-            referenceID: Array(bytes[12..<16]), referenceTimestamp: ts(16), originateTimestamp: ts(24), receiveTimestamp: ts(32),
+            poll: Int8(bitPattern: bytes[2]), precision: Int8(bitPattern: bytes[3]), rootDelay: u32(4),
+            rootDispersion: u32(8),
+            referenceID: Array(bytes[12..<16]), referenceTimestamp: ts(16), originateTimestamp: ts(24),
+            receiveTimestamp: ts(32),
             transmitTimestamp: ts(40))
     }
 
     public func encode() -> [UInt8] {
-        func u32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
-        var out: [UInt8] = [leapIndicator << 6 | (version & 0x7) << 3 | (mode & 0x7), stratum, UInt8(bitPattern: poll), UInt8(bitPattern: precision)]
+        func u32(_ v: UInt32) -> [UInt8] {
+            [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+        }
+        var out: [UInt8] = [
+            leapIndicator << 6 | (version & 0x7) << 3 | (mode & 0x7), stratum, UInt8(bitPattern: poll),
+            UInt8(bitPattern: precision),
+        ]
         out += u32(rootDelay) + u32(rootDispersion) + (referenceID + [0, 0, 0, 0]).prefix(4)
-        for t in [referenceTimestamp, originateTimestamp, receiveTimestamp, transmitTimestamp] { out += u32(t.seconds) + u32(t.fraction) }
+        for t in [referenceTimestamp, originateTimestamp, receiveTimestamp, transmitTimestamp] {
+            out += u32(t.seconds) + u32(t.fraction)
+        }
         return out
     }
 }

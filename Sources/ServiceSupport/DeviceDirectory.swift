@@ -20,6 +20,8 @@ public final class DeviceDirectory: Sendable {
 
     public func mac(for ip: IPv4Address) -> MACAddress? { byIP.withLockedValue { $0[ip] } }
 
-    package func recordVendorClass(_ vendorClass: String, for mac: MACAddress) { vendorClasses.withLockedValue { $0[mac] = vendorClass } }
+    package func recordVendorClass(_ vendorClass: String, for mac: MACAddress) {
+        vendorClasses.withLockedValue { $0[mac] = vendorClass }
+    }
     public func vendorClass(for mac: MACAddress) -> String? { vendorClasses.withLockedValue { $0[mac] } }
 }

@@ -31,7 +31,9 @@ public enum InterfaceResolver {
             guard case .v4(let address)? = device.address else { return nil }
             let ip = IPv4Address(rawValue: UInt32(bigEndian: address.address.sin_addr.s_addr))
             var prefix = 32
-            if case .v4(let mask)? = device.netmask { prefix = UInt32(bigEndian: mask.address.sin_addr.s_addr).nonzeroBitCount }
+            if case .v4(let mask)? = device.netmask {
+                prefix = UInt32(bigEndian: mask.address.sin_addr.s_addr).nonzeroBitCount
+            }
             return ResolvedInterface(name: device.name, address: ip, prefixLength: prefix)
         }
         if let match = ipv4.first(where: { $0.name == name }) { return match }

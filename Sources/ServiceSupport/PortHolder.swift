@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// "Port in use" as an admin wants to read it: which port, which protocol, and who holds it. dnsmasq stops

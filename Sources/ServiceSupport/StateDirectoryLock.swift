@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One `serve` per state directory. Two servers over one SQLite file each keep their own in-memory lease
@@ -16,7 +16,9 @@ public final class StateDirectoryLock: Sendable {
         public let directory: String
         public let pid: Int32?
         public var description: String {
-            let holder = pid.map { "process \($0)\(ProcessInfo.commandName(of: $0).map { " (\($0))" } ?? "")" } ?? "another process"
+            let holder =
+                pid.map { "process \($0)\(ProcessInfo.commandName(of: $0).map { " (\($0))" } ?? "")" }
+                ?? "another process"
             return "state directory \(directory) is in use by \(holder): another `dialtone serve` already runs on it. "
                 + "Stop that one first, or give this server a state_dir of its own (several servers share leases only "
                 + "through `store: {kind: postgres}`)."

@@ -76,7 +76,8 @@ public final class StoreWriter: Service, Sendable {
                 try store.write(batch)
             } catch {
                 failure = error
-                logger.log(.error, .storeWriteFailed, [.server(.error): "\(error)", .server(.storeBatch): "\(jobs.count)"])
+                logger.log(
+                    .error, .storeWriteFailed, [.server(.error): "\(error)", .server(.storeBatch): "\(jobs.count)"])
             }
             for job in jobs { job.completion?(failure) }
         }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Per-thread scheduling priority. On Linux `setpriority(PRIO_PROCESS, tid)` applies to one thread only

@@ -10,7 +10,8 @@ package enum UDPListeners {
     /// `started`, then waits. On shutdown the sockets close and `stopping` runs. No SO_REUSEADDR: a port
     /// already taken is an error naming its holder (PortInUse), never a silently shared port (issue 19).
     package static func run(
-        _ addresses: [HostPort], service: String, handler: @escaping @Sendable () -> any ChannelHandler, started: () -> Void,
+        _ addresses: [HostPort], service: String, handler: @escaping @Sendable () -> any ChannelHandler,
+        started: () -> Void,
         stopping: @escaping @Sendable () -> Void = {}
     ) async throws {
         var opened: [Channel] = []
@@ -18,13 +19,16 @@ package enum UDPListeners {
             do {
                 let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .channelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler()) }
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(handler())
+                        }
                     }
                     .bind(host: address.host, port: Int(address.port)).get()
                 opened.append(channel)
             } catch {
                 for channel in opened { channel.close(promise: nil) }
-                throw PortInUse.check(error, service: service, address: "\(address.host):\(address.port)", port: Int(address.port))
+                throw PortInUse.check(
+                    error, service: service, address: "\(address.host):\(address.port)", port: Int(address.port))
             }
         }
         started()

@@ -1,8 +1,8 @@
-import ServiceSupport
 import Foundation
+import ServiceSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `syslog.file`: one line per message, appended; when it passes `maxSize` it is rotated to `.1` ... `.5`
@@ -18,7 +18,9 @@ final class SyslogFile: @unchecked Sendable {
         self.path = path
         self.maxSize = maxSize
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         try reopen()
     }
 

@@ -1,4 +1,3 @@
-import ServiceSupport
 import DialtoneConfig
 import DialtoneLogging
 import Foundation
@@ -8,6 +7,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import ServiceSupport
 import SyslogWire
 import Timeline
 import WireSupport
@@ -29,13 +29,19 @@ public struct SyslogService: Service {
     }
 
     public func run() async throws {
-        let sink = try SyslogSink(file: SyslogFile(path: config.file, maxSize: config.maxFileSize), writer: writer, logger: logger)
+        let sink = try SyslogSink(
+            file: SyslogFile(path: config.file, maxSize: config.maxFileSize), writer: writer, logger: logger)
         let directory = self.directory
-        try await UDPListeners.run(config.listen, service: "syslog", handler: { SyslogHandler(directory: directory, sink: sink) }, started: {
-            logger.log(.info, .syslogStarted, [
-                .server(.syslogListen): config.listen.map(\.description).joined(separator: ","), .server(.syslogFile): config.file,
-            ])
-        })
+        try await UDPListeners.run(
+            config.listen, service: "syslog", handler: { SyslogHandler(directory: directory, sink: sink) },
+            started: {
+                logger.log(
+                    .info, .syslogStarted,
+                    [
+                        .server(.syslogListen): config.listen.map(\.description).joined(separator: ","),
+                        .server(.syslogFile): config.file,
+                    ])
+            })
         sink.flush()
         logger.log(.info, .syslogStopped)
     }
@@ -53,7 +59,8 @@ final class SyslogSink: Sendable {
         /// What the log line and the stored event share.
         var timelineMetadata: [EventKey: String] {
             var metadata: [EventKey: String] = [
-                .syslog(.source): source, .syslog(.facility): message.facilityName, .syslog(.severity): message.severityName,
+                .syslog(.source): source, .syslog(.facility): message.facilityName,
+                .syslog(.severity): message.severityName,
                 .syslog(.text): message.message,
             ]
             if let app = message.appName { metadata[.syslog(.app)] = app }
@@ -89,7 +96,10 @@ final class SyslogSink: Sendable {
 
     func flush() {
         let entries = pending.withLockedValue { p -> [Entry] in
-            defer { p.entries = []; p.scheduled = false }
+            defer {
+                p.entries = []
+                p.scheduled = false
+            }
             return p.entries
         }
         guard !entries.isEmpty else { return }
@@ -97,17 +107,22 @@ final class SyslogSink: Sendable {
             for e in entries {
                 let m = e.message
                 let who = e.mac.map { " \($0)" } ?? ""
-                let tag = [m.hostname, m.appName.map { app in m.processID.map { "\(app)[\($0)]" } ?? app }].compactMap { $0 }.joined(separator: " ")
+                let tag = [m.hostname, m.appName.map { app in m.processID.map { "\(app)[\($0)]" } ?? app }].compactMap {
+                    $0
+                }.joined(separator: " ")
                 // The sender chose the tag and text: control characters become rsyslog's #ooo, so a newline
                 // cannot forge a second line in the file (issue 14).
                 let text = VisibleText.rsyslog("\(tag.isEmpty ? "" : tag + ": ")\(m.message)")
-                file.append("\(ISO8601DateFormatter().string(from: e.time)) \(e.source)\(who) \(m.facilityName).\(m.severityName) \(text)")
+                file.append(
+                    "\(ISO8601DateFormatter().string(from: e.time)) \(e.source)\(who) \(m.facilityName).\(m.severityName) \(text)"
+                )
             }
         }
         // Every line is stored, tied to a device or not: the dashboard's Syslog tab reads them back.
         let events = entries.map { e in
-            TimelineEvent(time: Int64(e.time.timeIntervalSince1970 * 1000), mac: e.mac, name: .syslog(.message),
-                          level: EventLevel(rawValue: e.message.severityName), metadata: e.timelineMetadata)
+            TimelineEvent(
+                time: Int64(e.time.timeIntervalSince1970 * 1000), mac: e.mac, name: .syslog(.message),
+                level: EventLevel(rawValue: e.message.severityName), metadata: e.timelineMetadata)
         }
         writer.submit(events: events)
     }
@@ -127,8 +142,10 @@ final class SyslogHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         let message = SyslogParser.parse(Array(envelope.data.readableBytesView))
         let ip = envelope.remoteAddress.wireIPv4
-        sink.accept(SyslogSink.Entry(time: Date(), source: ip?.description ?? "\(envelope.remoteAddress)",
-                                     mac: ip.flatMap(directory.mac(for:)), message: message))
+        sink.accept(
+            SyslogSink.Entry(
+                time: Date(), source: ip?.description ?? "\(envelope.remoteAddress)",
+                mac: ip.flatMap(directory.mac(for:)), message: message))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {}

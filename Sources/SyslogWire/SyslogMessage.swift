@@ -17,9 +17,11 @@ public struct SyslogMessage: Hashable, Sendable {
     public var structuredData: String?
     public var message: String
 
-    public init(format: Format, facility: Int? = nil, severity: Int? = nil, timestamp: String? = nil, hostname: String? = nil,
-                appName: String? = nil, processID: String? = nil, messageID: String? = nil, structuredData: String? = nil,
-                message: String) {
+    public init(
+        format: Format, facility: Int? = nil, severity: Int? = nil, timestamp: String? = nil, hostname: String? = nil,
+        appName: String? = nil, processID: String? = nil, messageID: String? = nil, structuredData: String? = nil,
+        message: String
+    ) {
         self.format = format
         self.facility = facility
         self.severity = severity

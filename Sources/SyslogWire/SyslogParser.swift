@@ -19,7 +19,8 @@ public enum SyslogParser {
     static func priority(_ text: String) -> (Int, Int, Substring)? {
         guard text.first == "<", let close = text.firstIndex(of: ">") else { return nil }
         let digits = text[text.index(after: text.startIndex)..<close]
-        guard (1...3).contains(digits.count), digits.allSatisfy(\.isASCII), let value = Int(digits), (0...191).contains(value),
+        guard (1...3).contains(digits.count), digits.allSatisfy(\.isASCII), let value = Int(digits),
+            (0...191).contains(value),
             digits == "0" || digits.first != "0"
         else { return nil }
         return (value / 8, value % 8, text[text.index(after: close)...])
@@ -44,9 +45,18 @@ public enum SyslogParser {
             var escaped = false
             while index < cursor.endIndex {
                 let c = cursor[index]
-                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inQuotes.toggle() } else if !inQuotes, c == "]" {
+                if escaped {
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else if c == "\"" {
+                    inQuotes.toggle()
+                } else if !inQuotes, c == "]" {
                     let next = cursor.index(after: index)
-                    if next == cursor.endIndex || cursor[next] != "[" { index = next; break }
+                    if next == cursor.endIndex || cursor[next] != "[" {
+                        index = next
+                        break
+                    }
                 }
                 index = cursor.index(after: index)
             }
@@ -56,7 +66,8 @@ public enum SyslogParser {
         var message = String(cursor.drop(while: { $0 == " " }))
         if message.hasPrefix("\u{FEFF}") { message.removeFirst() }  // the BOM of §6.4
         return SyslogMessage(
-            format: .rfc5424, facility: facility, severity: severity, timestamp: fields[0], hostname: fields[1], appName: fields[2],
+            format: .rfc5424, facility: facility, severity: severity, timestamp: fields[0], hostname: fields[1],
+            appName: fields[2],
             processID: fields[3], messageID: fields[4], structuredData: structured, message: message)
     }
 
@@ -92,7 +103,8 @@ public enum SyslogParser {
             cursor = cursor.dropFirst(tag.count + 1).drop(while: { $0 == " " })
         }
         return SyslogMessage(
-            format: .rfc3164, facility: facility, severity: severity, timestamp: timestamp, hostname: hostname, appName: appName,
+            format: .rfc3164, facility: facility, severity: severity, timestamp: timestamp, hostname: hostname,
+            appName: appName,
             processID: processID, message: String(cursor))
     }
 }

@@ -3,7 +3,7 @@ import TFTPCore
 import TFTPWire
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a `ClientTransfer` over a plain blocking UDP socket: a command-line client needs no event loop.
@@ -42,16 +42,24 @@ public struct TFTPClientRunner {
         if let localAddress {
             var local = sockaddr_in()
             local.sin_family = sa_family_t(AF_INET)
-            guard inet_pton(AF_INET, localAddress, &local.sin_addr) == 1 else { return .failed("`\(localAddress)` is not an IPv4 address") }
-            let bound = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            guard inet_pton(AF_INET, localAddress, &local.sin_addr) == 1 else {
+                return .failed("`\(localAddress)` is not an IPv4 address")
             }
-            guard bound == 0 else { return .failed("cannot send from \(localAddress): \(String(cString: strerror(errno)))") }
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                return .failed("cannot send from \(localAddress): \(String(cString: strerror(errno)))")
+            }
         }
         var server = sockaddr_in()
         server.sin_family = sa_family_t(AF_INET)
         server.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, host, &server.sin_addr) == 1 else { return .failed("`\(host)` is not an IPv4 address") }
+        guard inet_pton(AF_INET, host, &server.sin_addr) == 1 else {
+            return .failed("`\(host)` is not an IPv4 address")
+        }
         var peer: sockaddr_in?  // the server's transfer ID, from its first reply
         let started = Date()
         var deadline = Date.distantFuture
@@ -68,11 +76,15 @@ public struct TFTPClientRunner {
                 case .send(let packet):
                     send(fd, packet.encode(), to: peer ?? server)
                 case .sendData(let block, let offset, let length):
-                    send(fd, TFTPPacket.data(block: block, payload: length > 0 ? read(offset, length) : []).encode(), to: peer ?? server)
+                    send(
+                        fd, TFTPPacket.data(block: block, payload: length > 0 ? read(offset, length) : []).encode(),
+                        to: peer ?? server)
                     done = max(done, offset + Int64(length))
                     progress?(done, size)
                 case .write(let offset, let bytes):
-                    guard write(offset, bytes) else { return .failed("cannot write the local file: \(String(cString: strerror(errno)))") }
+                    guard write(offset, bytes) else {
+                        return .failed("cannot write the local file: \(String(cString: strerror(errno)))")
+                    }
                     done = offset + Int64(bytes.count)
                     progress?(done, size)
                 case .armTimer(let ms):
@@ -96,7 +108,9 @@ public struct TFTPClientRunner {
             var from = sockaddr_in()
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             let n = withUnsafeMutablePointer(to: &from) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, &buffer, buffer.count, 0, $0, &length) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    recvfrom(fd, &buffer, buffer.count, 0, $0, &length)
+                }
             }
             if n < 0 { continue }  // timeout or interrupted: the deadline check above decides
             if from.sin_addr.s_addr != server.sin_addr.s_addr { continue }
@@ -114,7 +128,9 @@ public struct TFTPClientRunner {
     private func send(_ fd: Int32, _ bytes: [UInt8], to address: sockaddr_in) {
         var target = address
         _ = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
     }
 }

@@ -5,7 +5,10 @@ import TFTPWire
 /// ACK 0), then runs the same machines the server uses, reversed: a download is received by
 /// `WriteTransfer`, an upload is sent by `ReadTransfer`.
 public struct ClientTransfer: Sendable {
-    public enum Direction: Sendable { case get, put(size: Int64) }
+    public enum Direction: Sendable {
+        case get
+        case put(size: Int64)
+    }
 
     public enum Action: Hashable, Sendable {
         /// To the server's well-known port (the request and its retransmissions).
@@ -101,14 +104,18 @@ public struct ClientTransfer: Sendable {
                 let name = option.name.lowercased()
                 guard request.option(name) != nil else {
                     phase = .done
-                    return [.send(.error(.optionRefused, message: "unrequested option \(option.name)")),
-                            .failed(reason: "server acknowledged unrequested option \(option.name)", serverError: true)]
+                    return [
+                        .send(.error(.optionRefused, message: "unrequested option \(option.name)")),
+                        .failed(reason: "server acknowledged unrequested option \(option.name)", serverError: true),
+                    ]
                 }
                 switch name {
                 case "blksize": parameters.blockSize = Int(option.value) ?? 512
                 case "windowsize": parameters.windowSize = Int(option.value) ?? 1
-                case "timeout": parameters.timeoutMilliseconds = (Int64(option.value) ?? timeoutMilliseconds / 1000) * 1000
-                case "tsize": if let size = Int64(option.value), case .get = direction { extra.append(.sizeKnown(size)) }
+                case "timeout":
+                    parameters.timeoutMilliseconds = (Int64(option.value) ?? timeoutMilliseconds / 1000) * 1000
+                case "tsize":
+                    if let size = Int64(option.value), case .get = direction { extra.append(.sizeKnown(size)) }
                 default: break
                 }
             }

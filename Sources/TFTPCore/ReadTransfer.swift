@@ -70,7 +70,11 @@ public struct ReadTransfer: Sendable {
             return [.failed(reason: "client sent ERROR: \(message)", error: nil)]
         default:
             isDone = true
-            return [.failed(reason: "unexpected packet during a read", error: .error(.illegalOperation, message: "illegal TFTP operation"))]
+            return [
+                .failed(
+                    reason: "unexpected packet during a read",
+                    error: .error(.illegalOperation, message: "illegal TFTP operation"))
+            ]
         }
     }
 
@@ -78,7 +82,11 @@ public struct ReadTransfer: Sendable {
         guard !isDone else { return [] }
         guard retriesLeft > 0 else {
             isDone = true
-            return [.failed(reason: "no ACK after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout"))]
+            return [
+                .failed(
+                    reason: "no ACK after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout")
+                )
+            ]
         }
         retriesLeft -= 1
         if awaitingOptionAck { return [.sendOptionAcknowledgement(parameters.acknowledged), arm] }
@@ -95,7 +103,8 @@ public struct ReadTransfer: Sendable {
             sentUpTo += 1
             let offset = (sentUpTo - 1) * Int64(parameters.blockSize)
             let length = Int(min(Int64(parameters.blockSize), fileSize - offset))
-            actions.append(.sendData(block: UInt16(truncatingIfNeeded: sentUpTo), offset: offset, length: max(0, length)))
+            actions.append(
+                .sendData(block: UInt16(truncatingIfNeeded: sentUpTo), offset: offset, length: max(0, length)))
         }
         actions.append(arm)
         return actions

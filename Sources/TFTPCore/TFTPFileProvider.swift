@@ -9,7 +9,10 @@ public protocol TFTPFileProvider: Sendable {
 
 /// An opened file: its size and a way to read ranges. `origin` says what served it, for the log.
 public struct TFTPFile: Sendable {
-    public enum Origin: Hashable, Sendable { case disk(path: String, caseMatched: Bool), virtual(String) }
+    public enum Origin: Hashable, Sendable {
+        case disk(path: String, caseMatched: Bool)
+        case virtual(String)
+    }
     public var size: Int64
     public var origin: Origin
     public var read: @Sendable (_ offset: Int64, _ count: Int) -> [UInt8]
@@ -24,11 +27,12 @@ public struct TFTPFile: Sendable {
         self.size = size
         self.origin = origin
         self.read = read
-        self.copy = copy ?? { offset, into in
-            let bytes = read(offset, into.count)
-            into.copyBytes(from: bytes)
-            return bytes.count
-        }
+        self.copy =
+            copy ?? { offset, into in
+                let bytes = read(offset, into.count)
+                into.copyBytes(from: bytes)
+                return bytes.count
+            }
     }
 
     public init(bytes: [UInt8], origin: Origin) {
@@ -41,7 +45,9 @@ public struct TFTPFile: Sendable {
             copy: { offset, into in
                 let start = Int(min(offset, Int64(bytes.count)))
                 let count = min(into.count, bytes.count - start)
-                bytes.withUnsafeBytes { into.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start..<start + count])) }
+                bytes.withUnsafeBytes {
+                    into.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start..<start + count]))
+                }
                 return count
             })
     }

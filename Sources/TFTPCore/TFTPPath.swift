@@ -3,7 +3,8 @@
 /// shell's; this part is pure so the traversal rules are tested exhaustively.
 public enum TFTPPath {
     public enum Refusal: Error, Hashable, Sendable, CustomStringConvertible {
-        case empty, containsNUL, parentDirectory, tooLong(Int)
+        case empty, containsNUL, parentDirectory
+        case tooLong(Int)
         public var description: String {
             switch self {
             case .empty: "empty file name"

@@ -36,7 +36,10 @@ public enum TFTPTimeline {
 
     /// The negotiated transfer, for reads.
     public static func negotiated(_ parameters: TransferParameters, size: Int64) -> [EventKey: String] {
-        [.tftp(.blockSize): "\(parameters.blockSize)", .tftp(.windowSize): "\(parameters.windowSize)", .tftp(.size): "\(size)"]
+        [
+            .tftp(.blockSize): "\(parameters.blockSize)", .tftp(.windowSize): "\(parameters.windowSize)",
+            .tftp(.size): "\(size)",
+        ]
     }
 
     /// A request answered with an ERROR at once (file not found, access violation, writes disabled, busy).
@@ -54,11 +57,15 @@ public enum TFTPTimeline {
     ///   - bytes: bytes sent or received.
     ///   - duration: seconds, as the shell formats them (three decimals).
     ///   - detail: why it failed; nil when it completed.
-    public static func ended(_ request: [EventKey: String], completed: Bool, bytes: Int64, duration: String, detail: String?) -> EventDraft {
+    public static func ended(
+        _ request: [EventKey: String], completed: Bool, bytes: Int64, duration: String, detail: String?
+    ) -> EventDraft {
         var metadata = request
         metadata[.tftp(.bytes)] = "\(bytes)"
         metadata[.tftp(.durationSeconds)] = duration
         if let detail { metadata[.reason] = detail }
-        return EventDraft(completed ? .tftp(.transferCompleted) : .tftp(.transferFailed), level: completed ? .info : .notice, metadata)
+        return EventDraft(
+            completed ? .tftp(.transferCompleted) : .tftp(.transferFailed), level: completed ? .info : .notice, metadata
+        )
     }
 }

@@ -31,7 +31,8 @@ public struct WriteTransfer: Sendable {
     }
 
     public mutating func start() -> [Action] {
-        let first: Action = parameters.acknowledged.isEmpty ? .sendAck(block: 0) : .sendOptionAcknowledgement(parameters.acknowledged)
+        let first: Action =
+            parameters.acknowledged.isEmpty ? .sendAck(block: 0) : .sendOptionAcknowledgement(parameters.acknowledged)
         lastSent = first
         return [first, arm]
     }
@@ -50,11 +51,19 @@ public struct WriteTransfer: Sendable {
             }
             guard payload.count <= parameters.blockSize else {
                 isDone = true
-                return [.failed(reason: "DATA of \(payload.count) bytes exceeds blksize", error: .error(.illegalOperation, message: "block too large"))]
+                return [
+                    .failed(
+                        reason: "DATA of \(payload.count) bytes exceeds blksize",
+                        error: .error(.illegalOperation, message: "block too large"))
+                ]
             }
             guard bytes + Int64(payload.count) <= maxBytes else {
                 isDone = true
-                return [.failed(reason: "upload larger than \(maxBytes) bytes", error: .error(.diskFull, message: "file too large"))]
+                return [
+                    .failed(
+                        reason: "upload larger than \(maxBytes) bytes",
+                        error: .error(.diskFull, message: "file too large"))
+                ]
             }
             received += 1
             retriesLeft = maxRetries
@@ -86,7 +95,11 @@ public struct WriteTransfer: Sendable {
             return [.failed(reason: "client sent ERROR: \(message)", error: nil)]
         default:
             isDone = true
-            return [.failed(reason: "unexpected packet during a write", error: .error(.illegalOperation, message: "illegal TFTP operation"))]
+            return [
+                .failed(
+                    reason: "unexpected packet during a write",
+                    error: .error(.illegalOperation, message: "illegal TFTP operation"))
+            ]
         }
     }
 
@@ -94,7 +107,11 @@ public struct WriteTransfer: Sendable {
         guard !isDone else { return [] }
         guard retriesLeft > 0, let lastSent else {
             isDone = true
-            return [.failed(reason: "no DATA after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout"))]
+            return [
+                .failed(
+                    reason: "no DATA after \(maxRetries) retransmissions",
+                    error: .error(.notDefined, message: "timeout"))
+            ]
         }
         retriesLeft -= 1
         // Resend what we last said; on a window, acknowledge what arrived so far.

@@ -1,10 +1,10 @@
-import ServiceSupport
 import Foundation
 import NIOConcurrencyHelpers
+import ServiceSupport
 import TFTPCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Serves files from `tftp.root`: exact name first, then a case-insensitive match per path component
@@ -37,8 +37,9 @@ public final class DiskFileProvider: TFTPFileProvider {
             throw TFTPOpenError(code: 1, message: "\(components.joined(separator: "/")) is not a regular file")
         }
         guard access(path, R_OK) == 0 else { throw TFTPOpenError(code: 2, message: "permission denied") }
-        return cache.file(path: path, size: Int64(info.st_size), mtime: info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec,
-                          origin: .disk(path: path, caseMatched: caseMatched))
+        return cache.file(
+            path: path, size: Int64(info.st_size), mtime: info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec,
+            origin: .disk(path: path, caseMatched: caseMatched))
     }
 
     /// The real path of an existing file, and whether a case-insensitive match was needed.
@@ -55,7 +56,8 @@ public final class DiskFileProvider: TFTPFileProvider {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: current)) ?? []
             let matches = entries.filter { $0.lowercased() == component.lowercased() }
             if matches.count > 1 {
-                throw TFTPOpenError(code: 0, message: "ambiguous name: \(matches.sorted().joined(separator: ", ")) differ only in case")
+                throw TFTPOpenError(
+                    code: 0, message: "ambiguous name: \(matches.sorted().joined(separator: ", ")) differ only in case")
             }
             guard let match = matches.first else { return nil }
             current = current + "/" + match
@@ -65,13 +67,17 @@ public final class DiskFileProvider: TFTPFileProvider {
     }
 
     /// The parent folder of a file to be written, resolved the same way; the last component is kept as given.
-    func resolveForWrite(_ components: [String]) throws(TFTPOpenError) -> (directory: String, name: String, existing: String?) {
+    func resolveForWrite(_ components: [String]) throws(TFTPOpenError) -> (
+        directory: String, name: String, existing: String?
+    ) {
         let parent = Array(components.dropLast())
         let directory: String
         if parent.isEmpty {
             directory = root
         } else {
-            guard let (resolved, _) = try resolve(parent) else { throw TFTPOpenError(code: 2, message: "folder \(parent.joined(separator: "/")) does not exist") }
+            guard let (resolved, _) = try resolve(parent) else {
+                throw TFTPOpenError(code: 2, message: "folder \(parent.joined(separator: "/")) does not exist")
+            }
             directory = resolved
         }
         let name = components.last!

@@ -1,9 +1,9 @@
-import ServiceSupport
 import NIOConcurrencyHelpers
+import ServiceSupport
 import TFTPCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hot files are read once and shared: 500 phones fetching the same 2 MB firmware image read it from memory,

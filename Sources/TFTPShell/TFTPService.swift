@@ -1,4 +1,3 @@
-import ServiceSupport
 import DialtoneConfig
 import DialtoneLogging
 import Logging
@@ -6,6 +5,7 @@ import Metrics
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import ServiceSupport
 import TFTPCore
 import TFTPWire
 import Timeline
@@ -23,7 +23,8 @@ public struct TFTPService: Service {
     let logger: Logger
 
     public init(
-        config: TFTPConfiguration, disk: DiskFileProvider, transfers: TFTPTransfers, extraProviders: [any TFTPFileProvider] = [], logger: Logger
+        config: TFTPConfiguration, disk: DiskFileProvider, transfers: TFTPTransfers,
+        extraProviders: [any TFTPFileProvider] = [], logger: Logger
     ) {
         self.config = config
         self.transfers = transfers
@@ -35,11 +36,16 @@ public struct TFTPService: Service {
 
     public func run() async throws {
         let service = self, transfers = self.transfers
-        try await UDPListeners.run(config.listen, service: "tftp", handler: { TFTPListenerHandler(service: service) }, started: {
-            logger.log(.info, .tftpStarted, [
-                .server(.tftpListen): config.listen.map(\.description).joined(separator: ","), .server(.tftpRoot): "\(disk.root)",
-            ])
-        }, stopping: { transfers.abortAll() })
+        try await UDPListeners.run(
+            config.listen, service: "tftp", handler: { TFTPListenerHandler(service: service) },
+            started: {
+                logger.log(
+                    .info, .tftpStarted,
+                    [
+                        .server(.tftpListen): config.listen.map(\.description).joined(separator: ","),
+                        .server(.tftpRoot): "\(disk.root)",
+                    ])
+            }, stopping: { transfers.abortAll() })
         // Give the ERRORs a moment to leave before the event loops stop with the process.
         try? await Task.sleep(for: .milliseconds(50))
         logger.log(.info, .tftpStopped, [.server(.tftpActive): "\(transfers.activeCount)"])
@@ -57,52 +63,83 @@ public struct TFTPService: Service {
             let isRead = if case .readRequest = packet { true } else { false }
             if transfers.isRunning(client: clientAddress, file: request.filename) {
                 // The client repeated its request before our first answer reached it: that transfer answers it.
-                logger.log(.debug, .tftpRequestDuplicate, [.client(.address): clientAddress, .tftp(.file): request.filename])
+                logger.log(
+                    .debug, .tftpRequestDuplicate, [.client(.address): clientAddress, .tftp(.file): request.filename])
                 return
             }
             describe = TFTPTimeline.request(request, isRead: isRead, client: clientAddress)
             let limits = NegotiationLimits(
-                maxBlockSize: min(config.maxBlockSize, InterfaceMTU.blockLimit(towards: clientIP)), maxWindowSize: config.maxWindowSize,
+                maxBlockSize: min(config.maxBlockSize, InterfaceMTU.blockLimit(towards: clientIP)),
+                maxWindowSize: config.maxWindowSize,
                 defaultTimeoutMilliseconds: config.timeout.milliseconds)
-            let admission = RequestAdmission(allowWrite: config.allowWrite, allowOverwrite: config.allowOverwrite, maxTransfers: config.maxTransfers)
+            let admission = RequestAdmission(
+                allowWrite: config.allowWrite, allowOverwrite: config.allowOverwrite, maxTransfers: config.maxTransfers)
             let direction: RequestAdmission.Direction = isRead ? .read : .write
             do throws(TFTPOpenError) {
                 let components = try admission.admit(request, direction).get()
                 if isRead {
                     let opened = try open(components)
-                    if case .refuse(let why) = admission.decide(.read, lookup: opened == nil ? .missing : .found, running: transfers.activeCount) {
+                    if case .refuse(let why) = admission.decide(
+                        .read, lookup: opened == nil ? .missing : .found, running: transfers.activeCount)
+                    {
                         throw why
                     }
                     guard var file = opened else { throw admission.busy }  // unreachable: decide refused a missing file
-                    if request.mode == "netascii" { file = TFTPFile(bytes: NetASCII.encode(file.read(0, Int(file.size))), origin: file.origin) }
+                    if request.mode == "netascii" {
+                        file = TFTPFile(bytes: NetASCII.encode(file.read(0, Int(file.size))), origin: file.origin)
+                    }
                     describe.merge(TFTPTimeline.origin(file.origin)) { $1 }
                     let parameters = OptionNegotiation.negotiate(request, limits: limits, transferSize: file.size)
-                    guard let newID = transfers.begin(client: clientAddress, file: request.filename, size: file.size, limit: config.maxTransfers) else {
+                    guard
+                        let newID = transfers.begin(
+                            client: clientAddress, file: request.filename, size: file.size, limit: config.maxTransfers)
+                    else {
                         throw admission.busy
                     }
                     id = newID
-                    transfers.update(id) { $0.blockSize = parameters.blockSize; $0.windowSize = parameters.windowSize }
+                    transfers.update(id) {
+                        $0.blockSize = parameters.blockSize
+                        $0.windowSize = parameters.windowSize
+                    }
                     describe.merge(TFTPTimeline.negotiated(parameters, size: file.size)) { $1 }
-                    machine = .read(ReadTransfer(parameters: parameters, fileSize: file.size, maxRetries: config.retries), file)
+                    machine = .read(
+                        ReadTransfer(parameters: parameters, fileSize: file.size, maxRetries: config.retries), file)
                 } else {
                     let (directory, name, existing) = try disk.resolveForWrite(components)
                     let lookup: RequestAdmission.Lookup = existing != nil ? .existing : .creatable
-                    if case .refuse(let why) = admission.decide(.write, lookup: lookup, running: transfers.activeCount) { throw why }
-                    guard let target = UploadTarget(directory: directory, name: name, netascii: request.mode == "netascii") else {
-                        if case .refuse(let why) = admission.decide(.write, lookup: .notCreatable(directory: directory), running: 0) { throw why }
+                    if case .refuse(let why) = admission.decide(.write, lookup: lookup, running: transfers.activeCount)
+                    {
+                        throw why
+                    }
+                    guard
+                        let target = UploadTarget(
+                            directory: directory, name: name, netascii: request.mode == "netascii")
+                    else {
+                        if case .refuse(let why) = admission.decide(
+                            .write, lookup: .notCreatable(directory: directory), running: 0)
+                        {
+                            throw why
+                        }
                         throw admission.busy  // unreachable: decide refuses notCreatable
                     }
                     let parameters = OptionNegotiation.negotiate(request, limits: limits, transferSize: nil)
-                    guard let newID = transfers.begin(client: clientAddress, file: request.filename, size: Int64(request.option("tsize") ?? ""), limit: config.maxTransfers) else {
+                    guard
+                        let newID = transfers.begin(
+                            client: clientAddress, file: request.filename, size: Int64(request.option("tsize") ?? ""),
+                            limit: config.maxTransfers)
+                    else {
                         target.abandon()
                         throw admission.busy
                     }
                     id = newID
-                    machine = .write(WriteTransfer(parameters: parameters, maxRetries: config.retries), target, overwrite: config.allowOverwrite)
+                    machine = .write(
+                        WriteTransfer(parameters: parameters, maxRetries: config.retries), target,
+                        overwrite: config.allowOverwrite)
                 }
             } catch {
                 let refused = TFTPTimeline.refused(describe, error)
-                logger.log(level: error.code == 1 ? .info : .notice, "\(refused.name)", metadata: refused.metadata.logMetadata)
+                logger.log(
+                    level: error.code == 1 ? .info : .notice, "\(refused.name)", metadata: refused.metadata.logMetadata)
                 transfers.recorder?.record(client: clientIP.description, refused)
                 Counter(label: "dialtone_tftp_refused_total", dimensions: [("code", String(error.code))]).increment()
                 machine = .refuse(.error(TFTPErrorCode(rawValue: error.code), message: error.message))
@@ -121,7 +158,10 @@ public struct TFTPService: Service {
         return nil
     }
 
-    private func startTransfer(_ machine: TFTPTransferHandler.Machine, id: Int, client: SocketAddress, describe: [EventKey: String], on eventLoop: EventLoop) {
+    private func startTransfer(
+        _ machine: TFTPTransferHandler.Machine, id: Int, client: SocketAddress, describe: [EventKey: String],
+        on eventLoop: EventLoop
+    ) {
         let transfers = self.transfers, logger = self.logger
         let host = config.listen.first?.host ?? "0.0.0.0"
         let bound = NIOLoopBound(machine, eventLoop: eventLoop)
@@ -129,14 +169,18 @@ public struct TFTPService: Service {
             DatagramBootstrap(group: eventLoop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let handler = TFTPTransferHandler(client: client, id: id, machine: bound.value, registry: transfers, logger: logger, describe: describe)
+                        let handler = TFTPTransferHandler(
+                            client: client, id: id, machine: bound.value, registry: transfers, logger: logger,
+                            describe: describe)
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }
                 .bind(host: host, port: port)
         }
         let fail: @Sendable (Error) -> Void = { error in
-            logger.log(level: .error, "\(EventName.tftp(.transferFailed))", metadata: [EventKey.reason: "no socket for the transfer: \(error)"].logMetadata)
+            logger.log(
+                level: .error, "\(EventName.tftp(.transferFailed))",
+                metadata: [EventKey.reason: "no socket for the transfer: \(error)"].logMetadata)
             _ = transfers.end(id, state: "failed", detail: "\(error)")
         }
         if let range = config.portRange {
@@ -148,7 +192,8 @@ public struct TFTPService: Service {
 
     /// Binds the transfer socket to a free port of `port_range` (firewall-friendly), starting at a random one.
     private func bindInRange(
-        _ range: ClosedRange<UInt16>, attempt: Int, eventLoop: EventLoop, bind: @escaping @Sendable (Int) -> EventLoopFuture<Channel>
+        _ range: ClosedRange<UInt16>, attempt: Int, eventLoop: EventLoop,
+        bind: @escaping @Sendable (Int) -> EventLoopFuture<Channel>
     ) -> EventLoopFuture<Channel> {
         let count = Int(range.upperBound - range.lowerBound) + 1
         let port = Int(range.lowerBound) + Int.random(in: 0..<count)
@@ -174,11 +219,15 @@ final class TFTPListenerHandler: ChannelInboundHandler {
         } catch {
             malformed += 1
             if malformed <= 10 || malformed % 1000 == 0 {
-                service.logger.log(.warning, .tftpPacketMalformed, [
-                    .reason: "\(error)", .client(.address): "\(envelope.remoteAddress)", .server(.tftpMalformedTotal): "\(malformed)",
-                ])
+                service.logger.log(
+                    .warning, .tftpPacketMalformed,
+                    [
+                        .reason: "\(error)", .client(.address): "\(envelope.remoteAddress)",
+                        .server(.tftpMalformedTotal): "\(malformed)",
+                    ])
             }
-            service.handle(.error(.illegalOperation, message: "malformed"), from: envelope.remoteAddress, on: context.eventLoop)
+            service.handle(
+                .error(.illegalOperation, message: "malformed"), from: envelope.remoteAddress, on: context.eventLoop)
         }
     }
 

@@ -1,14 +1,14 @@
-import ServiceSupport
 import DialtoneLogging
 import Foundation
 import Logging
 import NIOCore
+import ServiceSupport
 import TFTPCore
 import TFTPWire
 import Timeline
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One transfer on its own socket (its own TID, RFC 1350 §4). Runs a `ReadTransfer` or `WriteTransfer` and
@@ -38,7 +38,10 @@ final class TFTPTransferHandler: ChannelInboundHandler {
     private var retransmitAt: NIODeadline?
     private var ended = false
 
-    init(client: SocketAddress, id: Int, machine: Machine, registry: TFTPTransfers, logger: Logger, describe: [EventKey: String]) {
+    init(
+        client: SocketAddress, id: Int, machine: Machine, registry: TFTPTransfers, logger: Logger,
+        describe: [EventKey: String]
+    ) {
         self.client = client
         self.id = id
         self.machine = machine
@@ -61,7 +64,11 @@ final class TFTPTransferHandler: ChannelInboundHandler {
             send(packet, context: context)
             finish(context: context, state: "failed", detail: nil)
         } else {
-            step(context: context) { $0.start() } write: { $0.start() }
+            step(context: context) {
+                $0.start()
+            } write: {
+                $0.start()
+            }
         }
         context.fireChannelActive()
     }
@@ -70,11 +77,17 @@ final class TFTPTransferHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         guard envelope.remoteAddress == client else {
             // RFC 1350 §4: a packet with the wrong TID gets ERROR 5, and the transfer goes on.
-            send(.error(.unknownTransferID, message: "unknown transfer ID"), to: envelope.remoteAddress, context: context)
+            send(
+                .error(.unknownTransferID, message: "unknown transfer ID"), to: envelope.remoteAddress, context: context
+            )
             return
         }
         guard let packet = try? TFTPPacket(decoding: Array(envelope.data.readableBytesView)) else { return }
-        step(context: context) { $0.received(packet) } write: { $0.received(packet) }
+        step(context: context) {
+            $0.received(packet)
+        } write: {
+            $0.received(packet)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -91,13 +104,18 @@ final class TFTPTransferHandler: ChannelInboundHandler {
     }
 
     private func timerFired(context: ChannelHandlerContext) {
-        step(context: context) { $0.timerFired() } write: { $0.timerFired() }
+        step(context: context) {
+            $0.timerFired()
+        } write: {
+            $0.timerFired()
+        }
     }
 
     /// One step of whichever state machine this transfer runs (start, a packet, the timer): the machine is
     /// stored back before its actions run, since they may end the transfer. A refusal has no machine.
     private func step(
-        context: ChannelHandlerContext, read: (inout ReadTransfer) -> [ReadTransfer.Action], write: (inout WriteTransfer) -> [WriteTransfer.Action]
+        context: ChannelHandlerContext, read: (inout ReadTransfer) -> [ReadTransfer.Action],
+        write: (inout WriteTransfer) -> [WriteTransfer.Action]
     ) {
         switch machine {
         case .read(var transfer, let file):
@@ -124,9 +142,12 @@ final class TFTPTransferHandler: ChannelInboundHandler {
                 var buffer = context.channel.allocator.buffer(capacity: 4 + length)
                 buffer.writeInteger(TFTPPacket.dataHeader(block: block))
                 if length > 0 {
-                    buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { file.copy(offset, UnsafeMutableRawBufferPointer(rebasing: $0[..<length])) }
+                    buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) {
+                        file.copy(offset, UnsafeMutableRawBufferPointer(rebasing: $0[..<length]))
+                    }
                 }
-                context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: client, data: buffer)), promise: nil)
+                context.writeAndFlush(
+                    wrapOutboundOut(AddressedEnvelope(remoteAddress: client, data: buffer)), promise: nil)
             case .armTimer(let ms):
                 arm(ms, context: context)
                 // The dashboard polls every 2 s: progress every 16 blocks is plenty, and spares a locked
@@ -157,7 +178,8 @@ final class TFTPTransferHandler: ChannelInboundHandler {
                 if !target.write(bytes) {
                     send(.error(.diskFull, message: "write failed"), context: context)
                     target.abandon()
-                    finish(context: context, state: "failed", detail: "write failed: \(String(cString: strerror(errno)))")
+                    finish(
+                        context: context, state: "failed", detail: "write failed: \(String(cString: strerror(errno)))")
                     return
                 }
                 registry.update(id) { $0.bytes = target.written }
@@ -212,7 +234,8 @@ final class TFTPTransferHandler: ChannelInboundHandler {
         let bytes = packet.encode()
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
-        context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: address ?? client, data: buffer)), promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(AddressedEnvelope(remoteAddress: address ?? client, data: buffer)), promise: nil)
     }
 
     private func finish(context: ChannelHandlerContext, state: String, detail: String?) {
@@ -222,11 +245,15 @@ final class TFTPTransferHandler: ChannelInboundHandler {
         let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         if let info = registry.end(id, state: state, detail: detail) {
             let ended = TFTPTimeline.ended(
-                describe, completed: state == "completed", bytes: info.bytes, duration: String(format: "%.3f", duration), detail: detail)
-            logger.log(level: state == "completed" ? .info : .notice, "\(ended.name)", metadata: ended.metadata.logMetadata)
+                describe, completed: state == "completed", bytes: info.bytes,
+                duration: String(format: "%.3f", duration), detail: detail)
+            logger.log(
+                level: state == "completed" ? .info : .notice, "\(ended.name)", metadata: ended.metadata.logMetadata)
             if let client = client.wireIPv4 { registry.recorder?.record(client: client.description, ended) }
         }
         // Let the last packet leave before the socket goes.
-        context.eventLoop.scheduleTask(in: .milliseconds(10)) { [channel = context.channel] in channel.close(promise: nil) }
+        context.eventLoop.scheduleTask(in: .milliseconds(10)) { [channel = context.channel] in
+            channel.close(promise: nil)
+        }
     }
 }

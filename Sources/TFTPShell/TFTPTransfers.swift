@@ -24,7 +24,10 @@ public final class TFTPTransfers: TransferListing {
     /// Where per-device timeline events go (nil: log only).
     let recorder: DeviceEventRecorder?
 
-    public init(observer: (@Sendable (_ client: String, _ file: String, _ completed: Bool) -> Void)? = nil, recorder: DeviceEventRecorder? = nil) {
+    public init(
+        observer: (@Sendable (_ client: String, _ file: String, _ completed: Bool) -> Void)? = nil,
+        recorder: DeviceEventRecorder? = nil
+    ) {
         self.observer = observer
         self.recorder = recorder
     }
@@ -94,7 +97,9 @@ public final class TFTPTransfers: TransferListing {
     public var activeCount: Int { state.withLockedValue { $0.active.count } }
 
     /// Whether a transfer of `file` to exactly this client address and port is under way.
-    func isRunning(client: String, file: String) -> Bool { running.withLockedValue { $0.contains(Self.key(client, file)) } }
+    func isRunning(client: String, file: String) -> Bool {
+        running.withLockedValue { $0.contains(Self.key(client, file)) }
+    }
 
     private static func key(_ client: String, _ file: String) -> String { client + "\u{0}" + file }
     public func snapshot() -> (active: [Info], recent: [Info]) {

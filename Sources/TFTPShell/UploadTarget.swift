@@ -2,7 +2,7 @@ import ServiceSupport
 import TFTPWire
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a WRQ's bytes go: a temporary file beside the target, renamed into place only when complete.

@@ -20,7 +20,8 @@ extension TFTPPacket {
         case 5:
             var offset = 4
             // Many devices omit the final NUL of the message: accept the rest of the packet as the text.
-            let message = (try? Self.string(bytes, &offset, field: "message"))
+            let message =
+                (try? Self.string(bytes, &offset, field: "message"))
                 ?? String(decoding: bytes[4...], as: UTF8.self)
             self = .error(TFTPErrorCode(rawValue: word), message: message)
         case 6:
@@ -40,7 +41,8 @@ extension TFTPPacket {
         switch self {
         case .readRequest(let r), .writeRequest(let r):
             let opcode: UInt16 = if case .readRequest = self { 1 } else { 2 }
-            return u16(opcode) + cstring(r.filename) + cstring(r.mode) + r.options.flatMap { cstring($0.name) + cstring($0.value) }
+            return u16(opcode) + cstring(r.filename) + cstring(r.mode)
+                + r.options.flatMap { cstring($0.name) + cstring($0.value) }
         case .data(let block, let payload):
             return u16(3) + u16(block) + payload
         case .ack(let block):
@@ -52,7 +54,8 @@ extension TFTPPacket {
         }
     }
 
-    private static func string(_ bytes: [UInt8], _ offset: inout Int, field: String) throws(TFTPDecodingError) -> String {
+    private static func string(_ bytes: [UInt8], _ offset: inout Int, field: String) throws(TFTPDecodingError) -> String
+    {
         guard offset < bytes.count, let end = bytes[offset...].firstIndex(of: 0) else {
             throw .unterminatedString(field: field, offset: offset)
         }

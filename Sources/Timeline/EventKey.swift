@@ -123,8 +123,10 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Every key emitters can produce.
     public static let catalogue: [EventKey] =
-        EventKey.DHCP.allCases.map(EventKey.dhcp) + EventKey.TFTP.allCases.map(EventKey.tftp) + EventKey.Phone.allCases.map(EventKey.phone)
-        + EventKey.Syslog.allCases.map(EventKey.syslog) + EventKey.Client.allCases.map(EventKey.client) + [.reason] + EventKey.Server.allCases.map(EventKey.server)
+        EventKey.DHCP.allCases.map(EventKey.dhcp) + EventKey.TFTP.allCases.map(EventKey.tftp)
+        + EventKey.Phone.allCases.map(EventKey.phone)
+        + EventKey.Syslog.allCases.map(EventKey.syslog) + EventKey.Client.allCases.map(EventKey.client) + [.reason]
+        + EventKey.Server.allCases.map(EventKey.server)
 
     private static let byRawValue = Dictionary(uniqueKeysWithValues: catalogue.map { ($0.rawValue, $0) })
 

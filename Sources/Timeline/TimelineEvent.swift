@@ -70,7 +70,9 @@ extension TimelineEvent {
         var metadata: [EventKey: String] = [:]
         metadata.reserveCapacity(storedMetadata.count)
         for (key, value) in storedMetadata { metadata[EventKey(rawValue: key)] = value }
-        self.init(time: time, mac: mac, name: EventName(rawValue: storedName), level: EventLevel(rawValue: level), metadata: metadata)
+        self.init(
+            time: time, mac: mac, name: EventName(rawValue: storedName), level: EventLevel(rawValue: level),
+            metadata: metadata)
     }
 
     /// The metadata as stored and logged: keys by raw value.

@@ -28,8 +28,10 @@ public struct IPv4Address: RawRepresentable, Hashable, Comparable, Sendable, Cus
     public static let broadcast = IPv4Address(rawValue: 0xFFFF_FFFF)
 
     public var octets: [UInt8] {
-        [UInt8(rawValue >> 24), UInt8(truncatingIfNeeded: rawValue >> 16),
-         UInt8(truncatingIfNeeded: rawValue >> 8), UInt8(truncatingIfNeeded: rawValue)]
+        [
+            UInt8(rawValue >> 24), UInt8(truncatingIfNeeded: rawValue >> 16),
+            UInt8(truncatingIfNeeded: rawValue >> 8), UInt8(truncatingIfNeeded: rawValue),
+        ]
     }
 
     public var isAny: Bool { rawValue == 0 }

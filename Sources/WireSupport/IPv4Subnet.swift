@@ -7,7 +7,8 @@ public struct IPv4Subnet: Hashable, Sendable, CustomStringConvertible {
     /// almost always a typo for the network, and silently masking it would hide that).
     public init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let address = IPv4Address(parts[0]), let length = Int(parts[1]), (0...32).contains(length)
+        guard parts.count == 2, let address = IPv4Address(parts[0]), let length = Int(parts[1]),
+            (0...32).contains(length)
         else { return nil }
         let mask = IPv4Subnet.mask(length)
         guard address.rawValue & ~mask == 0 else { return nil }

@@ -26,7 +26,8 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     private static func separatorsWellPlaced(_ text: String) -> Bool {
-        let groups = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ":" || $0 == "-" || $0 == "." })
+        let groups = text.split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == ":" || $0 == "-" || $0 == "." })
         let sizes = groups.map { $0.count }
         return sizes == [2, 2, 2, 2, 2, 2] || sizes == [4, 4, 4]
     }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import DialtoneConfig
-import ServiceSupport
-import TFTPShell
 import Foundation
 import Provisioning
+import ServiceSupport
 import TFTPCore
+import TFTPShell
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,8 +57,13 @@ struct CheckCommand: ParsableCommand {
         let file = config.sourceFile
         var findings: [String] = []
         for (model, steps) in phones.upgradePaths.sorted(by: { $0.key < $1.key }) {
-            if PhoneCatalogue.model(named: model) == nil { findings.append("\(file): phones.upgrade_paths.\(model): unknown model (known: CP-7970G, CP-7941G, ...)") }
-            for reason in UpgradeLadder.badJumps(steps) { findings.append("\(file): phones.upgrade_paths.\(model): \(reason)") }
+            if PhoneCatalogue.model(named: model) == nil {
+                findings.append(
+                    "\(file): phones.upgrade_paths.\(model): unknown model (known: CP-7970G, CP-7941G, ...)")
+            }
+            for reason in UpgradeLadder.badJumps(steps) {
+                findings.append("\(file): phones.upgrade_paths.\(model): \(reason)")
+            }
         }
         guard let tftp = config.tftp, let disk = try? DiskFileProvider(root: tftp.root, caseInsensitive: true) else {
             if config.tftp == nil { findings.append("\(file): phones: needs a tftp: section to serve the loads") }
@@ -66,18 +71,26 @@ struct CheckCommand: ParsableCommand {
         }
         // A case difference is only a problem when the server matches names exactly; otherwise it is a note.
         func caseNote(_ text: String) {
-            if tftp.caseInsensitive { print("note: " + text + " (served case-insensitively)") } else { findings.append(text + "; phones ask for the exact name and tftp.case_insensitive is off") }
+            if tftp.caseInsensitive {
+                print("note: " + text + " (served case-insensitively)")
+            } else {
+                findings.append(text + "; phones ask for the exact name and tftp.case_insensitive is off")
+            }
         }
         var loads = Set(phones.defaultLoads.values)
         for steps in phones.upgradePaths.values { loads.formUnion(steps) }
         for load in loads.sorted() {
             let where_ = "\(file): load \(load)"
-            guard let resolved = try? disk.resolve([load + ".loads"]), let bytes = FileManager.default.contents(atPath: resolved.0) else {
+            guard let resolved = try? disk.resolve([load + ".loads"]),
+                let bytes = FileManager.default.contents(atPath: resolved.0)
+            else {
                 findings.append("\(where_): \(load).loads is not in \(tftp.root)")
                 continue
             }
             let (path, caseMatched) = resolved
-            if caseMatched { caseNote("\(where_): \(load).loads is on disk as \((path as NSString).lastPathComponent)") }
+            if caseMatched {
+                caseNote("\(where_): \(load).loads is on disk as \((path as NSString).lastPathComponent)")
+            }
             let parsed = LoadsFile(bytes: Array(bytes))
             if parsed.components.isEmpty { findings.append("\(where_): \(load).loads lists no files") }
             for component in parsed.components {
@@ -86,9 +99,17 @@ struct CheckCommand: ParsableCommand {
                     continue
                 }
                 let (componentPath, componentCase) = found
-                if componentCase { caseNote("\(where_): component \(component.name) is on disk as \((componentPath as NSString).lastPathComponent)") }
-                if let size = component.size, let actual = try? FileManager.default.attributesOfItem(atPath: componentPath)[.size] as? Int, actual != size {
-                    findings.append("\(where_): component \(component.name) is \(actual) bytes, the .loads says \(size)")
+                if componentCase {
+                    caseNote(
+                        "\(where_): component \(component.name) is on disk as \((componentPath as NSString).lastPathComponent)"
+                    )
+                }
+                if let size = component.size,
+                    let actual = try? FileManager.default.attributesOfItem(atPath: componentPath)[.size] as? Int,
+                    actual != size
+                {
+                    findings.append(
+                        "\(where_): component \(component.name) is \(actual) bytes, the .loads says \(size)")
                 }
             }
         }

@@ -14,7 +14,9 @@ struct ConfigOption: ParsableArguments {
             return try ConfigLoader.load(path: config)
         } catch {
             for e in error.errors { printError(e.description) }
-            printError("dialtone: \(error.errors.count) error\(error.errors.count == 1 ? "" : "s") in \(config); nothing started.")
+            printError(
+                "dialtone: \(error.errors.count) error\(error.errors.count == 1 ? "" : "s") in \(config); nothing started."
+            )
             throw ExitCode(2)
         }
     }

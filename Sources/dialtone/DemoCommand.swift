@@ -28,14 +28,19 @@ struct DemoCommand: AsyncParsableCommand {
             """
     )
     @Option(help: "Number of simulated phones (1-250).") var phones = 20
-    @Flag(help: "Keep the servers and the dashboard running after the phones finish, until Ctrl-C.") var keepRunning = false
+    @Flag(help: "Keep the servers and the dashboard running after the phones finish, until Ctrl-C.") var keepRunning =
+        false
 
     func validate() throws {
-        guard (1...250).contains(phones) else { throw ValidationError("--phones must be 1-250 (one relay address each, 127.0.0.2 up)") }
+        guard (1...250).contains(phones) else {
+            throw ValidationError("--phones must be 1-250 (one relay address each, 127.0.0.2 up)")
+        }
     }
 
     func run() async throws {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("dialtone-demo-\(UInt32.random(in: 0...UInt32.max))").path
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dialtone-demo-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         try MakeBundleCommand.write(to: work + "/tftp-root", componentSize: 48_000)
         let dhcpPort = UInt16.random(in: 20_000...40_000)
         let tftpPort = dhcpPort + 1
@@ -68,19 +73,28 @@ struct DemoCommand: AsyncParsableCommand {
         // The terminal shows progress, not log lines; the dashboard's Log tab gets everything from info up.
         LoggingOptions.bootstrap(format: .text, level: .warning, liveLevel: .info)
         let logger = Logger(label: "dialtone")
-        let group = ServiceGroup(configuration: .init(
-            services: try ServiceAssembly.services(for: config, sharesDHCPPortInProcess: true, logger: logger).map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        say("Dialtone demo: DHCP on lo port \(dhcpPort), syslog on 127.0.0.1:\(syslogPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root")
+        let group = ServiceGroup(
+            configuration: .init(
+                services: try ServiceAssembly.services(for: config, sharesDHCPPortInProcess: true, logger: logger).map {
+                    .init(service: $0)
+                },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        say(
+            "Dialtone demo: DHCP on lo port \(dhcpPort), syslog on 127.0.0.1:\(syslogPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root"
+        )
         say("Dashboard: http://127.0.0.1:\(webPort)/")
-        say("\(phones) simulated CP-7970G phones, after a factory reset, climbing \(MakeBundleCommand.ladder.joined(separator: " -> "))\n")
+        say(
+            "\(phones) simulated CP-7970G phones, after a factory reset, climbing \(MakeBundleCommand.ladder.joined(separator: " -> "))\n"
+        )
         let phoneCount = phones, keep = keepRunning
         async let served: Void = group.run()
         try await Task.sleep(for: .milliseconds(500))
         let reports = await Self.runPhones(phoneCount, dhcpPort: dhcpPort, tftpPort: tftpPort, syslogPort: syslogPort)
         Self.printTable(reports)
         if keep {
-            say("\nServers keep running (Ctrl-C to stop). Dashboard: http://127.0.0.1:\(webPort)/  State: \(work)/state")
+            say(
+                "\nServers keep running (Ctrl-C to stop). Dashboard: http://127.0.0.1:\(webPort)/  State: \(work)/state"
+            )
         } else {
             await group.triggerGracefulShutdown()
         }
@@ -89,7 +103,9 @@ struct DemoCommand: AsyncParsableCommand {
         if done != reports.count { throw ExitCode(1) }
     }
 
-    static func runPhones(_ count: Int, dhcpPort: UInt16, tftpPort: UInt16, syslogPort: UInt16) async -> [SimulatedPhone.Report] {
+    static func runPhones(_ count: Int, dhcpPort: UInt16, tftpPort: UInt16, syslogPort: UInt16) async -> [SimulatedPhone
+        .Report]
+    {
         let setups = (0..<count).map { index in
             let mac = MACAddress(bytes: [0x00, 0x1E, 0x7A, 0x00, UInt8(index / 256), UInt8(index % 256 + 1)])!
             var setup = SimulatedPhone.Setup(
@@ -102,7 +118,9 @@ struct DemoCommand: AsyncParsableCommand {
             setup.sharesServerPort = true
             return setup
         }
-        let labels = setups.enumerated().map { String(format: "phone %03d %@", $0.offset + 1, $0.element.mac.description) }
+        let labels = setups.enumerated().map {
+            String(format: "phone %03d %@", $0.offset + 1, $0.element.mac.description)
+        }
         let reports = await PhoneFleet.run(setups) { index, text in say("[\(labels[index])] \(text)") }
         for (index, report) in reports.enumerated() {
             if let error = report.error { say("[\(labels[index])] FAILED: \(error)") }
@@ -115,13 +133,18 @@ struct DemoCommand: AsyncParsableCommand {
         for r in reports {
             let result = r.error.map { "FAILED: \($0)" } ?? (r.loads.last ?? "-")
             let ip = (r.address?.description ?? "-").padding(toLength: 13, withPad: " ", startingAt: 0)
-            say(r.mac.description + "  " + ip + String(format: "  %8.2f  %5d  %5d  %9lld  %7.1f  ", r.offerLatencyMilliseconds ?? 0,
-                                                          r.loads.count, r.files, r.bytes, r.slowestMissMilliseconds) + result)
+            say(
+                r.mac.description + "  " + ip
+                    + String(
+                        format: "  %8.2f  %5d  %5d  %9lld  %7.1f  ", r.offerLatencyMilliseconds ?? 0,
+                        r.loads.count, r.files, r.bytes, r.slowestMissMilliseconds) + result)
         }
         let ok = reports.filter { $0.error == nil && $0.loads.last == MakeBundleCommand.ladder.last }.count
         let rejected = reports.reduce(0) { $0 + $1.rejections.count }
-        say("\n\(ok)/\(reports.count) phones reached \(MakeBundleCommand.ladder.last!); offers rejected: \(rejected); " +
-              "slowest missing-file answer: \(String(format: "%.1f", reports.map(\.slowestMissMilliseconds).max() ?? 0)) ms")
+        say(
+            "\n\(ok)/\(reports.count) phones reached \(MakeBundleCommand.ladder.last!); offers rejected: \(rejected); "
+                + "slowest missing-file answer: \(String(format: "%.1f", reports.map(\.slowestMissMilliseconds).max() ?? 0)) ms"
+        )
     }
 }
 

@@ -39,7 +39,9 @@ struct ExplainCommand: ParsableCommand {
 
         print("Device \(device)")
         if let lease = try store.loadLeases().filter({ $0.mac == device }).max(by: { $0.updated < $1.updated }) {
-            print("  lease: \(lease.ip) \(lease.state.rawValue) until \(clock(lease.expires))\(lease.hostname.map { " (\($0))" } ?? "")")
+            print(
+                "  lease: \(lease.ip) \(lease.state.rawValue) until \(clock(lease.expires))\(lease.hostname.map { " (\($0))" } ?? "")"
+            )
         } else {
             print("  lease: none")
         }
@@ -71,13 +73,18 @@ struct ExplainCommand: ParsableCommand {
     static func summary(_ event: TimelineEvent) -> String {
         let keys: [EventKey]
         switch event.name {
-        case .dhcp: keys = [.dhcp(.type), .dhcp(.serverID), .dhcp(.yiaddr), .dhcp(.destination), .dhcp(.latencyMicroseconds), .dhcp(.replyBytes), .reason]
+        case .dhcp:
+            keys = [
+                .dhcp(.type), .dhcp(.serverID), .dhcp(.yiaddr), .dhcp(.destination), .dhcp(.latencyMicroseconds),
+                .dhcp(.replyBytes), .reason,
+            ]
         case .tftp: keys = [.tftp(.file), .tftp(.servedFrom), .tftp(.bytes), .tftp(.blockSize), .reason]
         case .phone: keys = [.phone(.load), .phone(.step), .phone(.to), .phone(.missing)]
         case .syslog: keys = [.syslog(.severity), .syslog(.app), .syslog(.text)]
         case .other: keys = event.metadata.keys.sorted()
         }
         // The last part of the key's stable name: `yiaddr=`, `file=`, as the explain output always showed.
-        return keys.compactMap { key in event[key].map { "\(key.rawValue.split(separator: ".").last!)=\($0)" } }.joined(separator: " ")
+        return keys.compactMap { key in event[key].map { "\(key.rawValue.split(separator: ".").last!)=\($0)" } }.joined(
+            separator: " ")
     }
 }

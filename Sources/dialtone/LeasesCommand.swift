@@ -29,11 +29,16 @@ struct LeasesCommand: ParsableCommand {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         if json {
             let rows: [[String: String?]] = leases.map { l in
-                ["mac": l.mac?.description, "ip": l.ip.description, "hostname": l.hostname,
-                 "state": l.isFree(at: now) && l.state == .bound ? "expired" : l.state.rawValue,
-                 "expires": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(l.expires) / 1000))]
+                [
+                    "mac": l.mac?.description, "ip": l.ip.description, "hostname": l.hostname,
+                    "state": l.isFree(at: now) && l.state == .bound ? "expired" : l.state.rawValue,
+                    "expires": ISO8601DateFormatter().string(
+                        from: Date(timeIntervalSince1970: Double(l.expires) / 1000)),
+                ]
             }
-            let data = try JSONSerialization.data(withJSONObject: rows.map { $0.mapValues { $0 ?? NSNull() as Any } }, options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(
+                withJSONObject: rows.map { $0.mapValues { $0 ?? NSNull() as Any } },
+                options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
         }

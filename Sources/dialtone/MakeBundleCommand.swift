@@ -24,8 +24,10 @@ struct MakeBundleCommand: ParsableCommand {
         for (index, load) in Self.ladder.enumerated() {
             let version = String(load.split(separator: ".", maxSplits: 1)[1].dropLast())  // 7-0-2-0
             let sip = load.hasPrefix("SIP")
-            let components = ["jar70\(sip ? "sip" : "sccp").\(version).sbn", "cnu70.\(version).sbn", "apps70.\(version).sbn",
-                              "dsp70.\(version).sbn", "cvm70\(sip ? "sip" : "sccp").\(version).sbn"]
+            let components = [
+                "jar70\(sip ? "sip" : "sccp").\(version).sbn", "cnu70.\(version).sbn", "apps70.\(version).sbn",
+                "dsp70.\(version).sbn", "cvm70\(sip ? "sip" : "sccp").\(version).sbn",
+            ]
             try Data(LoadsFile.synthesize(name: load + ".loads", components: components))
                 .write(to: URL(fileURLWithPath: directory + "/" + load + ".loads"))
             for (n, component) in components.enumerated() {

@@ -1,12 +1,12 @@
 import ArgumentParser
+import DHCPShell
 import DialtoneConfig
 import DialtoneLogging
-import DHCPShell
-import ServiceSupport
 import LeaseStore
 import Logging
 import NIOPosix
 import ServiceLifecycle
+import ServiceSupport
 import TFTPCore
 import Timeline
 
@@ -42,12 +42,18 @@ struct ServeCommand: AsyncParsableCommand {
         let missing = Self.unimplemented.filter { config.enabledServices.contains($0.0) }
         if !missing.isEmpty {
             for (name, issue) in missing {
-                printError("\(config.sourceFile): service `\(name)` is enabled but not implemented yet (issue #\(issue)); remove the section or set `enabled: false`.")
+                printError(
+                    "\(config.sourceFile): service `\(name)` is enabled but not implemented yet (issue #\(issue)); remove the section or set `enabled: false`."
+                )
             }
             throw ExitCode(2)
         }
-        guard config.dhcp != nil || config.tftp != nil || config.syslog != nil || config.sntp != nil || config.web != nil else {
-            printError("\(config.sourceFile): no service is enabled; add a `dhcp:`, `tftp:`, `syslog:` or `sntp:` section (see examples/dialtone.yaml).")
+        guard
+            config.dhcp != nil || config.tftp != nil || config.syslog != nil || config.sntp != nil || config.web != nil
+        else {
+            printError(
+                "\(config.sourceFile): no service is enabled; add a `dhcp:`, `tftp:`, `syslog:` or `sntp:` section (see examples/dialtone.yaml)."
+            )
             throw ExitCode(2)
         }
         if let dhcp = config.dhcp {
@@ -69,10 +75,14 @@ struct ServeCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         logging.bootstrap()
         let logger = Logger(label: "dialtone")
-        let services = try ServiceAssembly.services(for: config, logger: logger).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        let services = try ServiceAssembly.services(for: config, logger: logger).map {
+            ServiceGroupConfiguration.ServiceConfiguration(service: $0)
+        }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        logger.log(.info, .dialtoneStarted, [.server(.config): "\(config.sourceFile)", .server(.stateDirectory): config.stateDirectory])
+        logger.log(
+            .info, .dialtoneStarted,
+            [.server(.config): "\(config.sourceFile)", .server(.stateDirectory): config.stateDirectory])
         do {
             try await group.run()
         } catch let error as PortInUse {

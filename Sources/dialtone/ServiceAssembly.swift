@@ -1,18 +1,18 @@
 import ArgumentParser
+import DHCPShell
 import DialtoneConfig
 import DialtoneHTTP
-import DHCPShell
-import ProvisioningShell
-import ServiceSupport
-import SNTPShell
-import SyslogShell
-import TFTPShell
 import LeaseStore
 import Logging
 import NIOPosix
 import Prometheus
+import ProvisioningShell
+import SNTPShell
 import ServiceLifecycle
+import ServiceSupport
+import SyslogShell
 import TFTPCore
+import TFTPShell
 
 /// Builds the services a validated config enables, sharing one store and one device directory. Used by
 /// `serve` and by `demo`.
@@ -39,7 +39,9 @@ enum ServiceAssembly {
                     sharesPortInProcess: sharesDHCPPortInProcess, logger: logger))
         }
         if let sntp = config.sntp { services.append(SNTPService(config: sntp, logger: logger)) }
-        if let syslog = config.syslog { services.append(SyslogService(config: syslog, directory: directory, writer: writer, logger: logger)) }
+        if let syslog = config.syslog {
+            services.append(SyslogService(config: syslog, directory: directory, writer: writer, logger: logger))
+        }
         var transfers: TFTPTransfers?
         if let tftp = config.tftp {
             let disk: DiskFileProvider
@@ -53,16 +55,25 @@ enum ServiceAssembly {
             var observer: (@Sendable (String, String, Bool) -> Void)?
             if let phones = config.phones {
                 let provisioning = try ProvisioningProvider(
-                    config: phones, disk: disk, writer: writer, directory: directory, serverAddress: serverAddress(config), recorder: recorder,
+                    config: phones, disk: disk, writer: writer, directory: directory,
+                    serverAddress: serverAddress(config), recorder: recorder,
                     logger: logger)
                 extra.append(provisioning)
-                observer = { client, file, completed in provisioning.transferFinished(client: client, file: file, completed: completed) }
+                observer = { client, file, completed in
+                    provisioning.transferFinished(client: client, file: file, completed: completed)
+                }
             }
             let registry = TFTPTransfers(observer: observer, recorder: recorder)
             transfers = registry
-            services.append(TFTPService(config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger))
+            services.append(
+                TFTPService(config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger))
         }
-        if let web = config.web { services.append(WebService(config: web, store: store, transfers: transfers, registry: registry, liveLog: liveLog, dhcp: config.dhcp, logger: logger)) }
+        if let web = config.web {
+            services.append(
+                WebService(
+                    config: web, store: store, transfers: transfers, registry: registry, liveLog: liveLog,
+                    dhcp: config.dhcp, logger: logger))
+        }
         return services
     }
 
@@ -70,7 +81,9 @@ enum ServiceAssembly {
     /// this server's address on the first DHCP interface.
     static func serverAddress(_ config: DialtoneConfiguration) -> String {
         if let host = config.tftp?.listen.first?.host, host != "0.0.0.0" { return host }
-        if let dhcp = config.dhcp, let first = try? DHCPService.resolveInterfaces(dhcp).first { return first.address.description }
+        if let dhcp = config.dhcp, let first = try? DHCPService.resolveInterfaces(dhcp).first {
+            return first.address.description
+        }
         return "127.0.0.1"
     }
 }

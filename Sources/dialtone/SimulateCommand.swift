@@ -1,8 +1,8 @@
 import ArgumentParser
-import ServiceSupport
 import Foundation
 import PhoneSimulator
 import Provisioning
+import ServiceSupport
 import WireSupport
 
 struct SimulateCommand: AsyncParsableCommand {
@@ -38,19 +38,32 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Number of phones.") var count = 1
     @Option(help: "recovery or normal.") var mode: String = "recovery"
     @Option(help: "Interface whose address is used as the relay address.") var interface: String?
-    @Option(help: "Relay address (giaddr) to send from; must be local and inside a subnet the server serves.") var relay: String?
-    @Option(help: "The phone's listening window for an OFFER in ms (0 makes it ignore every offer, for testing diagnoses).")
+    @Option(help: "Relay address (giaddr) to send from; must be local and inside a subnet the server serves.")
+    var relay: String?
+    @Option(
+        help: "The phone's listening window for an OFFER in ms (0 makes it ignore every offer, for testing diagnoses).")
     var listenWindowMs: Int64 = 4000
-    @Option(help: "Scale the RFC 2131 retransmit schedule and the reboots (0.05 = twenty times faster).") var timeScale = 1.0
-    @Option(help: "Seconds a phone takes to reboot onto a new image before asking for files again (scaled by --time-scale).")
+    @Option(help: "Scale the RFC 2131 retransmit schedule and the reboots (0.05 = twenty times faster).")
+    var timeScale = 1.0
+    @Option(
+        help: "Seconds a phone takes to reboot onto a new image before asking for files again (scaled by --time-scale)."
+    )
     var rebootSeconds = 1.0
-    @Flag(help: "Boot every phone at once, one thread each (a boot storm); phone i uses relay address --relay + i, which must be local.")
+    @Flag(
+        help:
+            "Boot every phone at once, one thread each (a boot storm); phone i uses relay address --relay + i, which must be local."
+    )
     var parallel = false
-    @Flag(help: "Send TFTP from the leased address (it must be configured on this host), so the server can tell the phones apart.")
+    @Flag(
+        help:
+            "Send TFTP from the leased address (it must be configured on this host), so the server can tell the phones apart."
+    )
     var bindLeased = false
 
     func validate() throws {
-        guard rebootSeconds >= 0, timeScale > 0 else { throw ValidationError("--reboot-seconds must be >= 0 and --time-scale > 0") }
+        guard rebootSeconds >= 0, timeScale > 0 else {
+            throw ValidationError("--reboot-seconds must be >= 0 and --time-scale > 0")
+        }
         guard (1...1000).contains(count) else { throw ValidationError("--count must be 1-1000") }
     }
 
@@ -60,7 +73,9 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError("--server must be an IPv4 address, optionally with :PORT")
         }
         guard PhoneCatalogue.model(named: model) != nil else { throw ValidationError("unknown model \(model)") }
-        guard let simMode = SimulatedPhone.Mode(rawValue: mode) else { throw ValidationError("--mode must be recovery or normal") }
+        guard let simMode = SimulatedPhone.Mode(rawValue: mode) else {
+            throw ValidationError("--mode must be recovery or normal")
+        }
         guard let first = MACAddress(mac) else { throw ValidationError("--mac is not a MAC address") }
         let relayAddress: IPv4Address
         if let relay, let address = IPv4Address(relay) {
@@ -79,7 +94,8 @@ struct SimulateCommand: AsyncParsableCommand {
             // only one of the sockets bound to it.
             let relay = parallel ? relayAddress.advanced(by: UInt32(index)) ?? relayAddress : relayAddress
             var setup = SimulatedPhone.Setup(
-                mac: MACAddress(bytes: bytes)!, model: model, server: serverIP, dhcpPort: port, relay: relay, tftpPort: tftpPort, mode: simMode)
+                mac: MACAddress(bytes: bytes)!, model: model, server: serverIP, dhcpPort: port, relay: relay,
+                tftpPort: tftpPort, mode: simMode)
             setup.bindLeasedAddress = bindLeased
             setup.quirks.listeningWindowMilliseconds = listenWindowMs
             setup.timeScale = timeScale
@@ -101,13 +117,17 @@ struct SimulateCommand: AsyncParsableCommand {
         for report in reports {
             let mac = report.mac
             for rejection in report.rejections { print("[\(mac)] rejected \(rejection)") }
-            print(String(format: "[%@] %d missing trust-list probes answered, slowest in %.1f ms", mac.description,
-                         report.missingProbes, report.slowestMissMilliseconds))
+            print(
+                String(
+                    format: "[%@] %d missing trust-list probes answered, slowest in %.1f ms", mac.description,
+                    report.missingProbes, report.slowestMissMilliseconds))
             if let error = report.error {
                 print("[\(mac)] FAILED: \(error)")
                 failed += 1
             } else {
-                print("[\(mac)] done: \(report.address?.description ?? "-"), loads \(report.loads.joined(separator: " -> ")), \(report.files) files")
+                print(
+                    "[\(mac)] done: \(report.address?.description ?? "-"), loads \(report.loads.joined(separator: " -> ")), \(report.files) files"
+                )
             }
         }
         // One machine-readable summary line (the boot-storm benchmark parses it).
@@ -115,10 +135,14 @@ struct SimulateCommand: AsyncParsableCommand {
         let median = times.isEmpty ? 0 : times[times.count / 2]
         let p95 = times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * 0.95))]
         let offers = reports.compactMap(\.offerLatencyMilliseconds).sorted()
-        print(String(format: "summary: phones=%d done=%d failed=%d rejected_offers=%d wall_s=%.2f phone_median_s=%.2f phone_p95_s=%.2f phone_max_s=%.2f offer_median_ms=%.2f offer_max_ms=%.2f files=%d bytes=%lld",
-                     reports.count, reports.count - failed, failed, reports.reduce(0) { $0 + $1.rejections.count }, Date().timeIntervalSince(started),
-                     median, p95, times.last ?? 0, offers.isEmpty ? 0 : offers[offers.count / 2], offers.last ?? 0,
-                     reports.reduce(0) { $0 + $1.files }, reports.reduce(Int64(0)) { $0 + $1.bytes }))
+        print(
+            String(
+                format:
+                    "summary: phones=%d done=%d failed=%d rejected_offers=%d wall_s=%.2f phone_median_s=%.2f phone_p95_s=%.2f phone_max_s=%.2f offer_median_ms=%.2f offer_max_ms=%.2f files=%d bytes=%lld",
+                reports.count, reports.count - failed, failed, reports.reduce(0) { $0 + $1.rejections.count },
+                Date().timeIntervalSince(started),
+                median, p95, times.last ?? 0, offers.isEmpty ? 0 : offers[offers.count / 2], offers.last ?? 0,
+                reports.reduce(0) { $0 + $1.files }, reports.reduce(Int64(0)) { $0 + $1.bytes }))
         if failed > 0 { throw ExitCode(1) }
     }
 }

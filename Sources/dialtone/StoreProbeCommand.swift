@@ -14,10 +14,16 @@ struct StoreProbeCommand: ParsableCommand {
     @Option var mac: String
 
     func run() throws {
-        guard let address = IPv4Address(ip), let hardware = MACAddress(mac) else { throw ValidationError("bad ip or mac") }
+        guard let address = IPv4Address(ip), let hardware = MACAddress(mac) else {
+            throw ValidationError("bad ip or mac")
+        }
         let store = try SQLiteLeaseStore(path: database)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        try store.save([Lease(ip: address, mac: hardware, clientID: nil, hostname: "probe", state: .bound, expires: now + 3_600_000, updated: now)])
+        try store.save([
+            Lease(
+                ip: address, mac: hardware, clientID: nil, hostname: "probe", state: .bound, expires: now + 3_600_000,
+                updated: now)
+        ])
         FileHandle.standardOutput.write(Data("committed\n".utf8))
         while true { sleep(60) }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import TFTPClient
 import Foundation
+import TFTPClient
 import TFTPCore
 import TFTPWire
 
@@ -36,7 +36,9 @@ struct TFTPCommand: ParsableCommand {
 
     func validate() throws {
         if let blksize, !(8...65464).contains(blksize) { throw ValidationError("--blksize must be 8-65464 (RFC 2348)") }
-        if let windowsize, !(1...65535).contains(windowsize) { throw ValidationError("--windowsize must be 1-65535 (RFC 7440)") }
+        if let windowsize, !(1...65535).contains(windowsize) {
+            throw ValidationError("--windowsize must be 1-65535 (RFC 7440)")
+        }
         if !(1...255).contains(timeout) { throw ValidationError("--timeout must be 1-255 seconds") }
         if retries < 0 { throw ValidationError("--retries must be 0 or more") }
     }
@@ -47,7 +49,8 @@ struct TFTPCommand: ParsableCommand {
             throw ValidationError("server must be HOST or HOST:PORT, e.g. 198.18.0.1:69")
         }
         let host = String(parts[0]) == "localhost" ? "127.0.0.1" : String(parts[0])
-        let localPath = local ?? String(remote.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? Substring(remote))
+        let localPath =
+            local ?? String(remote.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? Substring(remote))
         var options: [TFTPOption] = []
         if let blksize { options.append(TFTPOption("blksize", String(blksize))) }
         if let windowsize { options.append(TFTPOption("windowsize", String(windowsize))) }
@@ -63,11 +66,14 @@ struct TFTPCommand: ParsableCommand {
             let partial = localPath + ".part"
             let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else { return try fail(2, "cannot create \(partial): \(String(cString: strerror(errno)))") }
-            let transfer = ClientTransfer(direction: .get, request: TFTPRequest(filename: remote, mode: "octet", options: options),
-                                          timeoutMilliseconds: Int64(timeout) * 1000, retries: retries)
-            outcome = runner.run(transfer, read: { _, _ in [] }, write: { offset, bytes in
-                bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, bytes.count, off_t(offset)) } == bytes.count
-            })
+            let transfer = ClientTransfer(
+                direction: .get, request: TFTPRequest(filename: remote, mode: "octet", options: options),
+                timeoutMilliseconds: Int64(timeout) * 1000, retries: retries)
+            outcome = runner.run(
+                transfer, read: { _, _ in [] },
+                write: { offset, bytes in
+                    bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, bytes.count, off_t(offset)) } == bytes.count
+                })
             close(fd)
             if case .completed = outcome { rename(partial, localPath) } else { unlink(partial) }
         case .put:
@@ -77,19 +83,26 @@ struct TFTPCommand: ParsableCommand {
             var info = stat()
             fstat(fd, &info)
             if tsize { options.append(TFTPOption("tsize", String(info.st_size))) }
-            let transfer = ClientTransfer(direction: .put(size: Int64(info.st_size)), request: TFTPRequest(filename: remote, mode: "octet", options: options),
-                                          timeoutMilliseconds: Int64(timeout) * 1000, retries: retries)
-            outcome = runner.run(transfer, read: { offset, count in
-                var buffer = [UInt8](repeating: 0, count: count)
-                let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
-                return Array(buffer.prefix(max(0, n)))
-            }, write: { _, _ in true })
+            let transfer = ClientTransfer(
+                direction: .put(size: Int64(info.st_size)),
+                request: TFTPRequest(filename: remote, mode: "octet", options: options),
+                timeoutMilliseconds: Int64(timeout) * 1000, retries: retries)
+            outcome = runner.run(
+                transfer,
+                read: { offset, count in
+                    var buffer = [UInt8](repeating: 0, count: count)
+                    let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+                    return Array(buffer.prefix(max(0, n)))
+                }, write: { _, _ in true })
         }
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }
         switch outcome {
         case .completed(let bytes, let seconds):
             let rate = seconds > 0 ? Double(bytes) / seconds / 1e6 : 0
-            printError(String(format: "%@ %lld bytes in %.2f s (%.1f MB/s)", direction == .get ? "received" : "sent", bytes, seconds, rate))
+            printError(
+                String(
+                    format: "%@ %lld bytes in %.2f s (%.1f MB/s)", direction == .get ? "received" : "sent", bytes,
+                    seconds, rate))
         case .refused(let reason):
             try fail(1, reason)
         case .failed(let reason):

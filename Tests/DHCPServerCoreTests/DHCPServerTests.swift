@@ -8,7 +8,8 @@ import WireSupport
 @Suite struct DHCPServerTests {
     @Test func ciscoPhoneGetsAnOfferItAccepts() throws {
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: true, leases: [])
-        let actions = server.handle(Fixtures.message(.discover, mac: Fixtures.cisco, cisco: true), context: Fixtures.context, now: 1000)
+        let actions = server.handle(
+            Fixtures.message(.discover, mac: Fixtures.cisco, cisco: true), context: Fixtures.context, now: 1000)
         let (offer, destination) = try #require(actions.replies.first)
         #expect(destination == .broadcast(port: 68), "Cisco phones default to broadcast: always")
         #expect(offer.yiaddr == IPv4Address("192.168.10.1"))
@@ -31,9 +32,11 @@ import WireSupport
     @Test func fullExchangeAndStableAddress() throws {
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
         let mac = Fixtures.mac(1)
-        let offer = try #require(server.handle(Fixtures.message(.discover, mac: mac), context: Fixtures.context, now: 0).replies.first?.0)
+        let offer = try #require(
+            server.handle(Fixtures.message(.discover, mac: mac), context: Fixtures.context, now: 0).replies.first?.0)
         let ack = server.handle(
-            Fixtures.message(.request, mac: mac, requested: offer.yiaddr, serverID: Fixtures.server), context: Fixtures.context, now: 10)
+            Fixtures.message(.request, mac: mac, requested: offer.yiaddr, serverID: Fixtures.server),
+            context: Fixtures.context, now: 10)
         #expect(ack.replies.first?.0.messageType == .ack)
         #expect(ack.commits.first?.state == .bound)
         // Retries and later DISCOVERs get the same address.
@@ -41,13 +44,17 @@ import WireSupport
         #expect(again.replies.first?.0.yiaddr == offer.yiaddr)
         // Restart: a new core from the stored leases still gives the same address.
         var restarted = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: server.leases.all)
-        #expect(restarted.handle(Fixtures.message(.discover, mac: mac), context: Fixtures.context, now: 30).replies.first?.0.yiaddr == offer.yiaddr)
+        #expect(
+            restarted.handle(Fixtures.message(.discover, mac: mac), context: Fixtures.context, now: 30).replies.first?.0
+                .yiaddr == offer.yiaddr)
         #expect(offer.siaddr == .any, "no TFTP here and no next_server: siaddr stays 0")
     }
 
     @Test func requestedAddressHonouredWhenFree() {
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
-        let actions = server.handle(Fixtures.message(.discover, mac: Fixtures.mac(2), requested: IPv4Address("192.168.10.4")), context: Fixtures.context, now: 0)
+        let actions = server.handle(
+            Fixtures.message(.discover, mac: Fixtures.mac(2), requested: IPv4Address("192.168.10.4")),
+            context: Fixtures.context, now: 0)
         #expect(actions.replies.first?.0.yiaddr == IPv4Address("192.168.10.4"))
     }
 
@@ -55,7 +62,9 @@ import WireSupport
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
         _ = server.handle(Fixtures.message(.discover, mac: Fixtures.mac(3)), context: Fixtures.context, now: 0)
         let actions = server.handle(
-            Fixtures.message(.request, mac: Fixtures.mac(3), requested: IPv4Address("192.168.10.1"), serverID: IPv4Address("192.168.10.200")),
+            Fixtures.message(
+                .request, mac: Fixtures.mac(3), requested: IPv4Address("192.168.10.1"),
+                serverID: IPv4Address("192.168.10.200")),
             context: Fixtures.context, now: 5)
         #expect(actions.replies.isEmpty)
         #expect(actions.commits.first?.state == .released, "our offer is freed")
@@ -73,39 +82,59 @@ import WireSupport
 
     @Test func addressOfAnotherClientIsNaked() throws {
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
-        let ip = try #require(server.handle(Fixtures.message(.discover, mac: Fixtures.mac(5)), context: Fixtures.context, now: 0).replies.first?.0.yiaddr)
-        _ = server.handle(Fixtures.message(.request, mac: Fixtures.mac(5), requested: ip, serverID: Fixtures.server), context: Fixtures.context, now: 1)
-        let thief = server.handle(Fixtures.message(.request, mac: Fixtures.mac(6), requested: ip), context: Fixtures.context, now: 2)
+        let ip = try #require(
+            server.handle(Fixtures.message(.discover, mac: Fixtures.mac(5)), context: Fixtures.context, now: 0).replies
+                .first?.0.yiaddr)
+        _ = server.handle(
+            Fixtures.message(.request, mac: Fixtures.mac(5), requested: ip, serverID: Fixtures.server),
+            context: Fixtures.context, now: 1)
+        let thief = server.handle(
+            Fixtures.message(.request, mac: Fixtures.mac(6), requested: ip), context: Fixtures.context, now: 2)
         #expect(thief.replies.first?.0.messageType == .nak)
     }
 
     @Test func declineQuarantinesAndExhaustionIsReported() throws {
-        var server = DHCPServer(config: Fixtures.config(Fixtures.subnet(pools: ["192.168.10.1-192.168.10.2"])), servesTFTP: false, leases: [])
+        var server = DHCPServer(
+            config: Fixtures.config(Fixtures.subnet(pools: ["192.168.10.1-192.168.10.2"])), servesTFTP: false,
+            leases: [])
         let a = Fixtures.mac(7), b = Fixtures.mac(8), c = Fixtures.mac(9)
-        let ipA = try #require(server.handle(Fixtures.message(.discover, mac: a), context: Fixtures.context, now: 0).replies.first?.0.yiaddr)
-        _ = server.handle(Fixtures.message(.request, mac: a, requested: ipA, serverID: Fixtures.server), context: Fixtures.context, now: 1)
-        let decline = server.handle(Fixtures.message(.decline, mac: a, requested: ipA, serverID: Fixtures.server), context: Fixtures.context, now: 2)
+        let ipA = try #require(
+            server.handle(Fixtures.message(.discover, mac: a), context: Fixtures.context, now: 0).replies.first?.0
+                .yiaddr)
+        _ = server.handle(
+            Fixtures.message(.request, mac: a, requested: ipA, serverID: Fixtures.server), context: Fixtures.context,
+            now: 1)
+        let decline = server.handle(
+            Fixtures.message(.decline, mac: a, requested: ipA, serverID: Fixtures.server), context: Fixtures.context,
+            now: 2)
         #expect(decline.commits.first?.state == .declined)
-        let ipA2 = server.handle(Fixtures.message(.discover, mac: a), context: Fixtures.context, now: 3).replies.first?.0.yiaddr
+        let ipA2 = server.handle(Fixtures.message(.discover, mac: a), context: Fixtures.context, now: 3).replies.first?
+            .0.yiaddr
         #expect(ipA2 != nil && ipA2 != ipA, "the declined address is not offered again")
         _ = server.handle(Fixtures.message(.discover, mac: b), context: Fixtures.context, now: 4)
         let none = server.handle(Fixtures.message(.discover, mac: c), context: Fixtures.context, now: 5)
         #expect(none.replies.isEmpty)
         #expect(none.events.first?.name == .poolExhausted)
         // Offers expire: after the hold, c can have b's offered address.
-        let later = server.handle(Fixtures.message(.discover, mac: c), context: Fixtures.context, now: 5 + DHCPServer.offerHoldMilliseconds + 1)
+        let later = server.handle(
+            Fixtures.message(.discover, mac: c), context: Fixtures.context,
+            now: 5 + DHCPServer.offerHoldMilliseconds + 1)
         #expect(later.replies.first != nil)
     }
 
     @Test func reservationsAndReleaseKeepBinding() {
-        let reserved = Reservation(mac: Fixtures.mac(10), clientID: nil, ip: IPv4Address("192.168.10.50")!, hostname: "lobby")
-        var server = DHCPServer(config: Fixtures.config(Fixtures.subnet(reservations: [reserved])), servesTFTP: false, leases: [])
+        let reserved = Reservation(
+            mac: Fixtures.mac(10), clientID: nil, ip: IPv4Address("192.168.10.50")!, hostname: "lobby")
+        var server = DHCPServer(
+            config: Fixtures.config(Fixtures.subnet(reservations: [reserved])), servesTFTP: false, leases: [])
         let offer = server.handle(Fixtures.message(.discover, mac: Fixtures.mac(10)), context: Fixtures.context, now: 0)
         #expect(offer.replies.first?.0.yiaddr == reserved.ip)
         #expect(offer.commits.first?.hostname == "lobby")
         var m = Fixtures.message(.release, mac: Fixtures.mac(10), ciaddr: reserved.ip)
         m.options.setIPv4(.serverIdentifier, Fixtures.server)
-        _ = server.handle(Fixtures.message(.request, mac: Fixtures.mac(10), requested: reserved.ip, serverID: Fixtures.server), context: Fixtures.context, now: 1)
+        _ = server.handle(
+            Fixtures.message(.request, mac: Fixtures.mac(10), requested: reserved.ip, serverID: Fixtures.server),
+            context: Fixtures.context, now: 1)
         #expect(server.handle(m, context: Fixtures.context, now: 2).commits.first?.state == .released)
     }
 
@@ -127,7 +156,10 @@ import WireSupport
 
     @Test func classesOverrideOptionsAndBroadcast() throws {
         let cls = ClientClassConfiguration(
-            name: "pxe", match: .init(vendorClass: "PXEClient*", userClass: nil, clientArchitectures: [], macPrefixes: [], relay: nil, circuitID: nil),
+            name: "pxe",
+            match: .init(
+                vendorClass: "PXEClient*", userClass: nil, clientArchitectures: [], macPrefixes: [], relay: nil,
+                circuitID: nil),
             broadcast: .never, options: [ConfiguredOption(code: .bootFileName, value: Array("ipxe.efi".utf8))])
         var server = DHCPServer(config: Fixtures.config(classes: [cls]), servesTFTP: false, leases: [])
         var m = Fixtures.message(.discover, mac: Fixtures.mac(12))
@@ -151,11 +183,17 @@ import WireSupport
     @Test func movingClientReleasesItsPreviousAddress() throws {
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
         let mac = Fixtures.mac(14)
-        let first = try #require(server.handle(Fixtures.message(.discover, mac: mac), context: Fixtures.context, now: 0).replies.first?.0.yiaddr)
-        _ = server.handle(Fixtures.message(.request, mac: mac, requested: first, serverID: Fixtures.server), context: Fixtures.context, now: 1)
+        let first = try #require(
+            server.handle(Fixtures.message(.discover, mac: mac), context: Fixtures.context, now: 0).replies.first?.0
+                .yiaddr)
+        _ = server.handle(
+            Fixtures.message(.request, mac: mac, requested: first, serverID: Fixtures.server),
+            context: Fixtures.context, now: 1)
         // The admin adds a reservation; after a restart the client moves to it and its old address is freed.
         let reserved = Reservation(mac: mac, clientID: nil, ip: IPv4Address("192.168.10.60")!, hostname: nil)
-        var restarted = DHCPServer(config: Fixtures.config(Fixtures.subnet(reservations: [reserved])), servesTFTP: false, leases: server.leases.all)
+        var restarted = DHCPServer(
+            config: Fixtures.config(Fixtures.subnet(reservations: [reserved])), servesTFTP: false,
+            leases: server.leases.all)
         let actions = restarted.handle(Fixtures.message(.discover, mac: mac), context: Fixtures.context, now: 2)
         #expect(actions.replies.first?.0.yiaddr == reserved.ip)
         #expect(actions.commits.map(\.ip) == [first, reserved.ip])
@@ -165,7 +203,10 @@ import WireSupport
 
     @Test func conflictsFoundAheadAreSkipped() throws {
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
-        #expect(server.upcomingAddresses(perSubnet: 3, now: 0).map(\.description) == ["192.168.10.1", "192.168.10.2", "192.168.10.3"])
+        #expect(
+            server.upcomingAddresses(perSubnet: 3, now: 0).map(\.description) == [
+                "192.168.10.1", "192.168.10.2", "192.168.10.3",
+            ])
         let actions = server.markConflict(IPv4Address("192.168.10.1")!, now: 0)
         #expect(actions.commits.first?.state == .declined)
         #expect(actions.events.first?.name == .conflictDetected)
@@ -174,7 +215,9 @@ import WireSupport
         #expect(offer.replies.first?.0.yiaddr == IPv4Address("192.168.10.2"))
         // A bound client answering on its own address is not a conflict.
         let ip = try #require(offer.replies.first?.0.yiaddr)
-        _ = server.handle(Fixtures.message(.request, mac: Fixtures.mac(15), requested: ip, serverID: Fixtures.server), context: Fixtures.context, now: 2)
+        _ = server.handle(
+            Fixtures.message(.request, mac: Fixtures.mac(15), requested: ip, serverID: Fixtures.server),
+            context: Fixtures.context, now: 2)
         #expect(server.markConflict(ip, now: 3).isEmpty)
     }
 

@@ -5,12 +5,16 @@ import WireSupport
 
 enum Fixtures {
     static let server = IPv4Address("192.168.10.100")!
-    static let context = ReceiveContext(interfaceName: "eth1", interfaceAddress: server, sourceAddress: .any, sourcePort: 68)
+    static let context = ReceiveContext(
+        interfaceName: "eth1", interfaceAddress: server, sourceAddress: .any, sourcePort: 68)
 
-    static func subnet(pools: [String] = ["192.168.10.1-192.168.10.5"], reservations: [Reservation] = []) -> SubnetConfiguration {
+    static func subnet(pools: [String] = ["192.168.10.1-192.168.10.5"], reservations: [Reservation] = [])
+        -> SubnetConfiguration
+    {
         SubnetConfiguration(
             subnet: IPv4Subnet("192.168.10.0/24")!, pools: pools.map { IPv4Range($0)! }, leaseTime: .seconds(43200),
-            routers: [server], dnsServers: [server], domainName: nil, ntpServers: [], tftpServers: [], tftpServerName: nil,
+            routers: [server], dnsServers: [server], domainName: nil, ntpServers: [], tftpServers: [],
+            tftpServerName: nil,
             nextServer: nil, bootFile: "", options: [], reservations: reservations)
     }
 
@@ -26,8 +30,10 @@ enum Fixtures {
     static func mac(_ last: UInt8) -> MACAddress { MACAddress(bytes: [0x02, 0, 0, 0, 0, last])! }
     static let cisco = MACAddress("00:1e:7a:25:54:a1")!
 
-    static func message(_ type: DHCPMessageType, mac: MACAddress, xid: UInt32 = 42, cisco: Bool = false,
-                        requested: IPv4Address? = nil, serverID: IPv4Address? = nil, ciaddr: IPv4Address = .any) -> DHCPMessage {
+    static func message(
+        _ type: DHCPMessageType, mac: MACAddress, xid: UInt32 = 42, cisco: Bool = false,
+        requested: IPv4Address? = nil, serverID: IPv4Address? = nil, ciaddr: IPv4Address = .any
+    ) -> DHCPMessage {
         var m = DHCPMessage(op: DHCPMessage.bootRequest, xid: xid)
         m.setClientMAC(mac)
         m.ciaddr = ciaddr

@@ -9,7 +9,9 @@ struct ForeignReplyTests {
     let ours = IPv4Address(192, 168, 10, 254)
     let rogue = IPv4Address(192, 168, 10, 1)
 
-    func reply(_ type: DHCPMessageType, serverID: IPv4Address?, yiaddr: IPv4Address = IPv4Address(192, 168, 10, 77)) -> DHCPMessage {
+    func reply(_ type: DHCPMessageType, serverID: IPv4Address?, yiaddr: IPv4Address = IPv4Address(192, 168, 10, 77))
+        -> DHCPMessage
+    {
         var m = Fixtures.message(type, mac: Fixtures.cisco, xid: 0xBEEF, serverID: serverID)
         m.op = 2
         m.yiaddr = yiaddr
@@ -18,18 +20,22 @@ struct ForeignReplyTests {
     }
 
     @Test func anotherServersOfferIsReportedAgainstTheClient() throws {
-        let event = try #require(ForeignReply.event(for: reply(.offer, serverID: rogue), interface: "eth1", ours: ours, source: rogue))
+        let event = try #require(
+            ForeignReply.event(for: reply(.offer, serverID: rogue), interface: "eth1", ours: ours, source: rogue))
         #expect(event.name == .otherServerReply)
         #expect(event.level == .warning)
         #expect(event.mac == Fixtures.cisco)
-        #expect(event.metadata == [
-            .dhcp(.serverID): "192.168.10.1", .dhcp(.type): "OFFER", .dhcp(.interface): "eth1", .dhcp(.xid): "0xbeef",
-            .dhcp(.yiaddr): "192.168.10.77", .dhcp(.tftpServer): "10.0.0.9",
-        ])
+        #expect(
+            event.metadata == [
+                .dhcp(.serverID): "192.168.10.1", .dhcp(.type): "OFFER", .dhcp(.interface): "eth1",
+                .dhcp(.xid): "0xbeef",
+                .dhcp(.yiaddr): "192.168.10.77", .dhcp(.tftpServer): "10.0.0.9",
+            ])
     }
 
     @Test func ourOwnBroadcastRepliesAreIgnored() {
-        #expect(ForeignReply.event(for: reply(.offer, serverID: ours), interface: "eth1", ours: ours, source: ours) == nil)
+        #expect(
+            ForeignReply.event(for: reply(.offer, serverID: ours), interface: "eth1", ours: ours, source: ours) == nil)
         #expect(ForeignReply.event(for: reply(.ack, serverID: nil), interface: "eth1", ours: ours, source: ours) == nil)
     }
 
@@ -48,7 +54,9 @@ struct ForeignReplyTests {
 
     @Test func relayedReplyNamesTheServerAndTheRelay() throws {
         let relay = IPv4Address(192, 168, 10, 2)
-        let event = try #require(ForeignReply.event(for: reply(.nak, serverID: IPv4Address(10, 9, 9, 9)), interface: "eth1", ours: ours, source: relay))
+        let event = try #require(
+            ForeignReply.event(
+                for: reply(.nak, serverID: IPv4Address(10, 9, 9, 9)), interface: "eth1", ours: ours, source: relay))
         #expect(event.metadata[.dhcp(.serverID)] == "10.9.9.9")
         #expect(event.metadata[.dhcp(.source)] == "192.168.10.2")
     }

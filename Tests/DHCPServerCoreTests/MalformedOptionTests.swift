@@ -35,14 +35,17 @@ import WireSupport
         let decoded = try DHCPMessage(decoding: bytes)
         let offset = try #require(decoded.options.offsets[.requestedAddress])
         #expect(bytes[offset] == 50 && bytes[offset + 1] == 3)
-        #expect(throws: DHCPOptionError(code: .requestedAddress, length: 3, reason: "expected 4 bytes", offset: offset)) {
+        #expect(throws: DHCPOptionError(code: .requestedAddress, length: 3, reason: "expected 4 bytes", offset: offset))
+        {
             try decoded.options.requestedAddress
         }
     }
 
     @Test func wellFormedOptionsRaiseNothing() throws {
         var server = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
-        let actions = server.handle(Fixtures.message(.discover, mac: Fixtures.mac(3), requested: IPv4Address("192.168.10.3")), context: Fixtures.context, now: 0)
+        let actions = server.handle(
+            Fixtures.message(.discover, mac: Fixtures.mac(3), requested: IPv4Address("192.168.10.3")),
+            context: Fixtures.context, now: 0)
         #expect(!actions.events.contains { $0.name == .optionMalformed })
     }
 }

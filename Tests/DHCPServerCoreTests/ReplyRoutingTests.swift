@@ -19,14 +19,25 @@ import WireSupport
     static let mac = MACAddress("02:00:00:00:00:01")!
     static let yiaddr = IPv4Address("192.168.10.9")!
     static let rows: [Row] = [
-        Row(giaddr: "10.0.0.1", ciaddr: nil, flag: false, type: .offer, policy: .auto, expected: .relay(IPv4Address("10.0.0.1")!, port: 67)),
-        Row(giaddr: "10.0.0.1", ciaddr: nil, flag: false, type: .nak, policy: .auto, expected: .relay(IPv4Address("10.0.0.1")!, port: 67)),
-        Row(giaddr: nil, ciaddr: "192.168.10.9", flag: false, type: .nak, policy: .auto, expected: .broadcast(port: 68)),
-        Row(giaddr: nil, ciaddr: "192.168.10.9", flag: true, type: .ack, policy: .always, expected: .unicast(yiaddr, port: 68)),
+        Row(
+            giaddr: "10.0.0.1", ciaddr: nil, flag: false, type: .offer, policy: .auto,
+            expected: .relay(IPv4Address("10.0.0.1")!, port: 67)),
+        Row(
+            giaddr: "10.0.0.1", ciaddr: nil, flag: false, type: .nak, policy: .auto,
+            expected: .relay(IPv4Address("10.0.0.1")!, port: 67)),
+        Row(
+            giaddr: nil, ciaddr: "192.168.10.9", flag: false, type: .nak, policy: .auto, expected: .broadcast(port: 68)),
+        Row(
+            giaddr: nil, ciaddr: "192.168.10.9", flag: true, type: .ack, policy: .always,
+            expected: .unicast(yiaddr, port: 68)),
         Row(giaddr: nil, ciaddr: nil, flag: true, type: .offer, policy: .auto, expected: .broadcast(port: 68)),
         Row(giaddr: nil, ciaddr: nil, flag: false, type: .offer, policy: .always, expected: .broadcast(port: 68)),
-        Row(giaddr: nil, ciaddr: nil, flag: false, type: .offer, policy: .auto, expected: .hardwareUnicast(yiaddr, mac, port: 68)),
-        Row(giaddr: nil, ciaddr: nil, flag: true, type: .ack, policy: .never, expected: .hardwareUnicast(yiaddr, mac, port: 68)),
+        Row(
+            giaddr: nil, ciaddr: nil, flag: false, type: .offer, policy: .auto,
+            expected: .hardwareUnicast(yiaddr, mac, port: 68)),
+        Row(
+            giaddr: nil, ciaddr: nil, flag: true, type: .ack, policy: .never,
+            expected: .hardwareUnicast(yiaddr, mac, port: 68)),
     ]
 
     @Test(arguments: rows)
@@ -37,7 +48,8 @@ import WireSupport
         request.ciaddr = row.ciaddr.flatMap { IPv4Address($0) } ?? .any
         request.flags = row.flag ? DHCPMessage.broadcastFlag : 0
         let destination = ReplyRouting.destination(
-            request: request, replyType: row.type, yiaddr: Self.yiaddr, policy: row.policy, serverPort: 67, clientPort: 68)
+            request: request, replyType: row.type, yiaddr: Self.yiaddr, policy: row.policy, serverPort: 67,
+            clientPort: 68)
         #expect(destination == row.expected)
     }
 
@@ -81,7 +93,8 @@ import WireSupport
         var discover = Fixtures.message(.discover, mac: Fixtures.mac(6))
         discover.giaddr = IPv4Address("10.20.0.1")!
         let offer = try #require(server.handle(discover, context: Fixtures.context, now: 0).replies.first?.0)
-        var request = Fixtures.message(.request, mac: Fixtures.mac(6), requested: offer.yiaddr, serverID: Fixtures.server)
+        var request = Fixtures.message(
+            .request, mac: Fixtures.mac(6), requested: offer.yiaddr, serverID: Fixtures.server)
         request.giaddr = IPv4Address("10.20.0.1")!
         #expect(server.handle(request, context: Fixtures.context, now: 10).replies.first?.0.messageType == .ack)
         // T1: unicast from ciaddr, no relay in between.

@@ -11,7 +11,9 @@ import WireSupport
         #expect(message.isBroadcastFlagSet)
         #expect(message.secs == 48)
         #expect(message.clientMAC?.description == "00:1e:7a:25:54:a1")
-        #expect(message.options.vendorClass == "Cisco Systems, Inc. IP Phone CP-7970G", "trailing NUL stripped (RFC 2132 §2)")
+        #expect(
+            message.options.vendorClass == "Cisco Systems, Inc. IP Phone CP-7970G",
+            "trailing NUL stripped (RFC 2132 §2)")
         #expect(message.options[.vendorClass]?.last == 0, "raw bytes are kept losslessly")
         #expect(message.options.hostName == "SEP001E7A2554A1")
         #expect(message.options.parameterRequestList.map(\.rawValue) == [1, 66, 6, 3, 15, 150, 35])
@@ -63,7 +65,9 @@ import WireSupport
         #expect(throws: DHCPDecodingError.truncatedOption(code: 60, declared: 40, available: 1, offset: 243)) {
             try DHCPMessage(decoding: bytes)
         }
-        #expect(throws: DHCPDecodingError.tooShort(length: 100)) { try DHCPMessage(decoding: Array(repeating: 0, count: 100)) }
+        #expect(throws: DHCPDecodingError.tooShort(length: 100)) {
+            try DHCPMessage(decoding: Array(repeating: 0, count: 100))
+        }
         var cookie = GoldenVectors.header(xid: 3, mac: GoldenVectors.ciscoMAC)
         cookie[236] = 0
         #expect(throws: DHCPDecodingError.badMagicCookie(found: 0x0082_5363)) { try DHCPMessage(decoding: cookie) }

@@ -4,7 +4,10 @@ import WireSupport
 
 @Suite struct DHCPMessageEncodingTests {
     @Test func roundTripOfGoldenVectors() throws {
-        for vector in [GoldenVectors.ciscoDiscover, GoldenVectors.udhcpcDiscover, GoldenVectors.dhclientDiscover, GoldenVectors.relayedDiscover] {
+        for vector in [
+            GoldenVectors.ciscoDiscover, GoldenVectors.udhcpcDiscover, GoldenVectors.dhclientDiscover,
+            GoldenVectors.relayedDiscover,
+        ] {
             let message = try DHCPMessage(decoding: vector)
             let encoded = message.encode(minimumSize: vector.count)
             #expect(encoded == vector)
@@ -49,7 +52,9 @@ import WireSupport
             }
             let decoded = try DHCPMessage(decoding: m.encode())
             #expect(decoded.options.entries.count == m.options.entries.count, "seed \(rng.seed)")
-            for entry in m.options { #expect(decoded.options[entry.code] == entry.value, "seed \(rng.seed) code \(entry.code)") }
+            for entry in m.options {
+                #expect(decoded.options[entry.code] == entry.value, "seed \(rng.seed) code \(entry.code)")
+            }
             #expect(decoded.xid == m.xid && decoded.yiaddr == m.yiaddr && decoded.chaddr == m.chaddr)
         }
     }

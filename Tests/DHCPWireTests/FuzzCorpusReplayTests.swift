@@ -26,7 +26,9 @@ import Testing
             var stripped = message
             stripped.options.remove(.overload)
             let again = try DHCPMessage(decoding: stripped.encode())
-            for entry in stripped.options { #expect(again.options[entry.code] == entry.value, "\(file.lastPathComponent) option \(entry.code)") }
+            for entry in stripped.options {
+                #expect(again.options[entry.code] == entry.value, "\(file.lastPathComponent) option \(entry.code)")
+            }
         }
     }
 }

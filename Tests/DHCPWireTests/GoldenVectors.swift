@@ -3,7 +3,9 @@ import WireSupport
 
 /// Golden byte vectors built field by field, each annotated with where its shape comes from.
 enum GoldenVectors {
-    static func header(op: UInt8 = 1, xid: UInt32, secs: UInt16 = 0, flags: UInt16 = 0, giaddr: [UInt8] = [0, 0, 0, 0], mac: [UInt8]) -> [UInt8] {
+    static func header(
+        op: UInt8 = 1, xid: UInt32, secs: UInt16 = 0, flags: UInt16 = 0, giaddr: [UInt8] = [0, 0, 0, 0], mac: [UInt8]
+    ) -> [UInt8] {
         var b: [UInt8] = [op, 1, 6, giaddr == [0, 0, 0, 0] ? 0 : 1]
         b += [UInt8(xid >> 24), UInt8(xid >> 16 & 0xFF), UInt8(xid >> 8 & 0xFF), UInt8(xid & 0xFF)]
         b += [UInt8(secs >> 8), UInt8(secs & 0xFF), UInt8(flags >> 8), UInt8(flags & 0xFF)]

@@ -6,7 +6,8 @@ import Testing
 @Suite struct ExampleConfigTests {
     /// The shipped, commented example must always validate, with every key it documents.
     @Test func shippedExampleValidates() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let path = root.appendingPathComponent("examples/dialtone.yaml").path
         let config = try ConfigLoader.load(path: path)
         let dhcp = try #require(config.dhcp)

@@ -5,7 +5,8 @@ import Testing
 /// imports Foundation, reads a clock or depends on a shell target in Package.swift.
 @Suite struct PurityRuleTests {
     @Test func pureTargetsStayPure() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [root.appendingPathComponent("scripts/check-purity").path]

@@ -31,7 +31,11 @@ struct DashboardDataTests {
         #expect(after.map(\.phase) == ["provisioned"])
         #expect(after.first?.load == "SIP70.9-2-1S")
         // A new lease address with no new event is noticed too.
-        try store.save([Lease(ip: IPv4Address("198.18.0.101")!, mac: mac, clientID: nil, hostname: nil, state: .bound, expires: 10_000, updated: 5)])
+        try store.save([
+            Lease(
+                ip: IPv4Address("198.18.0.101")!, mac: mac, clientID: nil, hostname: nil, state: .bound,
+                expires: 10_000, updated: 5)
+        ])
         #expect(try cache.devices(store: store).first?.ip == "198.18.0.101")
     }
 

@@ -7,7 +7,10 @@ import Timeline
 /// The event metadata column is written and read by hand (the DHCP writer and the dashboard are hot
 /// paths): both directions must agree with a real JSON implementation.
 struct MetadataJSONTests {
-    let awkward = ["syslog.text": "say \"hi\" \\ C:\\ 1\n2\r\t\u{01}\u{1F} é ☎️ 𝄞 /", "": "empty key", "tftp.file": "SEP001E7A.cnf.xml", "z": ""]
+    let awkward = [
+        "syslog.text": "say \"hi\" \\ C:\\ 1\n2\r\t\u{01}\u{1F} é ☎️ 𝄞 /", "": "empty key",
+        "tftp.file": "SEP001E7A.cnf.xml", "z": "",
+    ]
 
     @Test func ourOutputIsJSONThatFoundationReadsBack() throws {
         let text = MetadataJSON.encode(awkward)
@@ -15,7 +18,9 @@ struct MetadataJSONTests {
         #expect(parsed == awkward)
         #expect(MetadataJSON.decode(text) == awkward)
         // The typed form writes the same object, keys by raw value (unknown keys included, as `.other`).
-        let typed = TimelineEvent(time: 0, mac: nil, storedName: "syslog.message", level: "info", storedMetadata: awkward).metadata
+        let typed = TimelineEvent(
+            time: 0, mac: nil, storedName: "syslog.message", level: "info", storedMetadata: awkward
+        ).metadata
         #expect(MetadataJSON.decode(MetadataJSON.encode(typed)) == awkward)
     }
 
@@ -25,11 +30,14 @@ struct MetadataJSONTests {
         encoder.outputFormatting = .sortedKeys
         let old = String(decoding: try encoder.encode(awkward), as: UTF8.self)
         #expect(MetadataJSON.decode(old) == awkward)
-        #expect(MetadataJSON.decode(#"{"a":"\u00e9\/\ud834\udd1e\b\f","b" : "x" }"#) == ["a": "é/𝄞\u{08}\u{0C}", "b": "x"])
+        #expect(
+            MetadataJSON.decode(#"{"a":"\u00e9\/\ud834\udd1e\b\f","b" : "x" }"#) == ["a": "é/𝄞\u{08}\u{0C}", "b": "x"])
         #expect(MetadataJSON.decode("{}") == [:])
     }
 
-    @Test(arguments: [#"{"a":1}"#, #"{"a":"x""#, #"["a"]"#, #"{"a":"\ud834"}"#, #"{"a":"\q"}"#, "{\"a\":\"\u{01}\"}", ""])
+    @Test(arguments: [
+        #"{"a":1}"#, #"{"a":"x""#, #"["a"]"#, #"{"a":"\ud834"}"#, #"{"a":"\q"}"#, "{\"a\":\"\u{01}\"}", "",
+    ])
     func refusesWhatItDoesNotKnow(_ text: String) {
         #expect(MetadataJSON.decode(text) == nil)
     }

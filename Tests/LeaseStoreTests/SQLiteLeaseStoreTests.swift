@@ -13,7 +13,9 @@ import WireSupport
     }
 
     func lease(_ ip: String, _ mac: String, state: Lease.State = .bound) -> Lease {
-        Lease(ip: IPv4Address(ip)!, mac: MACAddress(mac), clientID: [1, 2, 3], hostname: "h", state: state, expires: 5000, updated: 1000)
+        Lease(
+            ip: IPv4Address(ip)!, mac: MACAddress(mac), clientID: [1, 2, 3], hostname: "h", state: state, expires: 5000,
+            updated: 1000)
     }
 
     @Test func saveLoadAndReplace() throws {
@@ -23,7 +25,10 @@ import WireSupport
         try store.save([lease("10.0.0.1", "02:00:00:00:00:01", state: .released)])
         let reopened = try SQLiteLeaseStore(path: path)
         let leases = try reopened.loadLeases()
-        #expect(leases == [lease("10.0.0.1", "02:00:00:00:00:01", state: .released), lease("10.0.0.2", "02:00:00:00:00:02")])
+        #expect(
+            leases == [
+                lease("10.0.0.1", "02:00:00:00:00:01", state: .released), lease("10.0.0.2", "02:00:00:00:00:02"),
+            ])
     }
 
     /// WAL is a property of the database file: read it back through a connection of our own.
@@ -37,7 +42,11 @@ import WireSupport
     @Test func eventsPerDeviceNewestFirstAndBounded() throws {
         let store = try SQLiteLeaseStore(path: temporaryPath(), maxEvents: 5)
         let mac = MACAddress("02:00:00:00:00:07")!
-        try store.append((0..<8).map { TimelineEvent(time: Int64($0), mac: mac, name: .dhcp(.offerSent), level: .info, metadata: [.other("n"): "\($0)"]) })
+        try store.append(
+            (0..<8).map {
+                TimelineEvent(
+                    time: Int64($0), mac: mac, name: .dhcp(.offerSent), level: .info, metadata: [.other("n"): "\($0)"])
+            })
         let events = try store.events(for: mac, limit: 10)
         #expect(events.map(\.time) == [7, 6, 5, 4, 3])
         #expect(events.first?[.other("n")] == "7")
@@ -46,8 +55,13 @@ import WireSupport
     /// The hand-written metadata JSON must read back exactly, whatever a syslog line or a file name holds.
     @Test func metadataRoundTripsAnyText() throws {
         let store = try SQLiteLeaseStore(path: temporaryPath())
-        let awkward = ["syslog.text": "say \"hi\" \\ C:\\ 1\n2\r\t\u{01}\u{1F} é ☎️ 𝄞", "": "empty key", "tftp.file": "SEP001E7A.cnf.xml", "z": ""]
-        try store.append([TimelineEvent(time: 1, mac: nil, storedName: "syslog.message", level: "info", storedMetadata: awkward)])
+        let awkward = [
+            "syslog.text": "say \"hi\" \\ C:\\ 1\n2\r\t\u{01}\u{1F} é ☎️ 𝄞", "": "empty key",
+            "tftp.file": "SEP001E7A.cnf.xml", "z": "",
+        ]
+        try store.append([
+            TimelineEvent(time: 1, mac: nil, storedName: "syslog.message", level: "info", storedMetadata: awkward)
+        ])
         let back = try #require(try store.events(named: .syslog(.message), limit: 1).first)
         #expect(back.storedMetadata == awkward)
         #expect(back[.syslog(.text)] == awkward["syslog.text"] && back[.other("z")] == "")
@@ -62,7 +76,8 @@ import WireSupport
         _ = try SQLiteLeaseStore(path: path)
         try DatabaseQueue(path: path).write { db in
             try db.execute(
-                sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (1, ?, 'dhcp.offer.renamed', 'info', ?)",
+                sql:
+                    "INSERT INTO event (time, mac, name, level, metadata) VALUES (1, ?, 'dhcp.offer.renamed', 'info', ?)",
                 arguments: [mac.description, #"{"dhcp.yiaddr":"10.0.0.9","dhcp.future_key":"x"}"#])
         }
         let back = try #require(try SQLiteLeaseStore(path: path).events(for: mac, limit: 1).first)
@@ -99,10 +114,15 @@ import WireSupport
         let a = MACAddress("02:00:00:00:00:0a")!, b = MACAddress("02:00:00:00:00:0b")!
         try store.save([lease("10.0.0.3", "02:00:00:00:00:0a"), lease("10.0.0.1", "02:00:00:00:00:0b")])
         try store.write(
-            leases: [lease("10.0.0.3", "02:00:00:00:00:0a", state: .released), lease("10.0.0.2", "02:00:00:00:00:0c", state: .declined)],
+            leases: [
+                lease("10.0.0.3", "02:00:00:00:00:0a", state: .released),
+                lease("10.0.0.2", "02:00:00:00:00:0c", state: .declined),
+            ],
             events: [
-                TimelineEvent(time: 10, mac: a, name: .dhcp(.offerSent), level: .info, metadata: [.dhcp(.yiaddr): "10.0.0.3"]),
-                TimelineEvent(time: 11, mac: b, name: .syslog(.message), level: .notice, metadata: [.syslog(.text): "x"]),
+                TimelineEvent(
+                    time: 10, mac: a, name: .dhcp(.offerSent), level: .info, metadata: [.dhcp(.yiaddr): "10.0.0.3"]),
+                TimelineEvent(
+                    time: 11, mac: b, name: .syslog(.message), level: .notice, metadata: [.syslog(.text): "x"]),
             ])
         try store.append([
             TimelineEvent(time: 12, mac: a, name: .dhcp(.ackSent), level: .info, metadata: [:]),
@@ -118,9 +138,12 @@ import WireSupport
 
     /// Issue 3: a lease written by a real process that is then SIGKILLed is still there on reopen.
     @Test func leaseSurvivesSIGKILL() throws {
-        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent(".build/debug/dialtone")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the dialtone executable first (swift build)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: binary.path),
+            "build the dialtone executable first (swift build)")
         let path = temporaryPath()
         let process = Process()
         process.executableURL = binary

@@ -1,10 +1,10 @@
 import DHCPServerCore
 import Foundation
-import ServiceSupport
 import LeaseStore
 import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
+import ServiceSupport
 import Testing
 import Timeline
 import WireSupport
@@ -25,16 +25,21 @@ import WireSupport
         func loadLeases() throws -> [Lease] { try inner.loadLeases() }
         func save(_ leases: [Lease]) throws { try write(StoreBatch(leases: leases)) }
         func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
-        func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] { try inner.events(for: mac, limit: limit) }
+        func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] {
+            try inner.events(for: mac, limit: limit)
+        }
         func eventVersions() throws -> [String: Int64] { try inner.eventVersions() }
-        func events(named name: EventName, limit: Int) throws -> [TimelineEvent] { try inner.events(named: name, limit: limit) }
+        func events(named name: EventName, limit: Int) throws -> [TimelineEvent] {
+            try inner.events(named: name, limit: limit)
+        }
         func loadPhoneStates() throws -> [String: String] { try inner.loadPhoneStates() }
         func savePhoneState(mac: String, json: String) throws { try write(StoreBatch(phoneStates: [mac: json])) }
     }
 
     static func lease(_ n: Int) -> Lease {
-        Lease(ip: IPv4Address(rawValue: 0xC612_0000 + UInt32(n)), mac: nil, clientID: [UInt8(n & 0xFF)], hostname: nil,
-              state: .bound, expires: 10_000, updated: 1)
+        Lease(
+            ip: IPv4Address(rawValue: 0xC612_0000 + UInt32(n)), mac: nil, clientID: [UInt8(n & 0xFF)], hostname: nil,
+            state: .bound, expires: 10_000, updated: 1)
     }
 
     @Test func submissionsWhileAWriteRunsShareTheNextTransaction() async throws {
@@ -72,7 +77,9 @@ import WireSupport
     }
 
     @Test func repliesWaitOnlyForBindings() {
-        let offer = Lease(ip: IPv4Address("198.18.0.9")!, mac: nil, clientID: nil, hostname: nil, state: .offered, expires: 1, updated: 1)
+        let offer = Lease(
+            ip: IPv4Address("198.18.0.9")!, mac: nil, clientID: nil, hostname: nil, state: .offered, expires: 1,
+            updated: 1)
         var bound = offer
         bound.state = .bound
         #expect(![DHCPAction.commit(offer)].repliesWaitForCommits)

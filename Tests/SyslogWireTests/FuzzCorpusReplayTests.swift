@@ -22,7 +22,9 @@ import Testing
             if let pri = Self.priority(bytes) {
                 #expect(message.facility == pri / 8 && message.severity == pri % 8, "\(file.lastPathComponent)")
             } else {
-                #expect((0...23).contains(message.facility ?? 0) && (0...7).contains(message.severity ?? 0), "\(file.lastPathComponent)")
+                #expect(
+                    (0...23).contains(message.facility ?? 0) && (0...7).contains(message.severity ?? 0),
+                    "\(file.lastPathComponent)")
             }
         }
     }
@@ -35,9 +37,12 @@ import Testing
 
     /// The PRI value when the bytes open with `<N>`, N of 1-3 digits and at most 191.
     static func priority(_ bytes: [UInt8]) -> Int? {
-        guard bytes.first == UInt8(ascii: "<"), let close = bytes.prefix(5).firstIndex(of: UInt8(ascii: ">")), close > 1 else { return nil }
+        guard bytes.first == UInt8(ascii: "<"), let close = bytes.prefix(5).firstIndex(of: UInt8(ascii: ">")), close > 1
+        else { return nil }
         let digits = bytes[1..<close]
-        guard digits.allSatisfy({ (48...57).contains($0) }), let value = Int(String(decoding: digits, as: UTF8.self)), value <= 191 else {
+        guard digits.allSatisfy({ (48...57).contains($0) }), let value = Int(String(decoding: digits, as: UTF8.self)),
+            value <= 191
+        else {
             return nil
         }
         return value

@@ -21,23 +21,33 @@ import Testing
     static let rows: [Row] = [
         Row(expected: .read),
         Row(mode: "netascii", expected: .read),
-        Row(mode: "mail", expected: .refuse(TFTPOpenError(code: 0, message: "mode mail is not supported (octet, netascii)"))),
+        Row(
+            mode: "mail",
+            expected: .refuse(TFTPOpenError(code: 0, message: "mode mail is not supported (octet, netascii)"))),
         Row(lookup: .missing, expected: .refuse(TFTPOpenError(code: 1, message: "File not found"))),
-        Row(running: 2, expected: .refuse(TFTPOpenError(code: 0, message: "server busy (2 transfers running), retry later"))),
+        Row(
+            running: 2,
+            expected: .refuse(TFTPOpenError(code: 0, message: "server busy (2 transfers running), retry later"))),
         // A missing file is "not found" even when busy: the phone's CTL/ITL probes must fail fast, not retry.
         Row(lookup: .missing, running: 2, expected: .refuse(TFTPOpenError(code: 1, message: "File not found"))),
         Row(direction: .write, lookup: .creatable, expected: .write),
-        Row(direction: .write, lookup: .existing, expected: .refuse(TFTPOpenError(code: 6, message: "File already exists"))),
-        Row(direction: .write, lookup: .notCreatable(directory: "/srv/tftp/ro"),
+        Row(
+            direction: .write, lookup: .existing,
+            expected: .refuse(TFTPOpenError(code: 6, message: "File already exists"))),
+        Row(
+            direction: .write, lookup: .notCreatable(directory: "/srv/tftp/ro"),
             expected: .refuse(TFTPOpenError(code: 2, message: "cannot create a file in /srv/tftp/ro"))),
-        Row(direction: .write, lookup: .creatable, running: 2,
+        Row(
+            direction: .write, lookup: .creatable, running: 2,
             expected: .refuse(TFTPOpenError(code: 0, message: "server busy (2 transfers running), retry later"))),
-        Row(direction: .write, lookup: .creatable, allowWrite: false,
+        Row(
+            direction: .write, lookup: .creatable, allowWrite: false,
             expected: .refuse(TFTPOpenError(code: 2, message: "writes are disabled on this server (tftp.allow_write)"))),
     ]
 
     @Test(arguments: rows) func decision(_ row: Row) {
-        let admission = RequestAdmission(allowWrite: row.allowWrite, allowOverwrite: policy.allowOverwrite, maxTransfers: policy.maxTransfers)
+        let admission = RequestAdmission(
+            allowWrite: row.allowWrite, allowOverwrite: policy.allowOverwrite, maxTransfers: policy.maxTransfers)
         let request = TFTPRequest(filename: row.path, mode: row.mode)
         switch admission.admit(request, row.direction) {
         case .failure(let refusal):
@@ -48,7 +58,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["../etc/passwd", "a/../../b", ""]) func pathsOutsideTheRootAreAccessViolations(_ path: String) throws {
+    @Test(arguments: ["../etc/passwd", "a/../../b", ""]) func pathsOutsideTheRootAreAccessViolations(_ path: String)
+        throws
+    {
         guard case .failure(let refusal) = policy.admit(TFTPRequest(filename: path, mode: "octet"), .read) else {
             Issue.record("\(path) was admitted")
             return

@@ -13,7 +13,9 @@ import Testing
         #expect(try TFTPPath.components(of: name) == expected)
     }
 
-    @Test(arguments: ["../etc/passwd", "..\\..\\canary", "a/../../b", "/..", "", "/", "a\0b", String(repeating: "x", count: 1025)])
+    @Test(arguments: [
+        "../etc/passwd", "..\\..\\canary", "a/../../b", "/..", "", "/", "a\0b", String(repeating: "x", count: 1025),
+    ])
     func refused(_ name: String) {
         #expect(throws: TFTPPath.Refusal.self) { try TFTPPath.components(of: name) }
     }

@@ -6,15 +6,24 @@ import Testing
     let limits = NegotiationLimits(maxBlockSize: 1468, maxWindowSize: 64, defaultTimeoutMilliseconds: 1000)
 
     func params(_ options: [TFTPOption] = [], size: Int64 = 0, mode: String = "octet") -> TransferParameters {
-        OptionNegotiation.negotiate(TFTPRequest(filename: "f", mode: mode, options: options), limits: limits, transferSize: size)
+        OptionNegotiation.negotiate(
+            TFTPRequest(filename: "f", mode: mode, options: options), limits: limits, transferSize: size)
     }
 
     @Test func negotiationAnswersOnlyWhatWasAskedClampedInOrder() {
-        let p = params([TFTPOption("tsize", "0"), TFTPOption("BLKSIZE", "65464"), TFTPOption("windowsize", "500"), TFTPOption("foo", "1"), TFTPOption("timeout", "0")], size: 1234)
+        let p = params(
+            [
+                TFTPOption("tsize", "0"), TFTPOption("BLKSIZE", "65464"), TFTPOption("windowsize", "500"),
+                TFTPOption("foo", "1"), TFTPOption("timeout", "0"),
+            ], size: 1234)
         #expect(p.blockSize == 1468 && p.windowSize == 64)
-        #expect(p.acknowledged == [TFTPOption("tsize", "1234"), TFTPOption("BLKSIZE", "1468"), TFTPOption("windowsize", "64")])
+        #expect(
+            p.acknowledged == [
+                TFTPOption("tsize", "1234"), TFTPOption("BLKSIZE", "1468"), TFTPOption("windowsize", "64"),
+            ])
         #expect(params().acknowledged.isEmpty)
-        #expect(params([TFTPOption("tsize", "0")], size: 9, mode: "netascii").acknowledged.isEmpty, "no tsize for netascii")
+        #expect(
+            params([TFTPOption("tsize", "0")], size: 9, mode: "netascii").acknowledged.isEmpty, "no tsize for netascii")
     }
 
     @Test(arguments: [Int64(0), 1, 511, 512, 513, 1024])
@@ -24,7 +33,10 @@ import Testing
         var delivered: Int64 = 0
         var block: UInt16 = 0
         while true {
-            guard case .sendData(let b, let offset, let length) = actions.first else { Issue.record("expected DATA, got \(actions)"); return }
+            guard case .sendData(let b, let offset, let length) = actions.first else {
+                Issue.record("expected DATA, got \(actions)")
+                return
+            }
             #expect(b == block &+ 1 && offset == delivered)
             delivered += Int64(length)
             block = b
@@ -40,7 +52,9 @@ import Testing
     @Test func oackThenWindowAndDuplicateAcks() {
         let p = params([TFTPOption("windowsize", "4"), TFTPOption("blksize", "1000")], size: 10_000)
         var t = ReadTransfer(parameters: p, fileSize: 10_000, maxRetries: 3)
-        #expect(t.start().first == .sendOptionAcknowledgement([TFTPOption("windowsize", "4"), TFTPOption("blksize", "1000")]))
+        #expect(
+            t.start().first
+                == .sendOptionAcknowledgement([TFTPOption("windowsize", "4"), TFTPOption("blksize", "1000")]))
         #expect(t.received(.ack(block: 5)).isEmpty, "only ACK 0 acknowledges the OACK")
         let window = t.received(.ack(block: 0))
         #expect(window.filter { if case .sendData = $0 { true } else { false } }.count == 4)
@@ -59,7 +73,8 @@ import Testing
         _ = t.start()
         var last: [ReadTransfer.Action] = []
         for absolute in 1...65_537 { last = t.received(.ack(block: UInt16(truncatingIfNeeded: absolute))) }
-        #expect(last.first == .sendData(block: 2, offset: Int64(65_537) * 512, length: 512), "block 65538 goes out as 2")
+        #expect(
+            last.first == .sendData(block: 2, offset: Int64(65_537) * 512, length: 512), "block 65538 goes out as 2")
     }
 
     @Test func retriesRunOut() {
@@ -67,7 +82,10 @@ import Testing
         _ = t.start()
         #expect(t.timerFired().count == 2)
         #expect(t.timerFired().count == 2)
-        guard case .failed(_, let error)? = t.timerFired().first else { Issue.record("expected failure"); return }
+        guard case .failed(_, let error)? = t.timerFired().first else {
+            Issue.record("expected failure")
+            return
+        }
         #expect(error == .error(.notDefined, message: "timeout"))
         #expect(t.received(.ack(block: 1)).isEmpty)
     }
@@ -75,14 +93,20 @@ import Testing
     @Test func clientErrorEndsTransfer() {
         var t = ReadTransfer(parameters: params(size: 100), fileSize: 100, maxRetries: 2)
         _ = t.start()
-        guard case .failed(_, nil)? = t.received(.error(.notDefined, message: "user abort")).first else { Issue.record("expected failure"); return }
+        guard case .failed(_, nil)? = t.received(.error(.notDefined, message: "user abort")).first else {
+            Issue.record("expected failure")
+            return
+        }
     }
 
     @Test func writeWithWindowAndGap() {
         let p = params([TFTPOption("blksize", "8"), TFTPOption("windowsize", "2")])
         var w = WriteTransfer(parameters: p, maxRetries: 2)
         #expect(w.start().first == .sendOptionAcknowledgement(p.acknowledged))
-        #expect(w.received(.data(block: 1, payload: Array(repeating: 1, count: 8))) == [.write(offset: 0, bytes: Array(repeating: 1, count: 8)), .armTimer(milliseconds: 1000)])
+        #expect(
+            w.received(.data(block: 1, payload: Array(repeating: 1, count: 8))) == [
+                .write(offset: 0, bytes: Array(repeating: 1, count: 8)), .armTimer(milliseconds: 1000),
+            ])
         #expect(w.received(.data(block: 2, payload: Array(repeating: 2, count: 8))).contains(.sendAck(block: 2)))
         // Block 4 arrives before 3: re-acknowledge 2.
         #expect(w.received(.data(block: 4, payload: [4])).first == .sendAck(block: 2))
@@ -93,13 +117,15 @@ import Testing
 
 @Suite struct ClientTransferTests {
     @Test func getWithOptionsThenData() {
-        let request = TFTPRequest(filename: "f", mode: "octet", options: [TFTPOption("blksize", "4"), TFTPOption("tsize", "0")])
+        let request = TFTPRequest(
+            filename: "f", mode: "octet", options: [TFTPOption("blksize", "4"), TFTPOption("tsize", "0")])
         var client = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)
         #expect(client.start().first == .sendRequest(.readRequest(request)))
         #expect(client.timerFired().first == .sendRequest(.readRequest(request)), "the request is retransmitted")
         let afterOack = client.received(.optionAcknowledgement([TFTPOption("blksize", "4"), TFTPOption("tsize", "6")]))
         #expect(afterOack.prefix(2) == [.sizeKnown(6), .send(.ack(block: 0))])
-        #expect(client.received(.data(block: 1, payload: [1, 2, 3, 4])).first == .write(offset: 0, bytes: [1, 2, 3, 4]))
+        #expect(
+            client.received(.data(block: 1, payload: [1, 2, 3, 4])).first == .write(offset: 0, bytes: [1, 2, 3, 4]))
         let last = client.received(.data(block: 2, payload: [5, 6]))
         #expect(last.suffix(2) == [.send(.ack(block: 2)), .finished(bytes: 6)])
     }
@@ -111,7 +137,8 @@ import Testing
         _ = client.start()
         #expect(client.received(.optionAcknowledgement([TFTPOption("blksize", "4")])).first == .send(.ack(block: 0)))
         #expect(client.received(.optionAcknowledgement([TFTPOption("blksize", "4")])).first == .send(.ack(block: 0)))
-        #expect(client.received(.data(block: 1, payload: [1, 2, 3, 4])).first == .write(offset: 0, bytes: [1, 2, 3, 4]))
+        #expect(
+            client.received(.data(block: 1, payload: [1, 2, 3, 4])).first == .write(offset: 0, bytes: [1, 2, 3, 4]))
         // Once DATA has arrived, an OACK is a protocol error.
         #expect(client.received(.optionAcknowledgement([])).contains { if case .failed = $0 { true } else { false } })
     }
@@ -120,17 +147,28 @@ import Testing
         let request = TFTPRequest(filename: "f", mode: "octet", options: [TFTPOption("windowsize", "8")])
         var plain = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)
         _ = plain.start()
-        #expect(plain.received(.data(block: 1, payload: [9])).suffix(2) == [.send(.ack(block: 1)), .finished(bytes: 1)])
+        #expect(
+            plain.received(.data(block: 1, payload: [9])).suffix(2) == [.send(.ack(block: 1)), .finished(bytes: 1)])
         var refused = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)
-        #expect(refused.received(.error(.fileNotFound, message: "File not found")) == [.failed(reason: "server error 1: File not found", serverError: true)])
+        #expect(
+            refused.received(.error(.fileNotFound, message: "File not found")) == [
+                .failed(reason: "server error 1: File not found", serverError: true)
+            ])
         var rogue = ClientTransfer(direction: .get, request: request, timeoutMilliseconds: 1000, retries: 1)
-        #expect(rogue.received(.optionAcknowledgement([TFTPOption("blksize", "9000")])).first == .send(.error(.optionRefused, message: "unrequested option blksize")))
+        #expect(
+            rogue.received(.optionAcknowledgement([TFTPOption("blksize", "9000")])).first
+                == .send(.error(.optionRefused, message: "unrequested option blksize")))
         var silent = ClientTransfer(direction: .put(size: 3), request: request, timeoutMilliseconds: 1000, retries: 0)
-        guard case .failed(_, false)? = silent.timerFired().first else { Issue.record("expected a timeout failure"); return }
+        guard case .failed(_, false)? = silent.timerFired().first else {
+            Issue.record("expected a timeout failure")
+            return
+        }
     }
 
     @Test func putAfterAckZero() {
-        var client = ClientTransfer(direction: .put(size: 700), request: TFTPRequest(filename: "f", mode: "octet"), timeoutMilliseconds: 1000, retries: 1)
+        var client = ClientTransfer(
+            direction: .put(size: 700), request: TFTPRequest(filename: "f", mode: "octet"), timeoutMilliseconds: 1000,
+            retries: 1)
         #expect(client.received(.ack(block: 0)).first == .sendData(block: 1, offset: 0, length: 512))
         #expect(client.received(.ack(block: 1)).first == .sendData(block: 2, offset: 512, length: 188))
         #expect(client.received(.ack(block: 2)) == [.finished(bytes: 700)])

@@ -13,7 +13,8 @@ import WireSupport
 struct Exchanges {
     static let ours = IPv4Address("192.168.10.100")!
     static let rival = IPv4Address("192.168.10.1")!
-    static let context = ReceiveContext(interfaceName: "eth1", interfaceAddress: ours, sourceAddress: .any, sourcePort: 68)
+    static let context = ReceiveContext(
+        interfaceName: "eth1", interfaceAddress: ours, sourceAddress: .any, sourcePort: 68)
     /// What the shell would measure while sending: 412 µs, as planned (no fallback destination).
     static let latency: Int64 = 412
 
@@ -28,11 +29,14 @@ struct Exchanges {
 
     init() {
         let subnet = SubnetConfiguration(
-            subnet: IPv4Subnet("192.168.10.0/24")!, pools: [IPv4Range("192.168.10.20-192.168.10.40")!], leaseTime: .seconds(43200),
-            routers: [Self.ours], dnsServers: [Self.ours], domainName: nil, ntpServers: [], tftpServers: [], tftpServerName: nil,
+            subnet: IPv4Subnet("192.168.10.0/24")!, pools: [IPv4Range("192.168.10.20-192.168.10.40")!],
+            leaseTime: .seconds(43200),
+            routers: [Self.ours], dnsServers: [Self.ours], domainName: nil, ntpServers: [], tftpServers: [],
+            tftpServerName: nil,
             nextServer: nil, bootFile: "", options: [], reservations: [])
         let config = DHCPConfiguration(
-            interfaces: ["eth1"], port: 67, clientPort: 68, authoritative: true, conflictCheck: .off, subnets: [subnet], classes: [])
+            interfaces: ["eth1"], port: 67, clientPort: 68, authoritative: true, conflictCheck: .off, subnets: [subnet],
+            classes: [])
         dhcp = DHCPServer(config: config, servesTFTP: true, leases: [])
     }
 
@@ -40,13 +44,18 @@ struct Exchanges {
     /// its stored form (raw name, level and metadata strings) and back, as the store writes and reads rows.
     func timeline(of mac: MACAddress) -> [TimelineEvent] {
         events.filter { $0.mac == mac }.reversed().map {
-            TimelineEvent(time: $0.time, mac: $0.mac, storedName: $0.name.rawValue, level: $0.level.rawValue, storedMetadata: $0.storedMetadata)
+            TimelineEvent(
+                time: $0.time, mac: $0.mac, storedName: $0.name.rawValue, level: $0.level.rawValue,
+                storedMetadata: $0.storedMetadata)
         }
     }
 
     // MARK: DHCP, as DHCPEngine.received does it
 
-    static func message(_ type: DHCPMessageType, mac: MACAddress, xid: UInt32, requested: IPv4Address? = nil, serverID: IPv4Address? = nil) -> DHCPMessage {
+    static func message(
+        _ type: DHCPMessageType, mac: MACAddress, xid: UInt32, requested: IPv4Address? = nil,
+        serverID: IPv4Address? = nil
+    ) -> DHCPMessage {
         var m = DHCPMessage(op: DHCPMessage.bootRequest, xid: xid)
         m.setClientMAC(mac)
         m.options.setMessageType(type)

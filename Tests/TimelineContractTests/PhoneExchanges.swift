@@ -23,6 +23,8 @@ extension Exchanges {
         var state = phones[mac] ?? PhoneState(mac: mac.description, model: "CP-7970G")
         let event = Self.ladder.configRequested(&state, components: Self.components, now: now)
         phones[mac] = state
-        if let event { events.append(Self.ladder.timelineEvent(for: event, state: state, mac: mac.description).at(now, mac: mac)) }
+        if let event {
+            events.append(Self.ladder.timelineEvent(for: event, state: state, mac: mac.description).at(now, mac: mac))
+        }
     }
 }

@@ -11,12 +11,16 @@ extension Exchanges {
 
     /// A read of `filename` by the phone `mac`. `file` nil: no provider has it, refused at once.
     /// - Parameter clientAcks: false for a client that never acknowledges (the transfer times out).
-    mutating func read(_ filename: String, by mac: MACAddress, file: TFTPFile?, clientAcks: Bool = true, at now: Int64) {
-        let request = TFTPRequest(filename: filename, mode: "octet", options: [TFTPOption("blksize", "1024"), TFTPOption("tsize", "0")])
+    mutating func read(_ filename: String, by mac: MACAddress, file: TFTPFile?, clientAcks: Bool = true, at now: Int64)
+    {
+        let request = TFTPRequest(
+            filename: filename, mode: "octet", options: [TFTPOption("blksize", "1024"), TFTPOption("tsize", "0")])
         var describe = TFTPTimeline.request(request, isRead: true, client: "192.168.10.20:49152")
         // Admission decides a missing file's refusal, and its reason is what the finding matches.
         let admission = RequestAdmission(allowWrite: false, allowOverwrite: false, maxTransfers: 8)
-        guard case .success = admission.admit(request, .read) else { preconditionFailure("a plain octet read is admitted") }
+        guard case .success = admission.admit(request, .read) else {
+            preconditionFailure("a plain octet read is admitted")
+        }
         if case .refuse(let why) = admission.decide(.read, lookup: file == nil ? .missing : .found, running: 0) {
             events.append(TFTPTimeline.refused(describe, why).at(now, mac: mac))
             return

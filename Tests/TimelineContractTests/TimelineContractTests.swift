@@ -17,7 +17,8 @@ struct TimelineContractTests {
     @Test func offersTheClientIgnoresAreDiagnosedFromWhatWeSent() throws {
         var exchanges = Exchanges()
         for attempt in 0..<3 {
-            let offer = exchanges.handle(Exchanges.message(.discover, mac: phone, xid: UInt32(attempt)), at: 1000 + Int64(attempt) * 4000)
+            let offer = exchanges.handle(
+                Exchanges.message(.discover, mac: phone, xid: UInt32(attempt)), at: 1000 + Int64(attempt) * 4000)
             #expect(offer?.messageType == .offer)
         }
         let timeline = exchanges.timeline(of: phone)
@@ -31,7 +32,10 @@ struct TimelineContractTests {
         #expect(finding.evidence[0] == "3 OFFERs sent since t1000, no REQUEST followed")
         // Size, destination, options and latency come from four different keys, set by the core and the
         // send annotation: each must reach the finding.
-        #expect(finding.evidence[1] == "our offers: \(size) bytes, to broadcast 255.255.255.255:68, options \(options), slowest offer 0.4 ms after the DISCOVER")
+        #expect(
+            finding.evidence[1]
+                == "our offers: \(size) bytes, to broadcast 255.255.255.255:68, options \(options), slowest offer 0.4 ms after the DISCOVER"
+        )
         #expect(finding.evidence.contains { $0.hasPrefix("client: Cisco Systems, Inc. IP Phone CP-7970G") })
         #expect(finding.evidence.contains { $0.contains("compare its PRL (1,66,6,3,15,150,35)") })
         #expect(DevicePhase.of(timeline) == "dhcp: offered")
@@ -42,13 +46,19 @@ struct TimelineContractTests {
         let offered = exchanges.handle(Exchanges.message(.discover, mac: phone, xid: 1), at: 1000)
         let offer = try #require(offered)
         let ack = exchanges.handle(
-            Exchanges.message(.request, mac: phone, xid: 1, requested: offer.yiaddr, serverID: Exchanges.ours), at: 1010)
+            Exchanges.message(.request, mac: phone, xid: 1, requested: offer.yiaddr, serverID: Exchanges.ours), at: 1010
+        )
         #expect(ack?.messageType == .ack)
         #expect(DevicePhase.of(exchanges.timeline(of: phone)) == "dhcp: bound")
-        #expect(Diagnosis.findings(exchanges.timeline(of: phone), clock: clock).isEmpty, "an acknowledged offer was not ignored")
+        #expect(
+            Diagnosis.findings(exchanges.timeline(of: phone), clock: clock).isEmpty,
+            "an acknowledged offer was not ignored")
 
-        let jar = TFTPFile(bytes: Array(repeating: 0x4A, count: 5000), origin: .disk(path: "/srv/tftp/Jar70sccp.sbn", caseMatched: true))
-        let apps = TFTPFile(bytes: Array(repeating: 0x41, count: 3000), origin: .disk(path: "/srv/tftp/apps70.sbn", caseMatched: false))
+        let jar = TFTPFile(
+            bytes: Array(repeating: 0x4A, count: 5000),
+            origin: .disk(path: "/srv/tftp/Jar70sccp.sbn", caseMatched: true))
+        let apps = TFTPFile(
+            bytes: Array(repeating: 0x41, count: 3000), origin: .disk(path: "/srv/tftp/apps70.sbn", caseMatched: false))
         exchanges.read("CTLSEP001E7A2554A1.tlv", by: phone, file: nil, at: 2000)
         exchanges.read("SEP001E7A2554A1.cnf.xml", by: phone, file: nil, at: 2010)
         exchanges.read("jar70sccp.sbn", by: phone, file: jar, at: 2020)
@@ -56,15 +66,19 @@ struct TimelineContractTests {
         exchanges.read("apps70.sbn", by: phone, file: apps, clientAcks: false, at: 2030)
 
         let timeline = exchanges.timeline(of: phone)
-        #expect(timeline.map(\.name) == [
-            .tftp(.transferFailed), .tftp(.transferCompleted), .tftp(.requestRefused), .tftp(.requestRefused), .dhcp(.ackSent), .dhcp(.offerSent),
-        ])
+        #expect(
+            timeline.map(\.name) == [
+                .tftp(.transferFailed), .tftp(.transferCompleted), .tftp(.requestRefused), .tftp(.requestRefused),
+                .dhcp(.ackSent), .dhcp(.offerSent),
+            ])
         #expect(timeline[1][.tftp(.bytes)] == "5000")
         let findings = Diagnosis.findings(timeline, clock: clock)
         // The CTL probe is expected to be missing; the phone's config is not.
-        #expect(findings.map(\.title) == [
-            "TFTP file missing: SEP001E7A2554A1.cnf.xml", "1 TFTP transfers timed out", "case mismatch resolved for jar70sccp.sbn",
-        ])
+        #expect(
+            findings.map(\.title) == [
+                "TFTP file missing: SEP001E7A2554A1.cnf.xml", "1 TFTP transfers timed out",
+                "case mismatch resolved for jar70sccp.sbn",
+            ])
         #expect(findings.map(\.severity) == [.error, .warning, .info])
         #expect(findings[1].evidence == ["apps70.sbn: no ACK after 3 retransmissions"])
         #expect(findings[2].evidence == ["served from /srv/tftp/Jar70sccp.sbn"])
@@ -77,7 +91,9 @@ struct TimelineContractTests {
         let offer = try #require(offered)
         exchanges.hearRivalOffer(to: phone, yiaddr: IPv4Address("192.168.10.77")!, at: 1001)
         let reply = exchanges.handle(
-            Exchanges.message(.request, mac: phone, xid: 5, requested: IPv4Address("192.168.10.77")!, serverID: Exchanges.rival), at: 1010)
+            Exchanges.message(
+                .request, mac: phone, xid: 5, requested: IPv4Address("192.168.10.77")!, serverID: Exchanges.rival),
+            at: 1010)
         #expect(reply == nil, "a REQUEST for another server gets no answer from us")
         #expect(offer.yiaddr != IPv4Address("192.168.10.77")!)
 
@@ -106,11 +122,15 @@ struct UpgradeContractTests {
 
         // It boots on the new step and asks for its config, but never fetches the load's files.
         exchanges.configRequested(by: phone, at: 2000)
-        #expect(Diagnosis.findings(exchanges.timeline(of: phone), clock: clock).isEmpty, "one boot at a step is the download itself")
+        #expect(
+            Diagnosis.findings(exchanges.timeline(of: phone), clock: clock).isEmpty,
+            "one boot at a step is the download itself")
         exchanges.configRequested(by: phone, at: 3000)
         let warned = Diagnosis.findings(exchanges.timeline(of: phone), clock: clock)
         #expect(warned.map(\.title) == ["components of SCCP70.8-5-2S not fetched (2 boots)"])
-        #expect(warned.first?.evidence.first == "never fetched: sccp70.8-5-2s.loads,jar70sccp.8-5-2-14.sbn,apps70.8-5-2-14.sbn")
+        #expect(
+            warned.first?.evidence.first
+                == "never fetched: sccp70.8-5-2s.loads,jar70sccp.8-5-2-14.sbn,apps70.8-5-2-14.sbn")
         exchanges.configRequested(by: phone, at: 4000)
         let timeline = exchanges.timeline(of: phone)
         let stuck = Diagnosis.findings(timeline, clock: clock)

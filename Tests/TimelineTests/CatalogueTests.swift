@@ -44,14 +44,19 @@ struct CatalogueTests {
     /// used to select.
     @Test func dhcpRepliesAreTheSentEventsAndTheInformAnswer() {
         let replies = EventName.DHCP.allCases.filter(\.isReply).map(\.rawValue)
-        #expect(replies == EventName.DHCP.allCases.map(\.rawValue).filter { $0.hasSuffix(".sent") || $0 == "dhcp.inform.answered" })
+        #expect(
+            replies
+                == EventName.DHCP.allCases.map(\.rawValue).filter {
+                    $0.hasSuffix(".sent") || $0 == "dhcp.inform.answered"
+                })
         #expect(replies.count == 4)
     }
 
     @Test func storedFormRoundTripsUnknownNamesAndKeys() {
         let mac = MACAddress("00:1e:7a:25:54:a1")
         let stored = ["tftp.file": "SEP001E7A2554A1.cnf.xml", "tftp.future": "x"]
-        let event = TimelineEvent(time: 5, mac: mac, storedName: "tftp.transfer.resumed", level: "notice", storedMetadata: stored)
+        let event = TimelineEvent(
+            time: 5, mac: mac, storedName: "tftp.transfer.resumed", level: "notice", storedMetadata: stored)
         #expect(event.name == .other("tftp.transfer.resumed") && event.level == .notice)
         #expect(event[.tftp(.file)] == "SEP001E7A2554A1.cnf.xml" && event[.other("tftp.future")] == "x")
         #expect(event.storedMetadata == stored && event.name.rawValue == "tftp.transfer.resumed")
@@ -62,43 +67,55 @@ struct CatalogueTests {
 /// change here is a change of the log format and needs a store migration, so it must be deliberate.
 struct CatalogueGoldenTests {
     @Test func eventNamesAreTheStableLogNames() {
-        #expect(EventName.catalogue.map(\.rawValue) == [
-            "dhcp.offer.sent", "dhcp.ack.sent", "dhcp.nak.sent", "dhcp.inform.answered", "dhcp.request.other_server", "dhcp.request.ignored",
-            "dhcp.decline.received", "dhcp.decline.ignored", "dhcp.release.received", "dhcp.release.ignored", "dhcp.pool.exhausted",
-            "dhcp.conflict.detected", "dhcp.packet.dropped", "dhcp.other_server.reply", "dhcp.option.malformed",
-            "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed",
-            "phone.upgrade.advanced", "phone.upgrade.done", "phone.upgrade.waiting",
-            "syslog.message",
-        ])
+        #expect(
+            EventName.catalogue.map(\.rawValue) == [
+                "dhcp.offer.sent", "dhcp.ack.sent", "dhcp.nak.sent", "dhcp.inform.answered",
+                "dhcp.request.other_server", "dhcp.request.ignored",
+                "dhcp.decline.received", "dhcp.decline.ignored", "dhcp.release.received", "dhcp.release.ignored",
+                "dhcp.pool.exhausted",
+                "dhcp.conflict.detected", "dhcp.packet.dropped", "dhcp.other_server.reply", "dhcp.option.malformed",
+                "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed",
+                "phone.upgrade.advanced", "phone.upgrade.done", "phone.upgrade.waiting",
+                "syslog.message",
+            ])
     }
 
     @Test func metadataKeysAreTheStableLogKeys() {
-        #expect(EventKey.catalogue.map(\.rawValue) == [
-            "dhcp.xid", "dhcp.type", "dhcp.interface", "dhcp.vendor_class", "dhcp.hostname", "dhcp.giaddr", "dhcp.flags", "dhcp.prl", "dhcp.class",
-            "dhcp.yiaddr", "dhcp.destination", "dhcp.options", "dhcp.latency_us", "dhcp.reply_bytes", "dhcp.server_id", "dhcp.source",
-            "dhcp.tftp_server", "dhcp.address", "dhcp.subnet", "dhcp.option.code", "dhcp.option.length", "dhcp.option.offset",
-            "tftp.file", "tftp.mode", "tftp.direction", "tftp.options", "tftp.served_from", "tftp.case_mismatch", "tftp.blksize",
-            "tftp.windowsize", "tftp.size", "tftp.bytes", "tftp.duration_s",
-            "phone.load", "phone.step", "phone.from", "phone.to", "phone.missing", "phone.boots_at_step",
-            "syslog.source", "syslog.facility", "syslog.severity", "syslog.text", "syslog.app", "syslog.host",
-            "client.mac", "client.address", "reason",
-            "config", "state_dir", "error", "store.batch", "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded", "dhcp.malformed_total",
-            "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "syslog.listen", "syslog.file", "sntp.listen",
-            "sntp.synchronized", "sntp.trust_host_clock", "sntp.answer", "web.listen", "web.token",
-        ])
+        #expect(
+            EventKey.catalogue.map(\.rawValue) == [
+                "dhcp.xid", "dhcp.type", "dhcp.interface", "dhcp.vendor_class", "dhcp.hostname", "dhcp.giaddr",
+                "dhcp.flags", "dhcp.prl", "dhcp.class",
+                "dhcp.yiaddr", "dhcp.destination", "dhcp.options", "dhcp.latency_us", "dhcp.reply_bytes",
+                "dhcp.server_id", "dhcp.source",
+                "dhcp.tftp_server", "dhcp.address", "dhcp.subnet", "dhcp.option.code", "dhcp.option.length",
+                "dhcp.option.offset",
+                "tftp.file", "tftp.mode", "tftp.direction", "tftp.options", "tftp.served_from", "tftp.case_mismatch",
+                "tftp.blksize",
+                "tftp.windowsize", "tftp.size", "tftp.bytes", "tftp.duration_s",
+                "phone.load", "phone.step", "phone.from", "phone.to", "phone.missing", "phone.boots_at_step",
+                "syslog.source", "syslog.facility", "syslog.severity", "syslog.text", "syslog.app", "syslog.host",
+                "client.mac", "client.address", "reason",
+                "config", "state_dir", "error", "store.batch", "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded",
+                "dhcp.malformed_total",
+                "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "syslog.listen", "syslog.file",
+                "sntp.listen",
+                "sntp.synchronized", "sntp.trust_host_clock", "sntp.answer", "web.listen", "web.token",
+            ])
         #expect(EventName.TFTP.fileNotFoundReason == "File not found")
     }
 
     @Test func serverLineNamesAreTheStableLogNames() {
-        #expect(ServerEventName.allCases.map(\.rawValue) == [
-            "dialtone.started", "dialtone.stopped", "dialtone.failed",
-            "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable", "dhcp.socket.rebound", "dhcp.socket.error", "dhcp.reply.failed",
-            "dhcp.reply.withheld", "dhcp.packet.malformed", "dhcp.priority.unchanged",
-            "tftp.started", "tftp.stopped", "tftp.packet.malformed", "tftp.socket.error", "tftp.request.duplicate",
-            "syslog.started", "syslog.stopped",
-            "sntp.started", "sntp.stopped", "sntp.clock.synchronized", "sntp.clock.unsynchronized",
-            "web.started", "store.write.failed", "store.events.failed",
-        ])
+        #expect(
+            ServerEventName.allCases.map(\.rawValue) == [
+                "dialtone.started", "dialtone.stopped", "dialtone.failed",
+                "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable", "dhcp.socket.rebound", "dhcp.socket.error",
+                "dhcp.reply.failed",
+                "dhcp.reply.withheld", "dhcp.packet.malformed", "dhcp.priority.unchanged",
+                "tftp.started", "tftp.stopped", "tftp.packet.malformed", "tftp.socket.error", "tftp.request.duplicate",
+                "syslog.started", "syslog.stopped",
+                "sntp.started", "sntp.stopped", "sntp.clock.synchronized", "sntp.clock.unsynchronized",
+                "web.started", "store.write.failed", "store.events.failed",
+            ])
         // A server line is never a timeline event: the two lists must not share a name.
         #expect(Set(ServerEventName.allCases.map(\.rawValue)).isDisjoint(with: EventName.catalogue.map(\.rawValue)))
     }

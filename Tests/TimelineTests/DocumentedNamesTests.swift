@@ -6,7 +6,8 @@ import Timeline
 /// server can log, so a name added to a catalogue without a line in the docs fails here.
 struct DocumentedNamesTests {
     @Test func cliDocsListEveryEventName() throws {
-        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("docs/cli.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
         let names = EventName.catalogue.map(\.rawValue) + ServerEventName.allCases.map(\.rawValue)

@@ -14,7 +14,9 @@ import WireSupport
 
     @Test func ipv4Parsing() {
         #expect(IPv4Address("192.168.10.100")?.octets == [192, 168, 10, 100])
-        for bad in ["256.1.1.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", " 1.2.3.4", "1..2.3"] { #expect(IPv4Address(bad) == nil, "\(bad)") }
+        for bad in ["256.1.1.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", " 1.2.3.4", "1..2.3"] {
+            #expect(IPv4Address(bad) == nil, "\(bad)")
+        }
     }
 
     @Test(arguments: ["0.0.0.0", "255.255.255.255", "10.100.9.200", "192.168.10.1", "1.20.199.9"])
