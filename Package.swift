@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "SNTPWire"),
         .target(name: "Diagnostics"),
         .target(name: "Provisioning", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
+        // Other DHCP servers' lease files and configs read into Dialtone's terms (`leases import`, `config import`).
+        .target(name: "PeerImport", dependencies: ["WireSupport", "DHCPServerCore", "DialtoneConfig"]),
         
 
         // MARK: shells
@@ -82,7 +84,7 @@ let package = Package(
             name: "dialtone",
             dependencies: [
                 "DialtoneServices", "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire", "Provisioning",
-                "PhoneSimulator", "WireSupport", "Diagnostics", "DialtoneHTTP",
+                "PhoneSimulator", "WireSupport", "Diagnostics", "DialtoneHTTP", "PeerImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,6 +102,7 @@ let package = Package(
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
+        .testTarget(name: "PeerImportTests", dependencies: ["PeerImport", "WireSupport", "ConfigLoader", "DialtoneConfig", "DHCPServerCore", "DHCPWire"]),
         .testTarget(name: "DialtoneLoggingTests", dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DialtoneHTTPTests",
