@@ -103,3 +103,33 @@ let now: EpochMilliseconds = 1_796_173_200_000
         #expect(contents.skipped.allSatisfy { $0.kind == .malformed })
     }
 }
+
+/// Files written by the real programs (Tests/Integration/peer-import.sh with PEER_FILES_OUT, on Debian 12:
+/// dnsmasq 2.90, Kea 2.2.0, isc-dhcp-server 4.4.3-P1), each for busybox udhcpc clients.
+@Suite struct RealPeerFileTests {
+    static func fixture(_ name: String) throws -> String {
+        let here = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(2).joined(separator: "/")
+        return try String(contentsOfFile: here + "/Fixtures/peers/" + name, encoding: .utf8)
+    }
+
+    /// Just after the files were written (2026-12-02 01:51:48 UTC), before any lease ran out.
+    let written: EpochMilliseconds = 1_796_176_310_000
+
+    @Test(arguments: [
+        (PeerLeaseFormat.dnsmasq, "dnsmasq.leases", ["198.18.0.132 02:00:00:00:01:01 dnsmasq-phone"]),
+        // Kea: .140 was leased, then released (a row with valid lifetime 0), so only .141 is active.
+        (PeerLeaseFormat.kea, "kea-leases4.csv", ["198.18.0.141 02:00:00:00:01:02 kea-phone"]),
+        (PeerLeaseFormat.dhcpd, "dhcpd.leases", ["198.18.0.146 02:00:00:00:01:03 dhcpd-phone"]),
+    ])
+    func realFiles(format: PeerLeaseFormat, name: String, expected: [String]) throws {
+        let text = try Self.fixture(name)
+        let contents = try format.parse(text, file: name, now: written)
+        #expect(contents.leases.map { "\($0.ip) \($0.mac?.description ?? "-") \($0.hostname ?? "-")" } == expected)
+        #expect(contents.leases.allSatisfy { $0.clientID == [1] + ($0.mac?.bytes ?? []) }, "udhcpc sends client id 1 + MAC")
+        #expect(!contents.skipped.contains { $0.kind == .malformed })
+        if format == .kea { #expect(contents.skipped.map(\.description) == ["line 3: 198.18.0.140 deleted (valid lifetime 0)"]) }
+        // Two hours later every lease (one hour each) has run out.
+        let later = try format.parse(text, file: name, now: written + 7_200_000)
+        #expect(later.leases.isEmpty)
+    }
+}
