@@ -19,14 +19,14 @@ struct ConfigImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Translate a dnsmasq or Tftpd32 DHCP setup into Dialtone YAML.",
         discussion: """
-            dnsmasq: interface, dhcp-authoritative, domain, dhcp-range, dhcp-host, dhcp-option (names such as \\
-            option:router and numeric codes), dhcp-boot, enable-tftp with tftp-root. Tftpd32: the [DHCP] \\
-            section of tftpd32.ini (IP_Pool, PoolSize, Mask, Gateway, DNS, DNS2, WINS, Domain, BootFile, \\
-            Lease (minutes), AddOptionNumberN/AddOptionValueN). Tftpd32's custom options go out as text; \\
+            dnsmasq: interface, dhcp-authoritative, domain, dhcp-range, dhcp-host, dhcp-option (names such as \
+            option:router and numeric codes), dhcp-boot, enable-tftp with tftp-root. Tftpd32: the [DHCP] \
+            section of tftpd32.ini (IP_Pool, PoolSize, Mask, Gateway, DNS, DNS2, WINS, Domain, BootFile, \
+            Lease (minutes), AddOptionNumberN/AddOptionValueN). Tftpd32's custom options go out as text; \
             Dialtone types them (150 becomes a binary address list, as phones expect).
 
-            The YAML goes to standard output (or --output, which is never overwritten). Whatever could not \\
-            be carried over is printed on standard error as `note:` lines, each with the source line, and \\
+            The YAML goes to standard output (or --output, which is never overwritten). Whatever could not \
+            be carried over is printed on standard error as `note:` lines, each with the source line, and \
             repeated as comments at the top of the YAML. Check the result with `dialtone check`.
 
             Examples:

@@ -74,8 +74,8 @@ struct LeasesExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write the lease table as CSV or JSON.",
         discussion: """
-            Columns (CSV header, JSON keys): ip, mac, client_id, hostname, state, expires. `state` is offered, \\
-            bound, released, declined or expired; `expires` is ISO 8601 UTC. CSV follows RFC 4180 (CRLF line \\
+            Columns (CSV header, JSON keys): ip, mac, client_id, hostname, state, expires. `state` is offered, \
+            bound, released, declined or expired; `expires` is ISO 8601 UTC. CSV follows RFC 4180 (CRLF line \
             ends, quoted fields where needed). Reads the store directly, so it works while the server runs.
 
             Examples:

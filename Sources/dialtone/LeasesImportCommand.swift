@@ -13,20 +13,21 @@ struct LeasesImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import the active leases of dnsmasq, Kea or ISC dhcpd into the store.",
         discussion: """
-            Reads the peer's lease file and writes each active binding (address, MAC, client id, hostname, \\
-            expiry) into the store in state_dir as a bound lease, so each client gets its address back from \\
-            `dialtone serve`. Left out, each reported with its line: expired, released, declined and free \\
-            entries; addresses in no configured subnet, reserved in the config for another client, or held in \\
-            the store by another client; a client that already holds another address. An infinite lease gets \\
+            Reads the peer's lease file and writes each active binding (address, MAC, client id, hostname, \
+            expiry) into the store in state_dir as a bound lease, so each client gets its address back from \
+            `dialtone serve`. Left out, each reported with its line: expired, released, declined and free \
+            entries; addresses in no configured subnet, reserved in the config for another client, or held in \
+            the store by another client; a client that already holds another address. An infinite lease gets \
             the subnet's lease_time.
 
             The store must not be in use: stop `dialtone serve` first (exit 2 otherwise).
 
-            Files: dnsmasq --dhcp-leasefile (/var/lib/misc/dnsmasq.leases); Kea memfile \\
-            (/var/lib/kea/kea-leases4.csv; after its lease file cleanup, also import kea-leases4.csv.2 first, \\
-            then the newer file); ISC dhcpd (/var/lib/dhcp/dhcpd.leases).
+            Files: dnsmasq --dhcp-leasefile (/var/lib/misc/dnsmasq.leases); Kea memfile \
+            (/var/lib/kea/kea-leases4.csv; after Kea's lease file cleanup, join kea-leases4.csv.2 and the \
+            current file into one, older first, without the second header); ISC dhcpd \
+            (/var/lib/dhcp/dhcpd.leases).
 
-            Exit codes: 0 imported; 1 imported, but some entries could not be read (listed); 2 bad usage, \\
+            Exit codes: 0 imported; 1 imported, but some entries could not be read (listed); 2 bad usage, \
             an invalid config, a file that is not in that format, or the store in use.
 
             Examples:
