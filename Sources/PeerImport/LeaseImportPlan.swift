@@ -33,10 +33,19 @@ public struct LeaseImportPlan: Hashable, Sendable {
                 skip("no client identity")
                 continue
             }
-            if let reservation = subnet.reservations.first(where: { $0.ip == binding.ip }),
-                ClientKey(clientID: reservation.clientID, mac: reservation.mac) != key
-            {
+            // Matched as the allocator matches reservations: by MAC, or by client id.
+            let reservation = subnet.reservations.first { $0.ip == binding.ip }
+            let reservedForIt = reservation.map { r in
+                (r.mac != nil && r.mac == binding.mac) || (r.clientID != nil && (binding.clientID == r.clientID || binding.clientID?.dropFirst() == r.clientID?[...]))
+            }
+            if let reservation, reservedForIt == false {
                 skip("reserved in the config for \(reservation.mac?.description ?? "another client")")
+                continue
+            }
+            // The allocator gives a client its current address back only from the pools (or its
+            // reservation): a lease outside them would be replaced at the next request.
+            if reservation == nil, !subnet.pools.contains(where: { $0.contains(binding.ip) }) {
+                skip("outside the pools of \(subnet.subnet) (add it to a pool, or reserve it)")
                 continue
             }
             if let holder = liveByAddress[binding.ip], holder.clientKey != key {

@@ -16,7 +16,7 @@ struct LeasesImportCommand: ParsableCommand {
             Reads the peer's lease file and writes each active binding (address, MAC, client id, hostname, \
             expiry) into the store in state_dir as a bound lease, so each client gets its address back from \
             `dialtone serve`. Left out, each reported with its line: expired, released, declined and free \
-            entries; addresses in no configured subnet, reserved in the config for another client, or held in \
+            entries; addresses in no configured subnet or outside its pools, reserved in the config for another client, or held in \
             the store by another client; a client that already holds another address. An infinite lease gets \
             the subnet's lease_time.
 

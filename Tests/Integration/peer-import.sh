@@ -83,6 +83,22 @@ stop_peer
 cat "$WORK/dnsmasq.leases"
 check "dnsmasq's lease file is imported: leases --json has its address and MAC" imported dnsmasq "$WORK/dnsmasq.leases" dnsmasq 02:00:00:00:01:01 dnsmasq-phone
 
+dry_run_reports() {
+    # dnsmasq's real file plus a line from another network, one outside the pools, and one garbled: a dry run
+    # names each skipped line, writes nothing, and exits 1 for the unreadable one.
+    { cat "$WORK/dnsmasq.leases"; echo "$(( $(date +%s) + 600 )) 02:00:00:00:01:07 203.0.113.7 elsewhere *"
+      echo "$(( $(date +%s) + 600 )) 02:00:00:00:01:08 198.18.0.20 unpooled *"; echo "garbage"; } >"$WORK/mixed.leases"
+    cp "$WORK/state/dialtone.sqlite" "$WORK/before.sqlite"
+    "$DIALTONE" leases import --from dnsmasq "$WORK/mixed.leases" --config "$WORK/dialtone.yaml" --dry-run 2>"$WORK/dry.err"
+    code=$?
+    cat "$WORK/dry.err"; echo "exit $code"
+    [ $code -eq 1 ] && cmp -s "$WORK/state/dialtone.sqlite" "$WORK/before.sqlite" &&
+        grep -q "skipped $WORK/mixed.leases:2: 203.0.113.7: in no configured subnet" "$WORK/dry.err" &&
+        grep -q "skipped $WORK/mixed.leases:3: 198.18.0.20: outside the pools" "$WORK/dry.err" &&
+        grep -q "skipped $WORK/mixed.leases:4: expected 5 fields" "$WORK/dry.err"
+}
+check "a dry run reports each skipped line (another network, outside the pools, garbled), writes nothing, exits 1" dry_run_reports
+
 # Kea with a memfile that persists and is never compacted, so the file is what Kea wrote.
 cat >"$WORK/kea.json" <<JSON
 { "Dhcp4": {

@@ -30,9 +30,12 @@ import WireSupport
             Self.binding("198.18.0.120", "02:00:00:00:00:02", line: 5),
             Self.binding("198.18.0.103", "02:00:00:00:00:14", line: 6, expires: .never),
             Self.binding("198.18.0.102", "02:00:00:00:00:02", line: 7),
+            Self.binding("198.18.0.20", "02:00:00:00:00:20", line: 8),
+            Self.binding("198.18.0.50", "02:00:00:00:00:99", line: 9),
         ]
         let plan = LeaseImportPlan(imported, subnets: [Self.subnet], existing: existing, now: now)
-        #expect(plan.leases.map(\.ip.description) == ["198.18.0.110", "198.18.0.103", "198.18.0.102"])
+        // The reserved address outside the pools is imported for its own client.
+        #expect(plan.leases.map(\.ip.description) == ["198.18.0.110", "198.18.0.103", "198.18.0.102", "198.18.0.50"])
         #expect(plan.leases.allSatisfy { $0.state == .bound && $0.updated == now })
         #expect(plan.leases[1].expires == now + 600_000)
         #expect(plan.notes.count == 1 && plan.notes[0].hasPrefix("line 6: 198.18.0.103: an infinite lease"))
@@ -41,6 +44,7 @@ import WireSupport
             "line 3: 198.18.0.50: reserved in the config for 02:00:00:00:00:99",
             "line 4: 198.18.0.101: held in the store by 02:00:00:00:00:01 until \(LeaseExport.iso8601(now + 60_000))",
             "line 5: 198.18.0.120: 02:00:00:00:00:02 already holds 198.18.0.102 in the store",
+            "line 8: 198.18.0.20: outside the pools of 198.18.0.0/24 (add it to a pool, or reserve it)",
         ])
     }
 }
