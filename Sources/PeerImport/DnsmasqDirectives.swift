@@ -111,6 +111,11 @@ extension DnsmasqReader {
         let code = first.hasPrefix("option:") ? DnsmasqOptionNames.codes[String(first.dropFirst(7))] : Int(first)
         guard let code, (1...254).contains(code) else { return note(line, "`dhcp-option=\(value)`: unknown option `\(first)`") }
         if let reason = OptionCatalogue.computed[code] { return note(line, "`dhcp-option=\(value)`: Dialtone sets \(reason) itself") }
+        // dnsmasq encodes these from structured text (RFC 1035 names, route lists, sub-options); Dialtone's
+        // typed options have no such type, and sending the text would be wrong on the wire.
+        if [33, 43, 81, 119, 121, 124, 125].contains(code) {
+            return note(line, "`dhcp-option=\(value)`: option \(code) has a structured encoding Dialtone does not build: write it as `type: hex`")
+        }
         if parts.contains("0.0.0.0") { return note(line, "`dhcp-option=\(value)`: 0.0.0.0 (dnsmasq's own address) has no Dialtone equivalent: write the address") }
         options.append((code, parts.filter { !$0.isEmpty }, line))
     }

@@ -23,6 +23,7 @@ import WireSupport
         dhcp-option=242,"MCIPADD=198.18.0.5,HTTPSRVR=198.18.0.1"
         dhcp-option=tag:lab,option:router,198.18.1.1
         dhcp-option=option:netmask,255.255.255.0
+        dhcp-option=option:domain-search,voice.example,example
         dhcp-host=00:1e:7a:25:54:a1,198.18.0.50,lobby-phone
         dhcp-host=id:01:02:00:00:00:00:51,198.18.0.51
         dhcp-host=laptop,198.18.0.52
@@ -64,8 +65,9 @@ import WireSupport
         for expected in [
             "dnsmasq.conf:2: `port=0` has no Dialtone equivalent", "dnsmasq.conf:8: `dhcp-range=set:lab",
             "dnsmasq.conf:14: `dhcp-option=tag:lab", "dnsmasq.conf:15: `dhcp-option=option:netmask",
-            "dnsmasq.conf:18: `dhcp-host=laptop", "dnsmasq.conf:19: `dhcp-host=02:00:00:00:00:53,ignore`",
-            "dnsmasq.conf:20: reservation of 10.0.0.5 lies in no dhcp-range's subnet",
+            "dnsmasq.conf:16: `dhcp-option=option:domain-search,voice.example,example`: option 119 has a structured encoding",
+            "dnsmasq.conf:19: `dhcp-host=laptop", "dnsmasq.conf:20: `dhcp-host=02:00:00:00:00:53,ignore`",
+            "dnsmasq.conf:21: reservation of 10.0.0.5 lies in no dhcp-range's subnet",
         ] {
             #expect(notes.contains(expected), "\(expected)")
         }
