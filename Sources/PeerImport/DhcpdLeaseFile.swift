@@ -24,6 +24,10 @@ enum DhcpdLeaseFile {
         while index < tokens.count {
             let token = tokens[index]
             guard token.kind == .word, token.text == "lease" else {
+                // Anything else must still be a declaration of this file, or it is another format.
+                guard token.kind == .word, otherDeclarations.contains(token.text) else {
+                    throw PeerImportError(file: file, line: token.line, message: "not a dhcpd.leases declaration: `\(token.text)` (dhcpd.leases(5) has lease, host, group, class, subclass, failover, server-duid, authoring-byte-order, ia-na, ia-ta, ia-pd)")
+                }
                 index = try skipDeclaration(tokens, from: index, file: file)
                 continue
             }
@@ -46,6 +50,11 @@ enum DhcpdLeaseFile {
         }
         return journal.contents(malformed: skipped)
     }
+
+    /// The top-level declarations of dhcpd.leases(5) other than `lease`, which are skipped.
+    static let otherDeclarations: Set<String> = [
+        "host", "group", "class", "subclass", "failover", "server-duid", "authoring-byte-order", "ia-na", "ia-ta", "ia-pd",
+    ]
 
     /// The statements of the block opened at `openAt` (each a list of tokens, nested blocks left out),
     /// and the index after its closing brace.

@@ -54,6 +54,12 @@ enum DnsmasqLeaseFile {
                 ip: ip, mac: mac, clientID: clientID, hostname: fields[3] == "*" ? nil : String(fields[3]),
                 expires: expiry == 0 ? .never : .at(expiry * 1000), line: number))
         }
+        // Not one line read, and every line unreadable: another format (a Kea CSV, a dhcpd.leases).
+        if let first = skipped.first, journal.contents(malformed: []).skipped.isEmpty, journal.leases.isEmpty,
+            skipped.allSatisfy({ $0.kind == .malformed })
+        {
+            throw PeerImportError(file: file, line: first.line, message: "not a dnsmasq lease file: no line reads `EXPIRY MAC IP HOSTNAME CLIENT-ID` (dnsmasq(8), --dhcp-leasefile)")
+        }
         return journal.contents(malformed: skipped)
     }
 }

@@ -104,3 +104,20 @@ import WireSupport
         }
     }
 }
+
+/// A file given with the wrong `--from` is refused at its first line, not imported as nothing.
+@Suite struct WrongFormatTests {
+    @Test func eachParserRefusesTheOthersFiles() throws {
+        let kea = try RealPeerFileTests.fixture("kea-leases4.csv")
+        let dhcpd = try RealPeerFileTests.fixture("dhcpd.leases")
+        let dnsmasq = try RealPeerFileTests.fixture("dnsmasq.leases")
+        #expect(throws: PeerImportError.self) { try PeerLeaseFormat.dhcpd.parse(kea, file: "k", now: now) }
+        #expect(throws: PeerImportError.self) { try PeerLeaseFormat.dhcpd.parse(dnsmasq, file: "d", now: now) }
+        #expect(throws: PeerImportError(file: "k", line: 1, message: "not a dnsmasq lease file: no line reads `EXPIRY MAC IP HOSTNAME CLIENT-ID` (dnsmasq(8), --dhcp-leasefile)")) {
+            try PeerLeaseFormat.dnsmasq.parse(kea, file: "k", now: now)
+        }
+        #expect(throws: PeerImportError.self) { try PeerLeaseFormat.dnsmasq.parse(dhcpd, file: "h", now: now) }
+        #expect(throws: PeerImportError.self) { try PeerLeaseFormat.kea.parse(dnsmasq, file: "d", now: now) }
+        #expect(throws: PeerImportError.self) { try PeerLeaseFormat.kea.parse(dhcpd, file: "h", now: now) }
+    }
+}
