@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "Diagnostics", dependencies: ["Timeline"]),
         .target(
             name: "Provisioning", dependencies: ["Timeline", .product(name: "Mustache", package: "swift-mustache")]),
+        // Other DHCP servers' lease files and configs read into Dialtone's terms (`leases import`, `config import`).
+        .target(name: "PeerImport", dependencies: ["WireSupport", "DHCPServerCore", "DialtoneConfig"]),
 
         // MARK: shells
         .target(name: "ConfigLoader", dependencies: ["DialtoneConfig", .product(name: "Yams", package: "Yams")]),
@@ -156,7 +158,7 @@ let package = Package(
                 "TFTPClient",
                 "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire",
                 "Provisioning",
-                "PhoneSimulator", "WireSupport", "Diagnostics", "Timeline", "DialtoneHTTP",
+                "PhoneSimulator", "WireSupport", "Diagnostics", "Timeline", "DialtoneHTTP", "PeerImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -197,6 +199,9 @@ let package = Package(
         .testTarget(
             name: "DialtoneLoggingTests",
             dependencies: ["DialtoneLogging", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "PeerImportTests",
+            dependencies: ["PeerImport", "WireSupport", "ConfigLoader", "DialtoneConfig", "DHCPServerCore", "DHCPWire"]),
         .testTarget(
             name: "DialtoneHTTPTests",
             dependencies: [

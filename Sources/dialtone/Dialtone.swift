@@ -27,7 +27,7 @@ struct Dialtone: AsyncParsableCommand {
         version: "dialtone \(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [
             ServeCommand.self, DemoCommand.self, CheckCommand.self, ExplainCommand.self, LeasesCommand.self,
-            TFTPCommand.self, SimulateCommand.self, StoreProbeCommand.self, MakeBundleCommand.self,
+            ConfigCommand.self, TFTPCommand.self, SimulateCommand.self, StoreProbeCommand.self, MakeBundleCommand.self,
         ]
     )
 
