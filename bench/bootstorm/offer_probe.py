@@ -7,10 +7,11 @@ p99 40 ms on a loop shared with bulk TFTP, against dnsmasq's 3 ms).
 
 Runs until --seconds pass or SIGTERM, then prints one line:
     probe: sent=N offers=N lost=N p50_ms=X p99_ms=X max_ms=X
-A fixed set of client MACs (02:dd:...) cycles, so a server holds at most --clients offers for the probe.
-Each OFFER is timed by the kernel's receive timestamp (SO_TIMESTAMPNS), not by when this process got round to
-reading it: the probe shares a CPU with hundreds of phone threads, and its own wake-up delay would otherwise
-be measured as the server's.
+
+Both ends are timed by the kernel (SO_TIMESTAMPING, software stamps): when the DISCOVER left this socket and
+when the OFFER reached it. The probe shares a CPU with hundreds of phone threads; timing in Python would
+measure its own wake-up delays as the server's. A fixed set of client MACs (02:dd:...) cycles, so a server
+holds at most --clients offers for the probe.
 """
 import argparse
 import signal
@@ -18,17 +19,28 @@ import socket
 import struct
 import time
 
-SO_TIMESTAMPNS = 35  # Linux <asm-generic/socket.h>; SCM_TIMESTAMPNS has the same value
+# <linux/net_tstamp.h>, <asm-generic/socket.h>, <linux/errqueue.h>
+SO_TIMESTAMPING = 37  # also SCM_TIMESTAMPING
+TX_SOFTWARE, RX_SOFTWARE, SOFTWARE, OPT_ID, OPT_TSONLY = 1 << 1, 1 << 3, 1 << 4, 1 << 7, 1 << 11
+IP_RECVERR = 11
+MSG_ERRQUEUE = 0x2000
 
 
-def receive(sock: socket.socket):
-    """(datagram, kernel receive time in ns since the epoch) or raise BlockingIOError."""
-    data, ancillary, _, _ = sock.recvmsg(2048, 64)
+def stamp(ancillary) -> int | None:
+    """The software timestamp (ns since the epoch) in a SCM_TIMESTAMPING message, if any."""
     for level, kind, payload in ancillary:
-        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPING and len(payload) >= 16:
             seconds, nanoseconds = struct.unpack("qq", payload[:16])
-            return data, seconds * 1_000_000_000 + nanoseconds
-    return data, time.time_ns()
+            return seconds * 1_000_000_000 + nanoseconds
+    return None
+
+
+def sent_id(ancillary) -> int | None:
+    """OPT_ID's counter (the n-th datagram sent) from the sock_extended_err of a TX timestamp."""
+    for level, kind, payload in ancillary:
+        if level == socket.IPPROTO_IP and kind == IP_RECVERR and len(payload) >= 16:
+            return struct.unpack("IBBBBII", payload[:16])[6]
+    return None
 
 
 def discover(xid: int, mac: bytes, giaddr: bytes) -> bytes:
@@ -53,6 +65,35 @@ def message_type(packet: bytes) -> int:
     return 0
 
 
+class Probe:
+    BASE = 0x5A000000
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.sent_at: dict[int, int] = {}  # n -> kernel TX time
+        self.offer_at: dict[int, int] = {}  # n -> kernel RX time
+
+    def poll(self) -> None:
+        """Reads every TX timestamp and every OFFER waiting on the socket."""
+        while True:
+            try:
+                _, ancillary, _, _ = self.sock.recvmsg(1, 512, MSG_ERRQUEUE)
+            except BlockingIOError:
+                break
+            n, when = sent_id(ancillary), stamp(ancillary)
+            if n is not None and when is not None:
+                self.sent_at[n] = when
+        while True:
+            try:
+                data, ancillary, _, _ = self.sock.recvmsg(2048, 512)
+            except BlockingIOError:
+                break
+            when = stamp(ancillary)
+            if len(data) >= 240 and message_type(data) == 2 and when is not None:
+                n = (struct.unpack("!I", data[4:8])[0] - self.BASE) & 0xFFFFFFFF
+                self.offer_at.setdefault(n, when)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("relay")
@@ -66,53 +107,34 @@ def main() -> None:
     stop = [False]
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPING, TX_SOFTWARE | RX_SOFTWARE | SOFTWARE | OPT_ID | OPT_TSONLY)
     sock.bind((args.relay, args.port))
     sock.setblocking(False)
+    probe = Probe(sock)
     giaddr = socket.inet_aton(args.relay)
-    pending: dict[int, int] = {}
-    latencies: list[float] = []
     sent = 0
     interval = 1.0 / args.rate
     start = time.monotonic()
     next_send = start
     while not stop[0] and time.monotonic() - start < args.seconds:
-        now = time.monotonic()
-        if now >= next_send:
-            xid = (0x5A000000 + sent) & 0xFFFFFFFF
+        if time.monotonic() >= next_send:
             mac = bytes([0x02, 0xDD, 0, 0, (sent % args.clients) >> 8, (sent % args.clients) & 0xFF])
-            pending[xid] = time.time_ns()
-            sock.sendto(discover(xid, mac, giaddr), (args.server, args.port))
+            sock.sendto(discover((Probe.BASE + sent) & 0xFFFFFFFF, mac, giaddr), (args.server, args.port))
             sent += 1
             next_send += interval
-        try:
-            while True:
-                data, arrived = receive(sock)
-                if len(data) < 240 or message_type(data) != 2:
-                    continue
-                xid = struct.unpack("!I", data[4:8])[0]
-                if xid in pending:
-                    latencies.append((arrived - pending.pop(xid)) / 1e6)
-        except BlockingIOError:
-            pass
+        probe.poll()
         time.sleep(min(0.0005, max(0.0, next_send - time.monotonic())))
     # Offers for the last DISCOVERs are still on their way: give them a moment before counting them lost.
     drain_until = time.monotonic() + 0.3
     while time.monotonic() < drain_until:
-        try:
-            data, arrived = receive(sock)
-        except BlockingIOError:
-            time.sleep(0.001)
-            continue
-        xid = struct.unpack("!I", data[4:8])[0] if len(data) >= 240 and message_type(data) == 2 else None
-        if xid in pending:
-            latencies.append((arrived - pending.pop(xid)) / 1e6)
-    latencies.sort()
+        probe.poll()
+        time.sleep(0.001)
+    latencies = sorted((probe.offer_at[n] - probe.sent_at[n]) / 1e6 for n in probe.offer_at if n in probe.sent_at)
 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] if latencies else 0.0
 
-    print(f"probe: sent={sent} offers={len(latencies)} lost={sent - len(latencies)} "
+    print(f"probe: sent={sent} offers={len(latencies)} lost={sent - len(probe.offer_at)} "
           f"p50_ms={pct(0.50):.2f} p99_ms={pct(0.99):.2f} max_ms={latencies[-1] if latencies else 0:.2f}", flush=True)
 
 
