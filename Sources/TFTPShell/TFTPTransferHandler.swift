@@ -33,9 +33,8 @@ final class TFTPTransferHandler: ChannelInboundHandler {
     let describe: [EventKey: String]
     var machine: Machine
     private var timer: Scheduled<Void>?
-    /// When the scheduled task fires, and when a retransmission is really due (see `arm`).
-    private var timerAt: NIODeadline?
-    private var retransmitAt: NIODeadline?
+    /// When the timer task must run and what it does when it fires: TFTPCore decides (RetransmitSchedule).
+    private var schedule = RetransmitSchedule()
     private var ended = false
 
     init(
@@ -201,31 +200,24 @@ final class TFTPTransferHandler: ChannelInboundHandler {
         }
     }
 
-    /// The retransmission deadline moves on every ACK, but the scheduled task does not: cancelling and
-    /// scheduling a task per block re-armed the event loop's kernel timer per packet, which cost lockstep
-    /// transfers about a fifth of their rate (perf, bench/tftp). The task fires at the old deadline,
-    /// sees the deadline has moved, and sleeps again until the new one.
+    /// The machine re-arms on every packet; a loop task is scheduled only when RetransmitSchedule says so.
     private func arm(_ milliseconds: Int64, context: ChannelHandlerContext) {
-        let deadline = NIODeadline.now() + .milliseconds(milliseconds)
-        retransmitAt = deadline
-        if let scheduledAt = timerAt, scheduledAt <= deadline, timer != nil { return }
-        schedule(at: deadline, context: context)
+        if let deadline = schedule.arm(milliseconds: milliseconds, now: Int64(NIODeadline.now().uptimeNanoseconds)) {
+            scheduleTask(at: deadline, context: context)
+        }
     }
 
-    private func schedule(at deadline: NIODeadline, context: ChannelHandlerContext) {
+    private func scheduleTask(at deadline: Int64, context: ChannelHandlerContext) {
         timer?.cancel()
-        timerAt = deadline
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+        timer = context.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(deadline))) {
             let (handler, context) = bound.value
             handler.timer = nil
-            handler.timerAt = nil
-            guard !handler.ended, let due = handler.retransmitAt else { return }
-            if NIODeadline.now() < due {
-                handler.schedule(at: due, context: context)
-            } else {
-                handler.retransmitAt = nil
-                handler.timerFired(context: context)
+            guard !handler.ended else { return }
+            switch handler.schedule.fired(now: Int64(NIODeadline.now().uptimeNanoseconds)) {
+            case .retransmit: handler.timerFired(context: context)
+            case .reschedule(let due): handler.scheduleTask(at: due, context: context)
+            case .nothing: break
             }
         }
     }
@@ -242,6 +234,7 @@ final class TFTPTransferHandler: ChannelInboundHandler {
         guard !ended else { return }
         ended = true
         timer?.cancel()
+        schedule.disarm()
         let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         if let info = registry.end(id, state: state, detail: detail) {
             let ended = TFTPTimeline.ended(
