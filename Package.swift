@@ -188,6 +188,17 @@ let package = Package(
         ),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
         .testTarget(
+            name: "DHCPShellTests",
+            dependencies: [
+                "DHCPShell", "ServiceSupport", "LeaseStore", "DHCPServerCore", "DHCPWire", "DialtoneConfig", "Timeline",
+                "WireSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "ServiceSupportTests",
             dependencies: [
                 "ServiceSupport", "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",
