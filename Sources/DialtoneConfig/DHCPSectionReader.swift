@@ -107,7 +107,10 @@ struct DHCPSectionReader {
             let ipNode = r.require("ip"), let ip = scalars.ipv4(ipNode, r.childPath("ip"))
         else { return nil }
         let mac = r.read("mac", scalars.mac)
-        let clientID = r.read("client_id", scalars.string).flatMap { parseMACPrefix($0) ?? Array($0.utf8) }
+        // Hex pairs of any length (a type-1 client id is 7 bytes), a shorter hex form, else the text itself.
+        let clientID = r.read("client_id", scalars.string).flatMap {
+            parseHexPairs($0) ?? parseMACPrefix($0) ?? Array($0.utf8)
+        }
         if !r.has("mac"), !r.has("client_id") { _ = r.require("mac", "a reservation needs mac or client_id") }
         if !cidr.contains(ip) { r.error("reserved address \(ip) is not inside subnet \(cidr)", key: "ip") }
         return Reservation(mac: mac, clientID: clientID, ip: ip, hostname: r.read("hostname", scalars.string))

@@ -75,3 +75,14 @@ public func parseMACPrefix(_ text: String) -> [UInt8]? {
     }
     return out
 }
+
+/// Bytes written as colon-separated hex pairs of any length (`01:00:1e:7a:25:54:a1`, a client identifier),
+/// or nil when the text is not exactly that. Longer than a MAC, so `parseMACPrefix` does not take it.
+public func parseHexPairs(_ text: String) -> [UInt8]? {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count >= 2, parts.count <= 255, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) })
+    else {
+        return nil
+    }
+    return parts.map { UInt8($0, radix: 16)! }
+}
