@@ -20,6 +20,9 @@ final class DHCPEngine {
     private var malformedLogged: [String: Int64] = [:]
     private(set) var malformedCount = 0
     private var otherServersLogged: [String: Int64] = [:]
+    private var limits: FloodLimits
+    private var limitedLogged: [String: Int64] = [:]
+    private(set) var limitedCount = 0
     fileprivate var metrics = DHCPMetrics()
 
     private let directory: DeviceDirectory?
@@ -27,6 +30,7 @@ final class DHCPEngine {
     init(core: DHCPServer, writer: StoreWriter, directory: DeviceDirectory?, logger: Logger, eventLoop: EventLoop) {
         self.directory = directory
         self.core = core
+        self.limits = FloodLimits(clientRate: core.config.clientRateLimit, relayRate: core.config.relayRateLimit)
         self.writer = writer
         self.logger = logger
         self.eventLoop = eventLoop
@@ -43,6 +47,10 @@ final class DHCPEngine {
             return
         }
         let source = envelope.remoteAddress.wireIPv4 ?? WireSupport.IPv4Address.any
+        if let (scope, who) = limits.check(request, source: source, now: Clock.nowMilliseconds()) {
+            logLimited(scope, who)
+            return
+        }
         let context = ReceiveContext(
             interfaceName: socket.interface.name, interfaceAddress: socket.interface.address, sourceAddress: source,
             sourcePort: UInt16(envelope.remoteAddress.port ?? 0))
@@ -175,6 +183,23 @@ final class DHCPEngine {
     }
 
     /// Malformed packets are counted always and logged at most once a minute per source, with the reason.
+    /// A dropped request over its source's share: counted always, logged once a minute per source.
+    private func logLimited(_ scope: FloodLimits.Scope, _ who: String) {
+        limitedCount += 1
+        Counter(label: "dialtone_dhcp_limited_total", dimensions: [("scope", scope.rawValue)]).increment()
+        let key = scope.rawValue + " " + who
+        let now = Clock.nowMilliseconds()
+        if let last = limitedLogged[key], now - last < 60_000 { return }
+        if limitedLogged.count > 10_000 { limitedLogged = limitedLogged.filter { now - $0.value < 60_000 } }
+        limitedLogged[key] = now
+        logger.log(
+            .warning, .dhcpClientLimited,
+            [
+                .reason: "\(scope.rawValue) \(who) sends more requests than its share; dropping until it slows down",
+                .server(.limitedScope): scope.rawValue, .server(.limitedTotal): "\(limitedCount)",
+            ])
+    }
+
     private func logMalformed(_ reason: String, from address: SocketAddress) {
         malformedCount += 1
         Counter(label: "dialtone_dhcp_malformed_total").increment()

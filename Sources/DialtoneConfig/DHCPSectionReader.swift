@@ -5,7 +5,7 @@ import WireSupport
 struct DHCPSectionReader {
     static let keys = [
         "interfaces", "port", "client_port", "authoritative", "conflict_check", "watch_other_servers", "subnets",
-        "classes",
+        "classes", "client_rate_limit", "relay_rate_limit",
     ]
     static let subnetKeys = [
         "subnet", "pools", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers", "tftp_servers",
@@ -44,7 +44,7 @@ struct DHCPSectionReader {
             section.error(
                 "client_port must differ from port (\(port)): replies go to the client port", key: "client_port")
         }
-        return DHCPConfiguration(
+        var config = DHCPConfiguration(
             interfaces: interfaces,
             port: port,
             clientPort: clientPort,
@@ -52,6 +52,10 @@ struct DHCPSectionReader {
             conflictCheck: conflictCheck,
             watchOtherServers: section.read("watch_other_servers", default: true, scalars.bool),
             subnets: subnets, classes: classes)
+        let rate: (ConfigNode, String) -> Int? = { scalars.integer($0, $1, in: 0...1_000_000) }
+        config.clientRateLimit = section.read("client_rate_limit", default: 20, rate)
+        config.relayRateLimit = section.read("relay_rate_limit", default: 2000, rate)
+        return config
     }
 
     private func subnet(_ node: ConfigNode, _ path: String) -> SubnetConfiguration? {

@@ -43,6 +43,10 @@ public struct DHCPConfiguration: Hashable, Sendable {
     public var watchOtherServers: Bool
     public var subnets: [SubnetConfiguration]
     public var classes: [ClientClassConfiguration]
+    /// Requests per second one client (`client_rate_limit`) and one relay or sender (`relay_rate_limit`)
+    /// may send before the excess is dropped (issue 14); 0 turns the limit off.
+    public var clientRateLimit = 20
+    public var relayRateLimit = 2000
     public init(
         interfaces: [String], port: UInt16, clientPort: UInt16, authoritative: Bool, conflictCheck: ConflictCheck,
         watchOtherServers: Bool = true,
@@ -165,6 +169,8 @@ public struct TFTPConfiguration: Hashable, Sendable {
     public var retries: Int
     public var maxTransfers: Int
     public var portRange: ClosedRange<UInt16>?
+    /// Requests per second one client address may send before the excess is dropped (issue 14); 0: off.
+    public var clientRateLimit = 100
     public init(
         root: String, listen: [HostPort], allowWrite: Bool, allowOverwrite: Bool, caseInsensitive: Bool,
         maxBlockSize: Int, maxWindowSize: Int, timeout: ConfigDuration, retries: Int, maxTransfers: Int,

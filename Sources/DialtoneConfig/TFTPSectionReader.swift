@@ -4,7 +4,7 @@ import WireSupport
 struct TFTPSectionReader {
     static let keys = [
         "root", "listen", "allow_write", "allow_overwrite", "case_insensitive", "max_block_size", "max_window_size",
-        "timeout", "retries", "max_transfers", "port_range",
+        "timeout", "retries", "max_transfers", "port_range", "client_rate_limit",
     ]
 
     let scalars: ConfigScalars
@@ -31,7 +31,7 @@ struct TFTPSectionReader {
             }
             return low...high
         }
-        return TFTPConfiguration(
+        var config = TFTPConfiguration(
             root: root ?? "",
             listen: s.read("listen", default: [HostPort(host: "0.0.0.0", port: 69)]) {
                 scalars.list($0, $1, hostPort(defaultPort: 69))
@@ -45,6 +45,10 @@ struct TFTPSectionReader {
             retries: s.read("retries", default: 5) { scalars.integer($0, $1, in: 1...100) },
             maxTransfers: s.read("max_transfers", default: 2000) { scalars.integer($0, $1, in: 1...100_000) },
             portRange: portRange)
+        config.clientRateLimit = s.read("client_rate_limit", default: 100) {
+            scalars.integer($0, $1, in: 0...1_000_000)
+        }
+        return config
     }
 
     func hostPort(defaultPort: UInt16) -> (ConfigNode, String) -> HostPort? {

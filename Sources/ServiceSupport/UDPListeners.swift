@@ -17,7 +17,12 @@ package enum UDPListeners {
         var opened: [Channel] = []
         for address in addresses {
             do {
+                // A flood from one source must not fill the socket's queue before our per-source limits see
+                // it (issue 14): a large receive buffer, and up to 64 datagrams per read (recvmmsg).
                 let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                    .channelOption(.datagramVectorReadMessageCount, value: 64)
+                    .channelOption(.maxMessagesPerRead, value: 64)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(handler())

@@ -21,6 +21,7 @@ public struct TFTPService: Service {
     let disk: DiskFileProvider
     let transfers: TFTPTransfers
     let logger: Logger
+    let limits: TFTPRequestLimits
 
     public init(
         config: TFTPConfiguration, disk: DiskFileProvider, transfers: TFTPTransfers,
@@ -29,6 +30,7 @@ public struct TFTPService: Service {
         self.config = config
         self.transfers = transfers
         self.logger = logger
+        self.limits = TFTPRequestLimits(rate: config.clientRateLimit, logger: logger)
         self.disk = disk
         // The real file wins over generated ones (issue 6): disk first.
         providers = [disk] + extraProviders
@@ -60,6 +62,7 @@ public struct TFTPService: Service {
         var id = 0
         switch packet {
         case .readRequest(let request), .writeRequest(let request):
+            guard limits.admit(clientIP) else { return }
             let isRead = if case .readRequest = packet { true } else { false }
             if transfers.isRunning(client: clientAddress, file: request.filename) {
                 // The client repeated its request before our first answer reached it: that transfer answers it.

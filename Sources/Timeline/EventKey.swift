@@ -88,6 +88,8 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         case dhcpPort = "dhcp.port"
         case dhcpLeasesLoaded = "dhcp.leases_loaded"
         case dhcpMalformedTotal = "dhcp.malformed_total"
+        case limitedScope = "limit.scope"
+        case limitedTotal = "limit.dropped_total"
         case tftpListen = "tftp.listen"
         case tftpRoot = "tftp.root"
         case tftpActive = "tftp.active"

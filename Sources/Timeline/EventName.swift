@@ -117,6 +117,9 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     case dhcpReplyWithheld = "dhcp.reply.withheld"
     /// Logged at most once a minute per source, always counted.
     case dhcpPacketMalformed = "dhcp.packet.malformed"
+    /// A client or relay sent more than its share and its packets are dropped (FloodLimits); logged at
+    /// most once a minute per source, always counted.
+    case dhcpClientLimited = "dhcp.client.limited"
     /// The DHCP loop could not raise its thread's priority (no CAP_SYS_NICE).
     case dhcpPriorityUnchanged = "dhcp.priority.unchanged"
 
@@ -124,6 +127,8 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     case tftpStopped = "tftp.stopped"
     case tftpPacketMalformed = "tftp.packet.malformed"
     case tftpSocketError = "tftp.socket.error"
+    /// A client sent more requests than its share and they are dropped; at most once a minute per client.
+    case tftpClientLimited = "tftp.client.limited"
     /// A client repeated a request its running transfer already answers.
     case tftpRequestDuplicate = "tftp.request.duplicate"
 

@@ -61,7 +61,8 @@ chmod -R a+rX "$WORK"
 start() {
     case $1 in
     dialtone)
-        printf 'state_dir: %s/state\ntftp:\n  root: %s/root\n  listen: ["127.0.0.1:69"]\n  max_transfers: 5000\n' "$WORK" "$WORK" >"$WORK/d.yaml"
+        # One client address opens up to 1000 transfers at once: capacity without the per-client limit.
+        printf 'state_dir: %s/state\ntftp:\n  root: %s/root\n  listen: ["127.0.0.1:69"]\n  max_transfers: 5000\n  client_rate_limit: 0\n' "$WORK" "$WORK" >"$WORK/d.yaml"
         ip netns exec $NS taskset -c 0 "$DIALTONE" serve --config "$WORK/d.yaml" --log-level warning 2>"$WORK/server.log" & ;;
     tftpd-hpa)
         # Debian's 5.2 refuses -a 127.0.0.1:69 (exit 66); in a private namespace 0.0.0.0:69 is the same.
