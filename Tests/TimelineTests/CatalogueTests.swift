@@ -88,7 +88,7 @@ struct CatalogueGoldenTests {
                 "dhcp.yiaddr", "dhcp.destination", "dhcp.options", "dhcp.latency_us", "dhcp.reply_bytes",
                 "dhcp.server_id", "dhcp.source",
                 "dhcp.tftp_server", "dhcp.address", "dhcp.subnet", "dhcp.option.code", "dhcp.option.length",
-                "dhcp.option.offset",
+                "dhcp.option.offset", "dhcp.boot_file", "dhcp.file",
                 "tftp.file", "tftp.mode", "tftp.direction", "tftp.options", "tftp.served_from", "tftp.case_mismatch",
                 "tftp.blksize",
                 "tftp.windowsize", "tftp.size", "tftp.bytes", "tftp.duration_s",
