@@ -74,7 +74,7 @@ struct CatalogueGoldenTests {
                 "dhcp.decline.received", "dhcp.decline.ignored", "dhcp.release.received", "dhcp.release.ignored",
                 "dhcp.pool.exhausted",
                 "dhcp.conflict.detected", "dhcp.packet.dropped", "dhcp.other_server.reply", "dhcp.option.malformed",
-                "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed",
+                "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed", "tftp.transfer.probed",
                 "phone.upgrade.advanced", "phone.upgrade.done", "phone.upgrade.waiting",
                 "syslog.message",
             ])
