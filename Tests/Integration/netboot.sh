@@ -3,7 +3,8 @@
 # (pxe-e1000.rom, package ipxe-qemu) boots from Dialtone over a tap device in a namespace. The ROM sends
 # user class iPXE, so the reply must name the script (ipxe_script) in the file field and option 67 alike;
 # the script prints a token on the serial console. An OVMF-style size probe (tsize, then ERROR 8 after the
-# OACK) is logged as a probe, not a failure; `check` flags the issue's loop-making config.
+# OACK) is logged as a probe, not a failure; a script that chains itself makes `explain` name a boot
+# loop; `check` flags the issue's loop-making config.
 # Needs qemu-system-x86 and ipxe-qemu (Debian), python3, root.
 . "$(dirname "$0")/lib.sh"
 ROM=/usr/lib/ipxe/qemu/pxe-e1000.rom
@@ -15,6 +16,8 @@ ROOT="$WORK/root"
 mkdir -p "$ROOT"
 printf '#!ipxe\necho %s\nsleep 30\n' "$TOKEN" >"$ROOT/boot.ipxe"
 printf 'not a real loader\n' >"$ROOT/undionly.kpxe"
+# A script that chains itself: the same boot file fetched again and again by one client.
+printf '#!ipxe\nchain loop.ipxe\n' >"$ROOT/loop.ipxe"
 
 # The server namespace holds the tap qemu attaches to (qemu opens it by name from inside the namespace).
 ip netns add "$SRV" || exit 1
@@ -31,6 +34,10 @@ dhcp:
       pools: ["198.18.0.100-198.18.0.150"]
       boot_files: { bios: undionly.kpxe, efi64: snponly.efi }
       ipxe_script: boot.ipxe
+  classes:
+    - name: looping
+      match: { mac_prefixes: ["52:54:01"] }
+      ipxe_script: loop.ipxe
 tftp:
   root: $ROOT
   listen: ["198.18.0.1:69"]
@@ -41,13 +48,17 @@ for _ in $(seq 1 50); do grep -q dhcp.started "$WORK/server.log" 2>/dev/null && 
 
 console() { tr -d '\033' <"$WORK/serial.log" 2>/dev/null | sed -E 's/\[[0-9;]*[A-Za-z]//g'; }
 
-bios_boot_prints_the_token() {
-    # iPXE writes through the BIOS; graphics=off has SeaBIOS copy that text to the serial port (a file),
-    # one character per cursor-positioning escape, which `console` strips.
+boot() { # mac
     timeout 90 ip netns exec "$SRV" qemu-system-x86_64 -machine pc,graphics=off -m 256 -nographic \
         -monitor none -serial "file:$WORK/serial.log" -boot n \
         -netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no" \
-        -device "e1000,netdev=n0,romfile=$ROM,mac=52:54:00:12:34:56" >"$WORK/qemu.out" 2>&1 &
+        -device "e1000,netdev=n0,romfile=$ROM,mac=$1" >"$WORK/qemu.out" 2>&1 &
+}
+
+bios_boot_prints_the_token() {
+    # iPXE writes through the BIOS; graphics=off has SeaBIOS copy that text to the serial port (a file),
+    # one character per cursor-positioning escape, which `console` strips.
+    boot 52:54:00:12:34:56
     local qemu=$!
     local found=1
     for _ in $(seq 1 85); do
@@ -85,6 +96,24 @@ PY
     if grep -q 'tftp.transfer.failed' "$WORK/server.log"; then grep 'tftp.transfer.failed' "$WORK/server.log"; return 1; fi
 }
 check "a tsize probe ended with ERROR 8 after the OACK is tftp.transfer.probed, not failed" size_probe_is_not_a_failure
+
+# A class whose script chains itself: explain names the loop from the real timeline.
+explain_names_a_boot_loop() {
+    boot 52:54:01:12:34:56
+    local qemu=$!
+    for _ in $(seq 1 85); do
+        [ "$(grep -c 'tftp.transfer.completed.*tftp.file=loop.ipxe' "$WORK/server.log")" -ge 4 ] && break
+        kill -0 $qemu 2>/dev/null || break
+        sleep 1
+    done
+    kill $qemu 2>/dev/null; wait $qemu 2>/dev/null
+    sleep 0.5
+    out=$("$DIALTONE" explain 52:54:01:12:34:56 --config "$WORK/dialtone.yaml"); rc=$?
+    echo "$out" | head -14; echo "exit $rc"
+    [ $rc -eq 1 ] && echo "$out" | grep -qE "\[error\] boot loop: loop.ipxe fetched [0-9]+ times" &&
+        echo "$out" | grep -q "our last reply: option 67 loop.ipxe, file field loop.ipxe, class looping"
+}
+check "a script that chains itself: explain names a boot loop with what the reply said" explain_names_a_boot_loop
 stop_server
 
 # The issue's config: a subnet boot_file and an iPXE class that sets option 67 through options:.
