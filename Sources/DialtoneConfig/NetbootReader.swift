@@ -77,14 +77,31 @@ struct NetbootReader {
                 ConfigError(
                     file: diagnostics.file, mark: mark, keyPath: path,
                     message:
-                        "class `\(cls.name)` sets option 67 to `\(classFile)` while the subnet's boot_file fills the "
-                        + "file field with `\(other)`; iPXE reads the file field first. Set `boot_file: \(classFile)` "
-                        + "in the class (the file field and option 67 together) instead of option 67"))
+                        "class `\(cls.name)` sets option 67 to `\(classFile)` while the subnet's boot keys name "
+                        + "`\(other)` for the file field; iPXE reads the file field first and loops when they "
+                        + "disagree. Set `boot_file: \(classFile)` in the class (the file field and option 67 "
+                        + "together) instead of option 67"))
+        }
+        // The same within one subnet: `boot_file` and an option 67 in its `options:` that names another file.
+        let subnetNodes: [ConfigNode]
+        if case .sequence(let nodes)? = section.node("subnets")?.value { subnetNodes = nodes } else { subnetNodes = [] }
+        for (index, subnet) in subnets.enumerated() where !subnet.bootFile.isEmpty {
+            guard let option = subnet.options.last(where: { $0.code == .bootFileName }) else { continue }
+            let optionFile = String(decoding: option.value.prefix { $0 != 0 }, as: UTF8.self)
+            guard optionFile != subnet.bootFile else { continue }
+            out.append(
+                ConfigError(
+                    file: diagnostics.file,
+                    mark: index < subnetNodes.count ? optionMark(in: subnetNodes[index], code: 67) : nil,
+                    keyPath: "\(section.childPath("subnets"))[\(index)].options",
+                    message:
+                        "subnet \(subnet.subnet) sets option 67 to `\(optionFile)` beside `boot_file: "
+                        + "\(subnet.bootFile)`; replies name `\(subnet.bootFile)` in both. Drop the option 67"))
         }
         return out
     }
 
-    /// Where `{ code: 67, ... }` sits in a class's `options:` list.
+    /// Where `{ code: 67, ... }` sits in a class's or subnet's `options:` list.
     private func optionMark(in classNode: ConfigNode, code: Int) -> SourceMark? {
         guard case .mapping(let entries) = classNode.value,
             let options = entries.first(where: { $0.key == "options" })?.value

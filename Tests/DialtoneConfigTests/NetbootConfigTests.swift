@@ -72,4 +72,14 @@ import Testing
             + "\n  classes:\n    - name: ipxe\n      match: { user_class: iPXE }\n      boot_file: boot.ipxe\n"
         #expect(try ConfigLoader.load(yaml: fixed, file: "x.yaml").dhcp?.advisories == [])
     }
+
+    @Test func aSubnetOption67BesideItsBootFileIsAnAdvisory() throws {
+        let yaml = Self.base + "\n      options:\n        - { code: 67, type: string, value: other.efi }\n"
+        let config = try ConfigLoader.load(yaml: yaml, file: "x.yaml")
+        #expect(
+            config.dhcp?.advisories.map(\.description) == [
+                "x.yaml:8:11: dhcp.subnets[0].options: subnet 192.168.10.0/24 sets option 67 to `other.efi` beside "
+                    + "`boot_file: undionly.kpxe`; replies name `undionly.kpxe` in both. Drop the option 67"
+            ])
+    }
 }
