@@ -5,7 +5,9 @@
 # the script prints a token on the serial console. An OVMF-style size probe (tsize, then ERROR 8 after the
 # OACK) is logged as a probe, not a failure; a script that chains itself makes `explain` name a boot
 # loop; `check` flags the issue's loop-making config.
-# Needs qemu-system-x86 and ipxe-qemu (Debian), python3, root.
+# A UEFI PC (OVMF, virtio-net) gets snponly.efi by option 93, its size probe is logged as probed, and the
+# chainloaded iPXE gets the script. Needs qemu-system-x86 and ipxe-qemu (Debian), python3, root; the UEFI
+# boot also ovmf and ipxe, and is skipped (said so) without them.
 . "$(dirname "$0")/lib.sh"
 ROM=/usr/lib/ipxe/qemu/pxe-e1000.rom
 for tool in qemu-system-x86_64 tftp; do command -v $tool >/dev/null || { echo "missing $tool"; exit 1; }; done
@@ -16,6 +18,9 @@ ROOT="$WORK/root"
 mkdir -p "$ROOT"
 printf '#!ipxe\necho %s\nsleep 30\n' "$TOKEN" >"$ROOT/boot.ipxe"
 printf 'not a real loader\n' >"$ROOT/undionly.kpxe"
+OVMF=/usr/share/OVMF/OVMF_CODE_4M.fd
+SNPONLY=/usr/lib/ipxe/snponly.efi
+[ -r "$SNPONLY" ] && cp "$SNPONLY" "$ROOT/snponly.efi"
 # A script that chains itself: the same boot file fetched again and again by one client.
 printf '#!ipxe\nchain loop.ipxe\n' >"$ROOT/loop.ipxe"
 
@@ -95,6 +100,39 @@ PY
     grep 'tftp.transfer.probed' "$WORK/server.log" | grep -q 'tftp.file=boot.ipxe' || { echo "no probe line"; return 1; }
     if grep -q 'tftp.transfer.failed' "$WORK/server.log"; then grep 'tftp.transfer.failed' "$WORK/server.log"; return 1; fi
 }
+# UEFI (packages ovmf and ipxe): OVMF's own PXE on virtio-net (no option ROM) sends option 93 = 7 and no
+# user class, probes snponly.efi's size (tsize, then ERROR 8), downloads it; snponly.efi then asks again
+# with user class iPXE and gets the script.
+uefi_boot_chainloads_ipxe_and_prints_the_token() {
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$WORK/vars.fd"
+    : >"$WORK/serial.log"
+    timeout 90 ip netns exec "$SRV" qemu-system-x86_64 -machine q35,graphics=off -m 512 -nographic \
+        -monitor none -serial "file:$WORK/serial.log" \
+        -drive "if=pflash,format=raw,readonly=on,file=$OVMF" -drive "if=pflash,format=raw,file=$WORK/vars.fd" \
+        -netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no" \
+        -device "virtio-net-pci,netdev=n0,romfile=,mac=52:54:02:12:34:56" >"$WORK/qemu.out" 2>&1 &
+    local qemu=$! found=1
+    for _ in $(seq 1 88); do
+        if console | grep -q "$TOKEN"; then found=0; break; fi
+        kill -0 $qemu 2>/dev/null || break
+        sleep 1
+    done
+    kill $qemu 2>/dev/null; wait $qemu 2>/dev/null
+    grep '52:54:02:12:34:56' "$WORK/server.log" | grep 'dhcp.ack.sent' | grep -q 'dhcp.file=snponly.efi' ||
+        { echo "no ACK naming snponly.efi for option 93 = 7"; return 1; }
+    # OVMF's size probe is a probe, and nothing failed.
+    grep -q 'tftp.transfer.probed.*tftp.file=snponly.efi' "$WORK/server.log" || { echo "no tsize probe seen"; return 1; }
+    if grep 'tftp.transfer.failed' "$WORK/server.log"; then return 1; fi
+    grep -q 'tftp.transfer.completed.*tftp.file=snponly.efi' "$WORK/server.log" || { echo "snponly.efi not fetched"; return 1; }
+    [ $found -eq 0 ] || { echo "no token on the serial console"; console | tail -20; cat "$WORK/qemu.out"; return 1; }
+}
+if [ -r "$OVMF" ] && [ -r "$SNPONLY" ]; then
+    check "a UEFI PXE boot (OVMF, option 93 = 7) gets snponly.efi after a size probe, then the script" \
+        uefi_boot_chainloads_ipxe_and_prints_the_token
+else
+    echo "skip UEFI boot: needs $OVMF (package ovmf) and $SNPONLY (package ipxe)"
+fi
+
 check "a tsize probe ended with ERROR 8 after the OACK is tftp.transfer.probed, not failed" size_probe_is_not_a_failure
 
 # A class whose script chains itself: explain names the loop from the real timeline.
