@@ -10,7 +10,7 @@
 # boot also ovmf and ipxe, and is skipped (said so) without them.
 . "$(dirname "$0")/lib.sh"
 ROM=/usr/lib/ipxe/qemu/pxe-e1000.rom
-for tool in qemu-system-x86_64 tftp; do command -v $tool >/dev/null || { echo "missing $tool"; exit 1; }; done
+for tool in qemu-system-x86_64 python3; do command -v $tool >/dev/null || { echo "missing $tool"; exit 1; }; done
 [ -r "$ROM" ] || { echo "missing $ROM (package ipxe-qemu)"; exit 1; }
 TAP=${TAG}t
 TOKEN="dialtone-netboot-$$"
