@@ -65,6 +65,13 @@ struct Exchange {
             request: request, replyType: type, yiaddr: yiaddr, policy: profile.broadcastPolicy,
             serverPort: server.config.port, clientPort: server.config.clientPort)
         let maximum = ReplyBuilder.maximumSize(for: request)
+        // What the reply names for booting, so a boot loop can be told from its file field and option 67.
+        var boot: [EventKey: String] = [:]
+        if let option67 = message.options[.bootFileName] {
+            boot[.dhcp(.bootFile)] = String(decoding: option67.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        let fileField = message.file.prefix { $0 != 0 }
+        if !fileField.isEmpty { boot[.dhcp(.fileField)] = String(decoding: fileField, as: UTF8.self) }
         return [
             .reply(message, to: destination, minimumSize: DHCPMessage.minimumBOOTPSize, maximumSize: maximum),
             // The options we sent, so "offers ignored" can list exactly what the client turned down.
@@ -73,7 +80,7 @@ struct Exchange {
                 [
                     .dhcp(.yiaddr): yiaddr.description, .dhcp(.destination): describe(destination),
                     .dhcp(.options): message.options.codes.map { String($0.rawValue) }.joined(separator: ","),
-                ]),
+                ].merging(boot) { $1 }),
         ]
     }
 

@@ -34,11 +34,11 @@ struct ReplyBuilder {
         }
         // Keep siaddr non-zero: U-Boot and some phones take the TFTP server from it (Tftpd64 4.72 regression,
         // peers.md §1.7; cisco-provisioning.md requirement 12).
-        reply.siaddr = subnet?.nextServer ?? tftpAddress ?? .any
-        if let subnet, !subnet.bootFile.isEmpty {
-            reply.file = Array(subnet.bootFile.utf8.prefix(127))
-            options.setString(.bootFileName, subnet.bootFile)
-        }
+        // The file field and option 67 from one decision (BootChoice), never one without the other.
+        let boot = bootChoice(for: request)
+        reply.siaddr = boot.nextServer ?? .any
+        reply.file = boot.fileField
+        if let file = boot.file { options.setString(.bootFileName, file) }
 
         var configured = DHCPOptions()
         if let subnet {
@@ -52,9 +52,11 @@ struct ReplyBuilder {
             for option in subnet.options { configured.set(option.code, option.value) }
         }
         for option in profile.matchedClass?.options ?? [] { configured.set(option.code, option.value) }
+        // Option 67 is the boot decision's, already set above; an `options:` entry for it fed that decision.
+        configured.remove(.bootFileName)
         // Cisco phones find TFTP by 150, then 66, then siaddr; fill both with our TFTP address when the config
         // is silent (pelikan/dhcpd fakes 150 the same way; cisco-provisioning.md §1.3).
-        if profile.isCiscoPhone, let tftp = subnet?.nextServer ?? tftpAddress {
+        if profile.isCiscoPhone, let tftp = boot.nextServer {
             if !configured.contains(.tftpServerAddress) { configured.setIPv4List(.tftpServerAddress, [tftp]) }
             if !configured.contains(.tftpServerName) { configured.setString(.tftpServerName, tftp.description) }
         }
@@ -74,6 +76,10 @@ struct ReplyBuilder {
         for code in ordered { options.set(code, configured[code]!) }
         reply.options = echoRelayInfo(options, request)
         return reply
+    }
+
+    func bootChoice(for request: DHCPMessage) -> BootChoice {
+        BootChoice(request: request, subnet: subnet, matchedClass: profile.matchedClass, tftpAddress: tftpAddress)
     }
 
     private func echoRelayInfo(_ options: DHCPOptions, _ request: DHCPMessage) -> DHCPOptions {

@@ -15,6 +15,7 @@ public enum Diagnosis {
         findings += caseMismatches(events)
         findings += tftpTimeouts(events)
         findings += upgradeStuck(events)
+        findings += bootLoops(events)
         return findings.sorted { $0.severity < $1.severity }
     }
 

@@ -9,12 +9,13 @@ struct DHCPSectionReader {
     ]
     static let subnetKeys = [
         "subnet", "pools", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers", "tftp_servers",
-        "tftp_server_name", "next_server", "boot_file", "options", "reservations",
+        "tftp_server_name", "next_server", "boot_file", "boot_files", "ipxe_script", "options", "reservations",
     ]
 
     let scalars: ConfigScalars
     let diagnostics: ConfigDiagnostics
     var options: OptionSpecReader { OptionSpecReader(scalars: scalars, diagnostics: diagnostics) }
+    var netboot: NetbootReader { NetbootReader(scalars: scalars, diagnostics: diagnostics) }
 
     func read(_ section: ConfigSection) -> DHCPConfiguration? {
         let interfaces: [String] =
@@ -51,7 +52,8 @@ struct DHCPSectionReader {
             authoritative: section.read("authoritative", default: true, scalars.bool),
             conflictCheck: conflictCheck,
             watchOtherServers: section.read("watch_other_servers", default: true, scalars.bool),
-            subnets: subnets, classes: classes)
+            subnets: subnets, classes: classes,
+            advisories: netboot.advisories(subnets: subnets, classes: classes, section: section))
         let rate: (ConfigNode, String) -> Int? = { scalars.integer($0, $1, in: 0...1_000_000) }
         config.clientRateLimit = section.read("client_rate_limit", default: 20, rate)
         config.relayRateLimit = section.read("relay_rate_limit", default: 2000, rate)
@@ -101,7 +103,9 @@ struct DHCPSectionReader {
             nextServer: s.read("next_server", scalars.ipv4),
             bootFile: s.read("boot_file", default: "", scalars.string),
             options: s.read("options", default: []) { scalars.list($0, $1, options.read) },
-            reservations: reservations)
+            reservations: reservations,
+            bootFilesByArchitecture: s.read("boot_files", default: [:], netboot.bootFiles),
+            ipxeScript: s.read("ipxe_script", scalars.string).flatMap { $0.isEmpty ? nil : $0 })
     }
 
     private func reservation(_ node: ConfigNode, _ path: String, _ cidr: IPv4Subnet) -> Reservation? {
@@ -123,7 +127,8 @@ struct DHCPSectionReader {
     private func clientClass(_ node: ConfigNode, _ path: String) -> ClientClassConfiguration? {
         guard
             let c = ConfigSection(
-                node, path: path, allowed: ["name", "match", "broadcast", "options"], diagnostics: diagnostics),
+                node, path: path, allowed: ["name", "match", "broadcast", "options"] + NetbootReader.keys,
+                diagnostics: diagnostics),
             let nameNode = c.require("name"), let name = scalars.string(nameNode, c.childPath("name")),
             let matchNode = c.require(
                 "match", "vendor_class, user_class, client_arch, mac_prefixes, relay or circuit_id"),
@@ -158,7 +163,8 @@ struct DHCPSectionReader {
             broadcast: c.read("broadcast") {
                 scalars.choice($0, $1, [("always", .always), ("auto", .auto), ("never", .never)])
             },
-            options: c.read("options", default: []) { scalars.list($0, $1, options.read) })
+            options: c.read("options", default: []) { scalars.list($0, $1, options.read) },
+            netboot: netboot.read(c))
     }
 
     private func checkOverlaps(_ subnets: [SubnetConfiguration], _ section: ConfigSection) {

@@ -47,11 +47,14 @@ public struct DHCPConfiguration: Hashable, Sendable {
     /// may send before the excess is dropped (issue 14); 0 turns the limit off.
     public var clientRateLimit = 20
     public var relayRateLimit = 2000
+    /// Valid but likely wrong, with the place to fix it: `dialtone check` reports these (NetbootAdvisories).
+    public var advisories: [ConfigError]
     public init(
         interfaces: [String], port: UInt16, clientPort: UInt16, authoritative: Bool, conflictCheck: ConflictCheck,
         watchOtherServers: Bool = true,
-        subnets: [SubnetConfiguration], classes: [ClientClassConfiguration]
+        subnets: [SubnetConfiguration], classes: [ClientClassConfiguration], advisories: [ConfigError] = []
     ) {
+        self.advisories = advisories
         self.watchOtherServers = watchOtherServers
         self.interfaces = interfaces
         self.port = port
@@ -85,14 +88,19 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var tftpServerName: String?
     public var nextServer: IPv4Address?
     public var bootFile: String
+    /// `boot_files` and `ipxe_script` (NetbootConfiguration).
+    public var bootFilesByArchitecture: [UInt16: String]
+    public var ipxeScript: String?
     public var options: [ConfiguredOption]
     public var reservations: [Reservation]
     public init(
         subnet: IPv4Subnet, pools: [IPv4Range], leaseTime: ConfigDuration, routers: [IPv4Address],
         dnsServers: [IPv4Address], domainName: String?, ntpServers: [IPv4Address], tftpServers: [IPv4Address],
         tftpServerName: String?, nextServer: IPv4Address?, bootFile: String, options: [ConfiguredOption],
-        reservations: [Reservation]
+        reservations: [Reservation], bootFilesByArchitecture: [UInt16: String] = [:], ipxeScript: String? = nil
     ) {
+        self.bootFilesByArchitecture = bootFilesByArchitecture
+        self.ipxeScript = ipxeScript
         self.subnet = subnet
         self.pools = pools
         self.leaseTime = leaseTime
@@ -106,6 +114,15 @@ public struct SubnetConfiguration: Hashable, Sendable {
         self.bootFile = bootFile
         self.options = options
         self.reservations = reservations
+    }
+}
+
+extension SubnetConfiguration {
+    /// The subnet's boot keys as one value, read like a class's.
+    public var netboot: NetbootConfiguration {
+        NetbootConfiguration(
+            bootFile: bootFile.isEmpty ? nil : bootFile, bootFilesByArchitecture: bootFilesByArchitecture,
+            ipxeScript: ipxeScript, nextServer: nextServer)
     }
 }
 
@@ -149,7 +166,13 @@ public struct ClientClassConfiguration: Hashable, Sendable {
     public var match: Match
     public var broadcast: BroadcastPolicy?
     public var options: [ConfiguredOption]
-    public init(name: String, match: Match, broadcast: BroadcastPolicy?, options: [ConfiguredOption]) {
+    /// `boot_file`, `boot_files`, `ipxe_script`, `next_server`: override the subnet's.
+    public var netboot: NetbootConfiguration
+    public init(
+        name: String, match: Match, broadcast: BroadcastPolicy?, options: [ConfiguredOption],
+        netboot: NetbootConfiguration = NetbootConfiguration()
+    ) {
+        self.netboot = netboot
         self.name = name
         self.match = match
         self.broadcast = broadcast

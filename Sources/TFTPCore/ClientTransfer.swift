@@ -169,6 +169,8 @@ public struct ClientTransfer: Sendable {
         case .armTimer(let ms): [.armTimer(milliseconds: ms)]
         case .finished(let bytes): [.finished(bytes: bytes)]
         case .failed(let reason, let error): failure(reason, error)
+        // The server refusing our options after its own OACK: for this client, the upload failed.
+        case .probed(let reason): failure("client sent " + reason, nil)
         }
     }
 

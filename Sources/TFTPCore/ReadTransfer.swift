@@ -16,6 +16,10 @@ public struct ReadTransfer: Sendable {
         case finished(bytes: Int64)
         /// Give up; when `error` is set, tell the client.
         case failed(reason: String, error: TFTPPacket?)
+        /// The client ended the transfer with ERROR 8 right after our OACK (RFC 2347): it asked for the
+        /// size (RFC 2349 tsize) and had what it wanted. OVMF and iPXE do this before every download; it is
+        /// not a failure.
+        case probed(reason: String)
     }
 
     public let parameters: TransferParameters
@@ -65,8 +69,11 @@ public struct ReadTransfer: Sendable {
             // (the normal case) moves it on.
             sentUpTo = acknowledged
             return sendWindow()
-        case .error(_, let message):
+        case .error(let code, let message):
             isDone = true
+            if awaitingOptionAck, code == .optionRefused {
+                return [.probed(reason: "client ended after the OACK (ERROR 8: \(message))")]
+            }
             return [.failed(reason: "client sent ERROR: \(message)", error: nil)]
         default:
             isDone = true

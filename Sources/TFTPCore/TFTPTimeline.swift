@@ -68,4 +68,14 @@ public enum TFTPTimeline {
             completed ? .tftp(.transferCompleted) : .tftp(.transferFailed), level: completed ? .info : .notice, metadata
         )
     }
+
+    /// A read the client ended after the OACK with ERROR 8 (`ReadTransfer.Action.probed`): a size probe,
+    /// recorded at `info` under its own name so no reader counts it as a failure.
+    public static func probed(_ request: [EventKey: String], duration: String, detail: String) -> EventDraft {
+        var metadata = request
+        metadata[.tftp(.bytes)] = "0"
+        metadata[.tftp(.durationSeconds)] = duration
+        metadata[.reason] = detail
+        return EventDraft(.tftp(.transferProbed), level: .info, metadata)
+    }
 }

@@ -161,6 +161,8 @@ final class TFTPTransferHandler: ChannelInboundHandler {
             case .failed(let reason, let error):
                 if let error { send(error, context: context) }
                 finish(context: context, state: "failed", detail: reason)
+            case .probed(let reason):
+                finish(context: context, state: "probed", detail: reason)
             }
         }
     }
@@ -237,11 +239,14 @@ final class TFTPTransferHandler: ChannelInboundHandler {
         schedule.disarm()
         let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         if let info = registry.end(id, state: state, detail: detail) {
-            let ended = TFTPTimeline.ended(
-                describe, completed: state == "completed", bytes: info.bytes,
-                duration: String(format: "%.3f", duration), detail: detail)
+            let seconds = String(format: "%.3f", duration)
+            let ended =
+                state == "probed"
+                ? TFTPTimeline.probed(describe, duration: seconds, detail: detail ?? "")
+                : TFTPTimeline.ended(
+                    describe, completed: state == "completed", bytes: info.bytes, duration: seconds, detail: detail)
             logger.log(
-                level: state == "completed" ? .info : .notice, "\(ended.name)", metadata: ended.metadata.logMetadata)
+                level: state == "failed" ? .notice : .info, "\(ended.name)", metadata: ended.metadata.logMetadata)
             if let client = client.wireIPv4 { registry.recorder?.record(client: client.description, ended) }
         }
         // Let the last packet leave before the socket goes.

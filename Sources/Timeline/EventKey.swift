@@ -40,6 +40,10 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         case optionCode = "dhcp.option.code"
         case optionLength = "dhcp.option.length"
         case optionOffset = "dhcp.option.offset"
+        /// The boot file a reply named: option 67, and the BOOTP `file` field (they agree; both are logged so
+        /// a boot loop's evidence shows what the client was told).
+        case bootFile = "dhcp.boot_file"
+        case fileField = "dhcp.file"
     }
 
     public enum TFTP: String, CaseIterable, Sendable {

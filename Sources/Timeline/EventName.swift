@@ -48,6 +48,8 @@ public enum EventName: Hashable, Sendable, CustomStringConvertible {
         case requestRefused = "tftp.request.refused"
         case transferCompleted = "tftp.transfer.completed"
         case transferFailed = "tftp.transfer.failed"
+        /// The client asked for the options (tsize) and ended with ERROR 8 after the OACK (RFC 2347, 2349).
+        case transferProbed = "tftp.transfer.probed"
 
         /// The `reason` of a refusal for a file that does not exist (RFC 1350 error 1): the "TFTP file
         /// missing" finding matches on it, so the TFTP core's error and the diagnosis share this one string.

@@ -16,7 +16,8 @@ struct CheckCommand: ParsableCommand {
             be created. With `phones:`, every load named in default_loads and upgrade_paths must exist in \
             the TFTP root with every component its .loads lists (case-insensitively; the case on disk is \
             reported), sizes and MD5s where the .loads gives them; and no ladder may jump from below 8.3(3) \
-            straight past 8.5(2).
+            straight past 8.5(2). A class that sets option 67 through `options:` while a subnet's boot file \
+            names another file is reported with its file and line: use the class's `boot_file:`.
 
             Example:
               dialtone check --config /etc/dialtone/dialtone.yaml && echo ready to serve
@@ -42,6 +43,8 @@ struct CheckCommand: ParsableCommand {
         if let phones = config.phones {
             findings += Self.phoneFindings(phones, config: config)
         }
+        // Valid but contradictory boot settings (the file field and option 67 from different keys).
+        findings += (config.dhcp?.advisories ?? []).map(\.description)
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: config.stateDirectory, isDirectory: &isDirectory) {
             if !isDirectory.boolValue || !fm.isWritableFile(atPath: config.stateDirectory) {

@@ -76,7 +76,7 @@ struct ExplainCommand: ParsableCommand {
         case .dhcp:
             keys = [
                 .dhcp(.type), .dhcp(.serverID), .dhcp(.yiaddr), .dhcp(.destination), .dhcp(.latencyMicroseconds),
-                .dhcp(.replyBytes), .reason,
+                .dhcp(.replyBytes), .dhcp(.bootFile), .dhcp(.fileField), .reason,
             ]
         case .tftp: keys = [.tftp(.file), .tftp(.servedFrom), .tftp(.bytes), .tftp(.blockSize), .reason]
         case .phone: keys = [.phone(.load), .phone(.step), .phone(.to), .phone(.missing)]

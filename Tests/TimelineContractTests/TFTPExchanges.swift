@@ -42,6 +42,21 @@ extension Exchanges {
         events.append(ended.at(now, mac: mac))
     }
 
+    /// What OVMF's PXE does before a download (RFC 2347, 2349): ask for tsize, end with ERROR 8 after the
+    /// OACK; ended as `TFTPTransferHandler.finish` ends a `.probed` machine.
+    mutating func probe(_ filename: String, by mac: MACAddress, file: TFTPFile, at now: Int64) {
+        let request = TFTPRequest(filename: filename, mode: "octet", options: [TFTPOption("tsize", "0")])
+        var describe = TFTPTimeline.request(request, isRead: true, client: "192.168.10.21:1024")
+        describe.merge(TFTPTimeline.origin(file.origin)) { $1 }
+        let parameters = OptionNegotiation.negotiate(request, limits: Self.limits, transferSize: file.size)
+        var transfer = ReadTransfer(parameters: parameters, fileSize: file.size, maxRetries: 3)
+        _ = transfer.start()
+        guard case .probed(let reason)? = transfer.received(.error(.optionRefused, message: "abort")).first else {
+            preconditionFailure("ERROR 8 after the OACK is a probe")
+        }
+        events.append(TFTPTimeline.probed(describe, duration: "0.001", detail: reason).at(now, mac: mac))
+    }
+
     /// A client that acknowledges the OACK and every window, until the machine ends the transfer.
     static func acknowledgeAll(_ transfer: inout ReadTransfer) -> ReadTransfer.Action {
         var actions = transfer.start()

@@ -74,7 +74,7 @@ struct CatalogueGoldenTests {
                 "dhcp.decline.received", "dhcp.decline.ignored", "dhcp.release.received", "dhcp.release.ignored",
                 "dhcp.pool.exhausted",
                 "dhcp.conflict.detected", "dhcp.packet.dropped", "dhcp.other_server.reply", "dhcp.option.malformed",
-                "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed",
+                "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed", "tftp.transfer.probed",
                 "phone.upgrade.advanced", "phone.upgrade.done", "phone.upgrade.waiting",
                 "syslog.message",
             ])
@@ -88,7 +88,7 @@ struct CatalogueGoldenTests {
                 "dhcp.yiaddr", "dhcp.destination", "dhcp.options", "dhcp.latency_us", "dhcp.reply_bytes",
                 "dhcp.server_id", "dhcp.source",
                 "dhcp.tftp_server", "dhcp.address", "dhcp.subnet", "dhcp.option.code", "dhcp.option.length",
-                "dhcp.option.offset",
+                "dhcp.option.offset", "dhcp.boot_file", "dhcp.file",
                 "tftp.file", "tftp.mode", "tftp.direction", "tftp.options", "tftp.served_from", "tftp.case_mismatch",
                 "tftp.blksize",
                 "tftp.windowsize", "tftp.size", "tftp.bytes", "tftp.duration_s",

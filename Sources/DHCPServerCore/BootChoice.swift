@@ -1,0 +1,70 @@
+import DHCPWire
+import DialtoneConfig
+import WireSupport
+
+/// One decision for the boot file a reply names, so the BOOTP `file` field (RFC 2131 §2) and option 67
+/// (RFC 2132 §9.5) can never disagree: iPXE reads the file field first, and a file field still naming the
+/// iPXE binary beside an option 67 naming the script makes it chainload itself forever (issue 16).
+struct BootChoice: Hashable {
+    /// The file both the `file` field and option 67 carry; nil: neither is set.
+    var file: String?
+    /// siaddr: the class's next_server, else the subnet's, else ours when we serve TFTP.
+    var nextServer: IPv4Address?
+    /// What decided `file`, for the event: "class ipxe_script", "subnet boot_files[7]", ...
+    var reason: String?
+
+    /// The user class iPXE sends (option 77, RFC 3004; iPXE's `user-class` setting defaults to it).
+    static let ipxeUserClass = "iPXE"
+
+    /// Class over subnet; within each, an iPXE client gets the script, else the file for its option 93
+    /// architecture (RFC 4578 §2.1, the first code it lists that has one), else `boot_file`. A class that sets
+    /// option 67 through `options:` and names no boot file of its own decides with that value.
+    init(
+        request: DHCPMessage, subnet: SubnetConfiguration?, matchedClass: ClientClassConfiguration?,
+        tftpAddress: IPv4Address?
+    ) {
+        nextServer = matchedClass?.netboot.nextServer ?? subnet?.nextServer ?? tftpAddress
+        let isIPXE = request.options.userClasses.contains(Self.ipxeUserClass)
+        let architectures = request.options.clientArchitectures
+        var levels: [(String, NetbootConfiguration)] = []
+        if let matchedClass {
+            var netboot = matchedClass.netboot
+            if netboot.namesNoBootFile, let option = matchedClass.options.last(where: { $0.code == .bootFileName }) {
+                netboot.bootFile = Self.text(option.value)
+            }
+            levels.append(("class \(matchedClass.name)", netboot))
+        }
+        if let subnet {
+            var netboot = subnet.netboot
+            if netboot.bootFile == nil, let option = subnet.options.last(where: { $0.code == .bootFileName }) {
+                netboot.bootFile = Self.text(option.value)
+            }
+            levels.append(("subnet", netboot))
+        }
+        for (level, netboot) in levels {
+            if isIPXE, let script = netboot.ipxeScript {
+                (file, reason) = (script, "\(level) ipxe_script")
+                return
+            }
+            if let arch = architectures.first(where: { netboot.bootFilesByArchitecture[$0] != nil }) {
+                (file, reason) = (netboot.bootFilesByArchitecture[arch], "\(level) boot_files[\(arch)]")
+                return
+            }
+            if let bootFile = netboot.bootFile, !bootFile.isEmpty {
+                (file, reason) = (bootFile, "\(level) boot_file")
+                return
+            }
+        }
+    }
+
+    /// The `file` field's bytes: the name, or nothing when it does not fit the 128-byte field with its NUL.
+    /// A long URL then goes in option 67 alone, rather than a truncated name that disagrees with it.
+    var fileField: [UInt8] {
+        guard let file, file.utf8.count <= 127 else { return [] }
+        return Array(file.utf8)
+    }
+
+    private static func text(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+}
