@@ -11,20 +11,23 @@ public final class InMemoryLeaseStore: Store {
         var phones: [String: String] = [:]
     }
     private let state = Mutex(State())
+    /// Runs before every write, outside the lock: a test holds a write back (a slow disk) or throws (a
+    /// failing one) to see what its callers do meanwhile.
+    private let beforeWrite: @Sendable (StoreBatch) throws -> Void
 
-    public init(leases: [Lease] = []) {
+    public init(leases: [Lease] = [], beforeWrite: @escaping @Sendable (StoreBatch) throws -> Void = { _ in }) {
+        self.beforeWrite = beforeWrite
         state.withLock { s in for lease in leases { s.leases[lease.ip] = lease } }
     }
 
     public func loadLeases() throws -> [Lease] { state.withLock { Array($0.leases.values).sorted { $0.ip < $1.ip } } }
 
-    public func save(_ leases: [Lease]) throws {
-        state.withLock { s in for lease in leases { s.leases[lease.ip] = lease } }
-    }
+    public func save(_ leases: [Lease]) throws { try write(StoreBatch(leases: leases)) }
 
-    public func append(_ events: [TimelineEvent]) throws { state.withLock { $0.events += events } }
+    public func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
 
     public func write(_ batch: StoreBatch) throws {
+        try beforeWrite(batch)
         state.withLock { s in
             for lease in batch.leases { s.leases[lease.ip] = lease }
             s.events += batch.events
@@ -51,5 +54,5 @@ public final class InMemoryLeaseStore: Store {
     }
 
     public func loadPhoneStates() throws -> [String: String] { state.withLock { $0.phones } }
-    public func savePhoneState(mac: String, json: String) throws { state.withLock { $0.phones[mac] = json } }
+    public func savePhoneState(mac: String, json: String) throws { try write(StoreBatch(phoneStates: [mac: json])) }
 }

@@ -17,30 +17,20 @@ import WireSupport
 /// The DHCP engine over a fake store (issue 12): an OFFER leaves at once, an ACK only once its lease is
 /// durable, and never when the store cannot write it (issue 4: "durable before the ACK leaves").
 @Suite struct DHCPEngineTests {
-    /// A store whose writes wait while `open` is false and fail while `failing` is true.
-    final class GatedStore: Store {
-        let inner = InMemoryLeaseStore()
+    /// The in-memory store whose writes wait while `open` is false and fail while `failing` is true.
+    final class GatedStore: Sendable {
         let open = NIOLockedValueBox(true)
         let failing = NIOLockedValueBox(false)
+        let inner: InMemoryLeaseStore
         struct Refused: Error {}
 
-        func write(_ batch: StoreBatch) throws {
-            while !open.withLockedValue({ $0 }) { usleep(1000) }
-            if failing.withLockedValue({ $0 }) { throw Refused() }
-            try inner.write(batch)
+        init() {
+            let (open, failing) = (open, failing)
+            inner = InMemoryLeaseStore(beforeWrite: { _ in
+                while !open.withLockedValue({ $0 }) { usleep(1000) }
+                if failing.withLockedValue({ $0 }) { throw Refused() }
+            })
         }
-        func loadLeases() throws -> [Lease] { try inner.loadLeases() }
-        func save(_ leases: [Lease]) throws { try write(StoreBatch(leases: leases)) }
-        func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
-        func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] {
-            try inner.events(for: mac, limit: limit)
-        }
-        func eventVersions() throws -> [String: Int64] { try inner.eventVersions() }
-        func events(named name: EventName, limit: Int) throws -> [TimelineEvent] {
-            try inner.events(named: name, limit: limit)
-        }
-        func loadPhoneStates() throws -> [String: String] { try inner.loadPhoneStates() }
-        func savePhoneState(mac: String, json: String) throws { try write(StoreBatch(phoneStates: [mac: json])) }
     }
 
     static let server = IPv4Address("198.18.0.1")!
@@ -80,7 +70,7 @@ import WireSupport
         init() async throws {
             channel = NIOAsyncTestingChannel(loop: loop)
             let logger = Logger(label: "test")
-            writer = StoreWriter(store: store, logger: logger)
+            writer = StoreWriter(store: store.inner, logger: logger)
             socket = DHCPSocket(
                 interface: ResolvedInterface(name: "test0", address: DHCPEngineTests.server, prefixLength: 24),
                 port: 67, logger: logger)

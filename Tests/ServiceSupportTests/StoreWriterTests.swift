@@ -11,29 +11,22 @@ import WireSupport
 
 /// The one store writer: group commit, completions only after the write, and nothing lost at shutdown.
 @Suite struct StoreWriterTests {
-    /// A store that records each transaction and can hold the first one, so that submissions pile up.
-    final class RecordingStore: Store {
-        let inner = InMemoryLeaseStore()
+    /// The in-memory store with a write hook that records each transaction and can hold writes back, so
+    /// that submissions pile up.
+    final class RecordingStore: Sendable {
         let transactions = NIOLockedValueBox<[Int]>([])
         let gate = NIOLockedValueBox<Bool>(true)
+        let inner: InMemoryLeaseStore
 
-        func write(_ batch: StoreBatch) throws {
-            while gate.withLockedValue({ !$0 }) { usleep(1000) }
-            try inner.write(batch)
-            transactions.withLockedValue { $0.append(batch.leases.count) }
+        init() {
+            let (transactions, gate) = (transactions, gate)
+            inner = InMemoryLeaseStore(beforeWrite: { batch in
+                while gate.withLockedValue({ !$0 }) { usleep(1000) }
+                transactions.withLockedValue { $0.append(batch.leases.count) }
+            })
         }
+
         func loadLeases() throws -> [Lease] { try inner.loadLeases() }
-        func save(_ leases: [Lease]) throws { try write(StoreBatch(leases: leases)) }
-        func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
-        func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] {
-            try inner.events(for: mac, limit: limit)
-        }
-        func eventVersions() throws -> [String: Int64] { try inner.eventVersions() }
-        func events(named name: EventName, limit: Int) throws -> [TimelineEvent] {
-            try inner.events(named: name, limit: limit)
-        }
-        func loadPhoneStates() throws -> [String: String] { try inner.loadPhoneStates() }
-        func savePhoneState(mac: String, json: String) throws { try write(StoreBatch(phoneStates: [mac: json])) }
     }
 
     static func lease(_ n: Int) -> Lease {
@@ -45,7 +38,7 @@ import WireSupport
     @Test func submissionsWhileAWriteRunsShareTheNextTransaction() async throws {
         let store = RecordingStore()
         store.gate.withLockedValue { $0 = false }
-        let writer = StoreWriter(store: store, logger: Logger(label: "test"))
+        let writer = StoreWriter(store: store.inner, logger: Logger(label: "test"))
         let durable = NIOLockedValueBox<[Int]>([])
         for n in 0..<50 {
             writer.submit(StoreBatch(leases: [Self.lease(n)])) { error in
@@ -65,7 +58,7 @@ import WireSupport
 
     @Test func whatWasSubmittedBeforeShutdownIsWritten() async throws {
         let store = RecordingStore()
-        let writer = StoreWriter(store: store, logger: Logger(label: "test"))
+        let writer = StoreWriter(store: store.inner, logger: Logger(label: "test"))
         let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
         async let running: Void = group.run()
         store.gate.withLockedValue { $0 = false }
