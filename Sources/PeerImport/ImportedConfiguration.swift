@@ -1,3 +1,4 @@
+import DialtoneConfig
 import WireSupport
 
 /// A peer server's DHCP setup, read from its config, in Dialtone's terms: what `dialtone config import`
@@ -46,19 +47,8 @@ public struct ImportedOption: Hashable, Sendable {
     }
 }
 
-public struct ImportedReservation: Hashable, Sendable {
-    public var mac: MACAddress?
-    public var clientID: [UInt8]?
-    public var ip: IPv4Address
-    public var hostname: String?
-
-    public init(mac: MACAddress?, clientID: [UInt8]?, ip: IPv4Address, hostname: String?) {
-        self.mac = mac
-        self.clientID = clientID
-        self.ip = ip
-        self.hostname = hostname
-    }
-}
+/// A reservation carried over: the config's own type, so the YAML writer and the validator agree on it.
+public typealias ImportedReservation = Reservation
 
 /// Option knowledge both translators share.
 enum OptionCatalogue {
