@@ -19,13 +19,15 @@ public struct DHCPService: Service {
     let logger: Logger
     let directory: DeviceDirectory?
     let sharesPortInProcess: Bool
+    let follower: StoreFollower?
 
     /// `sharesPortInProcess`: the demo's in-process phones bind relay addresses on the server's port
     /// (DHCPSocket); nothing else sets it.
     public init(
         config: DHCPConfiguration, servesTFTP: Bool, writer: StoreWriter, directory: DeviceDirectory? = nil,
-        sharesPortInProcess: Bool = false, logger: Logger
+        sharesPortInProcess: Bool = false, follower: StoreFollower? = nil, logger: Logger
     ) {
+        self.follower = follower
         self.directory = directory
         self.sharesPortInProcess = sharesPortInProcess
         self.config = config
@@ -60,12 +62,17 @@ public struct DHCPService: Service {
     }
 
     private func serve(interfaces: [ResolvedInterface], leases: [Lease], on eventLoop: EventLoop) async throws {
-        let core = DHCPServer(config: config, servesTFTP: servesTFTP, leases: leases)
+        let core = DHCPServer(
+            config: config, servesTFTP: servesTFTP, leases: leases, seed: UInt64.random(in: .min ... .max))
         let engine = try await eventLoop.submit {
             NIOLoopBound(
                 DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop),
                 eventLoop: eventLoop)
         }.get()
+        // A shared store (issue 13): the cache learns every row the store refused a write over, and every
+        // row another server wrote.
+        writer.onRejected { rows in eventLoop.execute { engine.value.learn(rows) } }
+        follower?.subscribe { changes in eventLoop.execute { engine.value.follow(changes.leases) } }
 
         let poolGauges = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(5)) { _ in
             engine.value.publishPoolUsage()

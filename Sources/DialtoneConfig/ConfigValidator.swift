@@ -20,7 +20,7 @@ public enum ConfigValidator {
         }
 
         let dhcp = section("dhcp", allowed: DHCPSectionReader.keys).flatMap {
-            DHCPSectionReader(scalars: scalars, diagnostics: diagnostics).read($0)
+            DHCPSectionReader(scalars: scalars, diagnostics: diagnostics, sharedStore: store.kind == .postgres).read($0)
         }
         let tftp = section("tftp", allowed: TFTPSectionReader.keys).flatMap {
             TFTPSectionReader(scalars: scalars, diagnostics: diagnostics).read($0)
@@ -43,7 +43,10 @@ public enum ConfigValidator {
         -> StoreConfiguration
     {
         guard let node = top.node("store"),
-            let section = ConfigSection(node, path: "store", allowed: ["kind", "url"], diagnostics: diagnostics)
+            let section = ConfigSection(
+                node, path: "store",
+                allowed: ["kind", "url", "password_file", "pool_size", "connect_timeout", "server_name"],
+                diagnostics: diagnostics)
         else { return StoreConfiguration(kind: .sqlite, url: nil) }
         let kind = section.read("kind", default: .sqlite) {
             scalars.choice($0, $1, [("sqlite", StoreConfiguration.Kind.sqlite), ("postgres", .postgres)])
@@ -52,9 +55,19 @@ public enum ConfigValidator {
         if kind == .postgres, url == nil {
             _ = section.require("url", "a postgres:// URL when kind is postgres")
         }
-        if kind == .postgres {
-            section.error("the postgres store is not implemented yet; use kind: sqlite (the default)", key: "kind")
+        if kind == .sqlite {
+            for key in ["url", "password_file", "pool_size", "connect_timeout", "server_name"] where section.has(key) {
+                section.error("`\(key)` applies to kind: postgres only; this store is sqlite", key: key)
+            }
         }
-        return StoreConfiguration(kind: kind, url: url)
+        if let url, kind == .postgres, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            section.error("url must start with postgres:// (e.g. postgres://dialtone@127.0.0.1/dialtone)", key: "url")
+        }
+        var store = StoreConfiguration(kind: kind, url: url)
+        store.passwordFile = section.read("password_file", scalars.string)
+        store.poolSize = section.read("pool_size", default: 4) { scalars.integer($0, $1, in: 1...100) }
+        store.connectTimeout = section.read("connect_timeout", default: .seconds(5), scalars.duration)
+        store.serverName = section.read("server_name", scalars.string)
+        return store
     }
 }

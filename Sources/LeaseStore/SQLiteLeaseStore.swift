@@ -9,6 +9,7 @@ import WireSupport
 /// transaction survives a crash or power loss before `save` returns.
 public final class SQLiteLeaseStore: Store {
     public let path: String
+    public var location: String { path }
     private let queue: DatabaseQueue
     /// Events kept in all; older ones are pruned so the file stays bounded.
     public let maxEvents: Int
@@ -99,8 +100,9 @@ public final class SQLiteLeaseStore: Store {
 
     public func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
 
-    public func write(_ batch: StoreBatch) throws {
-        guard !batch.isEmpty else { return }
+    /// One server writes this file (the state directory lock says so), so every change is written as it is.
+    @discardableResult public func write(_ batch: StoreBatch) throws -> StoreWriteResult {
+        guard !batch.isEmpty else { return StoreWriteResult() }
         let leases = batch.leases, events = batch.events
         try queue.write { db in
             for (mac, json) in batch.phoneStates {
@@ -122,6 +124,7 @@ public final class SQLiteLeaseStore: Store {
             }
             if !events.isEmpty { try insert(events, db) }
         }
+        return StoreWriteResult()
     }
 
     private func insert(_ events: [TimelineEvent], _ db: Database) throws {

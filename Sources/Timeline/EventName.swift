@@ -32,6 +32,9 @@ public enum EventName: Hashable, Sendable, CustomStringConvertible {
         case packetDropped = "dhcp.packet.dropped"
         case otherServerReply = "dhcp.other_server.reply"
         case optionMalformed = "dhcp.option.malformed"
+        /// The shared store refused one of our lease writes: another server changed the address first
+        /// (issue 13). The reply was held back and the request answered again from the store's row.
+        case leaseConflict = "dhcp.lease.conflict"
 
         /// The events that stand for a reply we sent: the shell adds what it measured while sending (latency,
         /// size, destination) to exactly these.
@@ -146,6 +149,14 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
 
     case storeWriteFailed = "store.write.failed"
     case storeEventsFailed = "store.events.failed"
+    /// The store cannot be written or read (database down): at most once a minute while it lasts.
+    case storeUnreachable = "store.unreachable"
+    /// The store answers again after `store.unreachable`; what waited is written.
+    case storeRecovered = "store.recovered"
+    /// The PostgreSQL store is ready: connected, schema at this binary's version.
+    case storeReady = "store.ready"
+    /// Changes still unwritten when the server stopped with the store unreachable.
+    case storeChangesLost = "store.changes.lost"
 
     public var description: String { rawValue }
 }

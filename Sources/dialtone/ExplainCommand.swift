@@ -27,12 +27,12 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         guard let device = MACAddress(mac) else { throw ValidationError("`\(mac)` is not a MAC address") }
         let config = try configOption.load()
-        let path = config.stateDirectory + "/dialtone.sqlite"
-        guard FileManager.default.fileExists(atPath: path) else {
-            print("\(device): nothing known yet (\(path) does not exist: the server has not run with this config)")
+        guard let store = try StoreOpener.open(config, create: false) else {
+            print(
+                "\(device): nothing known yet (\(StoreOpener.sqlitePath(config)) does not exist: the server has not run with this config)"
+            )
             return
         }
-        let store = try SQLiteLeaseStore(path: path)
         let events = try store.events(for: device, limit: 2000)
         let formatter = ISO8601DateFormatter()
         let clock: (Int64) -> String = { formatter.string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
@@ -63,7 +63,9 @@ struct ExplainCommand: ParsableCommand {
         print("\nTimeline (newest first)")
         if events.isEmpty { print("  no events recorded for this device") }
         for event in events.prefix(limit) {
-            print("  \(clock(event.time))  \(event.name.rawValue)  \(Self.summary(event))")
+            // In a store several servers share, each line says which server recorded it.
+            let server = event.server.map { "  [\($0)]" } ?? ""
+            print("  \(clock(event.time))\(server)  \(event.name.rawValue)  \(Self.summary(event))")
         }
         if events.count > limit { print("  ... \(events.count - limit) older events (--limit)") }
         if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }

@@ -37,12 +37,11 @@ struct LeasesListCommand: ParsableCommand {
 
     func run() throws {
         let config = try configOption.load()
-        let path = config.stateDirectory + "/dialtone.sqlite"
-        guard FileManager.default.fileExists(atPath: path) else {
-            if json { print("[]") } else { print("no leases yet (\(path) does not exist)") }
+        guard let store = try StoreOpener.open(config, create: false) else {
+            if json { print("[]") } else { print("no leases yet (\(StoreOpener.sqlitePath(config)) does not exist)") }
             return
         }
-        let leases = try SQLiteLeaseStore(path: path).loadLeases()
+        let leases = try store.loadLeases()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         if json {
             let rows: [[String: String?]] = leases.map { l in
@@ -94,8 +93,7 @@ struct LeasesExportCommand: ParsableCommand {
 
     func run() throws {
         let config = try configOption.load()
-        let path = config.stateDirectory + "/dialtone.sqlite"
-        let leases = FileManager.default.fileExists(atPath: path) ? try SQLiteLeaseStore(path: path).loadLeases() : []
+        let leases = try StoreOpener.open(config, create: false)?.loadLeases() ?? []
         let now = ServerTime(Date().timeIntervalSince1970 * 1000)
         let text: String
         switch format {

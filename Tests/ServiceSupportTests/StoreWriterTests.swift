@@ -41,8 +41,8 @@ import WireSupport
         let writer = StoreWriter(store: store.inner, logger: Logger(label: "test"))
         let durable = NIOLockedValueBox<[Int]>([])
         for n in 0..<50 {
-            writer.submit(StoreBatch(leases: [Self.lease(n)])) { error in
-                #expect(error == nil)
+            writer.submit(StoreBatch(leases: [Self.lease(n)])) { outcome in
+                if case .failure(let error) = outcome { Issue.record("write failed: \(error)") }
                 // A completion runs only once its lease is in the store.
                 let stored = (try? store.inner.loadLeases().contains { $0.ip == Self.lease(n).ip }) ?? false
                 durable.withLockedValue { $0.append(stored ? n : -1) }
@@ -75,8 +75,8 @@ import WireSupport
             updated: 1)
         var bound = offer
         bound.state = .bound
-        #expect(![DHCPAction.commit(offer)].repliesWaitForCommits)
-        #expect([DHCPAction.commit(offer), .commit(bound)].repliesWaitForCommits)
+        #expect(![DHCPAction.commit(offer, replacing: nil)].repliesWaitForCommits)
+        #expect([DHCPAction.commit(offer, replacing: nil), .commit(bound, replacing: offer)].repliesWaitForCommits)
         #expect(![DHCPAction]().repliesWaitForCommits)
     }
 }

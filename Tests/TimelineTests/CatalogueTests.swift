@@ -74,6 +74,7 @@ struct CatalogueGoldenTests {
                 "dhcp.decline.received", "dhcp.decline.ignored", "dhcp.release.received", "dhcp.release.ignored",
                 "dhcp.pool.exhausted",
                 "dhcp.conflict.detected", "dhcp.packet.dropped", "dhcp.other_server.reply", "dhcp.option.malformed",
+                "dhcp.lease.conflict",
                 "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed", "tftp.transfer.probed",
                 "phone.upgrade.advanced", "phone.upgrade.done", "phone.upgrade.waiting",
                 "syslog.message",
@@ -95,7 +96,8 @@ struct CatalogueGoldenTests {
                 "phone.load", "phone.step", "phone.from", "phone.to", "phone.missing", "phone.boots_at_step",
                 "syslog.source", "syslog.facility", "syslog.severity", "syslog.text", "syslog.app", "syslog.host",
                 "client.mac", "client.address", "reason",
-                "config", "state_dir", "error", "store.batch", "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded",
+                "config", "state_dir", "error", "store.batch", "store.location", "store.pending", "server.name",
+                "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded",
                 "dhcp.malformed_total", "limit.scope", "limit.dropped_total",
                 "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "syslog.listen", "syslog.file",
                 "sntp.listen",
@@ -115,7 +117,8 @@ struct CatalogueGoldenTests {
                 "tftp.request.duplicate",
                 "syslog.started", "syslog.stopped",
                 "sntp.started", "sntp.stopped", "sntp.clock.synchronized", "sntp.clock.unsynchronized",
-                "web.started", "store.write.failed", "store.events.failed",
+                "web.started", "store.write.failed", "store.events.failed", "store.unreachable", "store.recovered",
+                "store.ready", "store.changes.lost",
             ])
         // A server line is never a timeline event: the two lists must not share a name.
         #expect(Set(ServerEventName.allCases.map(\.rawValue)).isDisjoint(with: EventName.catalogue.map(\.rawValue)))
