@@ -30,6 +30,9 @@ struct EventView: Encodable {
     var name: String
     var level: String
     var metadata: [String: String]
+    /// The server that recorded it, in a store several servers share (docs/several-servers.md); absent
+    /// otherwise.
+    var server: String?
 }
 
 /// One subnet of `GET /api/pools`: addresses in use (offered, bound or quarantined) against the pool size.
@@ -155,7 +158,7 @@ enum Views {
                 ? events.map {
                     EventView(
                         time: time($0.time), name: $0.name.rawValue, level: $0.level.rawValue,
-                        metadata: $0.storedMetadata)
+                        metadata: $0.storedMetadata, server: $0.server)
                 } : nil)
     }
 }
