@@ -111,12 +111,18 @@ public protocol Store: Sendable {
     func changes(after cursor: Int64?) throws -> StoreChanges
     /// A name for this store in messages: the SQLite path, or the PostgreSQL host and database.
     var location: String { get }
+    /// Whether a write that failed with `error` may succeed later unchanged (the database is down, the disk
+    /// full or busy), so the writer keeps it; false when the store refused the data itself, which no retry
+    /// fixes.
+    func mayRetry(after error: any Error) -> Bool
 }
 
 extension Store {
     public func write(leases: [Lease], events: [TimelineEvent]) throws {
         try write(StoreBatch(leases: leases, events: events))
     }
+
+    public func mayRetry(after error: any Error) -> Bool { true }
 
     /// A store with one writer: nothing changes under it.
     public var isShared: Bool { false }

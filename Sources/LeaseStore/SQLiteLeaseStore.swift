@@ -100,6 +100,14 @@ public final class SQLiteLeaseStore: Store {
 
     public func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
 
+    /// Busy, locked, full disks and I/O errors pass; anything else (a constraint, a corrupt file) is the
+    /// data's or the file's fault and would fail again.
+    public func mayRetry(after error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return true }
+        return [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN].contains(
+            error.resultCode)
+    }
+
     /// One server writes this file (the state directory lock says so), so every change is written as it is.
     @discardableResult public func write(_ batch: StoreBatch) throws -> StoreWriteResult {
         guard !batch.isEmpty else { return StoreWriteResult() }

@@ -39,7 +39,9 @@ extension PostgresStore {
         for change in changes {
             let l = change.lease
             let ip = Int64(l.ip.rawValue), mac = l.mac?.description, clientID = l.clientID.map { Data($0) }
-            let host = l.hostname, state = l.state.rawValue, expires = l.expires, updated = l.updated
+            // PostgreSQL's text cannot hold NUL, and a hostname comes from the wire (option 12).
+            let host = l.hostname.map { $0.replacingOccurrences(of: "\u{0}", with: "\\0") }, state = l.state.rawValue,
+                expires = l.expires, updated = l.updated
             let rows: PostgresRowSequence
             switch change.replacing {
             case .anything:

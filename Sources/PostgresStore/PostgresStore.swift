@@ -76,6 +76,14 @@ public final class PostgresStore: Store {
 
     deinit { close() }
 
+    /// An error the server sent about the statement (a constraint, bad data) would come back on every retry;
+    /// no connection, a timeout, or the server shutting down (SQLSTATE class 57, 08) pass.
+    public func mayRetry(after error: any Error) -> Bool {
+        guard let error = error as? PostgresStoreError, let state = error.sqlState else { return true }
+        return state.hasPrefix("57") || state.hasPrefix("08") || state.hasPrefix("53") || state == "40001"
+            || state == "40P01"
+    }
+
     /// Runs `body` on the bridge with a pooled connection, turning postgres-nio's errors into readable ones.
     func run<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) throws -> T {
         let client = self.client
@@ -133,15 +141,18 @@ public final class PostgresStore: Store {
 public struct PostgresStoreError: Error, CustomStringConvertible {
     public var location: String
     public var reason: String
+    /// The server's SQLSTATE when it answered with an error; nil when it did not answer at all.
+    public var sqlState: String?
 
     init(location: String, _ error: any Error) {
         self.location = location
         if let known = error as? PostgresStoreError {
             reason = known.reason
+            sqlState = known.sqlState
         } else if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] {
-                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-                reason = message + state
+                sqlState = error.serverInfo?[.sqlState]
+                reason = message + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
             } else if let underlying = error.underlying {
                 reason = "\(error.code): \(underlying)"
             } else {

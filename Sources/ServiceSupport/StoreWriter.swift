@@ -112,6 +112,12 @@ public final class StoreWriter: Service, Sendable {
                 health.succeeded()
             } catch {
                 outcome = .failure(error)
+                if !store.mayRetry(after: error) {
+                    // The store refused the data, not the connection: write each submission on its own so
+                    // one bad change (a poison batch) costs only itself, and drop what still fails.
+                    isolate(jobs, carried: batch, error)
+                    continue
+                }
                 health.failed(error, pending: batch.changes.count + batch.events.count + batch.phoneStates.count)
                 if stopping {
                     logger.log(
@@ -129,6 +135,38 @@ public final class StoreWriter: Service, Sendable {
             }
             for job in jobs { job.completion?(outcome) }
             if case .failure = outcome, !stopping { Thread.sleep(forTimeInterval: Self.retryInterval) }
+        }
+    }
+
+    /// After a failure no retry fixes: each job alone, so that the others are written; a job that fails
+    /// alone is dropped and logged. What was kept from an earlier outage goes first, as one more job.
+    private func isolate(_ jobs: [Job], carried: StoreBatch, _ error: any Error) {
+        var parts = jobs
+        let fromJobs = jobs.reduce(into: StoreBatch()) { $0.append($1.batch) }
+        if carried.changes.count > fromJobs.changes.count || carried.events.count > fromJobs.events.count {
+            var kept = carried
+            kept.changes.removeLast(fromJobs.changes.count)
+            kept.events.removeLast(fromJobs.events.count)
+            parts.insert(Job(batch: kept, completion: nil), at: 0)
+        }
+        for job in parts {
+            let outcome: Result<StoreWriteResult, any Error>
+            do {
+                outcome = .success(try store.write(job.batch))
+            } catch let refused {
+                outcome = .failure(refused)
+                logger.log(
+                    .error, .storeChangesLost,
+                    [
+                        .reason: "the store refused these changes: \(refused)",
+                        .server(.storePending):
+                            "\(job.batch.changes.count) leases, \(job.batch.events.count) events",
+                    ])
+            }
+            if case .success(let result) = outcome, !result.rejected.isEmpty {
+                for handler in rejectionHandlers.withLockedValue({ $0 }) { handler(result.rejected) }
+            }
+            job.completion?(outcome)
         }
     }
 
