@@ -108,6 +108,10 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     case dialtoneStarted = "dialtone.started"
     case dialtoneStopped = "dialtone.stopped"
     case dialtoneFailed = "dialtone.failed"
+    /// Started as root, `serve` switched to its user and kept only the capabilities it uses (docs/security.md).
+    case dialtonePrivilegesDropped = "dialtone.privileges.dropped"
+    /// Nothing to drop: started as another user (debug), or `user: root` (warning).
+    case dialtonePrivilegesUnchanged = "dialtone.privileges.unchanged"
 
     case dhcpStarted = "dhcp.started"
     case dhcpStopped = "dhcp.stopped"

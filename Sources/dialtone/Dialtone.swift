@@ -35,7 +35,12 @@ struct Dialtone: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if let serve = command as? ServeCommand {
+                // Before the first `await`: the only thread is this one, so the privilege switch covers the
+                // whole process (PrivilegeDrop).
+                let prepared = try serve.prepare()
+                try await serve.serve(prepared)
+            } else if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
