@@ -51,9 +51,9 @@ struct CheckCommand: ParsableCommand {
                 findings.append("\(config.sourceFile): state_dir: \(config.stateDirectory) is not a writable directory")
             }
         }
-        for line in findings { print(line) }
+        for line in findings { say(line) }
         if !findings.isEmpty { throw ExitCode(1) }
-        print("\(config.sourceFile): ok (services: \(config.enabledServices.joined(separator: ", ")))")
+        say("\(config.sourceFile): ok (services: \(config.enabledServices.joined(separator: ", ")))")
     }
 
     static func phoneFindings(_ phones: PhonesConfiguration, config: DialtoneConfiguration) -> [String] {
@@ -75,7 +75,7 @@ struct CheckCommand: ParsableCommand {
         // A case difference is only a problem when the server matches names exactly; otherwise it is a note.
         func caseNote(_ text: String) {
             if tftp.caseInsensitive {
-                print("note: " + text + " (served case-insensitively)")
+                say("note: " + text + " (served case-insensitively)")
             } else {
                 findings.append(text + "; phones ask for the exact name and tftp.case_insensitive is off")
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WireSupport
 
 /// `dialtone`: one program for DHCP, TFTP, syslog and SNTP provisioning.
 @main
@@ -56,7 +57,9 @@ struct Dialtone: AsyncParsableCommand {
     }
 }
 
-/// Prints to stderr.
+/// Prints one line to stderr. Messages name hostnames, file names, TFTP errors and lease-file entries that
+/// came from the wire: control and direction characters are made visible (VisibleText.line), so none can end
+/// the line or reach the terminal as an escape sequence (issue 14).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((VisibleText.line(text) + "\n").utf8))
 }
