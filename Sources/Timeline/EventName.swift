@@ -126,7 +126,7 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     /// A client or relay sent more than its share and its packets are dropped (FloodLimits); logged at
     /// most once a minute per source, always counted.
     case dhcpClientLimited = "dhcp.client.limited"
-    /// The DHCP loop could not raise its thread's priority (no CAP_SYS_NICE).
+    /// The DHCP loop could not raise its thread's priority (no CAP_SYS_NICE, RLIMIT_NICE too low).
     case dhcpPriorityUnchanged = "dhcp.priority.unchanged"
 
     case tftpStarted = "tftp.started"
