@@ -38,7 +38,8 @@ public struct LineLogHandler: LogHandler {
         switch format {
         case .text:
             let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded("\($0.value)"))" }
-            sink(([time, event.level.rawValue, "\(event.message)"] + fields).joined(separator: " "))
+            // Our messages are event names; a library's may quote what it was sent: made visible as values are.
+            sink(([time, event.level.rawValue, VisibleText.line("\(event.message)")] + fields).joined(separator: " "))
         case .json:
             var object: [String: String] = [
                 "time": time, "level": event.level.rawValue, "event": "\(event.message)", "logger": label,

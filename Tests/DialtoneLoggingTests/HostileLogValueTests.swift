@@ -41,6 +41,18 @@ import Testing
         }
     }
 
+    /// A library's message (Hummingbird, NIO) may quote a request: the message is made visible too.
+    @Test func aMessageFromTheWireStaysOnItsLine() {
+        let captured = Mutex<[String]>([])
+        let handler = LineLogHandler(label: "test", format: .text, level: .trace) { line in
+            captured.withLock { $0.append(line) }
+        }
+        Logger(label: "test") { _ in handler }.info("bad request /x\n2026-12-02T00:00:00.000Z info forged\u{1B}[2J")
+        let text = captured.withLock { $0.joined(separator: "\n") }
+        #expect(inert(text))
+        #expect(text.hasSuffix(#" info bad request /x\n2026-12-02T00:00:00.000Z info forged\u{1B}[2J"#))
+    }
+
     @Test func jsonLineParsesBackToTheValue() throws {
         for (index, value) in Self.values.enumerated() {
             let json = line(.json, value)

@@ -106,6 +106,8 @@ stop_server
 # needed (cap_sys_admin). It keeps the needed ones, ambient too; the bounding set is systemd's to narrow.
 ambient_start() {
     chown -R nobody "$WORK/state"
+    # Emptied here, not by the background job's redirection: the wait below must not read the last run's lines.
+    : >"$WORK/server.log"
     ip netns exec "$SRV" setpriv --reuid=nobody --regid="$(id -g nobody)" --init-groups \
         --inh-caps=+net_bind_service,+net_admin,+net_raw,+sys_admin \
         --ambient-caps=+net_bind_service,+net_admin,+net_raw,+sys_admin \
@@ -127,6 +129,7 @@ state_dir: $WORK/state2
 syslog: { listen: ["198.18.0.1:5514"] }
 web: { listen: "127.0.0.1:8068" }
 YAML
+    : >"$WORK/server.log"
     ip netns exec "$SRV" "$DIALTONE" serve --config "$WORK/high.yaml" >"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 50); do grep -q web.started "$WORK/server.log" && break; sleep 0.1; done
