@@ -41,6 +41,8 @@ let package = Package(
             name: "Provisioning", dependencies: ["Timeline", .product(name: "Mustache", package: "swift-mustache")]),
         // Other DHCP servers' lease files and configs read into Dialtone's terms (`leases import`, `config import`).
         .target(name: "PeerImport", dependencies: ["WireSupport", "DHCPServerCore", "DialtoneConfig"]),
+        // Who `serve` becomes and which capabilities it keeps, from the config; /proc status lines read back.
+        .target(name: "PrivilegePlan", dependencies: ["DialtoneConfig"]),
 
         // MARK: shells
         .target(name: "ConfigLoader", dependencies: ["DialtoneConfig", .product(name: "Yams", package: "Yams")]),
@@ -62,6 +64,8 @@ let package = Package(
         ),
         .target(name: "CSystemClock"),
         .target(name: "CARPCache"),
+        // capget/capset and prctl for the privilege switch (PrivilegeDrop in `dialtone`).
+        .target(name: "CPrivilege"),
         .target(
             name: "DialtoneLogging",
             dependencies: ["Timeline", "WireSupport", .product(name: "Logging", package: "swift-log")]),
@@ -173,7 +177,7 @@ let package = Package(
                 "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire",
                 "Provisioning",
                 "PhoneSimulator", "WireSupport", "Diagnostics", "Timeline", "DialtoneHTTP", "PeerImport",
-                "PostgresStore",
+                "PostgresStore", "PrivilegePlan", "CPrivilege",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -202,6 +206,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
+        .testTarget(name: "PrivilegePlanTests", dependencies: ["PrivilegePlan", "DialtoneConfig", "ConfigLoader"]),
         .testTarget(
             name: "DHCPShellTests",
             dependencies: [

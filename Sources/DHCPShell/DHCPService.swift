@@ -49,9 +49,12 @@ public struct DHCPService: Service {
         // TFTP keeps the shared group; the kernel schedules the threads.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // On a busy CPU the kernel still time-slices that thread with the TFTP ones (several ms each); a
-        // higher priority lets a DHCP packet preempt bulk DATA. Best effort: without CAP_SYS_NICE it stays.
+        // higher priority lets a DHCP packet preempt bulk DATA. Best effort: it needs CAP_SYS_NICE or an
+        // RLIMIT_NICE that allows it, which `serve` sets before it drops root (docs/security.md).
         let raised = try? await group.next().submit { ThreadPriority.raiseCurrent(by: 10) }.get()
-        if raised == false { logger.log(.debug, .dhcpPriorityUnchanged, [.reason: "no CAP_SYS_NICE"]) }
+        if raised == false {
+            logger.log(.debug, .dhcpPriorityUnchanged, [.reason: "no CAP_SYS_NICE and RLIMIT_NICE too low"])
+        }
         do {
             try await serve(interfaces: interfaces, leases: leases, on: group.next())
         } catch {

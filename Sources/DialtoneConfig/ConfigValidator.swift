@@ -1,7 +1,7 @@
 /// Turns a parsed YAML tree into a `DialtoneConfiguration`, checking the whole file at once (Kea's staging
 /// then commit: nothing starts from a config with any error in it).
 public enum ConfigValidator {
-    static let topLevelKeys = ["state_dir", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones"]
+    static let topLevelKeys = ["state_dir", "user", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones"]
 
     public static func validate(_ root: ConfigNode, file: String) throws(ConfigErrors) -> DialtoneConfiguration {
         let diagnostics = ConfigDiagnostics(file: file)
@@ -11,6 +11,10 @@ public enum ConfigValidator {
         }
         let stateDirectory = top.read("state_dir", default: "./dialtone-state", scalars.string)
         let store = readStore(top, scalars, diagnostics)
+        let user = top.read("user", scalars.string)
+        if user?.isEmpty == true {
+            top.error("expected a user name; leave `user` out for the default (docs/cli.md, Privileges)", key: "user")
+        }
 
         func section(_ key: String, allowed: [String]) -> ConfigSection? {
             guard let node = top.node(key),
@@ -35,7 +39,8 @@ public enum ConfigValidator {
 
         guard diagnostics.errors.isEmpty else { throw ConfigErrors(diagnostics.errors) }
         return DialtoneConfiguration(
-            sourceFile: file, stateDirectory: stateDirectory, store: store, dhcp: dhcp, tftp: tftp, syslog: syslog,
+            sourceFile: file, stateDirectory: stateDirectory, user: user, store: store, dhcp: dhcp, tftp: tftp,
+            syslog: syslog,
             sntp: sntp, web: web, phones: phones)
     }
 

@@ -5,6 +5,8 @@ import WireSupport
 public struct DialtoneConfiguration: Hashable, Sendable {
     public var sourceFile: String
     public var stateDirectory: String
+    /// `user`: who `serve` runs as once started as root (docs/cli.md "Privileges"); nil: the default.
+    public var user: String?
     public var store: StoreConfiguration
     public var dhcp: DHCPConfiguration?
     public var tftp: TFTPConfiguration?

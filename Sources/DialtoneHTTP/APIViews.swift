@@ -93,12 +93,14 @@ struct TransfersView: Encodable {
     var recent: [TransferView]
 }
 
-/// The one JSON encoding of the API: sorted keys, so answers diff and cache well; ISO 8601 dates.
+/// The one JSON encoding of the API: sorted keys, so answers diff and cache well; ISO 8601 dates. Hostnames,
+/// vendor classes, file names and syslog text come from the wire: JSONText escapes what JSONEncoder leaves
+/// raw (DEL, C1, direction characters), so `curl` to a terminal is safe too (issue 14).
 func apiJSON<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     encoder.dateEncodingStrategy = .iso8601
-    return try encoder.encode(value)
+    return Data(JSONText.escapingInvisibles(Array(try encoder.encode(value))))
 }
 
 enum Views {

@@ -94,7 +94,9 @@ public struct WebService: Service {
             var limit = 200
             if let text = request.uri.queryParameters.get("limit") {
                 guard let given = Int(text), (1...5000).contains(given) else {
-                    throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to 5000, got `\(text)`")
+                    throw HTTPError(
+                        .badRequest,
+                        message: "limit must be a whole number from 1 to 5000, got `\(VisibleText.escaped(text))`")
                 }
                 limit = given
             }

@@ -86,6 +86,10 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public enum Server: String, CaseIterable, Sendable {
         case config = "config"
         case stateDirectory = "state_dir"
+        case privilegesUser = "privileges.user"
+        case privilegesUID = "privileges.uid"
+        case privilegesGID = "privileges.gid"
+        case privilegesCapabilities = "privileges.capabilities"
         case error = "error"
         case storeBatch = "store.batch"
         case storeLocation = "store.location"

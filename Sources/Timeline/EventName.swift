@@ -111,6 +111,10 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     case dialtoneStarted = "dialtone.started"
     case dialtoneStopped = "dialtone.stopped"
     case dialtoneFailed = "dialtone.failed"
+    /// Started as root, `serve` switched to its user and kept only the capabilities it uses (docs/security.md).
+    case dialtonePrivilegesDropped = "dialtone.privileges.dropped"
+    /// Nothing to drop: started as another user (debug), or `user: root` (warning).
+    case dialtonePrivilegesUnchanged = "dialtone.privileges.unchanged"
 
     case dhcpStarted = "dhcp.started"
     case dhcpStopped = "dhcp.stopped"
@@ -125,7 +129,7 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     /// A client or relay sent more than its share and its packets are dropped (FloodLimits); logged at
     /// most once a minute per source, always counted.
     case dhcpClientLimited = "dhcp.client.limited"
-    /// The DHCP loop could not raise its thread's priority (no CAP_SYS_NICE).
+    /// The DHCP loop could not raise its thread's priority (no CAP_SYS_NICE, RLIMIT_NICE too low).
     case dhcpPriorityUnchanged = "dhcp.priority.unchanged"
 
     case tftpStarted = "tftp.started"

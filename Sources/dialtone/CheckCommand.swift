@@ -56,9 +56,9 @@ struct CheckCommand: ParsableCommand {
             }
         }
         findings += Self.storeFindings(config)
-        for line in findings { print(line) }
+        for line in findings { say(line) }
         if !findings.isEmpty { throw ExitCode(1) }
-        print("\(config.sourceFile): ok (services: \(config.enabledServices.joined(separator: ", ")))")
+        say("\(config.sourceFile): ok (services: \(config.enabledServices.joined(separator: ", ")))")
     }
 
     /// The PostgreSQL store is connected to for real: credentials, reachability and schema version are the
@@ -72,7 +72,7 @@ struct CheckCommand: ParsableCommand {
                 serverName: StoreOpener.serverName(config), logger: Logger(label: "dialtone.check"))
             defer { store.close() }
             let leases = try store.loadLeases().count
-            print(
+            say(
                 "note: store: \(store.location) answers; schema ready (was version \(store.schemaFound)), \(leases) lease\(leases == 1 ? "" : "s")"
             )
             return []
@@ -100,7 +100,7 @@ struct CheckCommand: ParsableCommand {
         // A case difference is only a problem when the server matches names exactly; otherwise it is a note.
         func caseNote(_ text: String) {
             if tftp.caseInsensitive {
-                print("note: " + text + " (served case-insensitively)")
+                say("note: " + text + " (served case-insensitively)")
             } else {
                 findings.append(text + "; phones ask for the exact name and tftp.case_insensitive is off")
             }

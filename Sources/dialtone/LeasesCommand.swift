@@ -3,6 +3,7 @@ import DHCPServerCore
 import Foundation
 import LeaseStore
 import PeerImport
+import WireSupport
 
 /// `dialtone leases`: the table by default (`list`), and the ways in and out (`import`, `export`).
 struct LeasesCommand: ParsableCommand {
@@ -55,14 +56,14 @@ struct LeasesListCommand: ParsableCommand {
             let data = try JSONSerialization.data(
                 withJSONObject: rows.map { $0.mapValues { $0 ?? NSNull() as Any } },
                 options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(JSONText.escapingInvisibles(String(decoding: data, as: UTF8.self)))
             return
         }
-        print("IP               MAC                STATE     EXPIRES                   HOSTNAME")
+        say("IP               MAC                STATE     EXPIRES                   HOSTNAME")
         for l in leases {
             let state = l.isFree(at: now) && l.state == .bound ? "expired" : l.state.rawValue
             let expires = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(l.expires) / 1000))
-            print(
+            say(
                 l.ip.description.padding(toLength: 17, withPad: " ", startingAt: 0)
                     + (l.mac?.description ?? "-").padding(toLength: 19, withPad: " ", startingAt: 0)
                     + state.padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -102,7 +103,7 @@ struct LeasesExportCommand: ParsableCommand {
         case .json:
             let rows = LeaseExport.rows(leases, now: now).map { $0.mapValues { $0 ?? NSNull() as Any } }
             let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
-            text = String(decoding: data, as: UTF8.self) + "\n"
+            text = JSONText.escapingInvisibles(String(decoding: data, as: UTF8.self)) + "\n"
         }
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))

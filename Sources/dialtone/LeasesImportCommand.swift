@@ -90,7 +90,7 @@ struct LeasesImportCommand: ParsableCommand {
         }
 
         for lease in plan.leases {
-            print(
+            say(
                 "\(dryRun ? "would import" : "imported") \(lease.ip) \(lease.mac?.description ?? "-") until \(LeaseExport.iso8601(lease.expires))\(lease.hostname.map { " " + $0 } ?? "")"
             )
         }
@@ -98,7 +98,7 @@ struct LeasesImportCommand: ParsableCommand {
         let skipped = (contents.skipped + plan.skipped).sorted { $0.line < $1.line }
         for entry in skipped { printError("skipped \(file):\(entry.line): \(entry.reason)") }
         let malformed = skipped.filter { $0.kind == .malformed }.count
-        print(
+        say(
             "\(plan.leases.count) lease\(plan.leases.count == 1 ? "" : "s") \(dryRun ? "would be imported" : "imported into \(store?.location ?? path)"); \(skipped.count) entr\(skipped.count == 1 ? "y" : "ies") skipped\(malformed > 0 ? " (\(malformed) unreadable)" : "")"
         )
         if malformed > 0 { throw ExitCode(1) }

@@ -96,7 +96,8 @@ struct CatalogueGoldenTests {
                 "phone.load", "phone.step", "phone.from", "phone.to", "phone.missing", "phone.boots_at_step",
                 "syslog.source", "syslog.facility", "syslog.severity", "syslog.text", "syslog.app", "syslog.host",
                 "client.mac", "client.address", "reason",
-                "config", "state_dir", "error", "store.batch", "store.location", "store.pending", "server.name",
+                "config", "state_dir", "privileges.user", "privileges.uid", "privileges.gid",
+                "privileges.capabilities", "error", "store.batch", "store.location", "store.pending", "server.name",
                 "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded",
                 "dhcp.malformed_total", "limit.scope", "limit.dropped_total",
                 "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "syslog.listen", "syslog.file",
@@ -109,8 +110,9 @@ struct CatalogueGoldenTests {
     @Test func serverLineNamesAreTheStableLogNames() {
         #expect(
             ServerEventName.allCases.map(\.rawValue) == [
-                "dialtone.started", "dialtone.stopped", "dialtone.failed",
-                "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable", "dhcp.socket.rebound", "dhcp.socket.error",
+                "dialtone.started", "dialtone.stopped", "dialtone.failed", "dialtone.privileges.dropped",
+                "dialtone.privileges.unchanged", "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable",
+                "dhcp.socket.rebound", "dhcp.socket.error",
                 "dhcp.reply.failed",
                 "dhcp.reply.withheld", "dhcp.packet.malformed", "dhcp.client.limited", "dhcp.priority.unchanged",
                 "tftp.started", "tftp.stopped", "tftp.packet.malformed", "tftp.socket.error", "tftp.client.limited",
