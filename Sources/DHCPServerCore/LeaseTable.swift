@@ -19,8 +19,18 @@ public struct LeaseTable: Hashable, Sendable {
         return lease
     }
 
+    /// A client stays indexed to its newest row: rows learnt from a shared store arrive in any order, and an
+    /// older row (a released address the client left) must not take the index from its current binding.
     public mutating func upsert(_ lease: Lease) {
-        if let key = lease.clientKey, lease.state != .declined { byClient[key] = lease.ip }
+        if let key = lease.clientKey, lease.state != .declined {
+            if let current = byClient[key], current != lease.ip, let indexed = byAddress[current],
+                indexed.clientKey == key, indexed.updated > lease.updated
+            {
+                // keep the newer one
+            } else {
+                byClient[key] = lease.ip
+            }
+        }
         byAddress[lease.ip] = lease
     }
 

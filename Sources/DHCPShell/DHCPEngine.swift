@@ -29,6 +29,14 @@ final class DHCPEngine {
     static let recentWindow: Int64 = 3_000
     /// Lease writes the shared store refused (`dhcp.lease.conflict`).
     private(set) var conflictCount = 0
+    /// Bindings submitted whose commit has not returned yet. Past `maxAwaitingCommits` the store is the
+    /// bottleneck, and every OFFER made now only adds a REQUEST that will wait too: new DISCOVERs are left
+    /// unanswered (clients retry in seconds) so that the ACKs already promised get through. Without it a
+    /// flood against a slow store completed almost nothing (bench/dhcp, PostgreSQL at the maximum rate).
+    private var awaitingCommits = 0
+    static let maxAwaitingCommits = 512
+    private(set) var shedCount = 0
+    private var shedLogged: Int64 = .min / 2
 
     private let directory: DeviceDirectory?
 
@@ -60,6 +68,10 @@ final class DHCPEngine {
             interfaceName: socket.interface.name, interfaceAddress: socket.interface.address, sourceAddress: source,
             sourcePort: UInt16(envelope.remoteAddress.port ?? 0))
         metrics.received(request.messageType)
+        if request.messageType == .discover, awaitingCommits >= Self.maxAwaitingCommits {
+            shed()
+            return
+        }
         if let vendorClass = request.options.vendorClass, let mac = request.clientMAC {
             directory?.recordVendorClass(vendorClass, for: mac)
         }
@@ -95,6 +107,7 @@ final class DHCPEngine {
         let send: StoreWriter.Completion = { [eventLoop] outcome in
             eventLoop.execute {
                 let engine = bound.value
+                if waits { engine.awaitingCommits -= 1 }
                 switch outcome {
                 case .failure(let error):
                     guard waits else { return }
@@ -123,6 +136,7 @@ final class DHCPEngine {
         // offer holds are written behind; a refused hold is learnt, and the client's REQUEST is judged from
         // the store's row).
         if waits {
+            awaitingCommits += 1
             writer.submit(StoreBatch(changes: changes), completion: send)
         } else {
             sendReplies(replyList, events: eventList, socket: socket, channel: channel, arrival: arrival)
@@ -190,6 +204,22 @@ final class DHCPEngine {
         for row in rows where now - (recentWrites[row.ip] ?? .min / 2) > Self.recentWindow { fresh[row.ip] = row }
         learn(fresh)
         if recentWrites.count > 50_000 { recentWrites = recentWrites.filter { now - $0.value <= Self.recentWindow } }
+    }
+
+    /// A DISCOVER left unanswered while the store is behind: counted, logged once a minute.
+    private func shed() {
+        shedCount += 1
+        Counter(label: "dialtone_dhcp_shed_total").increment()
+        let now = Clock.nowMilliseconds()
+        guard now - shedLogged >= 60_000 else { return }
+        shedLogged = now
+        logger.log(
+            .warning, .dhcpDiscoverShed,
+            [
+                .reason:
+                    "\(awaitingCommits) bindings wait for the store; new DISCOVERs are not answered until it catches up",
+                .server(.limitedTotal): "\(shedCount)",
+            ])
     }
 
     /// Pool usage per subnet, for the `dialtone_dhcp_pool_*` gauges (refreshed on a timer: it walks the leases).

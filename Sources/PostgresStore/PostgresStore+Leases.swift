@@ -28,54 +28,49 @@ extension PostgresStore {
         }
     }
 
-    /// Each change in turn, conditional as it asks (`LeaseChange.Expectation`); returns the refused ones
-    /// with the row the database holds. Row locks make the check and the write one step: a second server
+    /// The changes, conditional as each asks (`LeaseChange.Expectation`), in a few statements whatever their
+    /// number: one per kind of expectation per round, arrays unnested server-side (a group commit of a
+    /// thousand offer holds is three round trips, not a thousand). A round holds at most one change per
+    /// address, in submission order, so a hold and the binding after it apply in turn. Returns the refused
+    /// ones with the row the database holds. Row locks make each check and write one step: a second server
     /// writing the same address waits for this transaction, then finds the row changed (READ COMMITTED
     /// re-checks an UPDATE's WHERE on the newest row; a conflicting INSERT waits, then does nothing).
     static func writeLeases(
         _ changes: [LeaseChange], server: String, _ db: PostgresConnection, _ logger: Logger
     ) async throws -> [IPv4Address: Lease?] {
-        var refused: Set<IPv4Address> = []
+        var rounds: [[LeaseChange]] = []
+        var seen: [IPv4Address: Int] = [:]
         for change in changes {
-            let l = change.lease
-            let ip = Int64(l.ip.rawValue), mac = l.mac?.description, clientID = l.clientID.map { Data($0) }
-            // PostgreSQL's text cannot hold NUL, and a hostname comes from the wire (option 12).
-            let host = l.hostname.map { $0.replacingOccurrences(of: "\u{0}", with: "\\0") }, state = l.state.rawValue,
-                expires = l.expires, updated = l.updated
-            let rows: PostgresRowSequence
-            switch change.replacing {
-            case .anything:
-                rows = try await db.query(
-                    """
-                    INSERT INTO lease (ip, mac, client_id, hostname, state, expires, updated, server)
-                    VALUES (\(ip), \(mac), \(clientID), \(host), \(state), \(expires), \(updated), \(server))
-                    ON CONFLICT (ip) DO UPDATE SET mac = EXCLUDED.mac, client_id = EXCLUDED.client_id,
-                        hostname = EXCLUDED.hostname, state = EXCLUDED.state, expires = EXCLUDED.expires,
-                        updated = EXCLUDED.updated, server = EXCLUDED.server, txid = pg_current_xact_id()
-                    RETURNING ip
-                    """, logger: logger)
-            case .nothing:
-                rows = try await db.query(
-                    """
-                    INSERT INTO lease (ip, mac, client_id, hostname, state, expires, updated, server)
-                    VALUES (\(ip), \(mac), \(clientID), \(host), \(state), \(expires), \(updated), \(server))
-                    ON CONFLICT (ip) DO NOTHING RETURNING ip
-                    """, logger: logger)
-            case .row(let old):
-                let oldMAC = old.mac?.description, oldID = old.clientID.map { Data($0) }
-                let oldState = old.state.rawValue, oldExpires = old.expires, oldUpdated = old.updated
-                rows = try await db.query(
-                    """
-                    UPDATE lease SET mac = \(mac), client_id = \(clientID), hostname = \(host), state = \(state),
-                        expires = \(expires), updated = \(updated), server = \(server), txid = pg_current_xact_id()
-                    WHERE ip = \(ip) AND state = \(oldState) AND expires = \(oldExpires) AND updated = \(oldUpdated)
-                        AND mac IS NOT DISTINCT FROM \(oldMAC) AND client_id IS NOT DISTINCT FROM \(oldID)
-                    RETURNING ip
-                    """, logger: logger)
+            let round = seen[change.lease.ip, default: 0]
+            seen[change.lease.ip] = round + 1
+            if rounds.count <= round { rounds.append([]) }
+            rounds[round].append(change)
+        }
+        var refused: Set<IPv4Address> = []
+        for round in rounds {
+            var written: Set<Int64> = []
+            var any: [Lease] = [], new: [Lease] = [], updates: [(Lease, Lease)] = []
+            for change in round.sorted(by: { $0.lease.ip < $1.lease.ip }) {
+                switch change.replacing {
+                case .anything: any.append(change.lease)
+                case .nothing: new.append(change.lease)
+                case .row(let old): updates.append((change.lease, old))
+                }
             }
-            var written = false
-            for try await _ in rows { written = true }
-            if written { refused.remove(l.ip) } else { refused.insert(l.ip) }
+            if !any.isEmpty {
+                written.formUnion(try await insert(any, server: server, onConflict: .update, db, logger))
+            }
+            if !new.isEmpty {
+                written.formUnion(try await insert(new, server: server, onConflict: .nothing, db, logger))
+            }
+            if !updates.isEmpty { written.formUnion(try await update(updates, server: server, db, logger)) }
+            for change in round {
+                if written.contains(Int64(change.lease.ip.rawValue)) {
+                    refused.remove(change.lease.ip)
+                } else {
+                    refused.insert(change.lease.ip)
+                }
+            }
         }
         guard !refused.isEmpty else { return [:] }
         var current: [IPv4Address: Lease?] = [:]
@@ -89,6 +84,87 @@ extension PostgresStore {
             current[lease.ip] = .some(lease)
         }
         return current
+    }
+
+    /// The columns of `leases` as arrays of text and numbers (postgres-nio binds arrays of non-optional
+    /// values): an absent MAC, client id or hostname is '' and NULLIF turns it back into NULL; client ids
+    /// travel as hex. PostgreSQL's text cannot hold NUL, and a hostname comes from the wire (option 12).
+    struct Columns {
+        var ips: [Int64] = [], macs: [String] = [], ids: [String] = [], hosts: [String] = [], states: [String] = []
+        var expires: [Int64] = [], updated: [Int64] = []
+
+        init(_ leases: [Lease]) {
+            for l in leases {
+                ips.append(Int64(l.ip.rawValue))
+                macs.append(l.mac?.description ?? "")
+                ids.append(l.clientID.map { $0.map { hex2($0) }.joined() } ?? "")
+                hosts.append((l.hostname ?? "").replacingOccurrences(of: "\u{0}", with: "\\0"))
+                states.append(l.state.rawValue)
+                expires.append(l.expires)
+                updated.append(l.updated)
+            }
+        }
+    }
+
+    enum OnConflict { case nothing, update }
+
+    private static func insert(
+        _ leases: [Lease], server: String, onConflict: OnConflict, _ db: PostgresConnection, _ logger: Logger
+    ) async throws -> Set<Int64> {
+        let c = Columns(leases)
+        let rows: PostgresRowSequence
+        switch onConflict {
+        case .nothing:
+            rows = try await db.query(
+                """
+                INSERT INTO lease (ip, mac, client_id, hostname, state, expires, updated, server)
+                SELECT ip, NULLIF(mac, ''), decode(NULLIF(cid, ''), 'hex'), NULLIF(host, ''), state, exp, upd, \(server)
+                FROM unnest(\(c.ips)::bigint[], \(c.macs)::text[], \(c.ids)::text[], \(c.hosts)::text[],
+                            \(c.states)::text[], \(c.expires)::bigint[], \(c.updated)::bigint[])
+                     AS n(ip, mac, cid, host, state, exp, upd)
+                ON CONFLICT (ip) DO NOTHING RETURNING ip
+                """, logger: logger)
+        case .update:
+            rows = try await db.query(
+                """
+                INSERT INTO lease (ip, mac, client_id, hostname, state, expires, updated, server)
+                SELECT ip, NULLIF(mac, ''), decode(NULLIF(cid, ''), 'hex'), NULLIF(host, ''), state, exp, upd, \(server)
+                FROM unnest(\(c.ips)::bigint[], \(c.macs)::text[], \(c.ids)::text[], \(c.hosts)::text[],
+                            \(c.states)::text[], \(c.expires)::bigint[], \(c.updated)::bigint[])
+                     AS n(ip, mac, cid, host, state, exp, upd)
+                ON CONFLICT (ip) DO UPDATE SET mac = EXCLUDED.mac, client_id = EXCLUDED.client_id,
+                    hostname = EXCLUDED.hostname, state = EXCLUDED.state, expires = EXCLUDED.expires,
+                    updated = EXCLUDED.updated, server = EXCLUDED.server, txid = pg_current_xact_id()
+                RETURNING ip
+                """, logger: logger)
+        }
+        var written: Set<Int64> = []
+        for try await ip in rows.decode(Int64.self) { written.insert(ip) }
+        return written
+    }
+
+    /// `UPDATE ... WHERE` the row is still the one each change was decided from.
+    private static func update(
+        _ pairs: [(Lease, Lease)], server: String, _ db: PostgresConnection, _ logger: Logger
+    ) async throws -> Set<Int64> {
+        let c = Columns(pairs.map(\.0)), o = Columns(pairs.map(\.1))
+        let rows = try await db.query(
+            """
+            UPDATE lease AS l SET mac = NULLIF(c.mac, ''), client_id = decode(NULLIF(c.cid, ''), 'hex'),
+                hostname = NULLIF(c.host, ''), state = c.state, expires = c.exp, updated = c.upd, server = \(server),
+                txid = pg_current_xact_id()
+            FROM unnest(\(c.ips)::bigint[], \(c.macs)::text[], \(c.ids)::text[], \(c.hosts)::text[],
+                        \(c.states)::text[], \(c.expires)::bigint[], \(c.updated)::bigint[], \(o.macs)::text[],
+                        \(o.ids)::text[], \(o.states)::text[], \(o.expires)::bigint[], \(o.updated)::bigint[])
+                 AS c(ip, mac, cid, host, state, exp, upd, omac, ocid, ostate, oexp, oupd)
+            WHERE l.ip = c.ip AND l.state = c.ostate AND l.expires = c.oexp AND l.updated = c.oupd
+                AND l.mac IS NOT DISTINCT FROM NULLIF(c.omac, '')
+                AND l.client_id IS NOT DISTINCT FROM decode(NULLIF(c.ocid, ''), 'hex')
+            RETURNING l.ip
+            """, logger: logger)
+        var written: Set<Int64> = []
+        for try await ip in rows.decode(Int64.self) { written.insert(ip) }
+        return written
     }
 
     /// What changed since `cursor`, for `StoreFollower`. The cursor is the oldest transaction still running

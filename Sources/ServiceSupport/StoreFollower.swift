@@ -33,8 +33,9 @@ public final class StoreFollower: Service, Sendable {
             try? await gracefulShutdown()
             return
         }
-        // From now on: what is already there was loaded at start.
-        var cursor: Int64? = try? store.changes(after: nil).cursor
+        // Everything once (cursor 0): the services loaded the store a moment ago, and what other servers
+        // wrote between their load and this first read must not be missed.
+        var cursor: Int64? = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: interval)
             do {

@@ -129,6 +129,8 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     /// A client or relay sent more than its share and its packets are dropped (FloodLimits); logged at
     /// most once a minute per source, always counted.
     case dhcpClientLimited = "dhcp.client.limited"
+    /// DISCOVERs left unanswered while too many bindings wait for the store (DHCPEngine); once a minute.
+    case dhcpDiscoverShed = "dhcp.discover.shed"
     /// The DHCP loop could not raise its thread's priority (no CAP_SYS_NICE, RLIMIT_NICE too low).
     case dhcpPriorityUnchanged = "dhcp.priority.unchanged"
 

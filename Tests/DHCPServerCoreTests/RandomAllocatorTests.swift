@@ -66,4 +66,25 @@ import WireSupport
         server.learn([hold.ip: nil])
         #expect(server.leases[hold.ip] == nil)
     }
+
+    /// Rows learnt from a shared store come in any order: a client's old, released address learnt after its
+    /// current binding must not become "its" address again.
+    @Test func anOlderRowLearntLaterKeepsTheClientOnItsNewestAddress() {
+        let mac = MACAddress(bytes: [2, 0, 0, 0, 3, 1])!
+        let current = Lease(
+            ip: IPv4Address("198.18.0.20")!, mac: mac, clientID: nil, hostname: nil, state: .bound, expires: 9_000,
+            updated: 2_000)
+        let old = Lease(
+            ip: IPv4Address("198.18.0.21")!, mac: mac, clientID: nil, hostname: nil, state: .released,
+            expires: 1_000, updated: 1_000)
+        var table = LeaseTable()
+        table.upsert(current)
+        table.upsert(old)
+        #expect(table.lease(for: .mac(mac)) == current)
+        var newer = old
+        newer.state = .bound
+        newer.updated = 3_000
+        table.upsert(newer)
+        #expect(table.lease(for: .mac(mac)) == newer, "a newer row does move the client")
+    }
 }

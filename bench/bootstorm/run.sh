@@ -22,6 +22,8 @@ SERVERS=${SERVERS:-"dialtone dnsmasq"}
 S=dtstorm-s
 C=dtstorm-c
 WORK=$(mktemp -d /tmp/dialtone-storm.XXXXXX)
+# serve started as root switches to an unprivileged user (docs/security.md), which must reach its state.
+chmod 755 "$WORK"
 PID=
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces)"; exit 2; }

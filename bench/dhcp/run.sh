@@ -29,6 +29,8 @@ SERVERS=${SERVERS:-"dialtone kea dnsmasq dialtone-pg kea-pg dialtone-pg2"}
 S=dtbench-s
 C=dtbench-c
 WORK=$(mktemp -d /tmp/dialtone-bench.XXXXXX)
+# serve started as root switches to an unprivileged user (docs/security.md), which must reach its state.
+chmod 755 "$WORK"
 PID=
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces)"; exit 2; }

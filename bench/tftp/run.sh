@@ -23,6 +23,8 @@ CONC_MB=${CONC_MB:-2}
 BIG=${BIG:-1000}
 NS=dtbench-t
 WORK=$(mktemp -d /tmp/dialtone-tftpbench.XXXXXX)
+# serve started as root switches to an unprivileged user (docs/security.md), which must reach its state.
+chmod 755 "$WORK"
 PID=
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespace)"; exit 2; }
