@@ -86,6 +86,7 @@ start_server() { # name
         [ "$1" != dialtone ] && { pg_fresh; store=postgres; }
         dialtone_yaml "$WORK/state" dtbs $store >"$WORK/dialtone.yaml"
         ip netns exec $S taskset -c 0 "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning 2>"$WORK/server.log" &
+        FIRST=$!
         if [ "$1" = dialtone-pg2 ]; then
             mkdir -p "$WORK/state2"
             dialtone_yaml "$WORK/state2" dtbs2 postgres >"$WORK/dialtone2.yaml"
@@ -134,6 +135,7 @@ JSON
         ;;
     esac
     PID=$!
+    [ "$1" = dialtone-pg2 ] && PID=$FIRST
     sleep 1.5
     kill -0 "$PID" 2>/dev/null || { echo "$1 did not start:"; cat "$WORK/server.log"; PID=; return 1; }
 }
