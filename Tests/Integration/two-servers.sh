@@ -174,9 +174,14 @@ whole_site() {
     "$DIALTONE" leases --json --config "$WORK/b.yaml" >"$WORK/leases-b.json" || return 1
     ip netns exec "$NS_SURV" curl -sf -H "Authorization: Bearer t0ken" "http://$SURVIVOR:8080/api/leases" \
         -o "$WORK/api.json" || return 1
+    ip netns exec "$NS_SURV" curl -sf -H "Authorization: Bearer t0ken" "http://$SURVIVOR:8080/api/devices/$MAC" \
+        -o "$WORK/device.json" || return 1
     python3 - "$WORK" "$MAC" <<'PY'
 import json, sys
 work, mac = sys.argv[1], sys.argv[2]
+servers = {e.get("server") for e in json.load(open(f"{work}/device.json"))["timeline"]}
+print("servers in the phone's timeline from B's API:", sorted(s for s in servers if s))
+if not {"a", "b"} <= servers: sys.exit(1)
 view = lambda f: sorted((l["ip"], (l.get("mac") or "").lower()) for l in json.load(open(f"{work}/{f}")))
 a, b, api = view("leases-a.json"), view("leases-b.json"), view("api.json")
 print(len(a), "leases from a's config,", len(b), "from b's,", len(api), "in B's API")
@@ -184,7 +189,7 @@ sys.exit(0 if a == b and set(api) >= set(a) - {x for x in a if not x[1]} and len
          and any(m == mac for _, m in a) else 1)
 PY
 }
-check "leases on either config and the survivor's API show the whole site" whole_site
+check "leases on either config, and B's API (leases, the phone's timeline with each event's server) show the whole site" whole_site
 
 health() { ip netns exec "$NS_SURV" curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer t0ken" "http://$SURVIVOR:8080/healthz"; }
 database_outage() {
