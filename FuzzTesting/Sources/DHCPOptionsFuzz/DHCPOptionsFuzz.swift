@@ -110,10 +110,13 @@ private func checkMalformedReport(_ message: DHCPMessage) {
     }
 }
 
-/// Globs are matched against what clients send: any text matches itself and `*`, and a prefix glob.
+/// Globs are matched against what clients send: any text matches itself and `*`, and a prefix glob its extensions.
 private func checkGlob(_ a: String, _ b: String) {
     require(Glob.matches(a, a), "`\(a)` does not match itself")
     require(Glob.matches("*", b), "* does not match `\(b)`")
-    require(Glob.matches(a + "*", a + b), "`\(a)*` does not match `\(a + b)`")
+    // Globs match Characters: when b starts with a combining mark, a + b does not start with a's Characters.
+    if Array(a + b).starts(with: Array(a)) {
+        require(Glob.matches(a + "*", a + b), "`\(a)*` does not match `\(a + b)`")
+    }
     _ = Glob.matches(b, a)
 }

@@ -36,10 +36,6 @@ private func serve(_ request: TFTPRequest, _ direction: RequestAdmission.Directi
             require(!part.isEmpty && part != "." && part != "..", "component `\(part)` of `\(request.filename)`")
             require(!part.contains("/") && !part.contains("\\"), "separator left in `\(part)`")
         }
-        // Still admissible when joined. Not equal: a first component such as `t:ftp` (from `C:\t:ftp\x`)
-        // loses its drive-letter-like prefix on a second pass, and nothing re-parses a joined path.
-        let again = try? TFTPPath.components(of: components.joined(separator: "/"))
-        require(again != nil, "`\(components)` is refused once joined")
     }
     let parameters = OptionNegotiation.negotiate(
         request, limits: limits, transferSize: direction == .read ? fileSize : nil)
