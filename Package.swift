@@ -10,6 +10,10 @@ let package = Package(
         .executable(name: "dialtone", targets: ["dialtone"]),
         // The wire codecs alone, for FuzzTesting/ (libFuzzer harnesses built with --sanitize fuzzer).
         .library(name: "DialtoneWire", targets: ["WireSupport", "DHCPWire", "TFTPWire", "SyslogWire"]),
+        // The other parsers of untrusted or hand-written input, and the cores the stateful harnesses drive.
+        .library(
+            name: "DialtoneParsers",
+            targets: ["SNTPWire", "TFTPCore", "DHCPServerCore", "DialtoneConfig", "ConfigLoader", "Provisioning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

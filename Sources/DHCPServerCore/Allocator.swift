@@ -20,6 +20,20 @@ struct Allocator {
         }
     }
 
+    /// The client's reservation, unless another client holds its address: a device whose MAC matches a
+    /// reservation but who identifies by a different client id than the holder (a PXE ROM, then an OS), or a
+    /// reservation added while the address was leased. Kea then serves the client from the pool until that
+    /// lease ends, rather than bind one address to two clients (found by FuzzTesting/DHCPServerFuzz).
+    func usableReservation(for key: ClientKey?, mac: MACAddress?, leases: LeaseTable, now: ServerTime) -> Reservation? {
+        guard let r = reservation(for: key, mac: mac) else { return nil }
+        if let lease = leases[r.ip], let holder = lease.clientKey, holder != key, lease.state != .declined,
+            !lease.isFree(at: now)
+        {
+            return nil
+        }
+        return r
+    }
+
     func inPool(_ address: IPv4Address) -> Bool { subnet.pools.contains { $0.contains(address) } }
 
     /// May `client` take `address` now?
@@ -38,7 +52,7 @@ struct Allocator {
         for client: ClientKey?, mac: MACAddress?, requested: IPv4Address?, leases: LeaseTable, now: ServerTime,
         cursor: inout UInt64, random: inout RandomCandidates?
     ) -> IPv4Address? {
-        if let r = reservation(for: client, mac: mac) { return r.ip }
+        if let r = usableReservation(for: client, mac: mac, leases: leases, now: now) { return r.ip }
         if let client, let current = leases.lease(for: client), subnet.subnet.contains(current.ip),
             current.state != .declined, inPool(current.ip), !reservedAddresses.contains(current.ip)
         {

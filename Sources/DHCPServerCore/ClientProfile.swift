@@ -74,13 +74,15 @@ public enum Glob {
         var pi = pi, ti = ti
         var starP = -1, starT = -1
         while ti < t.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
-                pi += 1
-                ti += 1
-            } else if pi < p.count, p[pi] == "*" {
+            // `*` first: matched as a literal against a `*` in the text, it left no point to backtrack to, and
+            // `a*b` missed `a*xb` (found by FuzzTesting/DHCPOptionsFuzz).
+            if pi < p.count, p[pi] == "*" {
                 starP = pi
                 starT = ti
                 pi += 1
+            } else if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
+                pi += 1
+                ti += 1
             } else if starP >= 0 {
                 pi = starP + 1
                 starT += 1

@@ -100,7 +100,9 @@ struct Exchange {
 
     /// Whether this client may be bound to `ip` now.
     func mayBind(_ ip: IPv4Address) -> Bool {
-        if let r = allocator.reservation(for: profile.key, mac: mac) { return r.ip == ip }
+        if let r = allocator.usableReservation(for: profile.key, mac: mac, leases: leases, now: now) {
+            return r.ip == ip
+        }
         if subnet.reservations.contains(where: { $0.ip == ip }) { return false }
         return allocator.isAvailable(ip, for: profile.key, leases: leases, now: now)
     }

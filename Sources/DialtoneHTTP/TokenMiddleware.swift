@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import WireSupport
 
 /// `web.token` checks (issue 7: "bearer or cookie login"). Three ways in:
 /// - `Authorization: Bearer TOKEN`, for curl and Prometheus;
@@ -7,6 +8,7 @@ import Hummingbird
 ///   with `?token=TOKEN`; it is HttpOnly and SameSite=Strict, so page scripts and other sites never see
 ///   or send it, and `EventSource` (which cannot set headers) is covered too;
 /// - `?token=TOKEN` on any request, form-encoded (`+` or `%20` for a space, `%2B` for a plus).
+/// The decoding and the comparison are WireSupport's `FormQuery` (pure, fuzzed).
 /// `/healthz` stays open for load balancers. An unauthenticated browser asking for `/` gets the login
 /// form rather than a bare 401.
 struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -17,11 +19,13 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         if request.uri.path == "/healthz" { return try await next(request, context) }
-        let bearer = request.headers[.authorization].map { matches($0, "Bearer \(token)") } ?? false
+        let bearer = request.headers[.authorization].map { FormQuery.matches($0, "Bearer \(token)") } ?? false
         let cookie =
-            request.cookies[Self.cookieName].map { matches($0.value.removingPercentEncoding ?? "", token) } ?? false
-        let given = Self.formValue("token", query: request.uri.query)
-        let query = given.map { matches($0, token) } ?? false
+            request.cookies[Self.cookieName].map {
+                FormQuery.matches(FormQuery.percentDecoded($0.value) ?? "", token)
+            } ?? false
+        let given = FormQuery.value("token", query: request.uri.query)
+        let query = given.map { FormQuery.matches($0, token) } ?? false
         guard bearer || cookie || query else {
             if request.uri.path == "/", request.method == .get {
                 let failed = given != nil
@@ -50,25 +54,6 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     static func cookie(_ token: String) -> Cookie {
         let value = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return Cookie(name: cookieName, value: value, path: "/", httpOnly: true, sameSite: .strict)
-    }
-
-    /// A query parameter decoded as an HTML form encodes it (`+` is a space, then percent escapes): the
-    /// login form submits the token that way, and Hummingbird's own decoding leaves `+` alone.
-    static func formValue(_ name: String, query: String?) -> String? {
-        guard let query else { return nil }
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0] == name else { continue }
-            return parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-        }
-        return nil
-    }
-
-    /// Constant time in the token's length: the comparison does not stop at the first different byte.
-    func matches(_ given: String, _ expected: String) -> Bool {
-        let a = Array(given.utf8), b = Array(expected.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     static func loginPage(failed: Bool) -> String {

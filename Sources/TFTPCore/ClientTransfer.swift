@@ -109,13 +109,18 @@ public struct ClientTransfer: Sendable {
                         .failed(reason: "server acknowledged unrequested option \(option.name)", serverError: true),
                     ]
                 }
+                guard let value = Self.accepted(name, option.value, asked: request.option(name) ?? "") else {
+                    phase = .done
+                    return [
+                        .send(.error(.optionRefused, message: "unacceptable \(option.name) \(option.value)")),
+                        .failed(reason: "server acknowledged \(option.name) \(option.value)", serverError: true),
+                    ]
+                }
                 switch name {
-                case "blksize": parameters.blockSize = Int(option.value) ?? 512
-                case "windowsize": parameters.windowSize = Int(option.value) ?? 1
-                case "timeout":
-                    parameters.timeoutMilliseconds = (Int64(option.value) ?? timeoutMilliseconds / 1000) * 1000
-                case "tsize":
-                    if let size = Int64(option.value), case .get = direction { extra.append(.sizeKnown(size)) }
+                case "blksize": parameters.blockSize = Int(value)
+                case "windowsize": parameters.windowSize = Int(value)
+                case "timeout": parameters.timeoutMilliseconds = value * 1000
+                case "tsize": if case .get = direction { extra.append(.sizeKnown(value)) }
                 default: break
                 }
             }
@@ -149,6 +154,22 @@ public struct ClientTransfer: Sendable {
             break
         }
         return []
+    }
+
+    /// An OACK value the client can run with (RFC 2348, 2349, 7440): blksize and windowsize from 1 up to what
+    /// it asked (RFC 2348's floor is 8, but a client that asked for less runs with it), timeout 1-255 s, tsize
+    /// a size. Anything else is refused with ERROR 8, as RFC 2347 has a client do; taken as sent, blksize 0 divided by
+    /// zero and a huge timeout overflowed (found by FuzzTesting/TFTPOptionsFuzz).
+    static func accepted(_ name: String, _ value: String, asked: String) -> Int64? {
+        guard ["blksize", "windowsize", "timeout", "tsize"].contains(name) else { return 0 }  // not ours to judge
+        guard let number = Int64(value) else { return nil }
+        switch name {
+        case "blksize": return number >= 1 && number <= min(Int64(asked) ?? 65464, 65464) ? number : nil
+        case "windowsize": return number >= 1 && number <= min(Int64(asked) ?? 65535, 65535) ? number : nil
+        case "timeout": return (1...255).contains(number) ? number : nil
+        case "tsize": return number >= 0 ? number : nil
+        default: return number
+        }
     }
 
     private static func map(_ action: WriteTransfer.Action) -> [Action] {

@@ -23,7 +23,8 @@ public struct NegotiationLimits: Hashable, Sendable {
 
 /// RFC 2347/2348/2349/7440 negotiation. The OACK carries only options the client asked for, with values the
 /// server accepts; a value out of range is lowered (blksize, windowsize) or the option dropped (timeout),
-/// never refused, so a client with odd requests still gets its file. Unknown options are ignored.
+/// never refused, so a client with odd requests still gets its file. Unknown options are ignored, and so
+/// are the repeats of one already acknowledged.
 public enum OptionNegotiation {
     /// - Parameter transferSize: the file size for RRQ (answered to `tsize` 0); nil for WRQ, where the
     ///   client's `tsize` value is echoed (RFC 2349 §2).
@@ -33,6 +34,9 @@ public enum OptionNegotiation {
         var result = TransferParameters(timeoutMilliseconds: limits.defaultTimeoutMilliseconds)
         for option in request.options {
             let name = option.name.lowercased()
+            // A repeated option is answered once, by its first usable instance: acknowledging `blksize` twice
+            // with two values leaves the client to guess which one the DATA follows (TFTPOptionsFuzz).
+            if result.acknowledged.contains(where: { $0.name.lowercased() == name }) { continue }
             switch name {
             case "blksize":
                 // RFC 2348: 8..65464. Clamped to what the interface MTU and config allow.

@@ -58,6 +58,10 @@ import WireSupport
         #expect(Glob.matches("*CP-79?0G", "Cisco Systems, Inc. IP Phone CP-7970G"))
         #expect(!Glob.matches("Cisco*", "cisco"))
         #expect(Glob.matches("*", ""))
+        // A `*` in the text under a `*` in the pattern (DHCPOptionsFuzz).
+        #expect(Glob.matches("*", "*S"))
+        #expect(Glob.matches("a*b", "a*xb"))
+        #expect(Glob.matches("Gi1/0/*", "Gi1/0/*7"))
     }
 }
 

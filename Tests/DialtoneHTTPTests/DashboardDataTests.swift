@@ -50,16 +50,4 @@ struct DashboardDataTests {
         try provisioned.savePhoneState(mac: mac.description, json: "{}")
         #expect(try Views.knownDevice(mac, store: provisioned) != nil)
     }
-
-    @Test func tokenFromALoginFormIsFormDecoded() {
-        typealias Middleware = TokenMiddleware<BasicRequestContext>
-        #expect(Middleware.formValue("token", query: "token=s3cret+%2B%2F%3D%3B%2C%C3%A9") == "s3cret +/=;,é")
-        #expect(Middleware.formValue("token", query: "a=1&token=x%20y") == "x y")
-        #expect(Middleware.formValue("token", query: "tokens=1") == nil)
-        #expect(Middleware.formValue("token", query: nil) == nil)
-        let middleware = Middleware(token: "s3cret")
-        #expect(middleware.matches("s3cret", "s3cret"))
-        #expect(!middleware.matches("s3creT", "s3cret"))
-        #expect(!middleware.matches("s3cret ", "s3cret"))
-    }
 }

@@ -26,6 +26,16 @@ import Testing
             params([TFTPOption("tsize", "0")], size: 9, mode: "netascii").acknowledged.isEmpty, "no tsize for netascii")
     }
 
+    /// Found by FuzzTesting/TFTPOptionsFuzz: a repeated option was acknowledged once per instance.
+    @Test func aRepeatedOptionIsAcknowledgedOnceByItsFirstUsableInstance() {
+        let p = params([
+            TFTPOption("blksize", "x"), TFTPOption("blksize", "1024"), TFTPOption("BLKSIZE", "512"),
+            TFTPOption("windowsize", "4"), TFTPOption("windowsize", "4"),
+        ])
+        #expect(p.blockSize == 1024 && p.windowSize == 4)
+        #expect(p.acknowledged == [TFTPOption("blksize", "1024"), TFTPOption("windowsize", "4")])
+    }
+
     @Test(arguments: [Int64(0), 1, 511, 512, 513, 1024])
     func lockstepSizes(_ size: Int64) {
         var t = ReadTransfer(parameters: params(size: size), fileSize: size, maxRetries: 3)
