@@ -20,14 +20,14 @@ public struct WebService: Service {
     let transfers: (any TransferListing)?
     let registry: PrometheusCollectorRegistry?
     let liveLog: EventHub?
-    /// The DHCP section, for pool usage (`/api/pools`); nil when DHCP is off.
-    let dhcp: DHCPConfiguration?
+    /// The DHCP section in force (a reload may replace it), for pool usage (`/api/pools`); nil when DHCP is off.
+    let dhcp: @Sendable () -> DHCPConfiguration?
     let logger: Logger
 
     public init(
         config: WebConfiguration, store: any Store, transfers: (any TransferListing)?,
         registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
-        dhcp: DHCPConfiguration?, logger: Logger
+        dhcp: @escaping @Sendable () -> DHCPConfiguration?, logger: Logger
     ) {
         self.dhcp = dhcp
         self.registry = registry
@@ -75,7 +75,7 @@ public struct WebService: Service {
             return try json(device)
         }
         let dhcp = self.dhcp
-        router.get("/api/pools") { _, _ in try json(try Views.pools(dhcp, store: store, now: Self.now())) }
+        router.get("/api/pools") { _, _ in try json(try Views.pools(dhcp(), store: store, now: Self.now())) }
         router.get("/api/syslog") { request, _ in
             // Newest first, from the store: survives restarts, unlike the live log's short history.
             var limit = 200

@@ -108,6 +108,12 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     case dialtoneStarted = "dialtone.started"
     case dialtoneStopped = "dialtone.stopped"
     case dialtoneFailed = "dialtone.failed"
+    /// SIGHUP: the file was valid and is in force, but for `reload.restart_needed`.
+    case configReloaded = "config.reloaded"
+    /// SIGHUP: the file is invalid (one line per problem, file and line in `error`); the running config stays.
+    case configReloadRejected = "config.reload.rejected"
+    /// SIGHUP: a changed key that only a restart applies; its running value stays.
+    case configReloadRestartNeeded = "config.reload.restart_needed"
 
     case dhcpStarted = "dhcp.started"
     case dhcpStopped = "dhcp.stopped"

@@ -14,6 +14,14 @@ import SyslogShell
 import TFTPCore
 import TFTPShell
 
+/// The services a config enables, and the handles a reload reaches them by (LiveReload).
+struct AssembledServices {
+    var services: [any Service]
+    var dhcp: DHCPService?
+    var tftp: TFTPService?
+    var provisioning: ProvisioningProvider?
+}
+
 /// Builds the services a validated config enables, sharing one store and one device directory. Used by
 /// `serve` and by `demo`.
 enum ServiceAssembly {
@@ -25,22 +33,24 @@ enum ServiceAssembly {
     /// writes everything the others submitted while they stopped.
     static func services(
         for config: DialtoneConfiguration, sharesDHCPPortInProcess: Bool = false, logger: Logger
-    ) throws -> [any Service] {
+    ) throws -> AssembledServices {
         let registry = Self.registry
         let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
         let writer = StoreWriter(store: store, logger: logger)
         let directory = DeviceDirectory(leases: try store.loadLeases())
         let recorder = DeviceEventRecorder(writer: writer, directory: directory)
-        var services: [any Service] = [writer]
+        var assembled = AssembledServices(services: [writer])
         if let dhcp = config.dhcp {
-            services.append(
-                DHCPService(
-                    config: dhcp, servesTFTP: config.tftp != nil, writer: writer, directory: directory,
-                    sharesPortInProcess: sharesDHCPPortInProcess, logger: logger))
+            let service = DHCPService(
+                config: dhcp, servesTFTP: config.tftp != nil, writer: writer, directory: directory,
+                sharesPortInProcess: sharesDHCPPortInProcess, logger: logger)
+            assembled.dhcp = service
+            assembled.services.append(service)
         }
-        if let sntp = config.sntp { services.append(SNTPService(config: sntp, logger: logger)) }
+        if let sntp = config.sntp { assembled.services.append(SNTPService(config: sntp, logger: logger)) }
         if let syslog = config.syslog {
-            services.append(SyslogService(config: syslog, directory: directory, writer: writer, logger: logger))
+            assembled.services.append(
+                SyslogService(config: syslog, directory: directory, writer: writer, logger: logger))
         }
         var transfers: TFTPTransfers?
         if let tftp = config.tftp {
@@ -59,22 +69,27 @@ enum ServiceAssembly {
                     serverAddress: serverAddress(config), recorder: recorder,
                     logger: logger)
                 extra.append(provisioning)
+                assembled.provisioning = provisioning
                 observer = { client, file, completed in
                     provisioning.transferFinished(client: client, file: file, completed: completed)
                 }
             }
             let registry = TFTPTransfers(observer: observer, recorder: recorder)
             transfers = registry
-            services.append(
-                TFTPService(config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger))
+            let service = TFTPService(
+                config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger)
+            assembled.tftp = service
+            assembled.services.append(service)
         }
         if let web = config.web {
-            services.append(
+            // The pool view follows a reload: it reads the DHCP section in force.
+            let dhcp = assembled.dhcp
+            assembled.services.append(
                 WebService(
                     config: web, store: store, transfers: transfers, registry: registry, liveLog: liveLog,
-                    dhcp: config.dhcp, logger: logger))
+                    dhcp: { dhcp?.settings.value }, logger: logger))
         }
-        return services
+        return assembled
     }
 
     /// The address phones are told to use in generated configs: the TFTP listen address when specific, else

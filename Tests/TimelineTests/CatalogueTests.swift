@@ -100,6 +100,7 @@ struct CatalogueGoldenTests {
                 "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "syslog.listen", "syslog.file",
                 "sntp.listen",
                 "sntp.synchronized", "sntp.trust_host_clock", "sntp.answer", "web.listen", "web.token",
+                "reload.applied", "reload.restart_needed",
             ])
         #expect(EventName.TFTP.fileNotFoundReason == "File not found")
     }
@@ -108,6 +109,7 @@ struct CatalogueGoldenTests {
         #expect(
             ServerEventName.allCases.map(\.rawValue) == [
                 "dialtone.started", "dialtone.stopped", "dialtone.failed",
+                "config.reloaded", "config.reload.rejected", "config.reload.restart_needed",
                 "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable", "dhcp.socket.rebound", "dhcp.socket.error",
                 "dhcp.reply.failed",
                 "dhcp.reply.withheld", "dhcp.packet.malformed", "dhcp.client.limited", "dhcp.priority.unchanged",
