@@ -200,6 +200,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ProvisioningShellTests",
+            dependencies: [
+                "ProvisioningShell", "ServiceSupport", "LeaseStore", "DialtoneConfig", "TFTPCore", "WireSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "ServiceSupportTests",
             dependencies: [
                 "ServiceSupport", "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",

@@ -4,7 +4,8 @@
 # - a broken file is refused: the log names the file and line, and the running config keeps serving;
 # - a good file is applied: a new option and a new reservation are served at once, an existing lease is
 #   kept, a restart-only key (dhcp.port) is logged and keeps its running value, and a TFTP download that
-#   runs across the reload completes while the next request is served from the new root.
+#   runs across the reload completes while the next request is served from the new root;
+# - a valid file naming a TFTP root that does not exist is refused, and the old root keeps serving.
 . "$(dirname "$0")/lib.sh"
 for tool in busybox curl; do command -v $tool >/dev/null || { echo "$tool missing"; exit 1; }; done
 make_link || { echo "cannot create namespaces (need root and iproute2)"; exit 1; }
@@ -64,6 +65,15 @@ sed 's/lease_time: 10m/lease_tme: 10m/' "$WORK/first.yaml" >"$WORK/dialtone.yaml
 check "SIGHUP with a broken file is rejected" hangup config.reload.rejected
 check "the rejection names the file, the line and the key" \
     grep -E "config.reload.rejected .*error=\"$WORK/dialtone.yaml:7:[0-9]+: dhcp.subnets\[0\].lease_tme" "$WORK/server.log"
+# Valid YAML, but a TFTP root that does not exist: refused before anything is swapped.
+sed 's|root1|no-such-root|' "$WORK/first.yaml" >"$WORK/dialtone.yaml"
+check "SIGHUP with a missing tftp.root is refused" hangup config.reload.rejected
+check "...naming the file and the key" \
+    grep -E "config.reload.rejected .*error=\"$WORK/dialtone.yaml: tftp.root: .*no-such-root" "$WORK/server.log"
+check "...and TFTP still serves the old root" bash -c "
+    ip netns exec '$CLI' ip addr add 198.18.0.9/24 dev '${TAG}b' &&
+    ip netns exec '$CLI' curl -s -o '$WORK/which.txt' tftp://198.18.0.1/which.txt; ip netns exec '$CLI' ip addr flush dev '${TAG}b';
+    grep -qx 'from root1' '$WORK/which.txt'"
 check "the running config keeps serving: A keeps its address" lease a 02:00:00:00:15:0a -r "$addr_a"
 check "...with the address it had" bash -c "[ \"\$(cat '$WORK/a.ip')\" = '$addr_a' ]"
 check "the server did not stop" kill -0 "$SERVER_PID"
