@@ -4,7 +4,8 @@
 # - a broken file is refused: the log names the file and line, and the running config keeps serving;
 # - a good file is applied: a new option and a new reservation are served at once, an existing lease is
 #   kept, a restart-only key (dhcp.port) is logged and keeps its running value, and a TFTP download that
-#   runs across the reload completes while the next request is served from the new root;
+#   runs across the reload completes while the next request is served from the new root, and the
+#   dashboard's live log stream stays open and carries what follows;
 # - a valid file naming a TFTP root that does not exist is refused, and the old root keeps serving.
 . "$(dirname "$0")/lib.sh"
 for tool in busybox curl; do command -v $tool >/dev/null || { echo "$tool missing"; exit 1; }; done
@@ -22,6 +23,8 @@ cat >>"$WORK/dialtone.yaml" <<YAML
 tftp:
   root: $WORK/root1
   listen: ["198.18.0.1:69"]
+web:
+  listen: "127.0.0.1:18067"
 YAML
 cp "$WORK/dialtone.yaml" "$WORK/first.yaml"
 
@@ -89,6 +92,10 @@ ip netns exec "$CLI" ip addr add 198.18.0.9/24 dev "${TAG}b"
 ip netns exec "$CLI" curl -s --tftp-blksize 512 -o "$WORK/big.copy" "tftp://198.18.0.1/big.bin" &
 download=$!
 for _ in $(seq 1 50); do [ -s "$WORK/big.copy" ] && break; sleep 0.1; done
+# The dashboard's live log, open across the reload: it must carry the lines logged after it.
+ip netns exec "$SRV" curl -s -N http://127.0.0.1:18067/api/events >"$WORK/sse.out" &
+sse=$!
+sleep 0.3
 cp "$WORK/good.yaml" "$WORK/dialtone.yaml"
 check "SIGHUP with a good file is applied" hangup config.reloaded
 check "the transfer was still running at the reload" kill -0 $download
@@ -108,6 +115,10 @@ check "...198.18.0.50, with the new option 15" \
 check "A keeps its lease through the reload, now with option 15" lease a 02:00:00:00:15:0a -r "$addr_a"
 check "...the same address" \
     bash -c "[ \"\$(cat '$WORK/a.ip')\" = '$addr_a' ] && [ \"\$(cat '$WORK/a.domain')\" = reload.example ]"
+check "the live log stream stayed open and carried the reload and the leases after it" bash -c "
+    kill -0 $sse && grep -q '\"event\":\"config.reloaded\"' '$WORK/sse.out' &&
+    grep '\"event\":\"dhcp.ack.sent\"' '$WORK/sse.out' | grep -q '\"dhcp.yiaddr\":\"198.18.0.50\"'"
+kill $sse 2>/dev/null
 check "the lease table still holds A" bash -c "'$DIALTONE' leases --config '$WORK/dialtone.yaml' | grep -q '$addr_a'"
 grep -E "config\.reload" "$WORK/server.log"
 finish
