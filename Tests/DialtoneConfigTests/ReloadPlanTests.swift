@@ -99,3 +99,28 @@ struct ReloadPlanTests {
         #expect(plan.effective.dhcp?.clientRateLimit == 5)
     }
 }
+
+/// Every key a reload may meet has a decision: a field added to the configuration without one would be
+/// reported as nothing and silently left to whatever reads it. When this fails, decide in ReloadPlan
+/// whether the new field is applied live or kept until a restart, then add it here.
+struct ReloadPlanCoverageTests {
+    func fields(_ value: Any) -> Set<String> { Set(Mirror(reflecting: value).children.compactMap(\.label)) }
+
+    @Test func everyFieldOfTheConfigurationHasAReloadDecision() throws {
+        let config = try ConfigLoader.load(yaml: ReloadPlanTests.base, file: "dialtone.yaml")
+        #expect(
+            fields(config) == [
+                "sourceFile", "stateDirectory", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones",
+            ])
+        #expect(
+            fields(try #require(config.dhcp)) == [
+                "interfaces", "port", "clientPort", "authoritative", "conflictCheck", "watchOtherServers", "subnets",
+                "classes", "clientRateLimit", "relayRateLimit", "advisories",
+            ])
+        #expect(
+            fields(try #require(config.tftp)) == [
+                "root", "listen", "allowWrite", "allowOverwrite", "caseInsensitive", "maxBlockSize", "maxWindowSize",
+                "timeout", "retries", "maxTransfers", "portRange", "clientRateLimit",
+            ])
+    }
+}
