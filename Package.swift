@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Targets read as the architecture: pure wire formats and cores at the bottom (they import at most NIOCore,
@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: pure
@@ -40,6 +41,8 @@ let package = Package(
             name: "Provisioning", dependencies: ["Timeline", .product(name: "Mustache", package: "swift-mustache")]),
         // Other DHCP servers' lease files and configs read into Dialtone's terms (`leases import`, `config import`).
         .target(name: "PeerImport", dependencies: ["WireSupport", "DHCPServerCore", "DialtoneConfig"]),
+        // Who `serve` becomes and which capabilities it keeps, from the config; /proc status lines read back.
+        .target(name: "PrivilegePlan", dependencies: ["DialtoneConfig"]),
 
         // MARK: shells
         .target(name: "ConfigLoader", dependencies: ["DialtoneConfig", .product(name: "Yams", package: "Yams")]),
@@ -47,8 +50,22 @@ let package = Package(
             name: "LeaseStore",
             dependencies: ["DHCPServerCore", "WireSupport", "Timeline", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The shared store: several servers on one PostgreSQL (issue 13), behind the same `Store` protocol.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "CSystemClock"),
         .target(name: "CARPCache"),
+        // capget/capset and prctl for the privilege switch (PrivilegeDrop in `dialtone`).
+        .target(name: "CPrivilege"),
         .target(
             name: "DialtoneLogging",
             dependencies: ["Timeline", "WireSupport", .product(name: "Logging", package: "swift-log")]),
@@ -63,6 +80,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -159,6 +177,7 @@ let package = Package(
                 "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire",
                 "Provisioning",
                 "PhoneSimulator", "WireSupport", "Diagnostics", "Timeline", "DialtoneHTTP", "PeerImport",
+                "PostgresStore", "PrivilegePlan", "CPrivilege",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -188,6 +207,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DialtoneConfigTests", dependencies: ["DialtoneConfig", "ConfigLoader"]),
+        .testTarget(name: "PrivilegePlanTests", dependencies: ["PrivilegePlan", "DialtoneConfig", "ConfigLoader"]),
         .testTarget(
             name: "DHCPShellTests",
             dependencies: [
@@ -227,6 +247,10 @@ let package = Package(
                 "DialtoneHTTP", "ServiceSupport", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline",
                 "WireSupport", .product(name: "Hummingbird", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport"]
         ),
         .testTarget(
             name: "LeaseStoreTests",

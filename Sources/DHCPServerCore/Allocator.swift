@@ -33,9 +33,10 @@ struct Allocator {
 
     /// - Parameter cursor: the next never-tried address offset within the pools, advanced as addresses are handed
     ///   out so allocation stays O(1) until the pools have been walked once.
+    ///   - random: set for the random allocator: never-used addresses are drawn at random before the walk.
     func allocate(
         for client: ClientKey?, mac: MACAddress?, requested: IPv4Address?, leases: LeaseTable, now: ServerTime,
-        cursor: inout UInt64
+        cursor: inout UInt64, random: inout RandomCandidates?
     ) -> IPv4Address? {
         if let r = reservation(for: client, mac: mac) { return r.ip }
         if let client, let current = leases.lease(for: client), subnet.subnet.contains(current.ip),
@@ -45,6 +46,14 @@ struct Allocator {
         }
         if let requested, isAvailable(requested, for: client, leases: leases, now: now) { return requested }
         let total = subnet.pools.reduce(UInt64(0)) { $0 + $1.count }
+        if var generator = random, total > 0 {
+            defer { random = generator }
+            for _ in 0..<RandomCandidates.draws {
+                // The modulo's bias is below 2^-32 for any pool an IPv4 subnet can hold.
+                let candidate = address(at: generator.next() % total)
+                if leases[candidate] == nil, !reservedAddresses.contains(candidate) { return candidate }
+            }
+        }
         while cursor < total {
             let candidate = address(at: cursor)
             cursor += 1

@@ -34,7 +34,11 @@ public enum ReplyDestination: Hashable, Sendable {
 /// What the core asks the shell to do, in order. Commits come before the reply they belong to, so the shell
 /// makes the lease durable before the ACK leaves.
 public enum DHCPAction: Hashable, Sendable {
-    case commit(Lease)
+    /// Write `Lease`. `replacing` is the row this decision was made from (nil: the address had none): a
+    /// store shared by several servers writes only if its row is still that one (Kea's `UPDATE ... WHERE
+    /// expire = $old`, a plain INSERT for a new address), so the database, not this cache, decides who owns
+    /// an address (issue 13). A single server's own store writes unconditionally.
+    case commit(Lease, replacing: Lease?)
     case reply(DHCPMessage, to: ReplyDestination, minimumSize: Int, maximumSize: Int)
     case event(DHCPEvent)
 }
@@ -89,7 +93,7 @@ extension Array where Element == DHCPAction {
     /// once and their holds are written behind.
     public var repliesWaitForCommits: Bool {
         contains { action in
-            if case .commit(let lease) = action { return lease.state != .offered }
+            if case .commit(let lease, _) = action { return lease.state != .offered }
             return false
         }
     }

@@ -11,14 +11,18 @@ public struct DHCPServer: Sendable {
     public let servesTFTP: Bool
     public private(set) var leases: LeaseTable
     private var cursors: [IPv4Subnet: UInt64] = [:]
+    /// The random allocator's generator; nil for the iterative one (`DHCPConfiguration.allocator`).
+    private(set) var random: RandomCandidates?
 
     /// How long an OFFER holds its address for the client (RFC 2131 §4.3.1 leaves it to the server).
     public static let offerHoldMilliseconds: ServerTime = 30_000
     /// How long a DECLINEd address stays out of use.
     public static let declineQuarantineMilliseconds: ServerTime = 3_600_000
 
-    public init(config: DHCPConfiguration, servesTFTP: Bool, leases: [Lease]) {
+    /// - Parameter seed: the random allocator's seed (the shell passes a random one; tests a fixed one).
+    public init(config: DHCPConfiguration, servesTFTP: Bool, leases: [Lease], seed: UInt64 = 0) {
         self.config = config
+        if config.allocator == .random { random = RandomCandidates(seed: seed) }
         self.servesTFTP = servesTFTP
         self.leases = LeaseTable(leases)
     }
@@ -79,12 +83,12 @@ public struct DHCPServer: Sendable {
                         ]))
             ]
         }
-        var (actions, cursor) = respond(
+        var (actions, cursor, random) = respond(
             request, type: type, context: context, subnet: subnet, profile: profile, now: now)
         // A client holds one address per server: when it moves, its previous binding is released, and the
         // release is committed like any other change so the store agrees with memory.
         var moved: [DHCPAction] = []
-        for case .commit(let lease) in actions where lease.state != .declined {
+        for case .commit(let lease, _) in actions where lease.state != .declined {
             if let key = lease.clientKey, let previous = leases.lease(for: key), previous.ip != lease.ip,
                 previous.state != .declined
             {
@@ -92,12 +96,13 @@ public struct DHCPServer: Sendable {
                 freed.state = .released
                 freed.expires = min(freed.expires, now)
                 freed.updated = now
-                moved.append(.commit(freed))
+                moved.append(.commit(freed, replacing: previous))
             }
         }
         actions = moved + actions
-        for case .commit(let lease) in actions { leases.upsert(lease) }
+        for case .commit(let lease, _) in actions { leases.upsert(lease) }
         cursors[subnet.subnet] = cursor
+        self.random = random
         return actions
     }
 
@@ -106,7 +111,7 @@ public struct DHCPServer: Sendable {
     private func respond(
         _ request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext, subnet: SubnetConfiguration,
         profile: ClientProfile, now: ServerTime
-    ) -> ([DHCPAction], UInt64) {
+    ) -> ([DHCPAction], UInt64, RandomCandidates?) {
         var exchange = Exchange(
             server: self, request: request, type: type, context: context, subnet: subnet, profile: profile, now: now)
         let actions: [DHCPAction]
@@ -123,7 +128,7 @@ public struct DHCPServer: Sendable {
                         .packetDropped, level: .debug, mac: profile.mac, [.reason: "\(type) is not a client message"]))
             ]
         }
-        return (actions, exchange.cursor)
+        return (actions, exchange.cursor, exchange.random)
     }
 
     func cursor(for subnet: IPv4Subnet) -> UInt64 { cursors[subnet] ?? 0 }
@@ -160,6 +165,15 @@ extension DHCPServer {
         return out
     }
 
+    /// What the shared store says about addresses, replacing what this cache believed: rows another server
+    /// wrote (followed from the database), or the row that made one of our conditional writes fail. A nil
+    /// row: the database has none. The next decision about these addresses starts from the database's truth.
+    public mutating func learn(_ rows: [IPv4Address: Lease?]) {
+        for (address, row) in rows {
+            if let row { leases.upsert(row) } else { leases.remove(address) }
+        }
+    }
+
     /// A probe found a device answering on a free address: quarantine it like a DECLINE so it is skipped.
     /// An address bound to a live lease is ignored: the device answering is its own client.
     /// `answeredBy`: the MAC that answered, when the probe tells (ARP). The client we offered or leased the
@@ -176,9 +190,10 @@ extension DHCPServer {
         let quarantined = Lease(
             ip: ip, mac: nil, clientID: nil, hostname: nil, state: .declined,
             expires: now + Self.declineQuarantineMilliseconds, updated: now)
+        let previous = leases[ip]
         leases.upsert(quarantined)
         return [
-            .commit(quarantined),
+            .commit(quarantined, replacing: previous),
             .event(
                 DHCPEvent(
                     .conflictDetected, level: .warning, mac: nil,

@@ -9,7 +9,8 @@ extension Exchange {
         let requested = request.options.validRequestedAddress
         guard
             let ip = allocator.allocate(
-                for: profile.key, mac: mac, requested: requested, leases: leases, now: now, cursor: &cursor)
+                for: profile.key, mac: mac, requested: requested, leases: leases, now: now, cursor: &cursor,
+                random: &random)
         else {
             return [event(.poolExhausted, level: .error, [.dhcp(.subnet): subnet.subnet.description])]
         }
@@ -21,7 +22,7 @@ extension Exchange {
             held.state = .bound
             held.expires = existing.expires
         }
-        return [.commit(held)] + reply(.offer, yiaddr: ip, lease: leaseSeconds, event: .offerSent)
+        return [commit(held)] + reply(.offer, yiaddr: ip, lease: leaseSeconds, event: .offerSent)
     }
 
     /// RFC 2131 §4.3.2: SELECTING (server id present), INIT-REBOOT (no server id, no ciaddr), RENEWING or
@@ -38,7 +39,7 @@ extension Exchange {
                 if let key = profile.key, var held = leases.lease(for: key), held.state == .offered {
                     held.state = .released
                     held.updated = now
-                    actions.insert(.commit(held), at: 0)
+                    actions.insert(commit(held), at: 0)
                 }
                 return actions
             }
@@ -62,7 +63,7 @@ extension Exchange {
             return nak("address \(ip) is not available to this client (\(state))")
         }
         let bound = lease(ip, state: .bound, until: now + subnet.leaseTime.milliseconds)
-        return [.commit(bound)] + reply(.ack, yiaddr: ip, lease: leaseSeconds, event: .ackSent)
+        return [commit(bound)] + reply(.ack, yiaddr: ip, lease: leaseSeconds, event: .ackSent)
     }
 
     private func nak(_ reason: String) -> [DHCPAction] {
@@ -92,7 +93,7 @@ extension Exchange {
         quarantined.state = .declined
         quarantined.expires = now + DHCPServer.declineQuarantineMilliseconds
         quarantined.updated = now
-        return [.commit(quarantined), event(.declineReceived, level: .warning, [.dhcp(.address): ip.description])]
+        return [commit(quarantined), event(.declineReceived, level: .warning, [.dhcp(.address): ip.description])]
     }
 
     /// RFC 2131 §4.3.4: the binding is kept (released) so the client gets the same address next time.
@@ -107,7 +108,7 @@ extension Exchange {
         released.state = .released
         released.expires = now
         released.updated = now
-        return [.commit(released), event(.releaseReceived, [.dhcp(.address): request.ciaddr.description])]
+        return [commit(released), event(.releaseReceived, [.dhcp(.address): request.ciaddr.description])]
     }
 
     /// RFC 2131 §4.3.5: configuration only, no lease, no yiaddr; unicast to ciaddr.

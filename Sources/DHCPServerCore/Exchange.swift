@@ -13,6 +13,7 @@ struct Exchange {
     let profile: ClientProfile
     let now: ServerTime
     var cursor: UInt64
+    var random: RandomCandidates?
 
     init(
         server: DHCPServer, request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext,
@@ -26,9 +27,13 @@ struct Exchange {
         self.profile = profile
         self.now = now
         self.cursor = server.cursor(for: subnet.subnet)
+        self.random = server.random
     }
 
     var allocator: Allocator { Allocator(subnet: subnet) }
+
+    /// A commit of `lease` over the row this exchange decided from.
+    func commit(_ lease: Lease) -> DHCPAction { .commit(lease, replacing: leases[lease.ip]) }
     var leases: LeaseTable { server.leases }
     var leaseSeconds: UInt32 { UInt32(clamping: subnet.leaseTime.seconds) }
     var mac: MACAddress? { profile.mac }

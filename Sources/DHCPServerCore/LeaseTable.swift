@@ -24,6 +24,12 @@ public struct LeaseTable: Hashable, Sendable {
         byAddress[lease.ip] = lease
     }
 
+    /// Forgets `address` (the shared store has no row for it any more).
+    public mutating func remove(_ address: IPv4Address) {
+        guard let lease = byAddress.removeValue(forKey: address) else { return }
+        if let key = lease.clientKey, byClient[key] == address { byClient[key] = nil }
+    }
+
     public var all: [Lease] { byAddress.values.sorted { $0.ip < $1.ip } }
     public var count: Int { byAddress.count }
 }

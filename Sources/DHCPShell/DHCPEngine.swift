@@ -25,6 +25,11 @@ final class DHCPEngine {
     private var limitedLogged: [String: Int64] = [:]
     private(set) var limitedCount = 0
     fileprivate var metrics = DHCPMetrics()
+    /// Addresses this engine wrote, and when: `follow` leaves them to our writes' outcomes for a while.
+    private var recentWrites: [WireSupport.IPv4Address: Int64] = [:]
+    static let recentWindow: Int64 = 3_000
+    /// Lease writes the shared store refused (`dhcp.lease.conflict`).
+    private(set) var conflictCount = 0
 
     private let directory: DeviceDirectory?
 
@@ -55,64 +60,74 @@ final class DHCPEngine {
         let context = ReceiveContext(
             interfaceName: socket.interface.name, interfaceAddress: socket.interface.address, sourceAddress: source,
             sourcePort: UInt16(envelope.remoteAddress.port ?? 0))
-        let actions = core.handle(request, context: context, now: Clock.nowMilliseconds())
         metrics.received(request.messageType)
+        if let vendorClass = request.options.vendorClass, let mac = request.clientMAC {
+            directory?.recordVendorClass(vendorClass, for: mac)
+        }
+        answer(request, context: context, socket: socket, channel: channel, arrival: arrival, attempt: 0)
+    }
 
-        var commits: [Lease] = []
+    /// Runs the core on one request and carries out its actions. `attempt` 1 is the second answer to the
+    /// same request, after the shared store refused a lease the first one wrote: the cache has learnt the
+    /// store's row meanwhile, so the core decides again from the truth (an ACK for another address, or a NAK).
+    private func answer(
+        _ request: DHCPMessage, context: ReceiveContext, socket: DHCPSocket, channel: Channel, arrival: NIODeadline,
+        attempt: Int
+    ) {
+        let now = Clock.nowMilliseconds()
+        let actions = core.handle(request, context: context, now: now)
+        var changes: [LeaseChange] = []
         var replies: [(DHCPMessage, ReplyDestination, Int, Int)] = []
         var events: [DHCPEvent] = []
         for action in actions {
             switch action {
-            case .commit(let lease): commits.append(lease)
+            case .commit(let lease, let replacing):
+                changes.append(LeaseChange(lease, replacingRow: replacing))
+                recentWrites[lease.ip] = now
             case .reply(let message, let destination, let minimum, let maximum):
                 replies.append((message, destination, minimum, maximum))
             case .event(let event): events.append(event)
             }
         }
-        for lease in commits { directory?.record(lease) }
-        if let vendorClass = request.options.vendorClass, let mac = request.clientMAC {
-            directory?.recordVendorClass(vendorClass, for: mac)
-        }
-        let replyList = replies, eventList = events
+        for change in changes { directory?.record(change.lease) }
+        let replyList = replies, eventList = events, addresses = changes.map(\.lease.ip)
+        let waits = actions.repliesWaitForCommits
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        let send: @Sendable (Error?) -> Void = { [eventLoop] error in
+        let send: StoreWriter.Completion = { [eventLoop] outcome in
             eventLoop.execute {
                 let engine = bound.value
-                if let error {
+                switch outcome {
+                case .failure(let error):
+                    guard waits else { return }
                     engine.logger.log(.error, .dhcpReplyWithheld, [.reason: "lease not durable: \(error)"])
                     return
+                case .success(let result):
+                    let lost = addresses.filter { result.rejected.keys.contains($0) }
+                    guard !lost.isEmpty else { break }
+                    engine.lostRace(lost, result.rejected, request: request)
+                    guard waits else { return }
+                    if attempt == 0 {
+                        engine.answer(
+                            request, context: context, socket: socket, channel: channel, arrival: arrival, attempt: 1)
+                    } else {
+                        engine.logger.log(
+                            .warning, .dhcpReplyWithheld,
+                            [.reason: "another server changed \(lost[0]) again while we answered; the client retries"])
+                    }
+                    return
                 }
-                var firstReplySize: Int?
-                var sentAs: String?
-                for (message, destination, minimum, maximum) in replyList {
-                    let bytes = message.encode(minimumSize: minimum, maximumSize: maximum)
-                    firstReplySize = firstReplySize ?? bytes.count
-                    sentAs = socket.send(bytes, to: destination, channel: channel) ?? sentAs
-                    engine.metrics.sent(message.messageType)
-                }
-                let elapsed = NIODeadline.now() - arrival
-                if replyList.first?.0.messageType == .offer {
-                    engine.metrics.offerLatency.recordNanoseconds(elapsed.nanoseconds)
-                }
-                let latency = elapsed.nanoseconds / 1000
-                var stored: [TimelineEvent] = []
-                for var event in eventList {
-                    event.recordSend(latencyMicroseconds: latency, replyBytes: firstReplySize, destination: sentAs)
-                    engine.log(event)
-                    stored.append(event.timelineEvent(at: Clock.nowMilliseconds()))
-                }
-                // The timeline gets the events with their measured latency and size; written behind, in the
-                // writer's next group commit.
-                if !stored.isEmpty { engine.writer.submit(events: stored) }
+                guard waits else { return }
+                engine.sendReplies(replyList, events: eventList, socket: socket, channel: channel, arrival: arrival)
             }
         }
         // The core says whether the replies wait for the commits (`repliesWaitForCommits`: bindings do,
-        // offer holds are written behind).
-        if actions.repliesWaitForCommits {
-            writer.submit(StoreBatch(leases: commits), completion: send)
+        // offer holds are written behind; a refused hold is learnt, and the client's REQUEST is judged from
+        // the store's row).
+        if waits {
+            writer.submit(StoreBatch(changes: changes), completion: send)
         } else {
-            send(nil)
-            writer.submit(StoreBatch(leases: commits))
+            sendReplies(replyList, events: eventList, socket: socket, channel: channel, arrival: arrival)
+            if !changes.isEmpty { writer.submit(StoreBatch(changes: changes), completion: send) }
         }
     }
 
@@ -125,6 +140,68 @@ final class DHCPEngine {
         if rates != (config.clientRateLimit, config.relayRateLimit) {
             limits = FloodLimits(clientRate: config.clientRateLimit, relayRate: config.relayRateLimit)
         }
+    }
+
+    private func sendReplies(
+        _ replies: [(DHCPMessage, ReplyDestination, Int, Int)], events: [DHCPEvent], socket: DHCPSocket,
+        channel: Channel, arrival: NIODeadline
+    ) {
+        var firstReplySize: Int?
+        var sentAs: String?
+        for (message, destination, minimum, maximum) in replies {
+            let bytes = message.encode(minimumSize: minimum, maximumSize: maximum)
+            firstReplySize = firstReplySize ?? bytes.count
+            sentAs = socket.send(bytes, to: destination, channel: channel) ?? sentAs
+            metrics.sent(message.messageType)
+        }
+        let elapsed = NIODeadline.now() - arrival
+        if replies.first?.0.messageType == .offer {
+            metrics.offerLatency.recordNanoseconds(elapsed.nanoseconds)
+        }
+        let latency = elapsed.nanoseconds / 1000
+        var stored: [TimelineEvent] = []
+        for var event in events {
+            event.recordSend(latencyMicroseconds: latency, replyBytes: firstReplySize, destination: sentAs)
+            log(event)
+            stored.append(event.timelineEvent(at: Clock.nowMilliseconds()))
+        }
+        // The timeline gets the events with their measured latency and size; written behind, in the
+        // writer's next group commit.
+        if !stored.isEmpty { writer.submit(events: stored) }
+    }
+
+    /// The shared store refused our write to `addresses`: another server changed them first. The cache
+    /// takes the store's rows, and the device's timeline says so.
+    private func lostRace(
+        _ addresses: [WireSupport.IPv4Address], _ rows: [WireSupport.IPv4Address: Lease?], request: DHCPMessage
+    ) {
+        learn(rows)
+        conflictCount += 1
+        let event = DHCPEvent(
+            .leaseConflict, level: .notice, mac: request.clientMAC,
+            [
+                .dhcp(.address): addresses.map(\.description).joined(separator: ","),
+                .reason: "another server changed this address in the shared store first; answered again from its row",
+            ])
+        log(event)
+        writer.submit(events: [event.timelineEvent(at: Clock.nowMilliseconds())])
+    }
+
+    /// Rows the shared store holds now (refused writes, see `StoreWriter.onRejected`).
+    func learn(_ rows: [WireSupport.IPv4Address: Lease?]) {
+        core.learn(rows)
+        for case let (_, row?) in rows { directory?.record(row) }
+    }
+
+    /// Rows another server wrote (`StoreFollower`). An address this server wrote in the last few seconds is
+    /// left alone: the follower may have read it before our own write landed, and our write's outcome
+    /// (committed, or refused with the store's row) is the newer word on it.
+    func follow(_ rows: [Lease]) {
+        let now = Clock.nowMilliseconds()
+        var fresh: [WireSupport.IPv4Address: Lease?] = [:]
+        for row in rows where now - (recentWrites[row.ip] ?? .min / 2) > Self.recentWindow { fresh[row.ip] = row }
+        learn(fresh)
+        if recentWrites.count > 50_000 { recentWrites = recentWrites.filter { now - $0.value <= Self.recentWindow } }
     }
 
     /// Pool usage per subnet, for the `dialtone_dhcp_pool_*` gauges (refreshed on a timer: it walks the leases).
@@ -159,10 +236,10 @@ final class DHCPEngine {
     /// A probe found `ip` in use: quarantine it, durably, and say so.
     func conflict(_ ip: WireSupport.IPv4Address, answeredBy mac: MACAddress?) {
         let actions = core.markConflict(ip, now: Clock.nowMilliseconds(), answeredBy: mac)
-        var leases: [Lease] = []
+        var leases: [LeaseChange] = []
         for action in actions {
             switch action {
-            case .commit(let lease): leases.append(lease)
+            case .commit(let lease, let replacing): leases.append(LeaseChange(lease, replacingRow: replacing))
             case .event(let event): log(event)
             case .reply: break
             }
@@ -173,7 +250,7 @@ final class DHCPEngine {
             e.mac = nil
             return e.timelineEvent(at: Clock.nowMilliseconds())
         }
-        if !leases.isEmpty { writer.submit(StoreBatch(leases: leases, events: events)) }
+        if !leases.isEmpty { writer.submit(StoreBatch(changes: leases, events: events)) }
     }
 
     private func log(_ event: DHCPEvent) {

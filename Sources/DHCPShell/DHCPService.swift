@@ -22,13 +22,15 @@ public struct DHCPService: Service {
     let logger: Logger
     let directory: DeviceDirectory?
     let sharesPortInProcess: Bool
+    let follower: StoreFollower?
 
     /// `sharesPortInProcess`: the demo's in-process phones bind relay addresses on the server's port
     /// (DHCPSocket); nothing else sets it.
     public init(
         config: DHCPConfiguration, servesTFTP: Bool, writer: StoreWriter, directory: DeviceDirectory? = nil,
-        sharesPortInProcess: Bool = false, logger: Logger
+        sharesPortInProcess: Bool = false, follower: StoreFollower? = nil, logger: Logger
     ) {
+        self.follower = follower
         self.directory = directory
         self.sharesPortInProcess = sharesPortInProcess
         self.settings = LiveSettings(config)
@@ -50,9 +52,12 @@ public struct DHCPService: Service {
         // TFTP keeps the shared group; the kernel schedules the threads.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // On a busy CPU the kernel still time-slices that thread with the TFTP ones (several ms each); a
-        // higher priority lets a DHCP packet preempt bulk DATA. Best effort: without CAP_SYS_NICE it stays.
+        // higher priority lets a DHCP packet preempt bulk DATA. Best effort: it needs CAP_SYS_NICE or an
+        // RLIMIT_NICE that allows it, which `serve` sets before it drops root (docs/security.md).
         let raised = try? await group.next().submit { ThreadPriority.raiseCurrent(by: 10) }.get()
-        if raised == false { logger.log(.debug, .dhcpPriorityUnchanged, [.reason: "no CAP_SYS_NICE"]) }
+        if raised == false {
+            logger.log(.debug, .dhcpPriorityUnchanged, [.reason: "no CAP_SYS_NICE and RLIMIT_NICE too low"])
+        }
         do {
             try await serve(interfaces: interfaces, leases: leases, on: group.next())
         } catch {
@@ -67,7 +72,8 @@ public struct DHCPService: Service {
 
     private func serve(interfaces: [ResolvedInterface], leases: [Lease], on eventLoop: EventLoop) async throws {
         let config = self.config
-        let core = DHCPServer(config: config, servesTFTP: servesTFTP, leases: leases)
+        let core = DHCPServer(
+            config: config, servesTFTP: servesTFTP, leases: leases, seed: UInt64.random(in: .min ... .max))
         let engine = try await eventLoop.submit {
             NIOLoopBound(
                 DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop),
@@ -75,6 +81,10 @@ public struct DHCPService: Service {
         }.get()
         // On the engine's loop, between two packets: the core's lease table stays as it is.
         settings.onUpdate { new in eventLoop.execute { engine.value.reconfigure(new) } }
+        // A shared store (issue 13): the cache learns every row the store refused a write over, and every
+        // row another server wrote.
+        writer.onRejected { rows in eventLoop.execute { engine.value.learn(rows) } }
+        follower?.subscribe { changes in eventLoop.execute { engine.value.follow(changes.leases) } }
 
         let poolGauges = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(5)) { _ in
             engine.value.publishPoolUsage()

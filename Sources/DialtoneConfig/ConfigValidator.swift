@@ -1,7 +1,7 @@
 /// Turns a parsed YAML tree into a `DialtoneConfiguration`, checking the whole file at once (Kea's staging
 /// then commit: nothing starts from a config with any error in it).
 public enum ConfigValidator {
-    static let topLevelKeys = ["state_dir", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones"]
+    static let topLevelKeys = ["state_dir", "user", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones"]
 
     public static func validate(_ root: ConfigNode, file: String) throws(ConfigErrors) -> DialtoneConfiguration {
         let diagnostics = ConfigDiagnostics(file: file)
@@ -11,6 +11,10 @@ public enum ConfigValidator {
         }
         let stateDirectory = top.read("state_dir", default: "./dialtone-state", scalars.string)
         let store = readStore(top, scalars, diagnostics)
+        let user = top.read("user", scalars.string)
+        if user?.isEmpty == true {
+            top.error("expected a user name; leave `user` out for the default (docs/cli.md, Privileges)", key: "user")
+        }
 
         func section(_ key: String, allowed: [String]) -> ConfigSection? {
             guard let node = top.node(key),
@@ -20,7 +24,7 @@ public enum ConfigValidator {
         }
 
         let dhcp = section("dhcp", allowed: DHCPSectionReader.keys).flatMap {
-            DHCPSectionReader(scalars: scalars, diagnostics: diagnostics).read($0)
+            DHCPSectionReader(scalars: scalars, diagnostics: diagnostics, sharedStore: store.kind == .postgres).read($0)
         }
         let tftp = section("tftp", allowed: TFTPSectionReader.keys).flatMap {
             TFTPSectionReader(scalars: scalars, diagnostics: diagnostics).read($0)
@@ -35,7 +39,8 @@ public enum ConfigValidator {
 
         guard diagnostics.errors.isEmpty else { throw ConfigErrors(diagnostics.errors) }
         return DialtoneConfiguration(
-            sourceFile: file, stateDirectory: stateDirectory, store: store, dhcp: dhcp, tftp: tftp, syslog: syslog,
+            sourceFile: file, stateDirectory: stateDirectory, user: user, store: store, dhcp: dhcp, tftp: tftp,
+            syslog: syslog,
             sntp: sntp, web: web, phones: phones)
     }
 
@@ -43,7 +48,10 @@ public enum ConfigValidator {
         -> StoreConfiguration
     {
         guard let node = top.node("store"),
-            let section = ConfigSection(node, path: "store", allowed: ["kind", "url"], diagnostics: diagnostics)
+            let section = ConfigSection(
+                node, path: "store",
+                allowed: ["kind", "url", "password_file", "pool_size", "connect_timeout", "server_name"],
+                diagnostics: diagnostics)
         else { return StoreConfiguration(kind: .sqlite, url: nil) }
         let kind = section.read("kind", default: .sqlite) {
             scalars.choice($0, $1, [("sqlite", StoreConfiguration.Kind.sqlite), ("postgres", .postgres)])
@@ -52,9 +60,19 @@ public enum ConfigValidator {
         if kind == .postgres, url == nil {
             _ = section.require("url", "a postgres:// URL when kind is postgres")
         }
-        if kind == .postgres {
-            section.error("the postgres store is not implemented yet; use kind: sqlite (the default)", key: "kind")
+        if kind == .sqlite {
+            for key in ["url", "password_file", "pool_size", "connect_timeout", "server_name"] where section.has(key) {
+                section.error("`\(key)` applies to kind: postgres only; this store is sqlite", key: key)
+            }
         }
-        return StoreConfiguration(kind: kind, url: url)
+        if let url, kind == .postgres, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            section.error("url must start with postgres:// (e.g. postgres://dialtone@127.0.0.1/dialtone)", key: "url")
+        }
+        var store = StoreConfiguration(kind: kind, url: url)
+        store.passwordFile = section.read("password_file", scalars.string)
+        store.poolSize = section.read("pool_size", default: 4) { scalars.integer($0, $1, in: 1...100) }
+        store.connectTimeout = section.read("connect_timeout", default: .seconds(5), scalars.duration)
+        store.serverName = section.read("server_name", scalars.string)
+        return store
     }
 }

@@ -5,7 +5,7 @@ import WireSupport
 struct DHCPSectionReader {
     static let keys = [
         "interfaces", "port", "client_port", "authoritative", "conflict_check", "watch_other_servers", "subnets",
-        "classes", "client_rate_limit", "relay_rate_limit",
+        "classes", "client_rate_limit", "relay_rate_limit", "allocator",
     ]
     static let subnetKeys = [
         "subnet", "pools", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers", "tftp_servers",
@@ -14,6 +14,8 @@ struct DHCPSectionReader {
 
     let scalars: ConfigScalars
     let diagnostics: ConfigDiagnostics
+    /// The store is shared by several servers (postgres): the allocator defaults to random.
+    var sharedStore = false
     var options: OptionSpecReader { OptionSpecReader(scalars: scalars, diagnostics: diagnostics) }
     var netboot: NetbootReader { NetbootReader(scalars: scalars, diagnostics: diagnostics) }
 
@@ -57,6 +59,9 @@ struct DHCPSectionReader {
         let rate: (ConfigNode, String) -> Int? = { scalars.integer($0, $1, in: 0...1_000_000) }
         config.clientRateLimit = section.read("client_rate_limit", default: 20, rate)
         config.relayRateLimit = section.read("relay_rate_limit", default: 2000, rate)
+        config.allocator = section.read("allocator", default: sharedStore ? .random : .iterative) {
+            scalars.choice($0, $1, [("iterative", DHCPConfiguration.Allocator.iterative), ("random", .random)])
+        }
         return config
     }
 

@@ -5,6 +5,8 @@ import WireSupport
 public struct DialtoneConfiguration: Hashable, Sendable {
     public var sourceFile: String
     public var stateDirectory: String
+    /// `user`: who `serve` runs as once started as root (docs/cli.md "Privileges"); nil: the default.
+    public var user: String?
     public var store: StoreConfiguration
     public var dhcp: DHCPConfiguration?
     public var tftp: TFTPConfiguration?
@@ -25,7 +27,18 @@ public struct DialtoneConfiguration: Hashable, Sendable {
 public struct StoreConfiguration: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable { case sqlite, postgres }
     public var kind: Kind
+    /// `postgres://user[:password]@host[:port]/database[?sslmode=...]`; `host=/run/postgresql` in the query
+    /// names a Unix socket directory instead.
     public var url: String?
+    /// A file holding the password (first line), so the config need not carry it.
+    public var passwordFile: String?
+    /// Connections this server keeps open at most (`pool_size`).
+    public var poolSize = 4
+    /// How long one connection attempt may take (`connect_timeout`).
+    public var connectTimeout = ConfigDuration.seconds(5)
+    /// This server's name in the shared store: every event and lease it writes carries it (`server_name`,
+    /// default the host name).
+    public var serverName: String?
     public init(kind: Kind, url: String?) {
         self.kind = kind
         self.url = url
@@ -45,6 +58,11 @@ public struct DHCPConfiguration: Hashable, Sendable {
     public var classes: [ClientClassConfiguration]
     /// Requests per second one client (`client_rate_limit`) and one relay or sender (`relay_rate_limit`)
     /// may send before the excess is dropped (issue 14); 0 turns the limit off.
+    public enum Allocator: String, Hashable, Sendable { case iterative, random }
+    /// How new addresses are picked (`allocator`): in pool order, or at random, which servers sharing one
+    /// store need so that they do not offer the same candidates (Kea's advice for a shared lease database).
+    /// Default: random on the postgres store, iterative otherwise.
+    public var allocator: Allocator = .iterative
     public var clientRateLimit = 20
     public var relayRateLimit = 2000
     /// Valid but likely wrong, with the place to fix it: `dialtone check` reports these (NetbootAdvisories).

@@ -5,10 +5,10 @@
 /// core and the TFTP request handler look up each time, so swapping them keeps the lease table, the
 /// running transfers and the live log as they are.
 ///
-/// Restart: what was bound, opened or locked at start (interfaces, ports, listen addresses, `state_dir`
-/// and the store, the syslog file, the web server), what starts or stops a task (a section added or
-/// removed, `watch_other_servers`, `conflict_check`), and the SNTP answer (kept with its socket: one
-/// place to reason about what SNTP says). For these the running value is kept and the key is named, so
+/// Restart: what was bound, opened, locked or switched to at start (interfaces, ports, listen addresses,
+/// `state_dir` and the store, `user`, the syslog file, the web server), what starts or stops a task (a
+/// section added or removed, `watch_other_servers`, `conflict_check`, `allocator`), and the SNTP answer (kept with its
+/// socket: one place to reason about what SNTP says). For these the running value is kept and the key is named, so
 /// the log says exactly which change is not in force yet.
 public struct ReloadPlan: Hashable, Sendable {
     /// Keys whose new value is in force once the plan is applied, e.g. `dhcp.subnets`, `tftp.root`.
@@ -26,6 +26,8 @@ public struct ReloadPlan: Hashable, Sendable {
         effective.sourceFile = running.sourceFile
         restartOnly(\.stateDirectory, "state_dir", running, loaded)
         restartOnly(\.store, "store", running, loaded)
+        // Who `serve` runs as: switched to once, at start, and root is gone after that.
+        restartOnly(\.user, "user", running, loaded)
         restartOnlySection(\.syslog, "syslog", running.syslog, loaded.syslog)
         restartOnlySection(\.sntp, "sntp", running.sntp, loaded.sntp)
         restartOnlySection(\.web, "web", running.web, loaded.web)
@@ -49,6 +51,8 @@ public struct ReloadPlan: Hashable, Sendable {
         keep(\.clientPort, "dhcp.client_port", running, &kept)
         keep(\.watchOtherServers, "dhcp.watch_other_servers", running, &kept)
         keep(\.conflictCheck, "dhcp.conflict_check", running, &kept)
+        // The core makes its random generator, or none, when it is built (DHCPServer.init).
+        keep(\.allocator, "dhcp.allocator", running, &kept)
         live(\.subnets, "dhcp.subnets", running, loaded)
         live(\.classes, "dhcp.classes", running, loaded)
         live(\.authoritative, "dhcp.authoritative", running, loaded)

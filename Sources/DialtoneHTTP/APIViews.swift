@@ -30,6 +30,9 @@ struct EventView: Encodable {
     var name: String
     var level: String
     var metadata: [String: String]
+    /// The server that recorded it, in a store several servers share (docs/several-servers.md); absent
+    /// otherwise.
+    var server: String?
 }
 
 /// One subnet of `GET /api/pools`: addresses in use (offered, bound or quarantined) against the pool size.
@@ -90,12 +93,14 @@ struct TransfersView: Encodable {
     var recent: [TransferView]
 }
 
-/// The one JSON encoding of the API: sorted keys, so answers diff and cache well; ISO 8601 dates.
+/// The one JSON encoding of the API: sorted keys, so answers diff and cache well; ISO 8601 dates. Hostnames,
+/// vendor classes, file names and syslog text come from the wire: JSONText escapes what JSONEncoder leaves
+/// raw (DEL, C1, direction characters), so `curl` to a terminal is safe too (issue 14).
 func apiJSON<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     encoder.dateEncodingStrategy = .iso8601
-    return try encoder.encode(value)
+    return Data(JSONText.escapingInvisibles(Array(try encoder.encode(value))))
 }
 
 enum Views {
@@ -155,7 +160,7 @@ enum Views {
                 ? events.map {
                     EventView(
                         time: time($0.time), name: $0.name.rawValue, level: $0.level.rawValue,
-                        metadata: $0.storedMetadata)
+                        metadata: $0.storedMetadata, server: $0.server)
                 } : nil)
     }
 }

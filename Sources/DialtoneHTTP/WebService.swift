@@ -17,6 +17,8 @@ import WireSupport
 public struct WebService: Service {
     let config: WebConfiguration
     let store: any Store
+    /// Whether the store answers: `/healthz` says 503 with the reason when it does not (issue 13).
+    let health: StoreHealth?
     let transfers: (any TransferListing)?
     let registry: PrometheusCollectorRegistry?
     let liveLog: EventHub?
@@ -25,7 +27,7 @@ public struct WebService: Service {
     let logger: Logger
 
     public init(
-        config: WebConfiguration, store: any Store, transfers: (any TransferListing)?,
+        config: WebConfiguration, store: any Store, health: StoreHealth? = nil, transfers: (any TransferListing)?,
         registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
         dhcp: @escaping @Sendable () -> DHCPConfiguration?, logger: Logger
     ) {
@@ -34,6 +36,7 @@ public struct WebService: Service {
         self.liveLog = liveLog
         self.config = config
         self.store = store
+        self.health = health
         self.transfers = transfers
         self.logger = logger
     }
@@ -42,7 +45,17 @@ public struct WebService: Service {
         let router = Router()
         if !config.token.isEmpty { router.add(middleware: TokenMiddleware(token: config.token)) }
         let store = self.store, transfers = self.transfers
-        router.get("/healthz") { _, _ in "ok\n" }
+        let health = self.health
+        router.get("/healthz") { _, _ in
+            // A load balancer or monitor takes this server out while its store is unreachable: it would
+            // answer DISCOVERs but withhold every ACK.
+            guard let problem = health?.problem else {
+                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+            }
+            return Response(
+                status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "store unreachable: \(problem)\n")))
+        }
         Dashboard.addRoutes(to: router)
         let registry = self.registry
         router.get("/metrics") { _, _ in
@@ -81,7 +94,9 @@ public struct WebService: Service {
             var limit = 200
             if let text = request.uri.queryParameters.get("limit") {
                 guard let given = Int(text), (1...5000).contains(given) else {
-                    throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to 5000, got `\(text)`")
+                    throw HTTPError(
+                        .badRequest,
+                        message: "limit must be a whole number from 1 to 5000, got `\(VisibleText.escaped(text))`")
                 }
                 limit = given
             }

@@ -44,14 +44,18 @@ public struct LineLogHandler: LogHandler {
         case .text:
             let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded("\($0.value)"))" }
             let head = journal ? [prefix + event.level.rawValue] : [time, event.level.rawValue]
-            sink((head + ["\(event.message)"] + fields).joined(separator: " "))
+            // Our messages are event names; a library's may quote what it was sent: made visible as values are.
+            sink((head + [VisibleText.line("\(event.message)")] + fields).joined(separator: " "))
         case .json:
             var object: [String: String] = [
                 "time": time, "level": event.level.rawValue, "event": "\(event.message)", "logger": label,
             ]
             for (key, value) in all { object[key] = "\(value)" }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            sink(prefix + String(decoding: data, as: UTF8.self))
+            // JSONText: keys sorted as before, and DEL, C1 and direction characters escaped too (issue 14).
+            let members: [String] = object.sorted { $0.key < $1.key }.map { key, value in
+                JSONText.string(key) + ":" + JSONText.string(value)
+            }
+            sink(prefix + "{" + members.joined(separator: ",") + "}")
         }
     }
 
@@ -61,8 +65,9 @@ public struct LineLogHandler: LogHandler {
     public static func quoteIfNeeded(_ value: String) -> String {
         let needsQuotes =
             value.isEmpty
-            || value.unicodeScalars.contains { scalar in
-                scalar == " " || scalar == "\"" || scalar == "=" || VisibleText.isControl(scalar)
+            || value.unicodeScalars.contains { (scalar: Unicode.Scalar) -> Bool in
+                if scalar == " " || scalar == "\"" || scalar == "=" { return true }
+                return VisibleText.isControl(scalar) || VisibleText.isInvisibleFormat(scalar)
             }
         return needsQuotes ? "\"" + VisibleText.escaped(value) + "\"" : value
     }

@@ -3,20 +3,32 @@ import Synchronization
 import Timeline
 import WireSupport
 
-/// A store for tests and `--store memory` runs: same contract, nothing on disk.
+/// A store for tests and `--store memory` runs: same contract, nothing on disk. `shared: true` makes it
+/// behave like the PostgreSQL store several servers write (conditional lease changes, `changes(after:)`),
+/// so the DHCP shell's handling of a lost race is tested without a database.
 public final class InMemoryLeaseStore: Store {
     private struct State {
         var leases: [IPv4Address: Lease] = [:]
         var events: [TimelineEvent] = []
         var phones: [String: String] = [:]
+        /// Per address and per phone, the change counter when it was last written (for `changes(after:)`).
+        var leaseVersions: [IPv4Address: Int64] = [:]
+        var phoneVersions: [String: Int64] = [:]
+        var version: Int64 = 0
     }
+    public let isShared: Bool
+    public var location: String { "memory" }
     private let state = Mutex(State())
     /// Runs before every write, outside the lock: a test holds a write back (a slow disk) or throws (a
     /// failing one) to see what its callers do meanwhile.
     private let beforeWrite: @Sendable (StoreBatch) throws -> Void
 
-    public init(leases: [Lease] = [], beforeWrite: @escaping @Sendable (StoreBatch) throws -> Void = { _ in }) {
+    public init(
+        leases: [Lease] = [], shared: Bool = false,
+        beforeWrite: @escaping @Sendable (StoreBatch) throws -> Void = { _ in }
+    ) {
         self.beforeWrite = beforeWrite
+        self.isShared = shared
         state.withLock { s in for lease in leases { s.leases[lease.ip] = lease } }
     }
 
@@ -26,12 +38,48 @@ public final class InMemoryLeaseStore: Store {
 
     public func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
 
-    public func write(_ batch: StoreBatch) throws {
+    @discardableResult public func write(_ batch: StoreBatch) throws -> StoreWriteResult {
         try beforeWrite(batch)
-        state.withLock { s in
-            for lease in batch.leases { s.leases[lease.ip] = lease }
+        return state.withLock { s in
+            var result = StoreWriteResult()
+            for change in batch.changes {
+                if isShared, !Self.holds(change.replacing, s.leases[change.lease.ip]) {
+                    result.rejected[change.lease.ip] = .some(s.leases[change.lease.ip])
+                    continue
+                }
+                s.version += 1
+                s.leases[change.lease.ip] = change.lease
+                s.leaseVersions[change.lease.ip] = s.version
+                result.rejected[change.lease.ip] = nil
+            }
             s.events += batch.events
-            s.phones.merge(batch.phoneStates) { $1 }
+            for (mac, json) in batch.phoneStates {
+                s.version += 1
+                s.phones[mac] = json
+                s.phoneVersions[mac] = s.version
+            }
+            return result
+        }
+    }
+
+    /// Whether the stored row is what a conditional change expects.
+    static func holds(_ expectation: LeaseChange.Expectation, _ row: Lease?) -> Bool {
+        switch expectation {
+        case .anything: true
+        case .nothing: row == nil
+        case .row(let expected): row.map { LeaseRowIdentity($0) == LeaseRowIdentity(expected) } ?? false
+        }
+    }
+
+    public func changes(after cursor: Int64?) throws -> StoreChanges {
+        state.withLock { s in
+            guard let cursor else { return StoreChanges(cursor: s.version) }
+            return StoreChanges(
+                leases: s.leaseVersions.filter { $0.value > cursor }.compactMap { s.leases[$0.key] },
+                phoneStates: s.phoneVersions.filter { $0.value > cursor }.reduce(into: [:]) {
+                    $0[$1.key] = s.phones[$1.key]
+                },
+                cursor: s.version)
         }
     }
 

@@ -6,14 +6,14 @@ import Timeline
 /// thread: Foundation's JSONEncoder cost more than the SQLite insert it fed, and String appends about
 /// half as much again (perf under bench/dhcp, docs/benchmarks.md). Read back by hand too (the dashboard
 /// reads the history of hundreds of phones), with JSONSerialization as the fallback for anything else.
-enum MetadataJSON {
-    static func encode(_ metadata: [String: String]) -> String {
+package enum MetadataJSON {
+    package static func encode(_ metadata: [String: String]) -> String {
         encode(pairs: metadata.lazy.map { ($0.key, $0.value) })
     }
 
     /// A timeline event's metadata, keys by raw value (`TimelineEvent.storedMetadata`'s strings), written
     /// straight from the typed dictionary: no intermediate dictionary of strings per stored event.
-    static func encode(_ metadata: [EventKey: String]) -> String {
+    package static func encode(_ metadata: [EventKey: String]) -> String {
         encode(pairs: metadata.lazy.map { ($0.key.rawValue, $0.value) })
     }
 
@@ -56,7 +56,7 @@ enum MetadataJSON {
 
     /// Parses a flat object of strings, as `encode` writes it (and as JSONEncoder did before). Nil for
     /// anything else, so the caller can fall back to a general parser.
-    static func decode(_ text: String) -> [String: String]? {
+    package static func decode(_ text: String) -> [String: String]? {
         var bytes = Array(text.utf8)[...]
         var out: [String: String] = [:]
         func skipSpace() {

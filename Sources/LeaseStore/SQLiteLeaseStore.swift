@@ -9,6 +9,7 @@ import WireSupport
 /// transaction survives a crash or power loss before `save` returns.
 public final class SQLiteLeaseStore: Store {
     public let path: String
+    public var location: String { path }
     private let queue: DatabaseQueue
     /// Events kept in all; older ones are pruned so the file stays bounded.
     public let maxEvents: Int
@@ -99,8 +100,17 @@ public final class SQLiteLeaseStore: Store {
 
     public func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
 
-    public func write(_ batch: StoreBatch) throws {
-        guard !batch.isEmpty else { return }
+    /// Busy, locked, full disks and I/O errors pass; anything else (a constraint, a corrupt file) is the
+    /// data's or the file's fault and would fail again.
+    public func mayRetry(after error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return true }
+        return [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN].contains(
+            error.resultCode)
+    }
+
+    /// One server writes this file (the state directory lock says so), so every change is written as it is.
+    @discardableResult public func write(_ batch: StoreBatch) throws -> StoreWriteResult {
+        guard !batch.isEmpty else { return StoreWriteResult() }
         let leases = batch.leases, events = batch.events
         try queue.write { db in
             for (mac, json) in batch.phoneStates {
@@ -122,6 +132,7 @@ public final class SQLiteLeaseStore: Store {
             }
             if !events.isEmpty { try insert(events, db) }
         }
+        return StoreWriteResult()
     }
 
     private func insert(_ events: [TimelineEvent], _ db: Database) throws {

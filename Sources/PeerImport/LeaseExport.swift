@@ -26,8 +26,11 @@ public enum LeaseExport {
         return out
     }
 
-    /// RFC 4180 §2: a field holding a comma, quote or line break is quoted, with quotes doubled.
-    static func field(_ text: String) -> String {
+    /// RFC 4180 §2: a field holding a comma, quote or line break is quoted, with quotes doubled. A hostname
+    /// is the client's choice: its control characters are made visible first (VisibleText.line), so no line
+    /// break or escape sequence from the wire reaches the file or a terminal (issue 14).
+    static func field(_ raw: String) -> String {
+        let text = VisibleText.line(raw)
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }

@@ -34,6 +34,8 @@ public final class ProvisioningProvider: TFTPFileProvider {
     /// Set by the assembly so ladder events join the phone's timeline.
     public let recorder: DeviceEventRecorder?
     private let states: NIOLockedValueBox<[String: PhoneState]>
+    /// When this server last wrote each phone's state (see `follow`).
+    private let persisted = NIOLockedValueBox<[String: Int64]>([:])
 
     public init(
         config: PhonesConfiguration, disk: any TFTPFileProvider, writer: StoreWriter, directory: DeviceDirectory,
@@ -188,9 +190,28 @@ public final class ProvisioningProvider: TFTPFileProvider {
 
     private func persist(_ state: PhoneState) {
         guard let data = try? JSONEncoder().encode(state) else { return }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        persisted.withLockedValue { $0[state.mac] = now }
         // Written behind by the store writer: never on the event loop that saw the transfer end (issue 12).
         writer.submit(StoreBatch(phoneStates: [state.mac: String(decoding: data, as: UTF8.self)]))
     }
 
     public func state(for mac: MACAddress) -> PhoneState? { states.withLockedValue { $0[mac.description] } }
+
+    /// Ladder states another server wrote to the shared store (`StoreFollower`): a phone half-way up its
+    /// ladder at one server finishes it here (issue 13). A phone this server wrote in the last seconds
+    /// keeps ours, which is newer than what the follower may have read.
+    public func follow(_ stored: [String: String]) {
+        let decoder = JSONDecoder()
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let recent = persisted.withLockedValue { p -> Set<String> in
+            p = p.filter { now - $0.value < 3_000 }
+            return Set(p.keys)
+        }
+        let fresh = stored.filter { !recent.contains($0.key) }.compactMapValues {
+            try? decoder.decode(PhoneState.self, from: Data($0.utf8))
+        }
+        guard !fresh.isEmpty else { return }
+        states.withLockedValue { $0.merge(fresh) { $1 } }
+    }
 }

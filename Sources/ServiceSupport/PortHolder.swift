@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 
 #if canImport(Glibc)
@@ -26,14 +27,35 @@ public struct PortInUse: Error, CustomStringConvertible {
         _ error: Error, service: String, address: String, port: Int, transport: PortHolder.Transport = .udp
     ) -> Error {
         guard let io = error as? IOError, io.errnoCode == EADDRINUSE else { return error }
+        let live = PortHolder.holders(port: port, transport: transport)
         return PortInUse(
             service: service, address: address, port: port, transport: transport,
-            holders: PortHolder.holders(port: port, transport: transport))
+            holders: live.isEmpty ? PortHolder.recorded(port: port, transport: transport) : live)
     }
 }
 
 public enum PortHolder {
     public enum Transport: String, Sendable { case udp, tcp }
+
+    private struct Key: Hashable {
+        let port: Int
+        let transport: Transport
+    }
+    private static let before = NIOLockedValueBox([Key: [String]]())
+
+    /// Looks up, while still root, who holds the ports `serve` is about to bind. After the switch to an
+    /// unprivileged user /proc no longer shows other processes' descriptors (proc(5): ptrace access mode),
+    /// so a bind that then fails names the holder seen here (docs/security.md).
+    public static func recordBeforeSwitch(_ ports: [(Int, Transport)]) {
+        for (port, transport) in ports {
+            let found = holders(port: port, transport: transport)
+            if !found.isEmpty { before.withLockedValue { $0[Key(port: port, transport: transport)] = found } }
+        }
+    }
+
+    static func recorded(port: Int, transport: Transport) -> [String] {
+        before.withLockedValue { $0[Key(port: port, transport: transport)] ?? [] }
+    }
 
     /// "name (PID n)" for every process with a socket bound to `port` in this network namespace (for TCP,
     /// any state: a listener and its connections name the same process).

@@ -16,7 +16,8 @@ package enum ThreadPriority {
         return text.split(separator: "/").last.flatMap { id_t($0) }
     }
 
-    /// Lowers the calling thread's nice value by `steps`; false when the system refuses (no CAP_SYS_NICE).
+    /// Lowers the calling thread's nice value by `steps`; false when the system refuses (no CAP_SYS_NICE,
+    /// and RLIMIT_NICE does not reach that far: setrlimit(2)).
     package static func raiseCurrent(by steps: Int32) -> Bool {
         guard let tid = currentThreadID() else { return false }
         errno = 0

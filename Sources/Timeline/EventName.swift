@@ -32,6 +32,9 @@ public enum EventName: Hashable, Sendable, CustomStringConvertible {
         case packetDropped = "dhcp.packet.dropped"
         case otherServerReply = "dhcp.other_server.reply"
         case optionMalformed = "dhcp.option.malformed"
+        /// The shared store refused one of our lease writes: another server changed the address first
+        /// (issue 13). The reply was held back and the request answered again from the store's row.
+        case leaseConflict = "dhcp.lease.conflict"
 
         /// The events that stand for a reply we sent: the shell adds what it measured while sending (latency,
         /// size, destination) to exactly these.
@@ -108,6 +111,10 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     case dialtoneStarted = "dialtone.started"
     case dialtoneStopped = "dialtone.stopped"
     case dialtoneFailed = "dialtone.failed"
+    /// Started as root, `serve` switched to its user and kept only the capabilities it uses (docs/security.md).
+    case dialtonePrivilegesDropped = "dialtone.privileges.dropped"
+    /// Nothing to drop: started as another user (debug), or `user: root` (warning).
+    case dialtonePrivilegesUnchanged = "dialtone.privileges.unchanged"
     /// SIGHUP: the file was valid and is in force, but for `reload.restart_needed`.
     case configReloaded = "config.reloaded"
     /// SIGHUP: the file is invalid (one line per problem, file and line in `error`); the running config stays.
@@ -128,7 +135,7 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     /// A client or relay sent more than its share and its packets are dropped (FloodLimits); logged at
     /// most once a minute per source, always counted.
     case dhcpClientLimited = "dhcp.client.limited"
-    /// The DHCP loop could not raise its thread's priority (no CAP_SYS_NICE).
+    /// The DHCP loop could not raise its thread's priority (no CAP_SYS_NICE, RLIMIT_NICE too low).
     case dhcpPriorityUnchanged = "dhcp.priority.unchanged"
 
     case tftpStarted = "tftp.started"
@@ -152,6 +159,14 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
 
     case storeWriteFailed = "store.write.failed"
     case storeEventsFailed = "store.events.failed"
+    /// The store cannot be written or read (database down): at most once a minute while it lasts.
+    case storeUnreachable = "store.unreachable"
+    /// The store answers again after `store.unreachable`; what waited is written.
+    case storeRecovered = "store.recovered"
+    /// The PostgreSQL store is ready: connected, schema at this binary's version.
+    case storeReady = "store.ready"
+    /// Changes still unwritten when the server stopped with the store unreachable.
+    case storeChangesLost = "store.changes.lost"
 
     public var description: String { rawValue }
 }

@@ -10,8 +10,14 @@ public struct TimelineEvent: Hashable, Sendable {
     public var name: EventName
     public var level: EventLevel
     public var metadata: [EventKey: String]
+    /// The server that recorded it, in a store several servers share (`store.server_name`); nil otherwise.
+    public var server: String?
 
-    public init(time: Int64, mac: MACAddress?, name: EventName, level: EventLevel, metadata: [EventKey: String] = [:]) {
+    public init(
+        time: Int64, mac: MACAddress?, name: EventName, level: EventLevel, metadata: [EventKey: String] = [:],
+        server: String? = nil
+    ) {
+        self.server = server
         self.time = time
         self.mac = mac
         self.name = name

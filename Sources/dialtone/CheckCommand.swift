@@ -1,6 +1,8 @@
 import ArgumentParser
 import DialtoneConfig
 import Foundation
+import Logging
+import PostgresStore
 import Provisioning
 import ServiceSupport
 import TFTPCore
@@ -17,7 +19,9 @@ struct CheckCommand: ParsableCommand {
             the TFTP root with every component its .loads lists (case-insensitively; the case on disk is \
             reported), sizes and MD5s where the .loads gives them; and no ladder may jump from below 8.3(3) \
             straight past 8.5(2). A class that sets option 67 through `options:` while a subnet's boot file \
-            names another file is reported with its file and line: use the class's `boot_file:`.
+            names another file is reported with its file and line: use the class's `boot_file:`. With \
+            `store.kind: postgres`, the database is connected to, its schema created or checked, and its \
+            leases counted.
 
             Example:
               dialtone check --config /etc/dialtone/dialtone.yaml && echo ready to serve
@@ -51,9 +55,30 @@ struct CheckCommand: ParsableCommand {
                 findings.append("\(config.sourceFile): state_dir: \(config.stateDirectory) is not a writable directory")
             }
         }
-        for line in findings { print(line) }
+        findings += Self.storeFindings(config)
+        for line in findings { say(line) }
         if !findings.isEmpty { throw ExitCode(1) }
-        print("\(config.sourceFile): ok (services: \(config.enabledServices.joined(separator: ", ")))")
+        say("\(config.sourceFile): ok (services: \(config.enabledServices.joined(separator: ", ")))")
+    }
+
+    /// The PostgreSQL store is connected to for real: credentials, reachability and schema version are the
+    /// usual first-start failures, and they are better found here than by a server that withholds ACKs.
+    static func storeFindings(_ config: DialtoneConfiguration) -> [String] {
+        guard config.store.kind == .postgres else { return [] }
+        do {
+            let url = try PostgresURL(config.store.url ?? "", passwordFile: config.store.passwordFile)
+            let store = try PostgresStore(
+                url: url, poolSize: 1, connectTimeout: .milliseconds(config.store.connectTimeout.milliseconds),
+                serverName: StoreOpener.serverName(config), logger: Logger(label: "dialtone.check"))
+            defer { store.close() }
+            let leases = try store.loadLeases().count
+            say(
+                "note: store: \(store.location) answers; schema ready (was version \(store.schemaFound)), \(leases) lease\(leases == 1 ? "" : "s")"
+            )
+            return []
+        } catch {
+            return ["\(config.sourceFile): store: \(error)"]
+        }
     }
 
     static func phoneFindings(_ phones: PhonesConfiguration, config: DialtoneConfiguration) -> [String] {
@@ -75,7 +100,7 @@ struct CheckCommand: ParsableCommand {
         // A case difference is only a problem when the server matches names exactly; otherwise it is a note.
         func caseNote(_ text: String) {
             if tftp.caseInsensitive {
-                print("note: " + text + " (served case-insensitively)")
+                say("note: " + text + " (served case-insensitively)")
             } else {
                 findings.append(text + "; phones ask for the exact name and tftp.case_insensitive is off")
             }

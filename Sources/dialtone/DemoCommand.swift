@@ -93,8 +93,9 @@ struct DemoCommand: AsyncParsableCommand {
         let reports = await Self.runPhones(phoneCount, dhcpPort: dhcpPort, tftpPort: tftpPort, syslogPort: syslogPort)
         Self.printTable(reports)
         if keep {
+            say()
             say(
-                "\nServers keep running (Ctrl-C to stop). Dashboard: http://127.0.0.1:\(webPort)/  State: \(work)/state"
+                "Servers keep running (Ctrl-C to stop). Dashboard: http://127.0.0.1:\(webPort)/  State: \(work)/state"
             )
         } else {
             await group.triggerGracefulShutdown()
@@ -130,7 +131,8 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     static func printTable(_ reports: [SimulatedPhone.Report]) {
-        say("\nMAC                IP             OFFER ms  LOADS  FILES  BYTES      MISS ms  RESULT")
+        say()
+        say("MAC                IP             OFFER ms  LOADS  FILES  BYTES      MISS ms  RESULT")
         for r in reports {
             let result = r.error.map { "FAILED: \($0)" } ?? (r.loads.last ?? "-")
             let ip = (r.address?.description ?? "-").padding(toLength: 13, withPad: " ", startingAt: 0)
@@ -142,14 +144,17 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let ok = reports.filter { $0.error == nil && $0.loads.last == MakeBundleCommand.ladder.last }.count
         let rejected = reports.reduce(0) { $0 + $1.rejections.count }
+        say()
         say(
-            "\n\(ok)/\(reports.count) phones reached \(MakeBundleCommand.ladder.last!); offers rejected: \(rejected); "
+            "\(ok)/\(reports.count) phones reached \(MakeBundleCommand.ladder.last!); offers rejected: \(rejected); "
                 + "slowest missing-file answer: \(String(format: "%.1f", reports.map(\.slowestMissMilliseconds).max() ?? 0)) ms"
         )
     }
 }
 
-/// Unbuffered output: progress must appear as it happens even when stdout is a file or a pipe.
+/// One line to stdout, unbuffered: progress must appear as it happens even when stdout is a file or a pipe.
+/// Lines carry text from the wire (server replies, file names, lease hostnames): control and direction
+/// characters are made visible (VisibleText.line), so none ends the line or reaches the terminal (issue 14).
 func say(_ text: String = "") {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    FileHandle.standardOutput.write(Data((VisibleText.line(text) + "\n").utf8))
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WireSupport
 
 /// `dialtone`: one program for DHCP, TFTP, syslog and SNTP provisioning.
 @main
@@ -35,7 +36,12 @@ struct Dialtone: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if let serve = command as? ServeCommand {
+                // Before the first `await`: the only thread is this one, so the privilege switch covers the
+                // whole process (PrivilegeDrop).
+                let prepared = try serve.prepare()
+                try await serve.serve(prepared)
+            } else if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
@@ -51,7 +57,9 @@ struct Dialtone: AsyncParsableCommand {
     }
 }
 
-/// Prints to stderr.
+/// Prints one line to stderr. Messages name hostnames, file names, TFTP errors and lease-file entries that
+/// came from the wire: control and direction characters are made visible (VisibleText.line), so none can end
+/// the line or reach the terminal as an escape sequence (issue 14).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((VisibleText.line(text) + "\n").utf8))
 }

@@ -27,45 +27,49 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         guard let device = MACAddress(mac) else { throw ValidationError("`\(mac)` is not a MAC address") }
         let config = try configOption.load()
-        let path = config.stateDirectory + "/dialtone.sqlite"
-        guard FileManager.default.fileExists(atPath: path) else {
-            print("\(device): nothing known yet (\(path) does not exist: the server has not run with this config)")
+        guard let store = try StoreOpener.open(config, create: false) else {
+            say(
+                "\(device): nothing known yet (\(StoreOpener.sqlitePath(config)) does not exist: the server has not run with this config)"
+            )
             return
         }
-        let store = try SQLiteLeaseStore(path: path)
         let events = try store.events(for: device, limit: 2000)
         let formatter = ISO8601DateFormatter()
         let clock: (Int64) -> String = { formatter.string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
 
-        print("Device \(device)")
+        say("Device \(device)")
         if let lease = try store.loadLeases().filter({ $0.mac == device }).max(by: { $0.updated < $1.updated }) {
-            print(
+            say(
                 "  lease: \(lease.ip) \(lease.state.rawValue) until \(clock(lease.expires))\(lease.hostname.map { " (\($0))" } ?? "")"
             )
         } else {
-            print("  lease: none")
+            say("  lease: none")
         }
         if let json = try store.loadPhoneStates()[device.description] {
             let step = json.range(of: "\"step\":").map { json[$0.upperBound...].prefix { $0.isNumber } } ?? "?"
-            print("  phone: provisioning state stored, ladder step \(Int(step).map { $0 + 1 } ?? 0)")
+            say("  phone: provisioning state stored, ladder step \(Int(step).map { $0 + 1 } ?? 0)")
         }
         if let vendor = events.lazy.compactMap({ $0[.dhcp(.vendorClass)] }).first {
-            print("  vendor class: \(vendor)")
+            say("  vendor class: \(vendor)")
         }
         let findings = Diagnosis.findings(events, clock: clock)
-        print("\nDiagnosis")
-        if findings.isEmpty { print("  no problem found in \(events.count) events") }
+        say()
+        say("Diagnosis")
+        if findings.isEmpty { say("  no problem found in \(events.count) events") }
         for finding in findings {
-            print("  [\(finding.severity.rawValue)] \(finding.title)")
-            for line in finding.evidence { print("      \(line)") }
-            print("      -> \(finding.action)")
+            say("  [\(finding.severity.rawValue)] \(finding.title)")
+            for line in finding.evidence { say("      \(line)") }
+            say("      -> \(finding.action)")
         }
-        print("\nTimeline (newest first)")
-        if events.isEmpty { print("  no events recorded for this device") }
+        say()
+        say("Timeline (newest first)")
+        if events.isEmpty { say("  no events recorded for this device") }
         for event in events.prefix(limit) {
-            print("  \(clock(event.time))  \(event.name.rawValue)  \(Self.summary(event))")
+            // In a store several servers share, each line says which server recorded it.
+            let server = event.server.map { "  [\($0)]" } ?? ""
+            say("  \(clock(event.time))\(server)  \(event.name.rawValue)  \(Self.summary(event))")
         }
-        if events.count > limit { print("  ... \(events.count - limit) older events (--limit)") }
+        if events.count > limit { say("  ... \(events.count - limit) older events (--limit)") }
         if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
     }
 

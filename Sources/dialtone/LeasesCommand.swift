@@ -3,6 +3,7 @@ import DHCPServerCore
 import Foundation
 import LeaseStore
 import PeerImport
+import WireSupport
 
 /// `dialtone leases`: the table by default (`list`), and the ways in and out (`import`, `export`).
 struct LeasesCommand: ParsableCommand {
@@ -37,12 +38,11 @@ struct LeasesListCommand: ParsableCommand {
 
     func run() throws {
         let config = try configOption.load()
-        let path = config.stateDirectory + "/dialtone.sqlite"
-        guard FileManager.default.fileExists(atPath: path) else {
-            if json { print("[]") } else { print("no leases yet (\(path) does not exist)") }
+        guard let store = try StoreOpener.open(config, create: false) else {
+            if json { print("[]") } else { print("no leases yet (\(StoreOpener.sqlitePath(config)) does not exist)") }
             return
         }
-        let leases = try SQLiteLeaseStore(path: path).loadLeases()
+        let leases = try store.loadLeases()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         if json {
             let rows: [[String: String?]] = leases.map { l in
@@ -56,14 +56,14 @@ struct LeasesListCommand: ParsableCommand {
             let data = try JSONSerialization.data(
                 withJSONObject: rows.map { $0.mapValues { $0 ?? NSNull() as Any } },
                 options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(JSONText.escapingInvisibles(String(decoding: data, as: UTF8.self)))
             return
         }
-        print("IP               MAC                STATE     EXPIRES                   HOSTNAME")
+        say("IP               MAC                STATE     EXPIRES                   HOSTNAME")
         for l in leases {
             let state = l.isFree(at: now) && l.state == .bound ? "expired" : l.state.rawValue
             let expires = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(l.expires) / 1000))
-            print(
+            say(
                 l.ip.description.padding(toLength: 17, withPad: " ", startingAt: 0)
                     + (l.mac?.description ?? "-").padding(toLength: 19, withPad: " ", startingAt: 0)
                     + state.padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -94,8 +94,7 @@ struct LeasesExportCommand: ParsableCommand {
 
     func run() throws {
         let config = try configOption.load()
-        let path = config.stateDirectory + "/dialtone.sqlite"
-        let leases = FileManager.default.fileExists(atPath: path) ? try SQLiteLeaseStore(path: path).loadLeases() : []
+        let leases = try StoreOpener.open(config, create: false)?.loadLeases() ?? []
         let now = ServerTime(Date().timeIntervalSince1970 * 1000)
         let text: String
         switch format {
@@ -104,7 +103,7 @@ struct LeasesExportCommand: ParsableCommand {
         case .json:
             let rows = LeaseExport.rows(leases, now: now).map { $0.mapValues { $0 ?? NSNull() as Any } }
             let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
-            text = String(decoding: data, as: UTF8.self) + "\n"
+            text = JSONText.escapingInvisibles(String(decoding: data, as: UTF8.self)) + "\n"
         }
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -77,12 +77,20 @@ struct LeasesImportCommand: ParsableCommand {
             }
         }
         defer { withExtendedLifetime(lock) {} }
-        let existing = FileManager.default.fileExists(atPath: path) ? try SQLiteLeaseStore(path: path).loadLeases() : []
+        let store = try StoreOpener.open(config, create: !dryRun)
+        let existing = try store?.loadLeases() ?? []
         let plan = LeaseImportPlan(contents.leases, subnets: subnets, existing: existing, now: now)
-        if !dryRun, !plan.leases.isEmpty { try SQLiteLeaseStore(path: path).save(plan.leases) }
+        if !dryRun, !plan.leases.isEmpty {
+            // Into a shared store, an import only adds addresses no server holds: a plain INSERT each.
+            let changes = plan.leases.map {
+                LeaseChange($0, replacing: store?.isShared == true ? .nothing : .anything)
+            }
+            let refused = try store?.write(StoreBatch(changes: changes)).rejected ?? [:]
+            for ip in refused.keys.sorted() { printError("skipped \(ip): a server holds it in the shared store") }
+        }
 
         for lease in plan.leases {
-            print(
+            say(
                 "\(dryRun ? "would import" : "imported") \(lease.ip) \(lease.mac?.description ?? "-") until \(LeaseExport.iso8601(lease.expires))\(lease.hostname.map { " " + $0 } ?? "")"
             )
         }
@@ -90,8 +98,8 @@ struct LeasesImportCommand: ParsableCommand {
         let skipped = (contents.skipped + plan.skipped).sorted { $0.line < $1.line }
         for entry in skipped { printError("skipped \(file):\(entry.line): \(entry.reason)") }
         let malformed = skipped.filter { $0.kind == .malformed }.count
-        print(
-            "\(plan.leases.count) lease\(plan.leases.count == 1 ? "" : "s") \(dryRun ? "would be imported" : "imported into \(path)"); \(skipped.count) entr\(skipped.count == 1 ? "y" : "ies") skipped\(malformed > 0 ? " (\(malformed) unreadable)" : "")"
+        say(
+            "\(plan.leases.count) lease\(plan.leases.count == 1 ? "" : "s") \(dryRun ? "would be imported" : "imported into \(store?.location ?? path)"); \(skipped.count) entr\(skipped.count == 1 ? "y" : "ies") skipped\(malformed > 0 ? " (\(malformed) unreadable)" : "")"
         )
         if malformed > 0 { throw ExitCode(1) }
     }

@@ -18,6 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
             A section present in the config is enabled unless it says `enabled: false`. Ports 67 (DHCP) and \
             69 (TFTP) need root or CAP_NET_BIND_SERVICE; DHCP answers only on `dhcp.interfaces`.
 
+            Started as root, `serve` locks its state, gives `state_dir` to `user` (default: `dialtone` when \
+            that user exists, else `nobody`), switches to it and keeps only the capabilities it uses \
+            (docs/security.md). `user: root` keeps root. Started as another user, it runs as it is and keeps \
+            only the needed capabilities among those it was given (systemd's AmbientCapabilities=).
+
             On SIGINT/SIGTERM every service stops cleanly: pending lease writes are flushed first. \
             Leases and device history live in `state_dir` (SQLite), so a restart keeps every lease.
 
@@ -44,7 +49,18 @@ struct ServeCommand: AsyncParsableCommand {
     /// Services whose issue is still open: a config that enables them is refused rather than half-run.
     static let unimplemented: [(String, Int)] = []
 
-    func run() async throws {
+    /// The config, the state lock and what the privilege switch did: everything done before any thread.
+    struct Prepared {
+        let config: DialtoneConfiguration
+        let lock: StateDirectoryLock
+        let privileges: PrivilegeDrop.Outcome
+    }
+
+    func run() async throws { try await serve(try prepare()) }
+
+    /// Everything up to the privilege switch, synchronously: `Dialtone.main` calls it before its first
+    /// `await`, while the process still has one thread (PrivilegeDrop says why that matters).
+    func prepare() throws -> Prepared {
         let config = try configOption.load()
         let missing = Self.unimplemented.filter { config.enabledServices.contains($0.0) }
         if !missing.isEmpty {
@@ -79,9 +95,20 @@ struct ServeCommand: AsyncParsableCommand {
             printError("dialtone: \(error)")
             throw ExitCode(2)
         }
-        defer { withExtendedLifetime(lock) {} }
+        do {
+            return Prepared(config: config, lock: lock, privileges: try PrivilegeDrop.apply(config))
+        } catch {
+            printError("dialtone: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    func serve(_ prepared: Prepared) async throws {
+        let config = prepared.config
+        defer { withExtendedLifetime(prepared.lock) {} }
         logging.bootstrap()
         let logger = Logger(label: "dialtone")
+        prepared.privileges.log(to: logger)
         let assembled = try ServiceAssembly.services(for: config, logger: logger)
         var services = assembled.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         // SIGHUP re-reads the config; this service ends with the others and stops nothing by ending.

@@ -5,6 +5,7 @@ import DialtoneHTTP
 import LeaseStore
 import Logging
 import NIOPosix
+import PostgresStore
 import Prometheus
 import ProvisioningShell
 import SNTPShell
@@ -35,15 +36,28 @@ enum ServiceAssembly {
         for config: DialtoneConfiguration, sharesDHCPPortInProcess: Bool = false, logger: Logger
     ) throws -> AssembledServices {
         let registry = Self.registry
-        let store = try SQLiteLeaseStore(path: config.stateDirectory + "/dialtone.sqlite")
-        let writer = StoreWriter(store: store, logger: logger)
+        guard let store = try StoreOpener.open(config, create: true, logger: logger) else {
+            return AssembledServices(services: [])
+        }
+        let health = StoreHealth(location: store.location, logger: logger)
+        let writer = StoreWriter(store: store, health: health, logger: logger)
         let directory = DeviceDirectory(leases: try store.loadLeases())
         let recorder = DeviceEventRecorder(writer: writer, directory: directory)
-        var assembled = AssembledServices(services: [writer])
+        // A shared store: other servers' leases reach the device directory (and, below, the DHCP cache and
+        // the upgrade ladders) within a second.
+        let follower = StoreFollower(store: store, health: health)
+        follower.subscribe { changes in for lease in changes.leases { directory.record(lease) } }
+        // The store's own lifetime first: stopped last, after the writer has flushed into it.
+        var assembled = AssembledServices(services: [StoreLifetime(store: store), writer, follower])
+        if store.isShared {
+            logger.log(
+                .info, .storeReady,
+                [.server(.storeLocation): store.location, .server(.serverName): StoreOpener.serverName(config)])
+        }
         if let dhcp = config.dhcp {
             let service = DHCPService(
                 config: dhcp, servesTFTP: config.tftp != nil, writer: writer, directory: directory,
-                sharesPortInProcess: sharesDHCPPortInProcess, logger: logger)
+                sharesPortInProcess: sharesDHCPPortInProcess, follower: follower, logger: logger)
             assembled.dhcp = service
             assembled.services.append(service)
         }
@@ -68,6 +82,7 @@ enum ServiceAssembly {
                     config: phones, disk: disk, writer: writer, directory: directory,
                     serverAddress: serverAddress(config), recorder: recorder,
                     logger: logger)
+                follower.subscribe { changes in provisioning.follow(changes.phoneStates) }
                 extra.append(provisioning)
                 assembled.provisioning = provisioning
                 observer = { client, file, completed in
@@ -86,8 +101,8 @@ enum ServiceAssembly {
             let dhcp = assembled.dhcp
             assembled.services.append(
                 WebService(
-                    config: web, store: store, transfers: transfers, registry: registry, liveLog: liveLog,
-                    dhcp: { dhcp?.settings.value }, logger: logger))
+                    config: web, store: store, health: health, transfers: transfers, registry: registry,
+                    liveLog: liveLog, dhcp: { dhcp?.settings.value }, logger: logger))
         }
         return assembled
     }
@@ -100,5 +115,16 @@ enum ServiceAssembly {
             return first.address.description
         }
         return "127.0.0.1"
+    }
+}
+
+/// Closes the store when the server stops: ServiceGroup stops services in reverse order, and this one comes
+/// first, so the store writer has flushed into it by then. For PostgreSQL it ends the connection pool.
+struct StoreLifetime: Service {
+    let store: any Store
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        (store as? PostgresStore)?.close()
     }
 }

@@ -105,27 +105,27 @@ struct SimulateCommand: AsyncParsableCommand {
         let started = Date()
         var reports: [SimulatedPhone.Report] = []
         if parallel {
-            reports = await PhoneFleet.run(setups) { index, text in print("[\(setups[index].mac)] \(text)") }
+            reports = await PhoneFleet.run(setups) { index, text in say("[\(setups[index].mac)] \(text)") }
         } else {
             for setup in setups {
                 let phone = SimulatedPhone(setup)
-                phone.onEvent = { print("[\(setup.mac)] \($0)") }
+                phone.onEvent = { say("[\(setup.mac)] \($0)") }
                 reports.append(phone.run())
             }
         }
         var failed = 0
         for report in reports {
             let mac = report.mac
-            for rejection in report.rejections { print("[\(mac)] rejected \(rejection)") }
-            print(
+            for rejection in report.rejections { say("[\(mac)] rejected \(rejection)") }
+            say(
                 String(
                     format: "[%@] %d missing trust-list probes answered, slowest in %.1f ms", mac.description,
                     report.missingProbes, report.slowestMissMilliseconds))
             if let error = report.error {
-                print("[\(mac)] FAILED: \(error)")
+                say("[\(mac)] FAILED: \(error)")
                 failed += 1
             } else {
-                print(
+                say(
                     "[\(mac)] done: \(report.address?.description ?? "-"), loads \(report.loads.joined(separator: " -> ")), \(report.files) files"
                 )
             }
@@ -135,7 +135,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let median = times.isEmpty ? 0 : times[times.count / 2]
         let p95 = times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * 0.95))]
         let offers = reports.compactMap(\.offerLatencyMilliseconds).sorted()
-        print(
+        say(
             String(
                 format:
                     "summary: phones=%d done=%d failed=%d rejected_offers=%d wall_s=%.2f phone_median_s=%.2f phone_p95_s=%.2f phone_max_s=%.2f offer_median_ms=%.2f offer_max_ms=%.2f files=%d bytes=%lld",

@@ -54,6 +54,6 @@ extension Array where Element == DHCPAction {
     var replies: [(DHCPMessage, ReplyDestination)] {
         compactMap { if case .reply(let m, let d, _, _) = $0 { return (m, d) } else { return nil } }
     }
-    var commits: [Lease] { compactMap { if case .commit(let l) = $0 { return l } else { return nil } } }
+    var commits: [Lease] { compactMap { if case .commit(let l, _) = $0 { return l } else { return nil } } }
     var events: [DHCPEvent] { compactMap { if case .event(let e) = $0 { return e } else { return nil } } }
 }

@@ -24,12 +24,14 @@ import WireSupport
         let inner: InMemoryLeaseStore
         struct Refused: Error {}
 
-        init() {
+        init(shared: Bool = false) {
             let (open, failing) = (open, failing)
-            inner = InMemoryLeaseStore(beforeWrite: { _ in
-                while !open.withLockedValue({ $0 }) { usleep(1000) }
-                if failing.withLockedValue({ $0 }) { throw Refused() }
-            })
+            inner = InMemoryLeaseStore(
+                shared: shared,
+                beforeWrite: { _ in
+                    while !open.withLockedValue({ $0 }) { usleep(1000) }
+                    if failing.withLockedValue({ $0 }) { throw Refused() }
+                })
         }
     }
 
@@ -60,14 +62,15 @@ import WireSupport
     }
 
     struct Rig {
-        let store = GatedStore()
+        let store: GatedStore
         let loop = NIOAsyncTestingEventLoop()
         let channel: NIOAsyncTestingChannel
         let writer: StoreWriter
         let engine: DHCPEngine
         let socket: DHCPSocket
 
-        init() async throws {
+        init(shared: Bool = false) async throws {
+            store = GatedStore(shared: shared)
             channel = NIOAsyncTestingChannel(loop: loop)
             let logger = Logger(label: "test")
             writer = StoreWriter(store: store.inner, logger: logger)
@@ -125,5 +128,42 @@ import WireSupport
         try await rig.receive(Self.request(.request, requested: offer.yiaddr))
         await rig.writer.flush()
         #expect(try await rig.reply() == nil, "an ACK for a lease that is not stored is withheld")
+    }
+
+    /// Issue 13: the shared store, not the engine's cache, decides. Another server binds the address this
+    /// client was offered; the client's REQUEST is then refused by the store, the engine learns the other
+    /// server's row and answers the same request again from it: a NAK, never an ACK for a taken address.
+    @Test func aBindingTheSharedStoreRefusesIsAnsweredAgainFromItsRow() async throws {
+        let rig = try await Rig(shared: true)
+        try await rig.receive(Self.request(.discover))
+        let offer = try #require(try await rig.reply())
+        await rig.writer.flush()
+        let theirs = Lease(
+            ip: offer.yiaddr, mac: MACAddress("02:00:00:00:12:99")!, clientID: nil, hostname: "other", state: .bound,
+            expires: Int64(Date().timeIntervalSince1970 * 1000) + 600_000, updated: 42)
+        try rig.store.inner.write(StoreBatch(leases: [theirs]))
+
+        try await rig.receive(Self.request(.request, requested: offer.yiaddr))
+        let answer = try #require(try await rig.reply())
+        #expect(answer.messageType == .nak, "the address belongs to another server's client now")
+        await rig.writer.flush()
+        #expect(try rig.store.inner.loadLeases() == [theirs], "our binding was never written over theirs")
+        let conflicts = try rig.store.inner.events(named: .dhcp(.leaseConflict), limit: 5)
+        #expect(conflicts.count == 1 && conflicts.first?[.dhcp(.address)] == offer.yiaddr.description)
+    }
+
+    /// A write that fails (the database is down) is kept and written once the store answers again: the
+    /// ACK was withheld, but nothing submitted is lost while the server runs (issue 13).
+    @Test func aFailedWriteIsKeptAndWrittenWhenTheStoreReturns() async throws {
+        let rig = try await Rig()
+        rig.store.failing.withLockedValue { $0 = true }
+        try await rig.receive(Self.request(.discover))
+        let offer = try #require(try await rig.reply())
+        await rig.writer.flush()
+        #expect(rig.writer.health.problem != nil)
+        rig.store.failing.withLockedValue { $0 = false }
+        for _ in 0..<40 where try rig.store.inner.loadLeases().isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try rig.store.inner.loadLeases().map(\.ip) == [offer.yiaddr])
+        #expect(rig.writer.health.problem == nil)
     }
 }

@@ -63,14 +63,16 @@ struct ReloadPlanTests {
         #expect(plan.effective.tftp?.listen.map(\.description) == ["0.0.0.0:69"])
     }
 
-    @Test func interfacesStateDirAndSyslogKeepTheirRunningValues() throws {
+    @Test func interfacesStateDirUserAndSyslogKeepTheirRunningValues() throws {
         let plan = try plan {
-            $0.replacingOccurrences(of: "[eth1]", with: "[eth2]")
+            "user: nobody\n"
+                + $0.replacingOccurrences(of: "[eth1]", with: "[eth2]")
                 .replacingOccurrences(of: "/var/lib/dialtone", with: "/tmp/elsewhere")
                 .replacingOccurrences(of: "0.0.0.0:514", with: "0.0.0.0:5514")
                 .replacingOccurrences(of: "198.18.0.150", with: "198.18.0.160")
         }
-        #expect(Set(plan.needsRestart) == ["state_dir", "syslog", "dhcp.interfaces"])
+        #expect(Set(plan.needsRestart) == ["state_dir", "user", "syslog", "dhcp.interfaces"])
+        #expect(plan.effective.user == nil)
         #expect(plan.applied == ["dhcp.subnets"])
         #expect(plan.effective.stateDirectory == "/var/lib/dialtone")
         #expect(plan.effective.dhcp?.interfaces == ["eth1"])
@@ -91,9 +93,10 @@ struct ReloadPlanTests {
         let plan = try plan {
             $0.replacingOccurrences(
                 of: "  interfaces: [eth1]",
-                with: "  interfaces: [eth1]\n  port: 1067\n  conflict_check: arp\n  client_rate_limit: 5")
+                with: "  interfaces: [eth1]\n  port: 1067\n  conflict_check: arp\n  allocator: random\n"
+                    + "  client_rate_limit: 5")
         }
-        #expect(Set(plan.needsRestart) == ["dhcp.port", "dhcp.conflict_check"])
+        #expect(Set(plan.needsRestart) == ["dhcp.port", "dhcp.conflict_check", "dhcp.allocator"])
         #expect(plan.applied == ["dhcp.client_rate_limit"])
         #expect(plan.effective.dhcp?.port == 67)
         #expect(plan.effective.dhcp?.clientRateLimit == 5)
@@ -110,12 +113,12 @@ struct ReloadPlanCoverageTests {
         let config = try ConfigLoader.load(yaml: ReloadPlanTests.base, file: "dialtone.yaml")
         #expect(
             fields(config) == [
-                "sourceFile", "stateDirectory", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones",
+                "sourceFile", "stateDirectory", "user", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones",
             ])
         #expect(
             fields(try #require(config.dhcp)) == [
                 "interfaces", "port", "clientPort", "authoritative", "conflictCheck", "watchOtherServers", "subnets",
-                "classes", "clientRateLimit", "relayRateLimit", "advisories",
+                "classes", "allocator", "clientRateLimit", "relayRateLimit", "advisories",
             ])
         #expect(
             fields(try #require(config.tftp)) == [

@@ -27,7 +27,7 @@ struct APIKeysTests {
             timeline: [
                 EventView(
                     time: "2027-01-15T08:00:00Z", name: "tftp.transfer.completed", level: "info",
-                    metadata: ["tftp.file": "x"])
+                    metadata: ["tftp.file": "x"], server: "dhcp-a")
             ])
     }
 

@@ -6,6 +6,9 @@ TAG=${TAG:-dt$$}
 SRV=${TAG}s
 CLI=${TAG}c
 WORK=$(mktemp -d /tmp/dialtone-it.XXXXXX)
+# Started as root, `serve` switches to an unprivileged user (docs/security.md): it must reach its state and
+# TFTP roots below this folder, which mktemp makes 0700.
+chmod 755 "$WORK"
 PASSED=0
 SERVER_PID=
 FAILED=0
@@ -54,6 +57,9 @@ dhcp:
       pools: ["$1"]
 YAML
 }
+
+# The user a root `serve` without `user:` becomes: dialtone when it exists, else nobody (docs/security.md).
+served_user() { getent passwd dialtone >/dev/null && echo dialtone || echo nobody; }
 
 check() { # name, command...
     local name=$1; shift

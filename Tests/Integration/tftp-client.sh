@@ -50,6 +50,7 @@ tftp:
   listen: ["198.18.0.1:69"]
   allow_write: true
 YAML
+chown "$(served_user)" "$ROOT"   # uploads are written as the user serve switched to
 ip netns exec "$SRV" "$DIALTONE" serve --config "$WORK/dialtone.yaml" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 sleep 0.8

@@ -147,6 +147,8 @@ check "WRQ is refused with ERROR 2 while allow_write is off" write_refused
 
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
 config true
+# Uploads are written as the user serve switched to: the folders it writes must be that user's.
+chown "$(served_user)" "$ROOT" "$ROOT/sub"
 "$DIALTONE" serve --config "$WORK/dialtone.yaml" >>"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 sleep 0.8

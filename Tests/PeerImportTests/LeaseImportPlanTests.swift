@@ -84,6 +84,20 @@ import WireSupport
         #expect(LeaseExport.csv(leases, now: now) == expected.map { $0 + "\r\n" }.joined())
     }
 
+    /// Issue 14: a hostname is the client's choice; a CSV record stays one line without escape sequences.
+    @Test func csvMakesAHostnamesControlCharactersVisible() {
+        let lease = Lease(
+            ip: IPv4Address("198.18.0.12")!, mac: MACAddress("02:00:00:00:00:12"), clientID: nil,
+            hostname: "x\r\n198.18.0.99,02:00:00:00:00:99,,forged,bound,2099-01-01T00:00:00Z\u{1B}[2J",
+            state: .bound, expires: now + 1000, updated: now)
+        let records = LeaseExport.csv([lease], now: now).split(separator: "\r\n")
+        #expect(records.count == 2)
+        #expect(
+            records.last
+                == #"198.18.0.12,02:00:00:00:00:12,,"x\r\n198.18.0.99,02:00:00:00:00:99,,forged,bound,2099-01-01T00:00:00Z\u{1B}[2J",bound,2026-12-02T01:00:01Z"#
+        )
+    }
+
     @Test func iso8601MatchesFoundationsFormat() {
         #expect(LeaseExport.iso8601(0) == "1970-01-01T00:00:00Z")
         #expect(LeaseExport.iso8601(1_582_979_696_000) == "2020-02-29T12:34:56Z")

@@ -41,8 +41,8 @@ import WireSupport
         let writer = StoreWriter(store: store.inner, logger: Logger(label: "test"))
         let durable = NIOLockedValueBox<[Int]>([])
         for n in 0..<50 {
-            writer.submit(StoreBatch(leases: [Self.lease(n)])) { error in
-                #expect(error == nil)
+            writer.submit(StoreBatch(leases: [Self.lease(n)])) { outcome in
+                if case .failure(let error) = outcome { Issue.record("write failed: \(error)") }
                 // A completion runs only once its lease is in the store.
                 let stored = (try? store.inner.loadLeases().contains { $0.ip == Self.lease(n).ip }) ?? false
                 durable.withLockedValue { $0.append(stored ? n : -1) }
@@ -75,8 +75,55 @@ import WireSupport
             updated: 1)
         var bound = offer
         bound.state = .bound
-        #expect(![DHCPAction.commit(offer)].repliesWaitForCommits)
-        #expect([DHCPAction.commit(offer), .commit(bound)].repliesWaitForCommits)
+        #expect(![DHCPAction.commit(offer, replacing: nil)].repliesWaitForCommits)
+        #expect([DHCPAction.commit(offer, replacing: nil), .commit(bound, replacing: offer)].repliesWaitForCommits)
         #expect(![DHCPAction]().repliesWaitForCommits)
+    }
+
+    /// A store that refuses one lease for good (the data, not the connection: `mayRetry` says no).
+    final class PoisonStore: Store {
+        struct Poison: Error {}
+        let inner = InMemoryLeaseStore()
+        let poison: IPv4Address
+        let gate = NIOLockedValueBox<Bool>(true)
+        init(poison: IPv4Address) { self.poison = poison }
+
+        func write(_ batch: StoreBatch) throws -> StoreWriteResult {
+            while gate.withLockedValue({ !$0 }) { usleep(1000) }
+            if batch.leases.contains(where: { $0.ip == poison }) { throw Poison() }
+            return try inner.write(batch)
+        }
+        func mayRetry(after error: any Error) -> Bool { !(error is Poison) }
+        var location: String { "poison" }
+        func loadLeases() throws -> [Lease] { try inner.loadLeases() }
+        func save(_ leases: [Lease]) throws { try write(StoreBatch(leases: leases)) }
+        func append(_ events: [TimelineEvent]) throws { try write(StoreBatch(events: events)) }
+        func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] { [] }
+        func eventVersions() throws -> [String: Int64] { [:] }
+        func events(named name: EventName, limit: Int) throws -> [TimelineEvent] { [] }
+        func loadPhoneStates() throws -> [String: String] { [:] }
+        func savePhoneState(mac: String, json: String) throws {}
+    }
+
+    /// One submission the store refuses for good costs only itself: the others of its group commit are
+    /// written, and the writer goes on (it does not keep retrying a batch no retry can fix).
+    @Test func aPoisonSubmissionIsDroppedAloneAndTheRestWritten() async throws {
+        let store = PoisonStore(poison: Self.lease(3).ip)
+        store.gate.withLockedValue { $0 = false }
+        let writer = StoreWriter(store: store, logger: Logger(label: "test"))
+        let failed = NIOLockedValueBox<[Int]>([])
+        for n in 0..<6 {
+            writer.submit(StoreBatch(leases: [Self.lease(n)])) { outcome in
+                if case .failure = outcome { failed.withLockedValue { $0.append(n) } }
+            }
+        }
+        store.gate.withLockedValue { $0 = true }
+        await writer.flush()
+        #expect(failed.withLockedValue { $0 } == [3])
+        #expect(try store.loadLeases().count == 5)
+        writer.submit(StoreBatch(leases: [Self.lease(9)]))
+        await writer.flush()
+        #expect(try store.loadLeases().count == 6)
+        #expect(writer.health.problem == nil, "a refused change is not an outage")
     }
 }

@@ -74,6 +74,7 @@ struct CatalogueGoldenTests {
                 "dhcp.decline.received", "dhcp.decline.ignored", "dhcp.release.received", "dhcp.release.ignored",
                 "dhcp.pool.exhausted",
                 "dhcp.conflict.detected", "dhcp.packet.dropped", "dhcp.other_server.reply", "dhcp.option.malformed",
+                "dhcp.lease.conflict",
                 "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed", "tftp.transfer.probed",
                 "phone.upgrade.advanced", "phone.upgrade.done", "phone.upgrade.waiting",
                 "syslog.message",
@@ -95,7 +96,9 @@ struct CatalogueGoldenTests {
                 "phone.load", "phone.step", "phone.from", "phone.to", "phone.missing", "phone.boots_at_step",
                 "syslog.source", "syslog.facility", "syslog.severity", "syslog.text", "syslog.app", "syslog.host",
                 "client.mac", "client.address", "reason",
-                "config", "state_dir", "error", "store.batch", "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded",
+                "config", "state_dir", "privileges.user", "privileges.uid", "privileges.gid",
+                "privileges.capabilities", "error", "store.batch", "store.location", "store.pending", "server.name",
+                "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded",
                 "dhcp.malformed_total", "limit.scope", "limit.dropped_total",
                 "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "syslog.listen", "syslog.file",
                 "sntp.listen",
@@ -108,16 +111,18 @@ struct CatalogueGoldenTests {
     @Test func serverLineNamesAreTheStableLogNames() {
         #expect(
             ServerEventName.allCases.map(\.rawValue) == [
-                "dialtone.started", "dialtone.stopped", "dialtone.failed",
-                "config.reloaded", "config.reload.rejected", "config.reload.restart_needed",
-                "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable", "dhcp.socket.rebound", "dhcp.socket.error",
+                "dialtone.started", "dialtone.stopped", "dialtone.failed", "dialtone.privileges.dropped",
+                "dialtone.privileges.unchanged", "config.reloaded", "config.reload.rejected",
+                "config.reload.restart_needed", "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable",
+                "dhcp.socket.rebound", "dhcp.socket.error",
                 "dhcp.reply.failed",
                 "dhcp.reply.withheld", "dhcp.packet.malformed", "dhcp.client.limited", "dhcp.priority.unchanged",
                 "tftp.started", "tftp.stopped", "tftp.packet.malformed", "tftp.socket.error", "tftp.client.limited",
                 "tftp.request.duplicate",
                 "syslog.started", "syslog.stopped",
                 "sntp.started", "sntp.stopped", "sntp.clock.synchronized", "sntp.clock.unsynchronized",
-                "web.started", "store.write.failed", "store.events.failed",
+                "web.started", "store.write.failed", "store.events.failed", "store.unreachable", "store.recovered",
+                "store.ready", "store.changes.lost",
             ])
         // A server line is never a timeline event: the two lists must not share a name.
         #expect(Set(ServerEventName.allCases.map(\.rawValue)).isDisjoint(with: EventName.catalogue.map(\.rawValue)))

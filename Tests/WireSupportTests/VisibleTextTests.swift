@@ -11,10 +11,12 @@ import WireSupport
         ("del\u{7F} c1\u{9B}", "del#177 c1#233"),
         ("100# é ☎️ \u{FFFD}", "100# é ☎️ \u{FFFD}"),
         ("nul\u{0}", "nul#000"),
+        ("evil\u{202E}gpj.exe", "evil#342#200#256gpj.exe"),
     ])
     func rsyslogEscapesEveryControlCharacter(_ pair: (String, String)) {
         #expect(VisibleText.rsyslog(pair.0) == pair.1)
         #expect(!VisibleText.rsyslog(pair.0).unicodeScalars.contains(where: VisibleText.isControl))
+        #expect(!VisibleText.rsyslog(pair.0).unicodeScalars.contains(where: VisibleText.isInvisibleFormat))
     }
 
     @Test func backslashFormIsReversibleAndSingleLine() {

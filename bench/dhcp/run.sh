@@ -1,7 +1,14 @@
 #!/bin/bash
-# DHCP benchmark: Kea's perfdhcp against Dialtone, Kea (memfile) and dnsmasq, in one run, on one machine.
+# DHCP benchmark: Kea's perfdhcp against Dialtone, Kea (memfile) and dnsmasq, and against Dialtone and Kea on
+# PostgreSQL (one Dialtone node, two nodes, Kea's shared lease database), in one run, on one machine.
 #
 #   sudo bench/dhcp/run.sh            # RATES="1000 2000 5000 8000 10000 max" PERIOD=10 LAT_RATE=200 LAT_PERIOD=5
+#   sudo SERVERS="dialtone-pg kea-pg dialtone-pg2" RATES="500 1000 2000 max" bench/dhcp/run.sh
+#
+# The PostgreSQL servers share one private instance (scripts/pg-test-cluster, a Unix socket, fsync on), a fresh
+# database per run; Kea's schema comes from `kea-admin db-init pgsql`. `dialtone-pg2` is two Dialtone nodes on
+# one database, each fed by its own perfdhcp (half the offered rate each, distinct MAC ranges); its row adds
+# the two, and the run fails loudly if any address was ACKed to two MACs.
 #
 # Each server runs alone in a network namespace on a veth (198.18.0.1/15); perfdhcp runs in a second namespace
 # (198.18.0.2) and, as perfdhcp always does for DHCPv4, acts as a relay (giaddr = 198.18.0.2), so replies are
@@ -18,7 +25,7 @@ RATES=${RATES:-"1000 2000 5000 8000 10000 max"}
 PERIOD=${PERIOD:-10}
 LAT_RATE=${LAT_RATE:-200}
 LAT_PERIOD=${LAT_PERIOD:-5}
-SERVERS=${SERVERS:-"dialtone kea dnsmasq"}
+SERVERS=${SERVERS:-"dialtone kea dnsmasq dialtone-pg kea-pg dialtone-pg2"}
 S=dtbench-s
 C=dtbench-c
 WORK=$(mktemp -d /tmp/dialtone-bench.XXXXXX)
@@ -32,6 +39,39 @@ done
 
 . "$ROOT/bench/netns.sh"
 bench_link dtbs dtbc 198.18.0.1/15 198.18.0.2/15
+# A second link for the second Dialtone node (dialtone-pg2): server 198.18.0.3 on dtbs2, relay 198.18.0.4 on
+# dtbc2, host routes so that each relay talks to its own server.
+ip link add dtbs2 type veth peer name dtbc2 && ip link set dtbs2 netns $S && ip link set dtbc2 netns $C
+ip -n $S addr add 198.18.0.3/32 dev dtbs2 && ip -n $C addr add 198.18.0.4/32 dev dtbc2
+ip -n $S link set dtbs2 up && ip -n $C link set dtbc2 up
+ip -n $S route add 198.18.0.4/32 dev dtbs2 src 198.18.0.3 && ip -n $C route add 198.18.0.3/32 dev dtbc2 src 198.18.0.4
+PG_SOCKET=
+PG_DB=
+PID2=
+pg_fresh() { # a new, empty database for one run
+    [ -n "$PG_SOCKET" ] || PG_SOCKET=$("$ROOT/scripts/pg-test-cluster" start) || exit 2
+    [ -n "$PG_DB" ] && psql -h "$PG_SOCKET" -U dialtone -d postgres -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)"
+    PG_DB=dtbench_$$_$RANDOM
+    psql -h "$PG_SOCKET" -U dialtone -d postgres -qc "CREATE DATABASE $PG_DB"
+}
+dialtone_yaml() { # state, interface, store: sqlite | postgres
+    echo "state_dir: $1"
+    [ "$3" = postgres ] && printf 'store:\n  kind: postgres\n  url: postgres://dialtone@/%s?host=%s\n  server_name: %s\n' \
+        "$PG_DB" "$PG_SOCKET" "$2"
+    cat <<YAML
+dhcp:
+  interfaces: [$2]
+  # perfdhcp is one relay flooding on purpose: capacity is measured without the per-source limits
+  # (the peers have none either).
+  relay_rate_limit: 0
+  client_rate_limit: 0
+  subnets:
+    - subnet: 198.18.0.0/15
+      pools: ["$POOL_FIRST-$POOL_LAST"]
+      lease_time: 12h
+      routers: [198.18.0.1]
+YAML
+}
 
 POOL_FIRST=198.19.0.0
 POOL_LAST=198.19.235.255    # 60416 addresses, more than perfdhcp's -R 60000 clients
@@ -39,21 +79,35 @@ POOL_LAST=198.19.235.255    # 60416 addresses, more than perfdhcp's -R 60000 cli
 start_server() { # name
     rm -rf "$WORK/state"; mkdir -p "$WORK/state"
     case $1 in
-    dialtone)
-        cat >"$WORK/dialtone.yaml" <<YAML
-state_dir: $WORK/state
-dhcp:
-  interfaces: [dtbs]
-  # perfdhcp is one relay flooding on purpose: capacity is measured without the per-source limits
-  # (the peers have none either).
-  relay_rate_limit: 0
-  subnets:
-    - subnet: 198.18.0.0/15
-      pools: ["$POOL_FIRST-$POOL_LAST"]
-      lease_time: 12h
-      routers: [198.18.0.1]
-YAML
+    dialtone | dialtone-pg | dialtone-pg2)
+        store=sqlite
+        [ "$1" != dialtone ] && { pg_fresh; store=postgres; }
+        dialtone_yaml "$WORK/state" dtbs $store >"$WORK/dialtone.yaml"
         ip netns exec $S taskset -c 0 "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning 2>"$WORK/server.log" &
+        if [ "$1" = dialtone-pg2 ]; then
+            mkdir -p "$WORK/state2"
+            dialtone_yaml "$WORK/state2" dtbs2 postgres >"$WORK/dialtone2.yaml"
+            ip netns exec $S taskset -c 0 "$DIALTONE" serve --config "$WORK/dialtone2.yaml" --log-level warning \
+                2>"$WORK/server2.log" &
+            PID2=$!
+        fi
+        ;;
+    kea-pg)
+        pg_fresh
+        kea-admin db-init pgsql -u dialtone -n "$PG_DB" -h "$PG_SOCKET" >"$WORK/kea-admin.log" 2>&1 ||
+            { echo "kea-admin db-init failed:"; cat "$WORK/kea-admin.log"; return 1; }
+        cat >"$WORK/kea.json" <<JSON
+{ "Dhcp4": {
+    "interfaces-config": { "interfaces": ["dtbs"], "dhcp-socket-type": "udp" },
+    "lease-database": { "type": "postgresql", "name": "$PG_DB", "user": "dialtone", "host": "$PG_SOCKET" },
+    "valid-lifetime": 43200,
+    "subnet4": [ { "id": 1, "subnet": "198.18.0.0/15", "pools": [ { "pool": "$POOL_FIRST - $POOL_LAST" } ],
+                   "option-data": [ { "name": "routers", "data": "198.18.0.1" } ] } ],
+    "loggers": [ { "name": "kea-dhcp4", "severity": "WARN", "output_options": [ { "output": "$WORK/state/kea.log" } ] } ]
+} }
+JSON
+        ip netns exec $S env KEA_LOCKFILE_DIR="$WORK/state" KEA_PIDFILE_DIR="$WORK/state" \
+            taskset -c 0 kea-dhcp4 -c "$WORK/kea.json" >"$WORK/server.log" 2>&1 &
         ;;
     kea)
         cat >"$WORK/kea.json" <<JSON
@@ -82,7 +136,28 @@ JSON
     kill -0 "$PID" 2>/dev/null || { echo "$1 did not start:"; cat "$WORK/server.log"; PID=; return 1; }
 }
 
-stop_server() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=; }
+stop_server() {
+    kill "$PID" $PID2 2>/dev/null; wait "$PID" $PID2 2>/dev/null; PID=; PID2=
+}
+
+# Two nodes: one perfdhcp per node, each with half the rate and its own MAC range, run side by side; the
+# output is the two reports one after the other, summed by `sum_runs`.
+perf2() { # rate or "max"
+    local half=() ; [ "$1" != max ] && half=(-r $(( $1 / 2 )))
+    ip netns exec $C taskset -c 1 perfdhcp -4 -l dtbc "${half[@]}" -p "$PERIOD" -R 30000 -b mac=00:0c:01:00:00:00 \
+        198.18.0.1 >"$WORK/p1.txt" 2>&1 &
+    local p1=$!
+    ip netns exec $C taskset -c 1 perfdhcp -4 -l dtbc2 "${half[@]}" -p "$PERIOD" -R 30000 -b mac=00:0c:02:00:00:00 \
+        198.18.0.3 >"$WORK/p2.txt" 2>&1
+    wait $p1
+    cat "$WORK/p1.txt" "$WORK/p2.txt"
+}
+
+# The duplicate check for a shared database: every ACK either node sent is in the timeline.
+pg_duplicates() {
+    psql -h "$PG_SOCKET" -U dialtone -d "$PG_DB" -qtAc "SELECT count(*) FROM (SELECT metadata::json->>'dhcp.yiaddr' AS ip
+        FROM event WHERE name = 'dhcp.ack.sent' GROUP BY ip HAVING count(DISTINCT mac) > 1) d"
+}
 
 perf() { # args...
     ip netns exec $C taskset -c 1 perfdhcp -4 -l dtbc "$@" 198.18.0.1 2>&1
@@ -96,18 +171,26 @@ echo "|---|---|---|---|---|" >>"$WORK/lat.md"
 for server in $SERVERS; do
     for rate in $RATES; do
         start_server "$server" || continue
-        if [ "$rate" = max ]; then out=$(perf -p "$PERIOD" -R 60000); else out=$(perf -r "$rate" -p "$PERIOD" -R 60000); fi
+        if [ "$server" = dialtone-pg2 ]; then
+            out=$(perf2 "$rate")
+            sleep 1
+            dups=$(pg_duplicates)
+            echo "dialtone-pg2 $rate: addresses ACKed to two MACs: $dups" >&2
+            [ "$dups" = 0 ] || echo "| $server | $rate | DUPLICATES: $dups addresses ACKed to two MACs | | | |" >>"$WORK/rate.md"
+        elif [ "$rate" = max ]; then out=$(perf -p "$PERIOD" -R 60000); else out=$(perf -r "$rate" -p "$PERIOD" -R 60000); fi
         stop_server
         echo "$out" >"$WORK/$server-$rate.txt"
-        achieved=$(echo "$out" | sed -n 's/^Rate: \([0-9.]*\) 4-way.*/\1/p' | head -1)
-        sent=$(echo "$out" | awk '/sent packets:/ {print $3}' | head -1)
-        acks=$(echo "$out" | awk '/received packets:/ {print $3}' | sed -n 2p)
+        # Summed over the reports (one, or two for dialtone-pg2): each has a DISCOVER and a REQUEST section.
+        achieved=$(echo "$out" | sed -n 's/^Rate: \([0-9.]*\) 4-way.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+        sent=$(echo "$out" | awk '/sent packets:/ { n++; if (n % 2 == 1) s += $3 } END { print s + 0 }')
+        acks=$(echo "$out" | awk '/received packets:/ { n++; if (n % 2 == 0) s += $3 } END { print s + 0 }')
         davg=$(echo "$out" | awk '/avg delay:/ {print $3}' | sed -n 1p)
         ravg=$(echo "$out" | awk '/avg delay:/ {print $3}' | sed -n 2p)
         pct=$(awk -v a="${acks:-0}" -v s="${sent:-0}" 'BEGIN { if (s > 0) printf "%.1f", 100 * a / s; else print "-" }')
         printf '| %s | %s | %.0f | %s | %s | %s |\n' "$server" "$rate" "${achieved:-0}" "$pct" "${davg:--}" "${ravg:--}" >>"$WORK/rate.md"
         echo "done: $server $rate -> ${achieved:-0}/s" >&2
     done
+    [ "$server" = dialtone-pg2 ] && continue   # latency is a one-node figure
     start_server "$server" || continue
     out=$(perf -r "$LAT_RATE" -p "$LAT_PERIOD" -R 60000 -x t)
     stop_server
@@ -128,6 +211,7 @@ for server in $SERVERS; do
 done
 
 echo
+[ -n "$PG_DB" ] && psql -h "$PG_SOCKET" -U dialtone -d postgres -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)"
 echo "## DHCP throughput (perfdhcp, ${PERIOD}s per run, fresh lease store per run)"
 cat "$WORK/rate.md"
 echo

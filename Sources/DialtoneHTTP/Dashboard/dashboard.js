@@ -7,7 +7,12 @@ let current = 'Devices', shown = '', paused = false, filter = '', dirty = false;
 const q = new URLSearchParams(location.search).get('token');
 const withToken = p => p + (q ? (p.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(q) : '');
 const api = p => fetch(withToken(p)).then(r => { if (!r.ok) throw new Error(r.status); return r.json(); });
-const esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
+// Text from the wire (hostnames, file names, syslog text) as inert HTML: markup characters as entities, and
+// control and direction characters shown as the log shows them (\n, \u{1B}), so a newline cannot forge a
+// line in a <pre> nor a U+202E reorder a cell (issue 14, docs/security.md).
+const esc = s => String(s ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+  c => ({'\n': '\\n', '\r': '\\r', '\t': '\\t'}[c] ?? '\\u{' + c.charCodeAt(0).toString(16).toUpperCase() + '}'))
+  .replace(/[&<>"']/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
 const sev = s => ['error', 'critical', 'err', 'crit', 'alert', 'emerg'].includes(s) ? 'bad' : s === 'warning' ? 'warn' : '';
 // The live log: server-sent events, kept in a bounded buffer; rendered at most twice a second.
 const lines = [];
@@ -36,7 +41,7 @@ async function devices() {
 async function detail(mac) {
   const d = await api('/api/devices/' + mac);
   document.getElementById('detail').innerHTML = `<h3>${esc(d.mac)} <span class="muted">${esc(d.vendor_class)}</span></h3>` +
-    d.findings.map(f => `<p class="${f.severity === 'error' ? 'bad' : 'warn'}">${esc(f.title)}</p><pre>${esc(f.evidence.join('\n'))}\n→ ${esc(f.action)}</pre>`).join('') +
+    d.findings.map(f => `<p class="${f.severity === 'error' ? 'bad' : 'warn'}">${esc(f.title)}</p><pre>${f.evidence.map(esc).join('\n')}\n→ ${esc(f.action)}</pre>`).join('') +
     `<table><tr><th>Time</th><th>Event</th><th>Details</th></tr>` + d.timeline.map(e =>
       `<tr><td class="muted">${esc(e.time)}</td><td>${esc(e.name)}</td><td>${esc(Object.entries(e.metadata).map(([k, v]) => k + '=' + v).join(' '))}</td></tr>`).join('') + `</table>`;
 }

@@ -1,0 +1,177 @@
+import DHCPServerCore
+import Foundation
+import LeaseStore
+import Logging
+import Testing
+import Timeline
+import WireSupport
+
+@testable import PostgresStore
+
+/// The store against a real PostgreSQL: scripts/test starts a private instance (scripts/pg-test-cluster) and
+/// sets DIALTONE_TEST_PG_SOCKET; CI always runs these. Each test works in a database of its own.
+@Suite(.enabled(if: PostgresTestDatabase.socket != nil, "needs DIALTONE_TEST_PG_SOCKET (scripts/pg-test-cluster)"))
+struct PostgresStoreTests {
+    static func lease(_ last: UInt8, mac: UInt8, state: Lease.State = .bound, updated: Int64 = 1_000) -> Lease {
+        Lease(
+            ip: IPv4Address(198, 18, 5, last), mac: MACAddress(bytes: [2, 0, 0, 0, 0, mac])!, clientID: nil,
+            hostname: "h\(mac)",
+            state: state, expires: updated + 60_000, updated: updated)
+    }
+
+    @Test func migratesOnceAndASecondServerFindsTheSchemaReady() throws {
+        let db = try PostgresTestDatabase()
+        let first = try db.open(server: "a")
+        #expect(first.schemaFound == 0)
+        let second = try db.open(server: "b")
+        #expect(second.schemaFound == PostgresSchema.current)
+        first.close()
+        second.close()
+    }
+
+    @Test func aNewerSchemaIsRefusedWithTheReason() throws {
+        let db = try PostgresTestDatabase()
+        try db.open(server: "a").close()
+        try db.psql("INSERT INTO dialtone_schema (version, name) VALUES (99, 'from the future')")
+        #expect {
+            try db.open(server: "a")
+        } throws: { error in
+            "\(error)".contains("version 99, newer than this binary's \(PostgresSchema.current)")
+        }
+    }
+
+    @Test func theDatabaseDecidesWhoOwnsAnAddress() throws {
+        let db = try PostgresTestDatabase()
+        let a = try db.open(server: "a")
+        let b = try db.open(server: "b")
+        defer {
+            a.close()
+            b.close()
+        }
+        let mine = Self.lease(10, mac: 1)
+        let theirs = Self.lease(10, mac: 2)
+        // Both servers decide from an empty cache: a plain INSERT each; the second finds the first's row.
+        #expect(try a.write(StoreBatch(changes: [LeaseChange(mine, replacingRow: nil)])).rejected.isEmpty)
+        let lost = try b.write(StoreBatch(changes: [LeaseChange(theirs, replacingRow: nil)]))
+        #expect(lost.rejected == [mine.ip: .some(mine)])
+        // A renewal from the row as it is succeeds; one from a stale row is refused with the current row.
+        var renewed = mine
+        renewed.expires += 60_000
+        renewed.updated += 1
+        #expect(try b.write(StoreBatch(changes: [LeaseChange(renewed, replacingRow: mine)])).rejected.isEmpty)
+        var stale = mine
+        stale.state = .released
+        stale.updated += 2
+        let refused = try a.write(StoreBatch(changes: [LeaseChange(stale, replacingRow: mine)]))
+        #expect(refused.rejected == [mine.ip: .some(renewed)])
+        #expect(try a.loadLeases() == [renewed])
+    }
+
+    @Test func followersSeeEveryChangeOnceTheirTransactionCommits() throws {
+        let db = try PostgresTestDatabase()
+        let a = try db.open(server: "a")
+        let b = try db.open(server: "b")
+        defer {
+            a.close()
+            b.close()
+        }
+        let start = try b.changes(after: nil)
+        try a.write(StoreBatch(leases: [Self.lease(1, mac: 1)], phoneStates: ["02:00:00:00:00:01": "{\"step\":1}"]))
+        let seen = try b.changes(after: start.cursor)
+        #expect(seen.leases.map(\.ip) == [IPv4Address(198, 18, 5, 1)])
+        #expect(seen.phoneStates == ["02:00:00:00:00:01": "{\"step\":1}"])
+        // Nothing new: the next call returns no row written before the last call began.
+        try a.write(StoreBatch(leases: [Self.lease(2, mac: 2)]))
+        let next = try b.changes(after: seen.cursor)
+        #expect(next.leases.map(\.ip) == [IPv4Address(198, 18, 5, 2)])
+    }
+
+    @Test func eventsCarryTheServerThatRecordedThem() throws {
+        let db = try PostgresTestDatabase()
+        let a = try db.open(server: "alpha")
+        let b = try db.open(server: "beta")
+        defer {
+            a.close()
+            b.close()
+        }
+        let mac = MACAddress(bytes: [2, 0, 0, 0, 0, 7])!
+        let hostile = "line\nforged\u{1B}[31m\u{0}" + String(repeating: "x", count: 65_536)
+        try a.append([
+            TimelineEvent(time: 1, mac: mac, name: .dhcp(.offerSent), level: .info, metadata: [.reason: hostile])
+        ])
+        try b.append([TimelineEvent(time: 2, mac: mac, name: .dhcp(.ackSent), level: .info)])
+        try b.append([TimelineEvent(time: 3, mac: nil, name: .syslog(.message), level: .info)])
+        let read = try a.events(for: mac, limit: 10)
+        #expect(read.map(\.server) == ["beta", "alpha"])
+        #expect(read.map(\.name) == [.dhcp(.ackSent), .dhcp(.offerSent)])
+        #expect(read.last?[.reason] == hostile)
+        #expect(try a.events(named: .syslog(.message), limit: 5).count == 1)
+        #expect(try a.eventVersions().keys.sorted() == [mac.description])
+    }
+
+    @Test func anUnreachableDatabaseIsAClearErrorWithinTheTimeout() throws {
+        let url = try PostgresURL("postgres://dialtone@/nowhere?host=/nonexistent-dialtone-socket")
+        let started = Date()
+        #expect {
+            try PostgresStore(url: url, connectTimeout: .seconds(1), serverName: "x", logger: Logger(label: "t"))
+        } throws: { error in
+            "\(error)".contains("/nonexistent-dialtone-socket")
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}
+
+/// A database of its own per test, dropped when the test ends.
+final class PostgresTestDatabase {
+    static var socket: String? { ProcessInfo.processInfo.environment["DIALTONE_TEST_PG_SOCKET"] }
+    let name = "dialtone_test_\(UInt32.random(in: 0...UInt32.max))"
+
+    init() throws { try Self.psql(database: "postgres", "CREATE DATABASE \(name)") }
+
+    deinit { try? Self.psql(database: "postgres", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+
+    func open(server: String) throws -> PostgresStore {
+        let url = try PostgresURL("postgres://dialtone@/\(name)?host=\(Self.socket!)")
+        return try PostgresStore(url: url, serverName: server, logger: Logger(label: "test"))
+    }
+
+    func psql(_ sql: String) throws { try Self.psql(database: name, sql) }
+
+    static func psql(database: String, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = ["-h", socket!, "-U", "dialtone", "-d", database, "-qc", sql]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.featureUnsupported) }
+    }
+}
+
+@Suite struct PostgresURLTests {
+    @Test func readsTheLibpqForms() throws {
+        let tcp = try PostgresURL("postgres://dial%40tone:s3cret@db.example:6543/leases?sslmode=require")
+        #expect(tcp.user == "dial@tone")
+        #expect(tcp.password == "s3cret")
+        #expect(tcp.host == "db.example")
+        #expect(tcp.port == 6543)
+        #expect(tcp.database == "leases")
+        #expect(tcp.tls == .require)
+        #expect(!tcp.description.contains("s3cret"))
+        let socket = try PostgresURL("postgres://dialtone@/dialtone?host=/run/postgresql")
+        #expect(socket.socketDirectory == "/run/postgresql")
+        #expect(socket.description == "postgres dialtone@/run/postgresql/.s.PGSQL.5432/dialtone")
+    }
+
+    @Test func refusesWhatItCannotUse() {
+        #expect(throws: PostgresURL.Invalid.self) { try PostgresURL("mysql://x@y/z") }
+        #expect(throws: PostgresURL.Invalid.self) { try PostgresURL("postgres://x@y/z?sslmode=maybe") }
+        #expect(PostgresURL.redacted("postgres://u:secret@h/d") == "postgres://u:***@h/d")
+    }
+
+    @Test func readsThePasswordFile() throws {
+        let file = NSTemporaryDirectory() + "/dialtone-pgpass-\(UInt32.random(in: 0...UInt32.max))"
+        try "from-file\n".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(try PostgresURL("postgres://u:inline@h/d", passwordFile: file).password == "from-file")
+    }
+}
