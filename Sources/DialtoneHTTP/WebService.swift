@@ -50,7 +50,10 @@ public struct WebService: Service {
             // A load balancer or monitor takes this server out while its store is unreachable: it would
             // answer DISCOVERs but withhold every ACK.
             guard let problem = health?.problem else {
-                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+                // Typed like the 503 below, as docs/openapi.yaml says (web.sh checks every route against it).
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
             }
             return Response(
                 status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
