@@ -185,6 +185,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             plugins: ["BuildInfoPlugin"]
         ),
@@ -220,6 +221,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ProvisioningShellTests",
+            dependencies: [
+                "ProvisioningShell", "ServiceSupport", "LeaseStore", "DialtoneConfig", "TFTPCore", "WireSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -6,7 +6,7 @@ import WireSupport
 /// The DHCPv4 server as a value: `handle` takes one decoded request and returns what to do. No sockets,
 /// clock or store inside; the shell passes `now` and persists `.commit` actions before sending replies.
 public struct DHCPServer: Sendable {
-    public let config: DHCPConfiguration
+    public private(set) var config: DHCPConfiguration
     /// Whether this program also serves TFTP: then siaddr, 150 and 66 default to our interface address.
     public let servesTFTP: Bool
     public private(set) var leases: LeaseTable
@@ -132,6 +132,17 @@ public struct DHCPServer: Sendable {
     }
 
     func cursor(for subnet: IPv4Subnet) -> UInt64 { cursors[subnet] ?? 0 }
+
+    /// A reload (SIGHUP, ReloadPlan): the next packet is answered with the new subnets, pools, options,
+    /// reservations and classes. The lease table is kept whole, so every client keeps its binding where the
+    /// new config still allows it; a lease the new config no longer covers is not cut short: it runs out,
+    /// and the client's next REQUEST is judged by the new rules (a NAK, then a new address). The allocation
+    /// cursor is kept per subnet that stays, so new addresses go on where they were.
+    public mutating func reconfigure(_ config: DHCPConfiguration) {
+        self.config = config
+        let kept = Set(config.subnets.map(\.subnet))
+        cursors = cursors.filter { kept.contains($0.key) }
+    }
 
     /// Pool usage per subnet, for metrics and the dashboard.
     public func poolUsage(now: ServerTime) -> [(subnet: IPv4Subnet, used: UInt64, total: UInt64)] {

@@ -1,5 +1,6 @@
 import DHCPServerCore
 import DHCPWire
+import DialtoneConfig
 import DialtoneLogging
 import LeaseStore
 import Logging
@@ -141,6 +142,17 @@ final class DHCPEngine {
         } else {
             sendReplies(replyList, events: eventList, socket: socket, channel: channel, arrival: arrival)
             if !changes.isEmpty { writer.submit(StoreBatch(changes: changes), completion: send) }
+        }
+    }
+
+    /// A reload: the core answers the next packet with `config` (DHCPServer.reconfigure); the flood limits
+    /// are made anew only when their rates changed, so a reload does not reset a flooding client's count.
+    func reconfigure(_ config: DHCPConfiguration) {
+        eventLoop.preconditionInEventLoop()
+        let rates = (core.config.clientRateLimit, core.config.relayRateLimit)
+        core.reconfigure(config)
+        if rates != (config.clientRateLimit, config.relayRateLimit) {
+            limits = FloodLimits(clientRate: config.clientRateLimit, relayRate: config.relayRateLimit)
         }
     }
 

@@ -13,7 +13,10 @@ import WireSupport
 /// The DHCPv4 service: resolves `dhcp.interfaces`, binds one socket per interface, runs until shutdown.
 /// A socket that closes (NIO closes a datagram channel on some send errors) is bound again.
 public struct DHCPService: Service {
-    let config: DHCPConfiguration
+    /// The section as it runs now: a reload replaces it (`reconfigure`), and the engine answers the next
+    /// packet with it. What the service bound at start (interfaces, ports) is read once, at start.
+    public let settings: LiveSettings<DHCPConfiguration>
+    var config: DHCPConfiguration { settings.value }
     let servesTFTP: Bool
     let writer: StoreWriter
     let logger: Logger
@@ -30,7 +33,7 @@ public struct DHCPService: Service {
         self.follower = follower
         self.directory = directory
         self.sharesPortInProcess = sharesPortInProcess
-        self.config = config
+        self.settings = LiveSettings(config)
         self.servesTFTP = servesTFTP
         self.writer = writer
         self.logger = logger
@@ -64,7 +67,11 @@ public struct DHCPService: Service {
         try? await group.shutdownGracefully()
     }
 
+    /// A reload's new section (ReloadPlan.effective: restart-only keys already hold their running values).
+    public func reconfigure(_ config: DHCPConfiguration) { settings.update(config) }
+
     private func serve(interfaces: [ResolvedInterface], leases: [Lease], on eventLoop: EventLoop) async throws {
+        let config = self.config
         let core = DHCPServer(
             config: config, servesTFTP: servesTFTP, leases: leases, seed: UInt64.random(in: .min ... .max))
         let engine = try await eventLoop.submit {
@@ -72,6 +79,8 @@ public struct DHCPService: Service {
                 DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop),
                 eventLoop: eventLoop)
         }.get()
+        // On the engine's loop, between two packets: the core's lease table stays as it is.
+        settings.onUpdate { new in eventLoop.execute { engine.value.reconfigure(new) } }
         // A shared store (issue 13): the cache learns every row the store refused a write over, and every
         // row another server wrote.
         writer.onRejected { rows in eventLoop.execute { engine.value.learn(rows) } }

@@ -22,14 +22,14 @@ public struct WebService: Service {
     let transfers: (any TransferListing)?
     let registry: PrometheusCollectorRegistry?
     let liveLog: EventHub?
-    /// The DHCP section, for pool usage (`/api/pools`); nil when DHCP is off.
-    let dhcp: DHCPConfiguration?
+    /// The DHCP section in force (a reload may replace it), for pool usage (`/api/pools`); nil when DHCP is off.
+    let dhcp: @Sendable () -> DHCPConfiguration?
     let logger: Logger
 
     public init(
         config: WebConfiguration, store: any Store, health: StoreHealth? = nil, transfers: (any TransferListing)?,
         registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
-        dhcp: DHCPConfiguration?, logger: Logger
+        dhcp: @escaping @Sendable () -> DHCPConfiguration?, logger: Logger
     ) {
         self.dhcp = dhcp
         self.registry = registry
@@ -50,7 +50,10 @@ public struct WebService: Service {
             // A load balancer or monitor takes this server out while its store is unreachable: it would
             // answer DISCOVERs but withhold every ACK.
             guard let problem = health?.problem else {
-                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+                // Typed like the 503 below, as docs/openapi.yaml says (web.sh checks every route against it).
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
             }
             return Response(
                 status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -88,7 +91,7 @@ public struct WebService: Service {
             return try json(device)
         }
         let dhcp = self.dhcp
-        router.get("/api/pools") { _, _ in try json(try Views.pools(dhcp, store: store, now: Self.now())) }
+        router.get("/api/pools") { _, _ in try json(try Views.pools(dhcp(), store: store, now: Self.now())) }
         router.get("/api/syslog") { request, _ in
             // Newest first, from the store: survives restarts, unlike the live log's short history.
             var limit = 200

@@ -5,6 +5,8 @@ import WireSupport
 /// One line per event on stderr, as text (`2026-11-26T10:12:59.964Z info dhcp.offer.sent client.mac=... `)
 /// or as one JSON object per line (`--log-format json`). The message is the stable event name; data goes
 /// in dotted metadata keys (swift-log best practice 002), so logs can be grepped and parsed alike.
+/// With `journal` (stderr is journald's stream, JournalStream) a line starts with its `<N>` priority
+/// instead of our timestamp: `<6>info dhcp.offer.sent ...`; JSON lines keep their `time` key, as data.
 public struct LineLogHandler: LogHandler {
     public enum Format: String, Sendable, CaseIterable { case text, json }
 
@@ -13,14 +15,16 @@ public struct LineLogHandler: LogHandler {
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let format: Format
+    private let journal: Bool
     private let sink: @Sendable (String) -> Void
 
     public init(
-        label: String, format: Format, level: Logger.Level,
+        label: String, format: Format, level: Logger.Level, journal: Bool = false,
         sink: @escaping @Sendable (String) -> Void = LineLogHandler.stderr
     ) {
         self.label = label
         self.format = format
+        self.journal = journal
         self.logLevel = level
         self.sink = sink
     }
@@ -35,11 +39,13 @@ public struct LineLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
         if let extra = event.metadata { all.merge(extra) { $1 } }
         let time = Self.timestamp()
+        let prefix = journal ? "<\(JournalStream.priority(event.level))>" : ""
         switch format {
         case .text:
             let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded("\($0.value)"))" }
+            let head = journal ? [prefix + event.level.rawValue] : [time, event.level.rawValue]
             // Our messages are event names; a library's may quote what it was sent: made visible as values are.
-            sink(([time, event.level.rawValue, VisibleText.line("\(event.message)")] + fields).joined(separator: " "))
+            sink((head + [VisibleText.line("\(event.message)")] + fields).joined(separator: " "))
         case .json:
             var object: [String: String] = [
                 "time": time, "level": event.level.rawValue, "event": "\(event.message)", "logger": label,
@@ -49,7 +55,7 @@ public struct LineLogHandler: LogHandler {
             let members: [String] = object.sorted { $0.key < $1.key }.map { key, value in
                 JSONText.string(key) + ":" + JSONText.string(value)
             }
-            sink("{" + members.joined(separator: ",") + "}")
+            sink(prefix + "{" + members.joined(separator: ",") + "}")
         }
     }
 

@@ -16,9 +16,17 @@ import WireSupport
 /// - `XMLDefault.cnf.xml`: per-model `loadInformation<id>`.
 /// Watches completed downloads to move each phone up its ladder; the state survives restarts in the store.
 public final class ProvisioningProvider: TFTPFileProvider {
-    let config: PhonesConfiguration
-    let disk: any TFTPFileProvider
-    let renderer: ConfigRenderer
+    /// The `phones:` section, the TFTP root's files and the templates: a reload replaces them together
+    /// (`reconfigure`) while the phones' ladder states stay, so no phone loses its step.
+    private struct Settings {
+        var config: PhonesConfiguration
+        var disk: any TFTPFileProvider
+        var renderer: ConfigRenderer
+    }
+    private let settings: NIOLockedValueBox<Settings>
+    var config: PhonesConfiguration { settings.withLockedValue { $0.config } }
+    var disk: any TFTPFileProvider { settings.withLockedValue { $0.disk } }
+    var renderer: ConfigRenderer { settings.withLockedValue { $0.renderer } }
     let writer: StoreWriter
     let directory: DeviceDirectory
     let serverAddress: String
@@ -34,22 +42,33 @@ public final class ProvisioningProvider: TFTPFileProvider {
         serverAddress: String, recorder: DeviceEventRecorder? = nil, logger: Logger
     ) throws {
         self.recorder = recorder
-        self.config = config
-        self.disk = disk
         self.writer = writer
         self.directory = directory
         self.serverAddress = serverAddress
         self.logger = logger
-        func template(_ name: String) -> String? {
-            config.configTemplates.flatMap { try? String(contentsOfFile: $0 + "/" + name, encoding: .utf8) }
-        }
-        renderer = try ConfigRenderer(
-            sccp: template("sccp.cnf.xml.mustache"), sip: template("sip.cnf.xml.mustache"),
-            xmlDefault: template("xmldefault.cnf.xml.mustache"))
+        settings = NIOLockedValueBox(
+            Settings(config: config, disk: disk, renderer: try Self.renderer(templates: config.configTemplates)))
         let decoder = JSONDecoder()
         let loaded = (try? writer.store.loadPhoneStates()) ?? [:]
         states = NIOLockedValueBox(
             loaded.compactMapValues { try? decoder.decode(PhoneState.self, from: Data($0.utf8)) })
+    }
+
+    /// A reload: the new section, root and templates for the next request. Throws, changing nothing, when a
+    /// template does not compile.
+    public func reconfigure(config: PhonesConfiguration, disk: any TFTPFileProvider) throws {
+        let renderer = try Self.renderer(templates: config.configTemplates)
+        settings.withLockedValue { $0 = Settings(config: config, disk: disk, renderer: renderer) }
+    }
+
+    /// The renderer with `phones.config_templates`' files where present, the built-in templates otherwise.
+    static func renderer(templates folder: String?) throws -> ConfigRenderer {
+        func template(_ name: String) -> String? {
+            folder.flatMap { try? String(contentsOfFile: $0 + "/" + name, encoding: .utf8) }
+        }
+        return try ConfigRenderer(
+            sccp: template("sccp.cnf.xml.mustache"), sip: template("sip.cnf.xml.mustache"),
+            xmlDefault: template("xmldefault.cnf.xml.mustache"))
     }
 
     public func open(_ components: [String]) throws(TFTPOpenError) -> TFTPFile? {

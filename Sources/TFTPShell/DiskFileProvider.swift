@@ -21,7 +21,7 @@ public final class DiskFileProvider: TFTPFileProvider {
 
     init(root: String, caseInsensitive: Bool, cache: FileCache) throws {
         guard let real = realpath(root, nil) else {
-            throw TFTPOpenError(code: 0, message: "tftp.root \(root) does not exist")
+            throw TFTPOpenError(code: 0, message: "\(root) does not exist")
         }
         self.root = String(cString: real)
         free(real)

@@ -14,6 +14,7 @@ import WireSupport
 final class TFTPRequestLimits: Sendable {
     private struct State {
         var limiter: RateLimiter<UInt32>?
+        var rate = 0
         var logged: [UInt32: Int64] = [:]
         var dropped = 0
     }
@@ -24,8 +25,16 @@ final class TFTPRequestLimits: Sendable {
     /// `rate`: `tftp.client_rate_limit` (bursts of twice as many); 0: no limit.
     init(rate: Int, logger: Logger) {
         self.logger = logger
-        if rate > 0 {
-            state.withLockedValue { $0.limiter = RateLimiter(.init(rate: Double(rate), burst: Double(rate * 2))) }
+        setRate(rate)
+    }
+
+    /// A reload's `tftp.client_rate_limit`. The same rate keeps the limiter, and with it what each client
+    /// has used of its share; a new one starts every client afresh.
+    func setRate(_ rate: Int) {
+        state.withLockedValue { s in
+            guard s.rate != rate || (rate > 0) != (s.limiter != nil) else { return }
+            s.rate = rate
+            s.limiter = rate > 0 ? RateLimiter(.init(rate: Double(rate), burst: Double(rate * 2))) : nil
         }
     }
 

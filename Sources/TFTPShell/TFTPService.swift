@@ -16,9 +16,23 @@ import WireSupport
 /// busy) are answered at once with an ERROR, never with silence: phones probe CTL/ITL files that usually do
 /// not exist and must move on in milliseconds.
 public struct TFTPService: Service {
-    let config: TFTPConfiguration
-    let providers: [any TFTPFileProvider]
-    let disk: DiskFileProvider
+    /// What a request is served by: the section, the root and the file providers. A reload replaces it
+    /// (`reconfigure`); each request reads it as it is decided, while a running transfer keeps the file it
+    /// opened and the parameters it negotiated, so no transfer is cut by a reload.
+    public struct Settings: Sendable {
+        public var config: TFTPConfiguration
+        public var disk: DiskFileProvider
+        /// Consulted after the disk (a real file wins over a generated one, issue 6).
+        public var extraProviders: [any TFTPFileProvider]
+        public init(config: TFTPConfiguration, disk: DiskFileProvider, extraProviders: [any TFTPFileProvider]) {
+            self.config = config
+            self.disk = disk
+            self.extraProviders = extraProviders
+        }
+    }
+    public let settings: LiveSettings<Settings>
+    var config: TFTPConfiguration { settings.value.config }
+    var disk: DiskFileProvider { settings.value.disk }
     let transfers: TFTPTransfers
     let logger: Logger
     let limits: TFTPRequestLimits
@@ -27,14 +41,16 @@ public struct TFTPService: Service {
         config: TFTPConfiguration, disk: DiskFileProvider, transfers: TFTPTransfers,
         extraProviders: [any TFTPFileProvider] = [], logger: Logger
     ) {
-        self.config = config
+        self.settings = LiveSettings(Settings(config: config, disk: disk, extraProviders: extraProviders))
         self.transfers = transfers
         self.logger = logger
-        self.limits = TFTPRequestLimits(rate: config.clientRateLimit, logger: logger)
-        self.disk = disk
-        // The real file wins over generated ones (issue 6): disk first.
-        providers = [disk] + extraProviders
+        let limits = TFTPRequestLimits(rate: config.clientRateLimit, logger: logger)
+        self.limits = limits
+        settings.onUpdate { limits.setRate($0.config.clientRateLimit) }
     }
+
+    /// A reload's new settings (ReloadPlan.effective: `listen` keeps its running value).
+    public func reconfigure(_ new: Settings) { settings.update(new) }
 
     public func run() async throws {
         let service = self, transfers = self.transfers
@@ -55,6 +71,9 @@ public struct TFTPService: Service {
 
     /// Decides what a request gets: a transfer, or an ERROR. Runs on the listener's event loop.
     func handle(_ packet: TFTPPacket, from client: SocketAddress, on eventLoop: EventLoop) {
+        // One reading of the settings per request: a reload in the middle cannot mix two configs in it.
+        let current = settings.value
+        let config = current.config, disk = current.disk
         let clientIP = client.wireIPv4 ?? .any
         let clientAddress = "\(clientIP):\(client.port ?? 0)"
         var describe: [EventKey: String] = [.client(.address): clientAddress]
@@ -81,7 +100,7 @@ public struct TFTPService: Service {
             do throws(TFTPOpenError) {
                 let components = try admission.admit(request, direction).get()
                 if isRead {
-                    let opened = try open(components)
+                    let opened = try open(components, in: current)
                     if case .refuse(let why) = admission.decide(
                         .read, lookup: opened == nil ? .missing : .found, running: transfers.activeCount)
                     {
@@ -151,11 +170,11 @@ public struct TFTPService: Service {
             // Only requests belong on the listening port (RFC 1350 §4).
             machine = .refuse(.error(.illegalOperation, message: "illegal TFTP operation"))
         }
-        startTransfer(machine, id: id, client: client, describe: describe, on: eventLoop)
+        startTransfer(machine, id: id, client: client, describe: describe, portRange: config.portRange, on: eventLoop)
     }
 
-    private func open(_ components: [String]) throws(TFTPOpenError) -> TFTPFile? {
-        for provider in providers {
+    private func open(_ components: [String], in settings: Settings) throws(TFTPOpenError) -> TFTPFile? {
+        for provider in [settings.disk] + settings.extraProviders {
             if let file = try provider.open(components) { return file }
         }
         return nil
@@ -163,7 +182,7 @@ public struct TFTPService: Service {
 
     private func startTransfer(
         _ machine: TFTPTransferHandler.Machine, id: Int, client: SocketAddress, describe: [EventKey: String],
-        on eventLoop: EventLoop
+        portRange: ClosedRange<UInt16>?, on eventLoop: EventLoop
     ) {
         let transfers = self.transfers, logger = self.logger
         let host = config.listen.first?.host ?? "0.0.0.0"
@@ -186,7 +205,7 @@ public struct TFTPService: Service {
                 metadata: [EventKey.reason: "no socket for the transfer: \(error)"].logMetadata)
             _ = transfers.end(id, state: "failed", detail: "\(error)")
         }
-        if let range = config.portRange {
+        if let range = portRange {
             bindInRange(range, attempt: 0, eventLoop: eventLoop, bind: bind).whenFailure(fail)
         } else {
             bind(0).whenFailure(fail)
@@ -204,37 +223,5 @@ public struct TFTPService: Service {
             guard attempt < min(count, 64) else { return eventLoop.makeFailedFuture(error) }
             return self.bindInRange(range, attempt: attempt + 1, eventLoop: eventLoop, bind: bind)
         }
-    }
-}
-
-final class TFTPListenerHandler: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let service: TFTPService
-    private var malformed = 0
-
-    init(service: TFTPService) { self.service = service }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        do {
-            let packet = try TFTPPacket(decoding: Array(envelope.data.readableBytesView))
-            service.handle(packet, from: envelope.remoteAddress, on: context.eventLoop)
-        } catch {
-            malformed += 1
-            if malformed <= 10 || malformed % 1000 == 0 {
-                service.logger.log(
-                    .warning, .tftpPacketMalformed,
-                    [
-                        .reason: "\(error)", .client(.address): "\(envelope.remoteAddress)",
-                        .server(.tftpMalformedTotal): "\(malformed)",
-                    ])
-            }
-            service.handle(
-                .error(.illegalOperation, message: "malformed"), from: envelope.remoteAddress, on: context.eventLoop)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        service.logger.log(.debug, .tftpSocketError, [.reason: "\(error)"])
     }
 }

@@ -113,6 +113,9 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         case sntpAnswer = "sntp.answer"
         case webListen = "web.listen"
         case webToken = "web.token"
+        /// A reload's keys in force now, and those that wait for a restart (ReloadPlan), comma-separated.
+        case reloadApplied = "reload.applied"
+        case reloadRestartNeeded = "reload.restart_needed"
     }
 
     public var rawValue: String {

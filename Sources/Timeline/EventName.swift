@@ -115,6 +115,12 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     case dialtonePrivilegesDropped = "dialtone.privileges.dropped"
     /// Nothing to drop: started as another user (debug), or `user: root` (warning).
     case dialtonePrivilegesUnchanged = "dialtone.privileges.unchanged"
+    /// SIGHUP: the file was valid and is in force, but for `reload.restart_needed`.
+    case configReloaded = "config.reloaded"
+    /// SIGHUP: the file is invalid (one line per problem, file and line in `error`); the running config stays.
+    case configReloadRejected = "config.reload.rejected"
+    /// SIGHUP: a changed key that only a restart applies; its running value stays.
+    case configReloadRestartNeeded = "config.reload.restart_needed"
 
     case dhcpStarted = "dhcp.started"
     case dhcpStopped = "dhcp.stopped"

@@ -34,10 +34,12 @@ struct LoggingOptions: ParsableArguments {
     /// Console lines at `level`, and the dashboard's live log at `liveLevel` through `liveLog`. `serve`
     /// uses one level for both: the live log shows what the log shows, and `--log-level warning` keeps the
     /// per-packet cost off the DHCP path under load (the engine builds no event metadata then).
+    /// Under systemd (stderr is journald's stream) lines carry a `<N>` priority and no timestamp of ours.
     static func bootstrap(format: LineLogHandler.Format, level: Logger.Level, liveLevel: Logger.Level) {
+        let journal = JournalStream.stderrIsJournal()
         LoggingSystem.bootstrap { label in
             MultiplexLogHandler([
-                LineLogHandler(label: label, format: format, level: level),
+                LineLogHandler(label: label, format: format, level: level, journal: journal),
                 HubLogHandler(label: label, level: liveLevel, hub: liveLog),
             ])
         }

@@ -75,9 +75,10 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = Logger(label: "dialtone")
         let group = ServiceGroup(
             configuration: .init(
-                services: try ServiceAssembly.services(for: config, sharesDHCPPortInProcess: true, logger: logger).map {
-                    .init(service: $0)
-                },
+                services: try ServiceAssembly.services(for: config, sharesDHCPPortInProcess: true, logger: logger)
+                    .services.map {
+                        .init(service: $0)
+                    },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         say(
             "Dialtone demo: DHCP on lo port \(dhcpPort), syslog on 127.0.0.1:\(syslogPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root"

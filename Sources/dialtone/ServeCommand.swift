@@ -13,7 +13,7 @@ import Timeline
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run every service enabled in the config until SIGINT or SIGTERM.",
+        abstract: "Run every service enabled in the config until SIGINT or SIGTERM; SIGHUP reloads the config.",
         discussion: """
             A section present in the config is enabled unless it says `enabled: false`. Ports 67 (DHCP) and \
             69 (TFTP) need root or CAP_NET_BIND_SERVICE; DHCP answers only on `dhcp.interfaces`.
@@ -25,6 +25,13 @@ struct ServeCommand: AsyncParsableCommand {
 
             On SIGINT/SIGTERM every service stops cleanly: pending lease writes are flushed first. \
             Leases and device history live in `state_dir` (SQLite), so a restart keeps every lease.
+
+            On SIGHUP (`systemctl reload dialtone`) the config is validated again: an invalid file keeps the \
+            running config and logs each problem with file and line (config.reload.rejected); a valid one \
+            applies DHCP subnets, options, reservations, classes and limits, the TFTP root and transfer \
+            settings and the phones' provisioning at once, keeping leases and running transfers. Interfaces, \
+            ports, listen addresses, state_dir, store, syslog, sntp and web keep their running values until a \
+            restart, each logged as config.reload.restart_needed.
 
             One server per state directory: `serve` locks `state_dir/dialtone.lock`, and a second `serve` on \
             the same state exits 2 naming the PID that holds it. Service ports are never shared: a port \
@@ -102,9 +109,11 @@ struct ServeCommand: AsyncParsableCommand {
         logging.bootstrap()
         let logger = Logger(label: "dialtone")
         prepared.privileges.log(to: logger)
-        let services = try ServiceAssembly.services(for: config, logger: logger).map {
-            ServiceGroupConfiguration.ServiceConfiguration(service: $0)
-        }
+        let assembled = try ServiceAssembly.services(for: config, logger: logger)
+        var services = assembled.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        // SIGHUP re-reads the config; this service ends with the others and stops nothing by ending.
+        let reload = LiveReload(path: configOption.config, initial: config, services: assembled, logger: logger)
+        services.append(.init(service: reload, successTerminationBehavior: .ignore))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.log(

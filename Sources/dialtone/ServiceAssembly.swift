@@ -15,6 +15,14 @@ import SyslogShell
 import TFTPCore
 import TFTPShell
 
+/// The services a config enables, and the handles a reload reaches them by (LiveReload).
+struct AssembledServices {
+    var services: [any Service]
+    var dhcp: DHCPService?
+    var tftp: TFTPService?
+    var provisioning: ProvisioningProvider?
+}
+
 /// Builds the services a validated config enables, sharing one store and one device directory. Used by
 /// `serve` and by `demo`.
 enum ServiceAssembly {
@@ -26,9 +34,11 @@ enum ServiceAssembly {
     /// writes everything the others submitted while they stopped.
     static func services(
         for config: DialtoneConfiguration, sharesDHCPPortInProcess: Bool = false, logger: Logger
-    ) throws -> [any Service] {
+    ) throws -> AssembledServices {
         let registry = Self.registry
-        guard let store = try StoreOpener.open(config, create: true, logger: logger) else { return [] }
+        guard let store = try StoreOpener.open(config, create: true, logger: logger) else {
+            return AssembledServices(services: [])
+        }
         let health = StoreHealth(location: store.location, logger: logger)
         let writer = StoreWriter(store: store, health: health, logger: logger)
         let directory = DeviceDirectory(leases: try store.loadLeases())
@@ -38,21 +48,23 @@ enum ServiceAssembly {
         let follower = StoreFollower(store: store, health: health)
         follower.subscribe { changes in for lease in changes.leases { directory.record(lease) } }
         // The store's own lifetime first: stopped last, after the writer has flushed into it.
-        var services: [any Service] = [StoreLifetime(store: store), writer, follower]
+        var assembled = AssembledServices(services: [StoreLifetime(store: store), writer, follower])
         if store.isShared {
             logger.log(
                 .info, .storeReady,
                 [.server(.storeLocation): store.location, .server(.serverName): StoreOpener.serverName(config)])
         }
         if let dhcp = config.dhcp {
-            services.append(
-                DHCPService(
-                    config: dhcp, servesTFTP: config.tftp != nil, writer: writer, directory: directory,
-                    sharesPortInProcess: sharesDHCPPortInProcess, follower: follower, logger: logger))
+            let service = DHCPService(
+                config: dhcp, servesTFTP: config.tftp != nil, writer: writer, directory: directory,
+                sharesPortInProcess: sharesDHCPPortInProcess, follower: follower, logger: logger)
+            assembled.dhcp = service
+            assembled.services.append(service)
         }
-        if let sntp = config.sntp { services.append(SNTPService(config: sntp, logger: logger)) }
+        if let sntp = config.sntp { assembled.services.append(SNTPService(config: sntp, logger: logger)) }
         if let syslog = config.syslog {
-            services.append(SyslogService(config: syslog, directory: directory, writer: writer, logger: logger))
+            assembled.services.append(
+                SyslogService(config: syslog, directory: directory, writer: writer, logger: logger))
         }
         var transfers: TFTPTransfers?
         if let tftp = config.tftp {
@@ -72,23 +84,27 @@ enum ServiceAssembly {
                     logger: logger)
                 follower.subscribe { changes in provisioning.follow(changes.phoneStates) }
                 extra.append(provisioning)
+                assembled.provisioning = provisioning
                 observer = { client, file, completed in
                     provisioning.transferFinished(client: client, file: file, completed: completed)
                 }
             }
             let registry = TFTPTransfers(observer: observer, recorder: recorder)
             transfers = registry
-            services.append(
-                TFTPService(config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger))
+            let service = TFTPService(
+                config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger)
+            assembled.tftp = service
+            assembled.services.append(service)
         }
         if let web = config.web {
-            services.append(
+            // The pool view follows a reload: it reads the DHCP section in force.
+            let dhcp = assembled.dhcp
+            assembled.services.append(
                 WebService(
                     config: web, store: store, health: health, transfers: transfers, registry: registry,
-                    liveLog: liveLog,
-                    dhcp: config.dhcp, logger: logger))
+                    liveLog: liveLog, dhcp: { dhcp?.settings.value }, logger: logger))
         }
-        return services
+        return assembled
     }
 
     /// The address phones are told to use in generated configs: the TFTP listen address when specific, else

@@ -103,6 +103,7 @@ struct CatalogueGoldenTests {
                 "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "syslog.listen", "syslog.file",
                 "sntp.listen",
                 "sntp.synchronized", "sntp.trust_host_clock", "sntp.answer", "web.listen", "web.token",
+                "reload.applied", "reload.restart_needed",
             ])
         #expect(EventName.TFTP.fileNotFoundReason == "File not found")
     }
@@ -111,7 +112,8 @@ struct CatalogueGoldenTests {
         #expect(
             ServerEventName.allCases.map(\.rawValue) == [
                 "dialtone.started", "dialtone.stopped", "dialtone.failed", "dialtone.privileges.dropped",
-                "dialtone.privileges.unchanged", "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable",
+                "dialtone.privileges.unchanged", "config.reloaded", "config.reload.rejected",
+                "config.reload.restart_needed", "dhcp.started", "dhcp.stopped", "dhcp.watch.unavailable",
                 "dhcp.socket.rebound", "dhcp.socket.error",
                 "dhcp.reply.failed",
                 "dhcp.reply.withheld", "dhcp.packet.malformed", "dhcp.client.limited", "dhcp.discover.shed",
