@@ -106,38 +106,30 @@ extension PostgresStore {
         }
     }
 
-    enum OnConflict { case nothing, update }
+    /// What an INSERT does when the address has a row: nothing (the row wins, the change is refused), or
+    /// take its place (a change that expects anything).
+    enum OnConflict: String {
+        case nothing = "DO NOTHING"
+        case update = """
+            DO UPDATE SET mac = EXCLUDED.mac, client_id = EXCLUDED.client_id, hostname = EXCLUDED.hostname,
+                state = EXCLUDED.state, expires = EXCLUDED.expires, updated = EXCLUDED.updated,
+                server = EXCLUDED.server, txid = pg_current_xact_id()
+            """
+    }
 
     private static func insert(
         _ leases: [Lease], server: String, onConflict: OnConflict, _ db: PostgresConnection, _ logger: Logger
     ) async throws -> Set<Int64> {
         let c = Columns(leases)
-        let rows: PostgresRowSequence
-        switch onConflict {
-        case .nothing:
-            rows = try await db.query(
-                """
-                INSERT INTO lease (ip, mac, client_id, hostname, state, expires, updated, server)
-                SELECT ip, NULLIF(mac, ''), decode(NULLIF(cid, ''), 'hex'), NULLIF(host, ''), state, exp, upd, \(server)
-                FROM unnest(\(c.ips)::bigint[], \(c.macs)::text[], \(c.ids)::text[], \(c.hosts)::text[],
-                            \(c.states)::text[], \(c.expires)::bigint[], \(c.updated)::bigint[])
-                     AS n(ip, mac, cid, host, state, exp, upd)
-                ON CONFLICT (ip) DO NOTHING RETURNING ip
-                """, logger: logger)
-        case .update:
-            rows = try await db.query(
-                """
-                INSERT INTO lease (ip, mac, client_id, hostname, state, expires, updated, server)
-                SELECT ip, NULLIF(mac, ''), decode(NULLIF(cid, ''), 'hex'), NULLIF(host, ''), state, exp, upd, \(server)
-                FROM unnest(\(c.ips)::bigint[], \(c.macs)::text[], \(c.ids)::text[], \(c.hosts)::text[],
-                            \(c.states)::text[], \(c.expires)::bigint[], \(c.updated)::bigint[])
-                     AS n(ip, mac, cid, host, state, exp, upd)
-                ON CONFLICT (ip) DO UPDATE SET mac = EXCLUDED.mac, client_id = EXCLUDED.client_id,
-                    hostname = EXCLUDED.hostname, state = EXCLUDED.state, expires = EXCLUDED.expires,
-                    updated = EXCLUDED.updated, server = EXCLUDED.server, txid = pg_current_xact_id()
-                RETURNING ip
-                """, logger: logger)
-        }
+        let rows = try await db.query(
+            """
+            INSERT INTO lease (ip, mac, client_id, hostname, state, expires, updated, server)
+            SELECT ip, NULLIF(mac, ''), decode(NULLIF(cid, ''), 'hex'), NULLIF(host, ''), state, exp, upd, \(server)
+            FROM unnest(\(c.ips)::bigint[], \(c.macs)::text[], \(c.ids)::text[], \(c.hosts)::text[],
+                        \(c.states)::text[], \(c.expires)::bigint[], \(c.updated)::bigint[])
+                 AS n(ip, mac, cid, host, state, exp, upd)
+            ON CONFLICT (ip) \(unescaped: onConflict.rawValue) RETURNING ip
+            """, logger: logger)
         var written: Set<Int64> = []
         for try await ip in rows.decode(Int64.self) { written.insert(ip) }
         return written

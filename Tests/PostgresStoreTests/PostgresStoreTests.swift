@@ -42,8 +42,7 @@ struct PostgresStoreTests {
 
     @Test func theDatabaseDecidesWhoOwnsAnAddress() throws {
         let db = try PostgresTestDatabase()
-        let a = try db.open(server: "a")
-        let b = try db.open(server: "b")
+        let (a, b) = try db.openTwo()
         defer {
             a.close()
             b.close()
@@ -69,8 +68,7 @@ struct PostgresStoreTests {
 
     @Test func followersSeeEveryChangeOnceTheirTransactionCommits() throws {
         let db = try PostgresTestDatabase()
-        let a = try db.open(server: "a")
-        let b = try db.open(server: "b")
+        let (a, b) = try db.openTwo()
         defer {
             a.close()
             b.close()
@@ -90,8 +88,7 @@ struct PostgresStoreTests {
 
     @Test func eventsCarryTheServerThatRecordedThem() throws {
         let db = try PostgresTestDatabase()
-        let a = try db.open(server: "alpha")
-        let b = try db.open(server: "beta")
+        let (a, b) = try db.openTwo("alpha", "beta")
         defer {
             a.close()
             b.close()
@@ -135,6 +132,11 @@ final class PostgresTestDatabase {
     func open(server: String) throws -> PostgresStore {
         let url = try PostgresURL("postgres://dialtone@/\(name)?host=\(Self.socket!)")
         return try PostgresStore(url: url, serverName: server, logger: Logger(label: "test"))
+    }
+
+    /// Two servers on this database.
+    func openTwo(_ first: String = "a", _ second: String = "b") throws -> (PostgresStore, PostgresStore) {
+        (try open(server: first), try open(server: second))
     }
 
     func psql(_ sql: String) throws { try Self.psql(database: name, sql) }
