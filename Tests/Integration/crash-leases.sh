@@ -81,7 +81,9 @@ PY
         ip netns exec "$CLI" python3 "$WORK/reboot.py" <"$WORK/sample" >"$WORK/reboot.out"
         stop_server
         if grep -qv "^ack " "$WORK/reboot.out"; then echo "cycle $cycle: after restart:"; grep -v "^ack " "$WORK/reboot.out" | head; return 1; fi
-        echo "cycle $cycle: $(wc -l <"$WORK/acked") ACKed before the kill, all bound after it; $(wc -l <"$WORK/reboot.out") re-ACKed with their address"
+        # CRASH_LOG: bench/crash-soak collects these lines from every cycle.
+        echo "cycle $cycle: $(wc -l <"$WORK/acked") ACKed before the kill, all bound after it; $(wc -l <"$WORK/reboot.out") re-ACKed with their address" \
+            | tee -a "${CRASH_LOG:-/dev/null}"
     done
     echo "$acked_total ACKed leases over $CYCLES kills"
     [ "$acked_total" -gt 0 ]

@@ -34,9 +34,16 @@ make_link() {
 }
 
 start_server() { # config file
-    ip netns exec "$SRV" "$DIALTONE" serve --config "$1" >"$WORK/server.log" 2>&1 &
+    # Emptied here, not by the background job's `>`: that runs in the child, and the loop below could still
+    # find the previous server's dhcp.started before the child got to truncate the file.
+    : >"$WORK/server.log"
+    ip netns exec "$SRV" "$DIALTONE" serve --config "$1" >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 1 50); do grep -q dhcp.started "$WORK/server.log" 2>/dev/null && return 0; sleep 0.1; done
+    for _ in $(seq 1 50); do
+        grep -q dhcp.started "$WORK/server.log" 2>/dev/null && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
     echo "server did not start:"; cat "$WORK/server.log"; return 1
 }
 

@@ -99,7 +99,9 @@ check "GET /api/pools: 3 of 6 addresses in use" pools_json
 
 syslog_json() {
     ip netns exec "$CLI" logger --udp --server 198.18.0.1 --port 514 --rfc5424 -t phoneapp -p local7.err "web test: RTP timeout"
-    sleep 0.5
+    # The line reaches /api/syslog once the store writer has committed it: poll rather than guess how long
+    # that takes on a loaded machine (a fixed 0.5 s flaked once).
+    for _ in $(seq 1 50); do api "/api/syslog?limit=5" | grep -q "web test: RTP timeout" && break; sleep 0.2; done
     api "/api/syslog?limit=5" | python3 -c "
 import json, sys; l = json.load(sys.stdin); print(l)
 assert l[0]['text'] == 'web test: RTP timeout' and l[0]['severity'] == 'err' and l[0]['app'] == 'phoneapp', l[0]
