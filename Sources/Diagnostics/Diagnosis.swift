@@ -19,60 +19,6 @@ public enum Diagnosis {
         return findings.sorted { $0.severity < $1.severity }
     }
 
-    /// The seed's symptom: OFFERs sent, no REQUEST came back. Lists what our offers looked like, so the admin
-    /// sees at once that the usual suspects (size, option 54, broadcast, latency) are ruled out, and ranks the
-    /// causes that remain.
-    static func offersIgnored(_ events: [TimelineEvent], clock: (Int64) -> String) -> [Finding] {
-        // Offers after the last ACK (or all, if never acknowledged). A REQUEST naming another server also
-        // closes the count: those offers were not ignored but lost to a rival (its own finding).
-        let lastAck = events.lastIndex { $0.name == .dhcp(.ackSent) || $0.name == .dhcp(.requestOtherServer) }
-        let pending = events[(lastAck.map { $0 + 1 } ?? 0)...].filter { $0.name == .dhcp(.offerSent) }
-        guard pending.count >= 2 else { return [] }
-        let sizes = Set(pending.compactMap { $0[.dhcp(.replyBytes)] })
-        let destinations = Set(pending.compactMap { $0[.dhcp(.destination)] })
-        let latencies = pending.compactMap { $0[.dhcp(.latencyMicroseconds)].flatMap(Double.init) }
-        // Pure target, no Foundation: one decimal by hand.
-        // Older timelines lack `dhcp.options`; option 54 has always been set.
-        let options = pending.last?[.dhcp(.options)].map { "options \($0)" } ?? "option 54 set"
-        let worst = latencies.max().map { "\(Int($0 / 1000)).\(Int($0 / 100) % 10) ms" } ?? "?"
-        var evidence = [
-            "\(pending.count) OFFERs sent since \(clock(pending.first!.time)), no REQUEST followed",
-            "our offers: \(sizes.sorted().joined(separator: "/")) bytes, to \(destinations.sorted().joined(separator: "; ")), \(options), slowest offer \(worst) after the DISCOVER",
-        ]
-        if let vendor = pending.last?[.dhcp(.vendorClass)] { evidence.append("client: \(vendor)") }
-        var causes: [String] = []
-        let rivals = Self.serverIDs(
-            events.filter { $0.name == .dhcp(.requestOtherServer) || $0.name == .dhcp(.otherServerReply) })
-        if !rivals.isEmpty {
-            causes.append(
-                "another DHCP server answers on this link: \(rivals.joined(separator: ", ")) (see that finding)")
-        }
-        if sizes.contains(where: { (Int($0) ?? 300) < 300 }) {
-            causes.append("replies under 300 bytes (some clients drop them)")
-        }
-        if rivals.isEmpty {
-            causes.append(
-                "another DHCP server answers first or the client prefers its offer (check the link for other servers)")
-        }
-        causes.append(
-            "the reply does not reach the client: a VLAN or switch port filtering broadcasts, or a relay not forwarding replies"
-        )
-        if latencies.contains(where: { $0 > 1_000_000 }) {
-            causes.append("our offers are slow (> 1 s): the client stops listening")
-        }
-        causes.append(
-            "the client rejects an option value: compare its PRL (\(pending.last?[.dhcp(.prl)] ?? "-")) with what we send"
-        )
-        return [
-            Finding(
-                .error, "\(pending.count) offers ignored",
-                evidence: evidence + causes.enumerated().map { "likely cause \($0.offset + 1): \($0.element)" },
-                action:
-                    "capture on the client's port (tcpdump -ni IF port 67 or 68) to see whether our OFFER arrives and what else answers"
-            )
-        ]
-    }
-
     static func naks(_ events: [TimelineEvent]) -> [Finding] {
         let naks = events.filter { $0.name == .dhcp(.nakSent) }
         guard let last = naks.last else { return [] }
@@ -188,21 +134,6 @@ public enum Diagnosis {
                 .info, "case mismatch resolved for \(names.joined(separator: ", "))",
                 evidence: ["served from \(resolved.last?[.tftp(.servedFrom)] ?? "?")"],
                 action: "none needed here; a case-sensitive server (tftpd-hpa) would answer File not found")
-        ]
-    }
-
-    static func tftpTimeouts(_ events: [TimelineEvent]) -> [Finding] {
-        let failed = events.filter {
-            $0.name == .tftp(.transferFailed) && ($0[.reason] ?? "").contains("retransmissions")
-        }
-        guard !failed.isEmpty else { return [] }
-        return [
-            Finding(
-                .warning, "\(failed.count) TFTP transfers timed out",
-                evidence: failed.suffix(3).map { "\($0[.tftp(.file)] ?? "?"): \($0[.reason] ?? "")" },
-                action:
-                    "look for packet loss or a small MTU on the path; a smaller blksize or windowsize helps lossy links"
-            )
         ]
     }
 

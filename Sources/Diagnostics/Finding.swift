@@ -14,12 +14,15 @@ public struct Finding: Hashable, Sendable {
     public var severity: Severity
     public var title: String
     public var evidence: [String]
+    /// Likely causes, strongest first, each with what ranked it (empty when the finding names its cause).
+    public var causes: [Cause]
     public var action: String
 
-    public init(_ severity: Severity, _ title: String, evidence: [String], action: String) {
+    public init(_ severity: Severity, _ title: String, evidence: [String], causes: [Cause] = [], action: String) {
         self.severity = severity
         self.title = title
         self.evidence = evidence
+        self.causes = causes
         self.action = action
     }
 }

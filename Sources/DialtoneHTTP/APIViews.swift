@@ -22,7 +22,14 @@ struct FindingView: Encodable {
     var severity: String
     var title: String
     var evidence: [String]
+    /// Strongest first, each with the evidence that ranked it.
+    var causes: [CauseView]
     var action: String
+}
+
+struct CauseView: Encodable {
+    var cause: String
+    var evidence: String
 }
 
 struct EventView: Encodable {
@@ -149,7 +156,9 @@ enum Views {
         let lease = leases.filter { $0.mac == mac }.max { $0.updated < $1.updated }
         let load = events.lazy.compactMap { $0[.phone(.load)] }.first
         let findings = Diagnosis.findings(events, clock: time).map {
-            FindingView(severity: $0.severity.rawValue, title: $0.title, evidence: $0.evidence, action: $0.action)
+            FindingView(
+                severity: $0.severity.rawValue, title: $0.title, evidence: $0.evidence,
+                causes: $0.causes.map { CauseView(cause: $0.text, evidence: $0.evidence) }, action: $0.action)
         }
         return DeviceView(
             mac: mac.description, model: vendor.map { $0.components(separatedBy: " ").last ?? $0 },

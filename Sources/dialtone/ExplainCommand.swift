@@ -59,6 +59,11 @@ struct ExplainCommand: ParsableCommand {
         for finding in findings {
             say("  [\(finding.severity.rawValue)] \(finding.title)")
             for line in finding.evidence { say("      \(line)") }
+            // Strongest first, each with what ranked it there (Diagnostics' CauseRanking).
+            for (rank, cause) in finding.causes.enumerated() {
+                say("      likely cause \(rank + 1): \(cause.text)")
+                say("        because \(cause.evidence)")
+            }
             say("      -> \(finding.action)")
         }
         say()

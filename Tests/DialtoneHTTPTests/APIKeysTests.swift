@@ -23,7 +23,11 @@ struct APIKeysTests {
             mac: "00:1e:7a:00:00:01", model: "CP-7970G", vendor_class: "Cisco Systems, Inc. IP Phone CP-7970G",
             ip: "198.18.0.100",
             phase: "provisioned", last_seen: "2027-01-15T08:00:00Z", load: "SIP70.9-2-1S",
-            findings: [FindingView(severity: "info", title: "t", evidence: ["e"], action: "a")],
+            findings: [
+                FindingView(
+                    severity: "info", title: "t", evidence: ["e"], causes: [CauseView(cause: "c", evidence: "e")],
+                    action: "a")
+            ],
             timeline: [
                 EventView(
                     time: "2027-01-15T08:00:00Z", name: "tftp.transfer.completed", level: "info",

@@ -18,10 +18,12 @@ ignored_offers() {
     sim --mac 00:1e:7a:00:00:11 --listen-window-ms 0 --time-scale 0.01
     sleep 0.5
     out=$("$DIALTONE" explain 00:1e:7a:00:00:11 --config "$WORK/dialtone.yaml"); rc=$?
-    echo "$out" | head -14; echo "exit $rc"
+    echo "$out" | head -24; echo "exit $rc"
     [ $rc -eq 1 ] && echo "$out" | grep -q "\[error\] 5 offers ignored" &&
         echo "$out" | grep -qE "our offers: [0-9]+ bytes, to relay 198.18.0.2:67, options 53,54,[0-9,]*,150" &&
-        echo "$out" | grep -q "client: Cisco Systems, Inc. IP Phone CP-7970G"
+        echo "$out" | grep -q "client: Cisco Systems, Inc. IP Phone CP-7970G" &&
+        echo "$out" | grep -q "likely cause 1: the relay does not deliver our replies" &&
+        echo "$out" | grep -q "because all 5 offers went to a relay agent"
 }
 check "a phone ignoring every offer: explain says how many, what they looked like, and the likely causes" ignored_offers
 

@@ -54,12 +54,12 @@ struct Exchanges {
 
     static func message(
         _ type: DHCPMessageType, mac: MACAddress, xid: UInt32, requested: IPv4Address? = nil,
-        serverID: IPv4Address? = nil
+        serverID: IPv4Address? = nil, vendorClass: String? = "Cisco Systems, Inc. IP Phone CP-7970G"
     ) -> DHCPMessage {
         var m = DHCPMessage(op: DHCPMessage.bootRequest, xid: xid)
         m.setClientMAC(mac)
         m.options.setMessageType(type)
-        m.options.set(.vendorClass, Array("Cisco Systems, Inc. IP Phone CP-7970G".utf8) + [0])
+        if let vendorClass { m.options.set(.vendorClass, Array(vendorClass.utf8) + [0]) }
         m.options.set(.parameterRequestList, [1, 66, 6, 3, 15, 150, 35])
         if let requested { m.options.setIPv4(.requestedAddress, requested) }
         if let serverID { m.options.setIPv4(.serverIdentifier, serverID) }

@@ -37,8 +37,27 @@ struct TimelineContractTests {
                 == "our offers: \(size) bytes, to broadcast 255.255.255.255:68, options \(options), slowest offer 0.4 ms after the DISCOVER"
         )
         #expect(finding.evidence.contains { $0.hasPrefix("client: Cisco Systems, Inc. IP Phone CP-7970G") })
-        #expect(finding.evidence.contains { $0.contains("compare its PRL (1,66,6,3,15,150,35)") })
+        #expect(finding.causes.last?.evidence == "it asked for 1,66,6,3,15,150,35 (option 55); we sent \(options)")
         #expect(DevicePhase.of(timeline) == "dhcp: offered")
+    }
+
+    /// A client outside every class, without the broadcast flag, is offered by unicast to yiaddr at its MAC
+    /// (RFC 2131 §4.1); when it ignores those offers, the diagnosis must read the core's destination as
+    /// unicast and rank "wants broadcast" first (issue 18): the core's `dhcp.destination` text and the
+    /// Diagnostics reading of it meet here.
+    @Test func unicastOffersIgnoredRankBroadcastFirst() throws {
+        var exchanges = Exchanges()
+        let laptop = MACAddress("02:00:00:00:00:07")!
+        for attempt in 0..<2 {
+            exchanges.handle(
+                Exchanges.message(.discover, mac: laptop, xid: UInt32(attempt), vendorClass: nil),
+                at: 1000 + Int64(attempt) * 4000)
+        }
+        let timeline = exchanges.timeline(of: laptop)
+        #expect(timeline.allSatisfy { $0[.dhcp(.destination)]?.hasPrefix("unicast 192.168.10.") == true })
+        let finding = try #require(Diagnosis.findings(timeline, clock: clock).first)
+        #expect(finding.title == "2 offers ignored")
+        #expect(finding.causes.first?.text.hasPrefix("the client does not accept unicast replies") == true)
     }
 
     @Test func aBoundPhoneFetchingFilesIsDiagnosedFromTheTFTPMachines() throws {

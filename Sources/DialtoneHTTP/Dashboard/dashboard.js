@@ -41,7 +41,7 @@ async function devices() {
 async function detail(mac) {
   const d = await api('/api/devices/' + mac);
   document.getElementById('detail').innerHTML = `<h3>${esc(d.mac)} <span class="muted">${esc(d.vendor_class)}</span></h3>` +
-    d.findings.map(f => `<p class="${f.severity === 'error' ? 'bad' : 'warn'}">${esc(f.title)}</p><pre>${f.evidence.map(esc).join('\n')}\n→ ${esc(f.action)}</pre>`).join('') +
+    d.findings.map(f => `<p class="${f.severity === 'error' ? 'bad' : 'warn'}">${esc(f.title)}</p><pre>${f.evidence.map(esc).join('\n')}${(f.causes || []).map((c, i) => `\nlikely cause ${i + 1}: ${esc(c.cause)}\n  because ${esc(c.evidence)}`).join('')}\n→ ${esc(f.action)}</pre>`).join('') +
     `<table><tr><th>Time</th><th>Event</th><th>Details</th></tr>` + d.timeline.map(e =>
       `<tr><td class="muted">${esc(e.time)}</td><td>${esc(e.name)}${e.server ? ' <span class="muted">[' + esc(e.server) + ']</span>' : ''}</td><td>${esc(Object.entries(e.metadata).map(([k, v]) => k + '=' + v).join(' '))}</td></tr>`).join('') + `</table>`;
 }
