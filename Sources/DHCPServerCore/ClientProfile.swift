@@ -10,6 +10,8 @@ public struct ClientProfile: Hashable, Sendable {
     public var hostname: String?
     public var isCiscoPhone: Bool
     public var matchedClass: ClientClassConfiguration?
+    /// Learned from this client's earlier exchanges: it ignores unicast OFFERs (`LearnedNeeds.swift`).
+    public var learnedBroadcast = false
 
     /// Cisco phones send option 60 "Cisco Systems, Inc. IP Phone CP-7970G\0" and name themselves SEP<MAC>
     /// (research: cisco-provisioning.md §1.2, wazo cisco.conf). The OUI list covers phones whose recovery
@@ -33,9 +35,11 @@ public struct ClientProfile: Hashable, Sendable {
 
     /// The effective broadcast policy: the class's, else `always` for Cisco phones (their recovery loader's
     /// unicast handling is undocumented and Windows DHCP, which broadcasts everything, works with them:
-    /// research cisco-provisioning.md §1.5, requirement 3), else RFC 2131 `auto`.
+    /// research cisco-provisioning.md §1.5, requirement 3), else RFC 2131 `auto`; and `auto` becomes
+    /// `always` for a client that was seen ignoring unicast OFFERs (issue 18).
     public var broadcastPolicy: BroadcastPolicy {
-        matchedClass?.broadcast ?? (isCiscoPhone ? .always : .auto)
+        let configured = matchedClass?.broadcast ?? (isCiscoPhone ? .always : .auto)
+        return configured == .auto && learnedBroadcast ? .always : configured
     }
 
     static func matches(_ match: ClientClassConfiguration.Match, request: DHCPMessage) -> Bool {

@@ -13,6 +13,10 @@ public struct DHCPServer: Sendable {
     private var cursors: [IPv4Subnet: UInt64] = [:]
     /// The random allocator's generator; nil for the iterative one (`DHCPConfiguration.allocator`).
     private(set) var random: RandomCandidates?
+    /// What clients turned out to need (`LearnedNeeds.swift`), per MAC, as the store keeps it.
+    public internal(set) var learned: [MACAddress: [ClientNeed: LearnedNeed]] = [:]
+    /// Unicast OFFERs waiting for their REQUEST: the evidence for learning `broadcastReplies`.
+    var offerWatch = UnicastOfferWatch()
 
     /// How long an OFFER holds its address for the client (RFC 2131 §4.3.1 leaves it to the server).
     public static let offerHoldMilliseconds: ServerTime = 30_000
@@ -20,11 +24,18 @@ public struct DHCPServer: Sendable {
     public static let declineQuarantineMilliseconds: ServerTime = 3_600_000
 
     /// - Parameter seed: the random allocator's seed (the shell passes a random one; tests a fixed one).
-    public init(config: DHCPConfiguration, servesTFTP: Bool, leases: [Lease], seed: UInt64 = 0) {
+    /// - Parameter learned: what the store remembers of clients' needs (`Store.loadClientNeeds`).
+    public init(
+        config: DHCPConfiguration, servesTFTP: Bool, leases: [Lease], learned: [MACAddress: [LearnedNeed]] = [:],
+        seed: UInt64 = 0
+    ) {
         self.config = config
         if config.allocator == .random { random = RandomCandidates(seed: seed) }
         self.servesTFTP = servesTFTP
         self.leases = LeaseTable(leases)
+        for (mac, needs) in learned where !needs.isEmpty {
+            self.learned[mac] = Dictionary(needs.map { ($0.need, $0) }) { $1 }
+        }
     }
 
     /// The subnet a request belongs to (RFC 2131 §4.3.1; Kea selects the same way):
@@ -43,12 +54,18 @@ public struct DHCPServer: Sendable {
     }
 
     public mutating func handle(_ request: DHCPMessage, context: ReceiveContext, now: ServerTime) -> [DHCPAction] {
-        let profile = ClientProfile(request: request, classes: config.classes)
+        var profile = ClientProfile(request: request, classes: config.classes)
         // Malformed options are answered as absent, but reported first (MalformedOptions.swift).
         let problems = request.malformedOptions.map {
             DHCPAction.event($0.event(mac: profile.mac, type: request.messageType))
         }
-        return problems + answer(request, profile: profile, context: context, now: now)
+        // What this request teaches about the client applies to its own answer already.
+        let learnt = learn(from: request, profile: &profile, now: now)
+        let actions = answer(request, profile: profile, context: context, now: now)
+        if let mac = profile.mac, let type = request.messageType {
+            offerWatch.observe(type, mac: mac, actions: actions, now: now)
+        }
+        return problems + learnt + actions
     }
 
     private mutating func answer(

@@ -91,6 +91,7 @@ final class DHCPEngine {
         var changes: [LeaseChange] = []
         var replies: [(DHCPMessage, ReplyDestination, Int, Int)] = []
         var events: [DHCPEvent] = []
+        var learned: [MACAddress: [LearnedNeed]] = [:]
         for action in actions {
             switch action {
             case .commit(let lease, let replacing):
@@ -99,8 +100,11 @@ final class DHCPEngine {
             case .reply(let message, let destination, let minimum, let maximum):
                 replies.append((message, destination, minimum, maximum))
             case .event(let event): events.append(event)
+            case .remember(let mac, let needs): learned[mac] = needs
             }
         }
+        // Written behind: no reply waits for what was learned (DHCPAction.remember).
+        if !learned.isEmpty { writer.submit(StoreBatch(clientNeeds: learned)) }
         for change in changes { directory?.record(change.lease) }
         let replyList = replies, eventList = events, addresses = changes.map(\.lease.ip)
         let waits = actions.repliesWaitForCommits
@@ -258,6 +262,25 @@ final class DHCPEngine {
         writer.submit(events: [stored])
     }
 
+    /// Forgets what was learned about `mac` (`DHCPServer.forget`), durably and on its timeline; false when
+    /// nothing was learned.
+    func forget(_ mac: MACAddress) -> Bool {
+        let now = Clock.nowMilliseconds()
+        var batch = StoreBatch()
+        for action in core.forget(mac) {
+            switch action {
+            case .remember(let mac, let needs): batch.clientNeeds[mac] = needs
+            case .event(let event):
+                log(event)
+                batch.events.append(event.timelineEvent(at: now))
+            case .commit, .reply: break
+            }
+        }
+        guard !batch.isEmpty else { return false }
+        writer.submit(batch)
+        return true
+    }
+
     /// Addresses the prober should check next (see `DHCPServer.upcomingAddresses`).
     func upcomingAddresses(perSubnet limit: Int) -> [WireSupport.IPv4Address] {
         core.upcomingAddresses(perSubnet: limit, now: Clock.nowMilliseconds())
@@ -271,7 +294,7 @@ final class DHCPEngine {
             switch action {
             case .commit(let lease, let replacing): leases.append(LeaseChange(lease, replacingRow: replacing))
             case .event(let event): log(event)
-            case .reply: break
+            case .reply, .remember: break
             }
         }
         let events = actions.compactMap { action -> TimelineEvent? in

@@ -23,6 +23,8 @@ public struct DHCPService: Service {
     let directory: DeviceDirectory?
     let sharesPortInProcess: Bool
     let follower: StoreFollower?
+    /// Commands to the running engine (the web API's `forget`).
+    public let control = DHCPControl()
 
     /// `sharesPortInProcess`: the demo's in-process phones bind relay addresses on the server's port
     /// (DHCPSocket); nothing else sets it.
@@ -47,6 +49,7 @@ public struct DHCPService: Service {
     public func run() async throws {
         let interfaces = try Self.resolveInterfaces(config)
         let leases = try writer.store.loadLeases()
+        let learned = try writer.store.loadClientNeeds()
         // DHCP gets an event loop of its own. On a loop shared with TFTP transfers an OFFER queued behind
         // bulk DATA: with 50 phones pulling firmware, OFFER p99 was 40 ms against dnsmasq's 3 ms (issue 12).
         // TFTP keeps the shared group; the kernel schedules the threads.
@@ -59,7 +62,7 @@ public struct DHCPService: Service {
             logger.log(.debug, .dhcpPriorityUnchanged, [.reason: "no CAP_SYS_NICE and RLIMIT_NICE too low"])
         }
         do {
-            try await serve(interfaces: interfaces, leases: leases, on: group.next())
+            try await serve(interfaces: interfaces, leases: leases, learned: learned, on: group.next())
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -70,10 +73,13 @@ public struct DHCPService: Service {
     /// A reload's new section (ReloadPlan.effective: restart-only keys already hold their running values).
     public func reconfigure(_ config: DHCPConfiguration) { settings.update(config) }
 
-    private func serve(interfaces: [ResolvedInterface], leases: [Lease], on eventLoop: EventLoop) async throws {
+    private func serve(
+        interfaces: [ResolvedInterface], leases: [Lease], learned: [MACAddress: [LearnedNeed]], on eventLoop: EventLoop
+    ) async throws {
         let config = self.config
         let core = DHCPServer(
-            config: config, servesTFTP: servesTFTP, leases: leases, seed: UInt64.random(in: .min ... .max))
+            config: config, servesTFTP: servesTFTP, leases: leases, learned: learned,
+            seed: UInt64.random(in: .min ... .max))
         let engine = try await eventLoop.submit {
             NIOLoopBound(
                 DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop),
@@ -81,6 +87,8 @@ public struct DHCPService: Service {
         }.get()
         // On the engine's loop, between two packets: the core's lease table stays as it is.
         settings.onUpdate { new in eventLoop.execute { engine.value.reconfigure(new) } }
+        control.attach(engine, on: eventLoop)
+        defer { control.detach() }
         // A shared store (issue 13): the cache learns every row the store refused a write over, and every
         // row another server wrote.
         writer.onRejected { rows in eventLoop.execute { engine.value.learn(rows) } }

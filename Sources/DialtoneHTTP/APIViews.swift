@@ -69,7 +69,24 @@ struct DeviceView: Encodable {
     var last_seen: String?
     var load: String?
     var findings: [FindingView]
+    /// What Dialtone learned this client needs from its behaviour (issue 18), e.g. replies broadcast.
+    var learned: [LearnedView]
     var timeline: [EventView]?
+}
+
+/// `POST /api/devices/{mac}/forget`: whether there was anything learned to forget.
+struct ForgetView: Encodable {
+    var mac: String
+    var forgotten: Bool
+}
+
+struct LearnedView: Encodable, Equatable {
+    /// `ClientNeed`'s raw value (`broadcast`).
+    var need: String
+    /// In words: "replies broadcast".
+    var description: String
+    var since: String
+    var evidence: String
 }
 
 /// One TFTP (or HTTP) transfer of `GET /api/transfers`. Its own shape rather than the service's
@@ -142,14 +159,25 @@ enum Views {
     /// not a device in phase "unknown" (a mistyped MAC would otherwise look like a silent phone).
     static func knownDevice(_ mac: MACAddress, store: any Store) throws -> DeviceView? {
         let leases = try store.loadLeases(), phones = try store.loadPhoneStates()
-        let view = try device(mac, store: store, leases: leases, phones: phones, withTimeline: true)
+        let learned = Self.learned(try store.loadClientNeeds()[mac] ?? [])
+        let view = try device(mac, store: store, leases: leases, phones: phones, learned: learned, withTimeline: true)
         let known =
             view.timeline?.isEmpty == false || leases.contains { $0.mac == mac } || phones[mac.description] != nil
+            || !learned.isEmpty
         return known ? view : nil
     }
 
+    static func learned(_ needs: [LearnedNeed]) -> [LearnedView] {
+        needs.map {
+            LearnedView(
+                need: $0.need.rawValue, description: $0.need.description, since: time($0.learnedAt),
+                evidence: $0.evidence)
+        }
+    }
+
     static func device(
-        _ mac: MACAddress, store: any Store, leases: [Lease], phones: [String: String], withTimeline: Bool
+        _ mac: MACAddress, store: any Store, leases: [Lease], phones: [String: String], learned: [LearnedView],
+        withTimeline: Bool
     ) throws -> DeviceView {
         let events = try store.events(for: mac, limit: 500)
         let vendor = events.lazy.compactMap { $0[.dhcp(.vendorClass)] }.first
@@ -164,7 +192,7 @@ enum Views {
             mac: mac.description, model: vendor.map { $0.components(separatedBy: " ").last ?? $0 },
             vendor_class: vendor,
             ip: lease?.ip.description, phase: DevicePhase.of(events), last_seen: events.first.map { time($0.time) },
-            load: load, findings: findings,
+            load: load, findings: findings, learned: learned,
             timeline: withTimeline
                 ? events.map {
                     EventView(

@@ -11,6 +11,8 @@ final class DeviceViewCache: Sendable {
         var version: Int64
         var ip: String?
         var phone: String?
+        /// What was learned about the client (its own table, written apart from the event that says so).
+        var learned: [LearnedView]
     }
     private let entries = Mutex<[String: (key: Key, view: DeviceView)]>([:])
 
@@ -18,6 +20,7 @@ final class DeviceViewCache: Sendable {
         let leases = try store.loadLeases()
         let phones = try store.loadPhoneStates()
         let versions = try store.eventVersions()
+        let needs = try store.loadClientNeeds()
         let macs = Set(leases.compactMap(\.mac)).union(phones.keys.compactMap { MACAddress($0) }).sorted()
         let latestIP = Dictionary(leases.compactMap { l in l.mac.map { ($0, l) } }) {
             $0.updated >= $1.updated ? $0 : $1
@@ -27,13 +30,15 @@ final class DeviceViewCache: Sendable {
         let known = entries.withLock { $0 }
         for mac in macs {
             let name = mac.description
-            let key = Key(version: versions[name] ?? 0, ip: latestIP[mac], phone: phones[name])
+            let learned = Views.learned(needs[mac] ?? [])
+            let key = Key(version: versions[name] ?? 0, ip: latestIP[mac], phone: phones[name], learned: learned)
             if let hit = known[name], hit.key == key {
                 views.append(hit.view)
                 fresh[name] = hit
                 continue
             }
-            let view = try Views.device(mac, store: store, leases: leases, phones: phones, withTimeline: false)
+            let view = try Views.device(
+                mac, store: store, leases: leases, phones: phones, learned: learned, withTimeline: false)
             views.append(view)
             fresh[name] = (key, view)
         }

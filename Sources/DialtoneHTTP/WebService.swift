@@ -24,14 +24,19 @@ public struct WebService: Service {
     let liveLog: EventHub?
     /// The DHCP section in force (a reload may replace it), for pool usage (`/api/pools`); nil when DHCP is off.
     let dhcp: @Sendable () -> DHCPConfiguration?
+    /// Forgets what was learned about a client (the running DHCP engine's `DHCPControl.forget`): true when
+    /// something was forgotten, false when nothing was learned, nil when DHCP does not run here.
+    let forget: (@Sendable (MACAddress) async -> Bool?)?
     let logger: Logger
 
     public init(
         config: WebConfiguration, store: any Store, health: StoreHealth? = nil, transfers: (any TransferListing)?,
         registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
-        dhcp: @escaping @Sendable () -> DHCPConfiguration?, logger: Logger
+        dhcp: @escaping @Sendable () -> DHCPConfiguration?, forget: (@Sendable (MACAddress) async -> Bool?)? = nil,
+        logger: Logger
     ) {
         self.dhcp = dhcp
+        self.forget = forget
         self.registry = registry
         self.liveLog = liveLog
         self.config = config
@@ -89,6 +94,16 @@ public struct WebService: Service {
                 )
             }
             return try json(device)
+        }
+        let forget = self.forget
+        router.post("/api/devices/:mac/forget") { _, context in
+            guard let text = context.parameters.get("mac"), let mac = MACAddress(text) else {
+                throw HTTPError(.badRequest, message: "not a MAC address")
+            }
+            guard let forgotten = await forget?(mac) else {
+                throw HTTPError(.serviceUnavailable, message: "DHCP is not running in this server")
+            }
+            return try json(ForgetView(mac: mac.description, forgotten: forgotten))
         }
         let dhcp = self.dhcp
         router.get("/api/pools") { _, _ in try json(try Views.pools(dhcp(), store: store, now: Self.now())) }

@@ -11,6 +11,7 @@ public final class InMemoryLeaseStore: Store {
         var leases: [IPv4Address: Lease] = [:]
         var events: [TimelineEvent] = []
         var phones: [String: String] = [:]
+        var clientNeeds: [MACAddress: [LearnedNeed]] = [:]
         /// Per address and per phone, the change counter when it was last written (for `changes(after:)`).
         var leaseVersions: [IPv4Address: Int64] = [:]
         var phoneVersions: [String: Int64] = [:]
@@ -53,6 +54,7 @@ public final class InMemoryLeaseStore: Store {
                 result.rejected[change.lease.ip] = nil
             }
             s.events += batch.events
+            for (mac, needs) in batch.clientNeeds { s.clientNeeds[mac] = needs.isEmpty ? nil : needs }
             for (mac, json) in batch.phoneStates {
                 s.version += 1
                 s.phones[mac] = json
@@ -102,5 +104,6 @@ public final class InMemoryLeaseStore: Store {
     }
 
     public func loadPhoneStates() throws -> [String: String] { state.withLock { $0.phones } }
+    public func loadClientNeeds() throws -> [MACAddress: [LearnedNeed]] { state.withLock { $0.clientNeeds } }
     public func savePhoneState(mac: String, json: String) throws { try write(StoreBatch(phoneStates: [mac: json])) }
 }

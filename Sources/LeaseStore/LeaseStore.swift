@@ -33,26 +33,39 @@ public struct StoreBatch: Sendable {
     public var events: [TimelineEvent]
     /// Provisioning state per phone (MAC -> JSON); the newest per MAC wins.
     public var phoneStates: [String: String]
+    /// What was learned about clients (`DHCPAction.remember`): each MAC's whole set, replacing the stored
+    /// one; an empty set forgets. The newest per MAC wins.
+    public var clientNeeds: [MACAddress: [LearnedNeed]]
 
-    public init(leases: [Lease] = [], events: [TimelineEvent] = [], phoneStates: [String: String] = [:]) {
-        self.init(changes: leases.map { LeaseChange($0) }, events: events, phoneStates: phoneStates)
+    public init(
+        leases: [Lease] = [], events: [TimelineEvent] = [], phoneStates: [String: String] = [:],
+        clientNeeds: [MACAddress: [LearnedNeed]] = [:]
+    ) {
+        self.init(
+            changes: leases.map { LeaseChange($0) }, events: events, phoneStates: phoneStates, clientNeeds: clientNeeds)
     }
 
-    public init(changes: [LeaseChange], events: [TimelineEvent] = [], phoneStates: [String: String] = [:]) {
+    public init(
+        changes: [LeaseChange], events: [TimelineEvent] = [], phoneStates: [String: String] = [:],
+        clientNeeds: [MACAddress: [LearnedNeed]] = [:]
+    ) {
         self.changes = changes
         self.events = events
         self.phoneStates = phoneStates
+        self.clientNeeds = clientNeeds
     }
 
     public var leases: [Lease] { changes.map(\.lease) }
 
-    public var isEmpty: Bool { changes.isEmpty && events.isEmpty && phoneStates.isEmpty }
+    public var isEmpty: Bool { changes.isEmpty && events.isEmpty && phoneStates.isEmpty && clientNeeds.isEmpty }
 
-    /// Adds `other` after this batch: later leases and phone states replace earlier ones on write.
+    /// Adds `other` after this batch: later leases, phone states and client needs replace earlier ones on
+    /// write.
     public mutating func append(_ other: StoreBatch) {
         changes += other.changes
         events += other.events
         phoneStates.merge(other.phoneStates) { $1 }
+        clientNeeds.merge(other.clientNeeds) { $1 }
     }
 }
 
@@ -104,6 +117,8 @@ public protocol Store: Sendable {
     /// Provisioning state per phone (upgrade ladder step), as JSON, keyed by MAC.
     func loadPhoneStates() throws -> [String: String]
     func savePhoneState(mac: String, json: String) throws
+    /// What was learned about clients (issue 18), per MAC; written through `StoreBatch.clientNeeds`.
+    func loadClientNeeds() throws -> [MACAddress: [LearnedNeed]]
     /// Whether other servers write to this store too: then the DHCP cache follows `changes(after:)` and
     /// lease writes are conditional.
     var isShared: Bool { get }

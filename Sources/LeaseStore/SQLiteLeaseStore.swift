@@ -10,7 +10,7 @@ import WireSupport
 public final class SQLiteLeaseStore: Store {
     public let path: String
     public var location: String { path }
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
     /// Events kept in all; older ones are pruned so the file stays bounded.
     public let maxEvents: Int
     /// Events appended since the last prune: pruning runs every `maxEvents / 100` appends (and at the first
@@ -65,6 +65,15 @@ public final class SQLiteLeaseStore: Store {
         }
         migrator.registerMigration("v3: events by name (the dashboard's Syslog tab)") { db in
             try db.create(index: "event_by_name", on: "event", columns: ["name", "id"])
+        }
+        migrator.registerMigration("v4: learned client needs") { db in
+            try db.create(table: "client_need") { t in
+                t.column("mac", .text).notNull()
+                t.column("need", .text).notNull()
+                t.column("learned_at", .integer).notNull()
+                t.column("evidence", .text).notNull()
+                t.primaryKey(["mac", "need"])
+            }
         }
         return migrator
     }
@@ -131,6 +140,7 @@ public final class SQLiteLeaseStore: Store {
                 }
             }
             if !events.isEmpty { try insert(events, db) }
+            if !batch.clientNeeds.isEmpty { try Self.replaceClientNeeds(batch.clientNeeds, db) }
         }
         return StoreWriteResult()
     }

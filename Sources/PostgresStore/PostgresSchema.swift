@@ -35,7 +35,17 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX phone_by_txid ON phone (txid)",
             ]
-        )
+        ),
+        (
+            2, "learned client needs",
+            [
+                """
+                CREATE TABLE client_need (
+                    mac text NOT NULL, need text NOT NULL, learned_at bigint NOT NULL, evidence text NOT NULL,
+                    server text NOT NULL DEFAULT '', PRIMARY KEY (mac, need))
+                """
+            ]
+        ),
     ]
 
     static var current: Int { migrations.last?.version ?? 0 }

@@ -113,6 +113,7 @@ public final class PostgresStore: Store {
                             txid = pg_current_xact_id()
                         """, logger: logger)
                 }
+                try await Self.replaceClientNeeds(batch.clientNeeds, server: server, db, logger)
                 return StoreWriteResult(rejected: rejected)
             }
         }

@@ -44,6 +44,8 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         /// a boot loop's evidence shows what the client was told).
         case bootFile = "dhcp.boot_file"
         case fileField = "dhcp.file"
+        /// A need learned about the client (`ClientNeed`'s raw value, e.g. `broadcast`).
+        case learned = "dhcp.learned"
     }
 
     public enum TFTP: String, CaseIterable, Sendable {

@@ -35,6 +35,11 @@ public enum EventName: Hashable, Sendable, CustomStringConvertible {
         /// The shared store refused one of our lease writes: another server changed the address first
         /// (issue 13). The reply was held back and the request answered again from the store's row.
         case leaseConflict = "dhcp.lease.conflict"
+        /// Something the client needs was learned from its behaviour (issue 18; `dhcp.learned` says what,
+        /// `reason` the evidence), e.g. broadcast replies after it ignored a unicast OFFER.
+        case clientLearned = "dhcp.client.learned"
+        /// What was learned about the client was forgotten on command (`dialtone forget`).
+        case clientForgotten = "dhcp.client.forgotten"
 
         /// The events that stand for a reply we sent: the shell adds what it measured while sending (latency,
         /// size, destination) to exactly these.

@@ -27,7 +27,8 @@ struct Dialtone: AsyncParsableCommand {
             """,
         version: "dialtone \(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [
-            ServeCommand.self, DemoCommand.self, CheckCommand.self, ExplainCommand.self, LeasesCommand.self,
+            ServeCommand.self, DemoCommand.self, CheckCommand.self, ExplainCommand.self, ForgetCommand.self,
+            LeasesCommand.self,
             ConfigCommand.self, TFTPCommand.self, SimulateCommand.self, StoreProbeCommand.self, MakeBundleCommand.self,
         ]
     )

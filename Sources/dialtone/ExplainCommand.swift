@@ -52,6 +52,11 @@ struct ExplainCommand: ParsableCommand {
         if let vendor = events.lazy.compactMap({ $0[.dhcp(.vendorClass)] }).first {
             say("  vendor class: \(vendor)")
         }
+        // What the server learned from the client's behaviour, and applies to its replies (docs/dhcp.md).
+        for need in try store.loadClientNeeds()[device] ?? [] {
+            say("  learned: \(need.need.description) since \(clock(need.learnedAt)) (\(need.evidence))")
+            say("    `dialtone forget \(device)` undoes it")
+        }
         let findings = Diagnosis.findings(events, clock: clock)
         say()
         say("Diagnosis")

@@ -102,7 +102,8 @@ enum ServiceAssembly {
             assembled.services.append(
                 WebService(
                     config: web, store: store, health: health, transfers: transfers, registry: registry,
-                    liveLog: liveLog, dhcp: { dhcp?.settings.value }, logger: logger))
+                    liveLog: liveLog, dhcp: { dhcp?.settings.value },
+                    forget: { mac in await dhcp?.control.forget(mac) }, logger: logger))
         }
         return assembled
     }

@@ -28,6 +28,7 @@ struct APIKeysTests {
                     severity: "info", title: "t", evidence: ["e"], causes: [CauseView(cause: "c", evidence: "e")],
                     action: "a")
             ],
+            learned: [LearnedView(need: "broadcast", description: "replies broadcast", since: "t", evidence: "e")],
             timeline: [
                 EventView(
                     time: "2027-01-15T08:00:00Z", name: "tftp.transfer.completed", level: "info",

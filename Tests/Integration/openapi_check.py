@@ -35,10 +35,11 @@ def resolve(node):
     return node
 
 
-def fetch(target, auth=True, stream_lines=0, extra=None):
-    """GET without following redirects. For a stream, reads until `stream_lines` data lines or a timeout."""
+def fetch(target, auth=True, stream_lines=0, extra=None, method="get"):
+    """GET (or `method`) without following redirects. For a stream, reads until `stream_lines` data lines or a
+    timeout."""
     conn = http.client.HTTPConnection(BASE.hostname, BASE.port, timeout=2 if stream_lines else 15)
-    conn.request("GET", target, headers={**({"Authorization": f"Bearer {TOKEN}"} if auth else {}), **(extra or {})})
+    conn.request(method.upper(), target, headers={**({"Authorization": f"Bearer {TOKEN}"} if auth else {}), **(extra or {})})
     response = conn.getresponse()
     if stream_lines and response.status == 200:
         lines = []
@@ -58,16 +59,16 @@ def fetch(target, auth=True, stream_lines=0, extra=None):
     return response.status, response.headers, body
 
 
-def check(path, target, status, auth=True, extra=None):
+def check(path, target, status, auth=True, extra=None, method="get"):
     """Asks `target` (a concrete URL of spec path `path`) and checks the answer against the spec."""
     try:
         stream = target == "/api/events" and status == 200
-        got, headers, body = fetch(target, auth, stream_lines=500 if stream else 0, extra=extra)
+        got, headers, body = fetch(target, auth, stream_lines=500 if stream else 0, extra=extra, method=method)
         if got != status:
             raise AssertionError(f"status {got}, expected {status}: {str(body)[:300]}")
         if path not in spec["paths"]:
             raise AssertionError(f"{path} is not in the spec")
-        declared = spec["paths"][path]["get"]["responses"].get(str(got))
+        declared = spec["paths"][path][method]["responses"].get(str(got))
         if declared is None:
             raise AssertionError(f"status {got} is not in the spec for {path}")
         declared = resolve(declared)
@@ -95,11 +96,11 @@ def check(path, target, status, auth=True, extra=None):
         if 200 <= got < 300:
             answered.add(path)
         lines = f", {len(body)} data lines" if media == "text/event-stream" else ""
-        print(f"ok   GET {target} ({'token' if auth else 'no token'}): {got} {media}{lines}")
+        print(f"ok   {method.upper()} {target} ({'token' if auth else 'no token'}): {got} {media}{lines}")
     except (AssertionError, jsonschema.ValidationError, json.JSONDecodeError, OSError, http.client.HTTPException) as e:
         where = f" at {'/'.join(map(str, e.absolute_path))}" if isinstance(e, jsonschema.ValidationError) else ""
-        failures.append(f"GET {target}")
-        print(f"FAIL GET {target} (spec path {path}, expected {status}){where}: {getattr(e, 'message', e)}")
+        failures.append(f"{method.upper()} {target}")
+        print(f"FAIL {method.upper()} {target} (spec path {path}, expected {status}){where}: {getattr(e, 'message', e)}")
 
 
 API = ["/api/leases", "/api/pools", "/api/devices", "/api/transfers", "/api/syslog", "/api/events", "/metrics"]
@@ -125,6 +126,10 @@ check("/api/devices/{mac}", "/api/devices/" + mac, 401, auth=False)
 check("/api/syslog", "/api/syslog?limit=1", 200)
 for bad in ("0", "5001", "lots"):
     check("/api/syslog", "/api/syslog?limit=" + bad, 400)
+FORGET = "/api/devices/{mac}/forget"
+check(FORGET, f"/api/devices/{mac}/forget", 200, method="post")
+check(FORGET, "/api/devices/not-a-mac/forget", 400, method="post")
+check(FORGET, f"/api/devices/{mac}/forget", 401, auth=False, method="post")
 
 unasked = sorted(set(spec["paths"]) - answered)
 if unasked:
@@ -132,7 +137,7 @@ if unasked:
     print(f"FAIL paths of the spec never answered with success: {unasked}")
 if SOURCES:
     # Every route registered in the sources (`router.get("/api/x/:id")`) must be in the spec.
-    routes = {re.sub(r":(\w+)", r"{\1}", r) for f in SOURCES.glob("*.swift") for r in re.findall(r'router\.get\("([^"]+)"', f.read_text())}
+    routes = {re.sub(r":(\w+)", r"{\1}", r) for f in SOURCES.glob("*.swift") for r in re.findall(r'router\.(?:get|post)\("([^"]+)"', f.read_text())}
     undocumented, stale = sorted(routes - set(spec["paths"])), sorted(set(spec["paths"]) - routes)
     if undocumented or stale:
         failures.append("routes")

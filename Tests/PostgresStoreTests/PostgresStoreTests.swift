@@ -86,6 +86,23 @@ struct PostgresStoreTests {
         #expect(Set(next.leases.map(\.ip)).isSubset(of: [IPv4Address(198, 18, 5, 1), IPv4Address(198, 18, 5, 2)]))
     }
 
+    /// Learned client needs (issue 18): replaced whole per MAC, an empty set forgets, and a server that
+    /// starts later loads what another one learned.
+    @Test func learnedClientNeedsAreShared() throws {
+        let db = try PostgresTestDatabase()
+        let (a, b) = try db.openTwo()
+        defer {
+            a.close()
+            b.close()
+        }
+        let laptop = MACAddress(bytes: [2, 0, 0, 0, 0, 7])!, printer = MACAddress(bytes: [2, 0, 0, 0, 0, 8])!
+        let need = LearnedNeed(.broadcastReplies, learnedAt: 4_000, evidence: "DISCOVER again\nforged?")
+        try a.write(StoreBatch(clientNeeds: [laptop: [need], printer: [need]]))
+        #expect(try b.loadClientNeeds() == [laptop: [need], printer: [need]])
+        try b.write(StoreBatch(clientNeeds: [printer: []]))
+        #expect(try a.loadClientNeeds() == [laptop: [need]])
+    }
+
     @Test func eventsCarryTheServerThatRecordedThem() throws {
         let db = try PostgresTestDatabase()
         let (a, b) = try db.openTwo("alpha", "beta")

@@ -103,6 +103,7 @@ import WireSupport
         func events(named name: EventName, limit: Int) throws -> [TimelineEvent] { [] }
         func loadPhoneStates() throws -> [String: String] { [:] }
         func savePhoneState(mac: String, json: String) throws {}
+        func loadClientNeeds() throws -> [MACAddress: [LearnedNeed]] { [:] }
     }
 
     /// One submission the store refuses for good costs only itself: the others of its group commit are

@@ -27,7 +27,7 @@ struct Exchanges {
     /// Each phone's upgrade-ladder state, as `ProvisioningProvider` keeps it.
     var phones: [MACAddress: PhoneState] = [:]
 
-    init() {
+    init(classes: [ClientClassConfiguration] = []) {
         let subnet = SubnetConfiguration(
             subnet: IPv4Subnet("192.168.10.0/24")!, pools: [IPv4Range("192.168.10.20-192.168.10.40")!],
             leaseTime: .seconds(43200),
@@ -36,7 +36,7 @@ struct Exchanges {
             nextServer: nil, bootFile: "", options: [], reservations: [])
         let config = DHCPConfiguration(
             interfaces: ["eth1"], port: 67, clientPort: 68, authoritative: true, conflictCheck: .off, subnets: [subnet],
-            classes: [])
+            classes: classes)
         dhcp = DHCPServer(config: config, servesTFTP: true, leases: [])
     }
 
@@ -78,7 +78,7 @@ struct Exchanges {
                 replySize = replySize ?? message.encode(minimumSize: minimum, maximumSize: maximum).count
                 first = first ?? message
             case .event(let event): raised.append(event)
-            case .commit: break
+            case .commit, .remember: break
             }
         }
         for var event in raised {

@@ -1,6 +1,7 @@
 import DHCPServerCore
 import DHCPWire
 import Diagnostics
+import DialtoneConfig
 import TFTPCore
 import Testing
 import Timeline
@@ -41,12 +42,18 @@ struct TimelineContractTests {
         #expect(DevicePhase.of(timeline) == "dhcp: offered")
     }
 
-    /// A client outside every class, without the broadcast flag, is offered by unicast to yiaddr at its MAC
-    /// (RFC 2131 §4.1); when it ignores those offers, the diagnosis must read the core's destination as
-    /// unicast and rank "wants broadcast" first (issue 18): the core's `dhcp.destination` text and the
-    /// Diagnostics reading of it meet here.
+    /// A client without the broadcast flag, in a class that says `broadcast: never` (so nothing is learned),
+    /// is offered by unicast to yiaddr at its MAC (RFC 2131 §4.1); when it ignores those offers, the diagnosis
+    /// must read the core's destination as unicast and rank "wants broadcast" first (issue 18): the core's
+    /// `dhcp.destination` text and the Diagnostics reading of it meet here.
     @Test func unicastOffersIgnoredRankBroadcastFirst() throws {
-        var exchanges = Exchanges()
+        let never = ClientClassConfiguration(
+            name: "laptops",
+            match: .init(
+                vendorClass: nil, userClass: nil, clientArchitectures: [], macPrefixes: [[0x02]], relay: nil,
+                circuitID: nil),
+            broadcast: .never, options: [])
+        var exchanges = Exchanges(classes: [never])
         let laptop = MACAddress("02:00:00:00:00:07")!
         for attempt in 0..<2 {
             exchanges.handle(
@@ -58,6 +65,29 @@ struct TimelineContractTests {
         let finding = try #require(Diagnosis.findings(timeline, clock: clock).first)
         #expect(finding.title == "2 offers ignored")
         #expect(finding.causes.first?.text.hasPrefix("the client does not accept unicast replies") == true)
+    }
+
+    /// Outside every class the server learns instead (DHCPServerCore's LearnedNeeds): the second DISCOVER's
+    /// OFFER is broadcast, `dhcp.client.learned` is on the timeline through the stored form, and once the
+    /// client takes that OFFER there is nothing to diagnose.
+    @Test func aClientIgnoringUnicastIsLearnedAndThenServed() throws {
+        var exchanges = Exchanges()
+        let laptop = MACAddress("02:00:00:00:00:07")!
+        exchanges.handle(Exchanges.message(.discover, mac: laptop, xid: 1, vendorClass: nil), at: 1000)
+        let second = exchanges.handle(Exchanges.message(.discover, mac: laptop, xid: 2, vendorClass: nil), at: 5000)
+        let offer = try #require(second)
+        exchanges.handle(
+            Exchanges.message(
+                .request, mac: laptop, xid: 2, requested: offer.yiaddr, serverID: Exchanges.ours, vendorClass: nil),
+            at: 5100)
+        let timeline = exchanges.timeline(of: laptop)
+        #expect(
+            timeline.map(\.name).reversed() == [
+                .dhcp(.offerSent), .dhcp(.clientLearned), .dhcp(.offerSent), .dhcp(.ackSent),
+            ])
+        #expect(timeline.first { $0.name == .dhcp(.clientLearned) }?[.dhcp(.learned)] == "broadcast")
+        #expect(timeline.first?[.dhcp(.destination)] == "broadcast 255.255.255.255:68")
+        #expect(Diagnosis.findings(timeline, clock: clock).isEmpty)
     }
 
     @Test func aBoundPhoneFetchingFilesIsDiagnosedFromTheTFTPMachines() throws {

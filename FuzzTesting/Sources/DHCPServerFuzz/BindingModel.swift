@@ -21,7 +21,7 @@ struct BindingModel {
             case .commit(let lease, _): commit(lease, from: client, now: now)
             case .reply(let reply, _, let minimum, let maximum):
                 checkReply(reply, minimum: minimum, maximum: maximum, to: request, client: client, server: server)
-            case .event: break
+            case .event, .remember: break
             }
         }
         for (ip, binding) in bound where binding.expires > now {

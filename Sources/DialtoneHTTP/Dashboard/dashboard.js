@@ -35,12 +35,13 @@ async function devices() {
   return `<p id="summary">${list.length} devices · <span class="${count(0) ? 'bad' : 'muted'}">${count(0)} with errors</span> · ` +
     `<span class="${count(1) ? 'warn' : 'muted'}">${count(1)} with warnings</span></p><table id="devices"><tr><th>MAC</th><th>IP</th><th>Phase</th><th>Load</th><th>Findings</th><th>Model</th><th>Last seen</th></tr>` +
     list.map(d => `<tr onclick="detail('${d.mac}')" style="cursor:pointer"><td>${esc(d.mac)}</td><td>${esc(d.ip)}</td><td>${esc(d.phase)}</td>` +
-      `<td>${esc(d.load)}</td><td>${d.findings.map(f => `<span class="${f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : 'muted'}">${esc(f.title)}</span>`).join('<br>') || '<span class="ok">ok</span>'}</td>` +
+      `<td>${esc(d.load)}</td><td>${d.findings.map(f => `<span class="${f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : 'muted'}">${esc(f.title)}</span>`).join('<br>') || '<span class="ok">ok</span>'}${(d.learned || []).map(l => `<br><span class="muted" title="${esc(l.evidence)}">learned: ${esc(l.description)}</span>`).join('')}</td>` +
       `<td>${esc(d.model)}</td><td class="muted">${esc(d.last_seen)}</td></tr>`).join('') + `</table>`;
 }
 async function detail(mac) {
   const d = await api('/api/devices/' + mac);
   document.getElementById('detail').innerHTML = `<h3>${esc(d.mac)} <span class="muted">${esc(d.vendor_class)}</span></h3>` +
+    (d.learned || []).map(l => `<p class="muted">learned: ${esc(l.description)} since ${esc(l.since)} (${esc(l.evidence)}); <code>dialtone forget ${esc(d.mac)}</code> undoes it</p>`).join('') +
     d.findings.map(f => `<p class="${f.severity === 'error' ? 'bad' : 'warn'}">${esc(f.title)}</p><pre>${f.evidence.map(esc).join('\n')}${(f.causes || []).map((c, i) => `\nlikely cause ${i + 1}: ${esc(c.cause)}\n  because ${esc(c.evidence)}`).join('')}\n→ ${esc(f.action)}</pre>`).join('') +
     `<table><tr><th>Time</th><th>Event</th><th>Details</th></tr>` + d.timeline.map(e =>
       `<tr><td class="muted">${esc(e.time)}</td><td>${esc(e.name)}${e.server ? ' <span class="muted">[' + esc(e.server) + ']</span>' : ''}</td><td>${esc(Object.entries(e.metadata).map(([k, v]) => k + '=' + v).join(' '))}</td></tr>`).join('') + `</table>`;

@@ -1,0 +1,34 @@
+import DHCPServerCore
+import GRDB
+import WireSupport
+
+/// Learned client needs (issue 18) in the SQLite file: one row per MAC and need, replaced whole per MAC.
+extension SQLiteLeaseStore {
+    public func loadClientNeeds() throws -> [MACAddress: [LearnedNeed]] {
+        try queue.read { db in
+            var out: [MACAddress: [LearnedNeed]] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT mac, need, learned_at, evidence FROM client_need ORDER BY mac, need")
+            while let row = try rows.next() {
+                // A need this binary does not know (written by a newer one) is skipped, not guessed.
+                guard let mac = MACAddress(row["mac"] as String), let need = ClientNeed(rawValue: row["need"]) else {
+                    continue
+                }
+                out[mac, default: []].append(LearnedNeed(need, learnedAt: row["learned_at"], evidence: row["evidence"]))
+            }
+            return out
+        }
+    }
+
+    /// Inside the batch's transaction: each MAC's stored set becomes the batch's (empty: none).
+    static func replaceClientNeeds(_ needs: [MACAddress: [LearnedNeed]], _ db: Database) throws {
+        for (mac, set) in needs {
+            try db.execute(sql: "DELETE FROM client_need WHERE mac = ?", arguments: [mac.description])
+            for need in set {
+                try db.execute(
+                    sql: "INSERT INTO client_need (mac, need, learned_at, evidence) VALUES (?, ?, ?, ?)",
+                    arguments: [mac.description, need.need.rawValue, need.learnedAt, need.evidence])
+            }
+        }
+    }
+}

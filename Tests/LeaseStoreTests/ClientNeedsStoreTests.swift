@@ -1,0 +1,43 @@
+import DHCPServerCore
+import Foundation
+import LeaseStore
+import Testing
+import WireSupport
+
+/// Learned client needs (issue 18) survive a restart, are replaced whole per MAC, and an empty set forgets;
+/// the SQLite file and the in-memory model agree.
+@Suite struct ClientNeedsStoreTests {
+    static let laptop = MACAddress("02:00:00:00:00:07")!
+    static let printer = MACAddress("02:00:00:00:00:08")!
+    static let need = LearnedNeed(
+        .broadcastReplies, learnedAt: 4_000, evidence: "DISCOVER again 4.0 s after our unicast OFFER\nforged?")
+
+    /// The contract, for any store; `reopen` gives the same store as a restarted server would open it.
+    static func check(_ store: any Store, reopen: () throws -> any Store) throws {
+        #expect(try store.loadClientNeeds().isEmpty)
+        try store.write(StoreBatch(clientNeeds: [laptop: [need], printer: [need]]))
+        #expect(try reopen().loadClientNeeds() == [laptop: [need], printer: [need]])
+        var later = need
+        later.learnedAt = 9_000
+        try store.write(StoreBatch(clientNeeds: [laptop: [later]]))
+        try store.write(StoreBatch(clientNeeds: [printer: []]))
+        #expect(try reopen().loadClientNeeds() == [laptop: [later]])
+    }
+
+    @Test func sqliteKeepsThem() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dialtone-needs-\(UUID().uuidString)")
+            .appendingPathComponent("dialtone.sqlite").path
+        try Self.check(try SQLiteLeaseStore(path: path)) { try SQLiteLeaseStore(path: path) }
+    }
+
+    @Test func theInMemoryModelAgrees() throws {
+        let store = InMemoryLeaseStore()
+        try Self.check(store) { store }
+    }
+
+    @Test func batchesMergeNewestPerMAC() {
+        var batch = StoreBatch(clientNeeds: [Self.laptop: [Self.need]])
+        batch.append(StoreBatch(clientNeeds: [Self.laptop: []]))
+        #expect(batch.clientNeeds == [Self.laptop: []] && !batch.isEmpty)
+    }
+}
