@@ -152,7 +152,7 @@ let package = Package(
             name: "DialtoneHTTP",
             dependencies: [
                 "ServiceSupport", "LeaseStore", "DHCPServerCore", "Diagnostics", "Timeline", "WireSupport",
-                "DialtoneConfig", "DialtoneLogging",
+                "DialtoneConfig", "DialtoneLogging", "Provisioning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

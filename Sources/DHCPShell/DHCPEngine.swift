@@ -41,6 +41,9 @@ final class DHCPEngine {
 
     private let directory: DeviceDirectory?
 
+    /// The dashboard's site view counts replies here (nil: nobody watches).
+    var activity: SiteActivity?
+
     init(core: DHCPServer, writer: StoreWriter, directory: DeviceDirectory?, logger: Logger, eventLoop: EventLoop) {
         self.directory = directory
         self.core = core
@@ -172,6 +175,7 @@ final class DHCPEngine {
             sentAs = socket.send(bytes, to: destination, channel: channel) ?? sentAs
             metrics.sent(message.messageType)
         }
+        activity?.dhcpRepliesSent(replies.count)
         let elapsed = NIODeadline.now() - arrival
         if replies.first?.0.messageType == .offer {
             metrics.offerLatency.recordNanoseconds(elapsed.nanoseconds)

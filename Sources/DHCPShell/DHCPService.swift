@@ -25,13 +25,17 @@ public struct DHCPService: Service {
     let follower: StoreFollower?
     /// Commands to the running engine (the web API's `forget`).
     public let control = DHCPControl()
+    /// Where the engine counts replies for the dashboard's site view.
+    public let activity: SiteActivity?
 
     /// `sharesPortInProcess`: the demo's in-process phones bind relay addresses on the server's port
     /// (DHCPSocket); nothing else sets it.
     public init(
         config: DHCPConfiguration, servesTFTP: Bool, writer: StoreWriter, directory: DeviceDirectory? = nil,
-        sharesPortInProcess: Bool = false, follower: StoreFollower? = nil, logger: Logger
+        sharesPortInProcess: Bool = false, follower: StoreFollower? = nil, activity: SiteActivity? = nil,
+        logger: Logger
     ) {
+        self.activity = activity
         self.follower = follower
         self.directory = directory
         self.sharesPortInProcess = sharesPortInProcess
@@ -80,10 +84,12 @@ public struct DHCPService: Service {
         let core = DHCPServer(
             config: config, servesTFTP: servesTFTP, leases: leases, learned: learned,
             seed: UInt64.random(in: .min ... .max))
+        let activity = self.activity
         let engine = try await eventLoop.submit {
-            NIOLoopBound(
-                DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop),
-                eventLoop: eventLoop)
+            let engine = DHCPEngine(
+                core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop)
+            engine.activity = activity
+            return NIOLoopBound(engine, eventLoop: eventLoop)
         }.get()
         // On the engine's loop, between two packets: the core's lease table stays as it is.
         settings.onUpdate { new in eventLoop.execute { engine.value.reconfigure(new) } }

@@ -71,6 +71,8 @@ struct DeviceView: Encodable {
     var findings: [FindingView]
     /// What Dialtone learned this client needs from its behaviour (issue 18), e.g. replies broadcast.
     var learned: [LearnedView]
+    /// Ladder step and the file being fetched now (`DeviceProgress`); left out when there is neither.
+    var progress: ProgressView?
     var timeline: [EventView]?
 }
 

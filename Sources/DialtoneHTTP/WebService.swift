@@ -27,16 +27,23 @@ public struct WebService: Service {
     /// Forgets what was learned about a client (the running DHCP engine's `DHCPControl.forget`): true when
     /// something was forgotten, false when nothing was learned, nil when DHCP does not run here.
     let forget: (@Sendable (MACAddress) async -> Bool?)?
+    /// The phones section in force, for each device's ladder step (`DeviceProgress`).
+    let phones: @Sendable () -> PhonesConfiguration?
+    /// The site view's charts: DHCP replies counted by the engine, bytes from the transfer listing.
+    let history: ActivityHistory
     let logger: Logger
 
     public init(
         config: WebConfiguration, store: any Store, health: StoreHealth? = nil, transfers: (any TransferListing)?,
         registry: PrometheusCollectorRegistry?, liveLog: EventHub?,
         dhcp: @escaping @Sendable () -> DHCPConfiguration?, forget: (@Sendable (MACAddress) async -> Bool?)? = nil,
+        phones: @escaping @Sendable () -> PhonesConfiguration? = { nil }, activity: SiteActivity? = nil,
         logger: Logger
     ) {
         self.dhcp = dhcp
         self.forget = forget
+        self.phones = phones
+        self.history = ActivityHistory(activity: activity, transfers: transfers)
         self.registry = registry
         self.liveLog = liveLog
         self.config = config
@@ -83,7 +90,19 @@ public struct WebService: Service {
         }
         router.get("/api/leases") { _, _ in try json(Views.leases(store, now: Self.now())) }
         let deviceCache = DeviceViewCache()
-        router.get("/api/devices") { _, _ in try json(try deviceCache.devices(store: store)) }
+        let phones = self.phones
+        // Progress changes with every block, so it is laid over the cached views on each request.
+        let withProgress: @Sendable ([DeviceView]) throws -> [DeviceView] = { views in
+            let active = transfers?.snapshot().active ?? []
+            let states = try store.loadPhoneStates(), section = phones()
+            return views.map { view in
+                var view = view
+                view.progress = DeviceProgress.of(
+                    ip: view.ip, phoneState: states[view.mac], phones: section, active: active)
+                return view
+            }
+        }
+        router.get("/api/devices") { _, _ in try json(try withProgress(try deviceCache.devices(store: store))) }
         router.get("/api/devices/:mac") { _, context in
             guard let text = context.parameters.get("mac"), let mac = MACAddress(text) else {
                 throw HTTPError(.badRequest, message: "not a MAC address")
@@ -93,8 +112,10 @@ public struct WebService: Service {
                     .notFound, message: "no device \(mac): this server has no lease, provisioning state or event for it"
                 )
             }
-            return try json(device)
+            return try json(try withProgress([device])[0])
         }
+        let history = self.history
+        router.get("/api/activity") { _, _ in try json(history.view) }
         let forget = self.forget
         router.post("/api/devices/:mac/forget") { _, context in
             guard let text = context.parameters.get("mac"), let mac = MACAddress(text) else {
@@ -134,6 +155,8 @@ public struct WebService: Service {
             [.server(.webListen): "\(host):\(port)", .server(.webToken): config.token.isEmpty ? "none" : "required"])
         // The live log's streams never end on their own: end them when shutdown starts, or the server
         // would wait for every open dashboard before exiting.
+        let sampler = Task { await history.run() }
+        defer { sampler.cancel() }
         do {
             try await withGracefulShutdownHandler {
                 try await app.run()

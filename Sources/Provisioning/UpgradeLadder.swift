@@ -38,6 +38,9 @@ public struct UpgradeLadder: Hashable, Sendable {
         return steps.count - 1
     }
 
+    /// Steps this phone climbs in all (the ladder up to its target): the dashboard's "step k of n".
+    public var stepCount: Int { steps.isEmpty ? 0 : lastStep + 1 }
+
     public func load(for state: PhoneState) -> String? {
         steps.isEmpty ? nil : steps[min(max(0, state.step), lastStep)]
     }

@@ -54,10 +54,12 @@ enum ServiceAssembly {
                 .info, .storeReady,
                 [.server(.storeLocation): store.location, .server(.serverName): StoreOpener.serverName(config)])
         }
+        // DHCP counts its replies here; the web service charts the rate (the dashboard's site view).
+        let activity = SiteActivity()
         if let dhcp = config.dhcp {
             let service = DHCPService(
                 config: dhcp, servesTFTP: config.tftp != nil, writer: writer, directory: directory,
-                sharesPortInProcess: sharesDHCPPortInProcess, follower: follower, logger: logger)
+                sharesPortInProcess: sharesDHCPPortInProcess, follower: follower, activity: activity, logger: logger)
             assembled.dhcp = service
             assembled.services.append(service)
         }
@@ -103,7 +105,8 @@ enum ServiceAssembly {
                 WebService(
                     config: web, store: store, health: health, transfers: transfers, registry: registry,
                     liveLog: liveLog, dhcp: { dhcp?.settings.value },
-                    forget: { mac in await dhcp?.control.forget(mac) }, logger: logger))
+                    forget: { mac in await dhcp?.control.forget(mac) }, phones: { [phones = config.phones] in phones },
+                    activity: activity, logger: logger))
         }
         return assembled
     }

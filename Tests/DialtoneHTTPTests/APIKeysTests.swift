@@ -29,6 +29,8 @@ struct APIKeysTests {
                     action: "a")
             ],
             learned: [LearnedView(need: "broadcast", description: "replies broadcast", since: "t", evidence: "e")],
+            progress: ProgressView(
+                step: 2, steps: 4, load: "SCCP70.8-2-2SR1S", file: "jar70sccp.8-2-2SR1S.sbn", bytes: 1, size: 2),
             timeline: [
                 EventView(
                     time: "2027-01-15T08:00:00Z", name: "tftp.transfer.completed", level: "info",
@@ -59,6 +61,12 @@ struct APIKeysTests {
                 ]
             ),
             ("/api/transfers", TransfersView(active: [transfer], recent: [transfer])),
+            (
+                "/api/activity",
+                ActivityView(
+                    interval_s: 2,
+                    samples: [ActivitySample(time: "t", dhcp_per_s: 1, tftp_mb_per_s: 0.5, active_transfers: 3)])
+            ),
         ]
     }
 

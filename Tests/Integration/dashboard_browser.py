@@ -4,7 +4,8 @@
 usage: dashboard_browser.py URL PHONES TFTP_PORT FILE OUT_DIR
 
 Checks, in order, each printed as `ok ...` or raising:
-  1. the Devices table fills with PHONES rows while the demo runs;
+  1. the Devices table fills with PHONES rows while the demo runs; each row shows its ladder step, the site
+     view charts DHCP and TFTP activity, and a device's timeline is drawn as lanes;
   2. a TFTP transfer's progress bar moves: a slow reader (one ACK every 80 ms) fetches FILE from the demo's
      TFTP server while the TFTP tab is open, and the bar's width must grow across the page's refreshes;
   3. the Log tab shows live lines (server-sent events), the pause box freezes it, the filter narrows it;
@@ -12,7 +13,7 @@ Checks, in order, each printed as `ok ...` or raising:
   5. the DHCP tab's pool bar counts one address per phone.
 Screenshots (desktop and phone width) go to OUT_DIR.
 """
-import os, socket, struct, sys, threading, time
+import os, re, socket, struct, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser, tab, wait_for  # noqa: E402
@@ -49,7 +50,28 @@ try:
     wait_for("every phone provisioned", lambda: browser.js(
         "[...document.querySelectorAll('#devices tr')].slice(1).every(r => r.cells[2].textContent === 'provisioned')"), 120)
     print("ok every row reads provisioned")
+    # Per-device progress: each phone's ladder step, from its provisioning state and the demo's ladder.
+    steps = browser.js("[...document.querySelectorAll('#devices tr')].slice(1).map(r => r.cells[3].textContent)")
+    assert all(re.match(r"step (\d+) of \1", t) for t in steps), f"progress column reads {steps}"
+    print(f"ok the progress column reads {steps[0]!r} for every phone")
+    # The site view: three charts of the last minutes, drawn from /api/activity (sampled every 2 s).
+    def chart_max(name):
+        caption = browser.js(f"(() => {{ const f = document.getElementById('{name}'); return f ? f.querySelector('figcaption').textContent : null; }})()")
+        points = browser.js(f"(() => {{ const p = document.querySelector('#{name} polyline'); return p ? p.getAttribute('points').split(' ').length : 0; }})()")
+        found = re.search(r"max ([0-9.]+)", caption or "")
+        return float(found.group(1)) if found and points >= 2 else None
+    dhcp_max = wait_for("the DHCP chart", lambda: chart_max("chart-dhcp"), 20)
+    tftp_max = wait_for("the TFTP chart to show the phones' downloads", lambda: (chart_max("chart-tftp") or 0) > 0 and chart_max("chart-tftp"), 20)
+    assert chart_max("chart-transfers") is not None, "no active-transfers chart"
+    print(f"ok the site view charts DHCP (max {dhcp_max}/s) and TFTP (max {tftp_max} MB/s) with 2 or more samples")
     browser.screenshot("dashboard-devices.png")
+    # A device's timeline drawn as lanes: DHCP, TFTP, reboots and the ladder, syslog.
+    browser.js("document.querySelectorAll('#devices tr')[1].click()")
+    counts = wait_for("the device's lanes", lambda: browser.js(
+        "(() => { const s = document.getElementById('lanes'); return s && [0, 1, 2, 3].map(i => s.querySelectorAll('circle.lane' + i).length); })()"), 10)
+    assert all(c > 0 for c in counts), f"marks per lane (DHCP, TFTP, reboot/ladder, syslog): {counts}"
+    print(f"ok a device's timeline is drawn as lanes: {counts} marks (DHCP, TFTP/HTTP, reboot/ladder, syslog)")
+    browser.screenshot("dashboard-device-lanes.png")
 
     tab(browser, "TFTP")
     reader = threading.Thread(target=lambda: print(f"   slow reader got {slow_tftp_read(TFTP_PORT, FILE, 0.08)} bytes"))

@@ -103,7 +103,8 @@ def check(path, target, status, auth=True, extra=None, method="get"):
         print(f"FAIL {method.upper()} {target} (spec path {path}, expected {status}){where}: {getattr(e, 'message', e)}")
 
 
-API = ["/api/leases", "/api/pools", "/api/devices", "/api/transfers", "/api/syslog", "/api/events", "/metrics"]
+API = ["/api/leases", "/api/pools", "/api/devices", "/api/transfers", "/api/activity", "/api/syslog", "/api/events",
+       "/metrics"]
 for path in API:
     check(path, path, 200)
     check(path, path, 401, auth=False)
