@@ -42,7 +42,8 @@ let package = Package(
         .target(name: "SNTPWire"),
         .target(name: "Diagnostics", dependencies: ["Timeline"]),
         .target(
-            name: "Provisioning", dependencies: ["Timeline", .product(name: "Mustache", package: "swift-mustache")]),
+            name: "Provisioning",
+            dependencies: ["Timeline", "WireSupport", .product(name: "Mustache", package: "swift-mustache")]),
         // Other DHCP servers' lease files and configs read into Dialtone's terms (`leases import`, `config import`).
         .target(name: "PeerImport", dependencies: ["WireSupport", "DHCPServerCore", "DialtoneConfig"]),
         // Who `serve` becomes and which capabilities it keeps, from the config; /proc status lines read back.

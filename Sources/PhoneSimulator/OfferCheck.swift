@@ -1,4 +1,5 @@
 import DHCPWire
+import Provisioning
 import WireSupport
 
 /// Why a strict phone ignores an OFFER: the quirks that made the seed thread's 7970 re-DISCOVER forever,
@@ -51,8 +52,10 @@ public enum OfferCheck {
         return (rejections, tftp)
     }
 
-    /// The DISCOVER/REQUEST a Cisco phone sends: broadcast flag, client id, SEP<MAC> host name, option 60
-    /// with its trailing NUL, PRL 1,66,6,3,15,150,35, padded to 548 bytes (the CP-7911G trace, §1.1).
+    /// The DISCOVER/REQUEST a phone of `model` sends. A Cisco phone: broadcast flag, client id, SEP<MAC> host
+    /// name, option 60 with its trailing NUL, PRL 1,66,6,3,15,150,35, padded to 548 bytes (the CP-7911G trace,
+    /// §1.1). A Yealink T4x: option 60 `yealink`, host name `SIP-<model>`, a PRL with 66 and no 150
+    /// (docs/provisioning.md "Yealink T4x").
     public static func request(
         _ type: DHCPMessageType, mac: MACAddress, xid: UInt32, model: String, giaddr: IPv4Address,
         requested: IPv4Address? = nil, server: IPv4Address? = nil, secs: UInt16
@@ -65,9 +68,15 @@ public enum OfferCheck {
         m.hops = giaddr.isAny ? 0 : 1
         m.options.setMessageType(type)
         m.options.set(.clientIdentifier, [1] + mac.bytes)
-        m.options.setString(.hostName, "SEP" + mac.compactUppercase)
-        m.options.set(.vendorClass, Array("Cisco Systems, Inc. IP Phone \(model)".utf8) + [0])
-        m.options.set(.parameterRequestList, [1, 66, 6, 3, 15, 150, 35])
+        if YealinkProfile.isModel(model) {
+            m.options.setString(.hostName, "SIP-\(model)")
+            m.options.set(.vendorClass, Array("yealink".utf8))
+            m.options.set(.parameterRequestList, [1, 3, 6, 12, 15, 28, 42, 43, 66, 120, 125])
+        } else {
+            m.options.setString(.hostName, "SEP" + mac.compactUppercase)
+            m.options.set(.vendorClass, Array("Cisco Systems, Inc. IP Phone \(model)".utf8) + [0])
+            m.options.set(.parameterRequestList, [1, 66, 6, 3, 15, 150, 35])
+        }
         if let requested { m.options.setIPv4(.requestedAddress, requested) }
         if let server { m.options.setIPv4(.serverIdentifier, server) }
         return m.encode(minimumSize: 548)

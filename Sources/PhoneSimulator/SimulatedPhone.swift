@@ -10,7 +10,8 @@ import WireSupport
     import Glibc
 #endif
 
-/// A Cisco phone's boot sequence against any server, over real sockets: DHCP as a relay agent (giaddr =
+/// A phone's boot sequence against any server, over real sockets (a Cisco's here; a Yealink's in
+/// SimulatedPhone+Yealink.swift): DHCP as a relay agent (giaddr =
 /// `relay`, so no root and no raw sockets are needed), then TFTP as the phone does it. Blocking: each phone
 /// runs on its own thread.
 public final class SimulatedPhone: @unchecked Sendable {
@@ -89,6 +90,10 @@ public final class SimulatedPhone: @unchecked Sendable {
         guard let (address, tftp) = dhcp() else { return }
         report.address = address
         let tftpHost = tftp.description
+        if YealinkProfile.isModel(setup.model) {
+            do { try bootYealink(host: tftpHost) } catch { report.error = "\(error)" }
+            return
+        }
         var current: String?
         do {
             if setup.mode == .recovery {
@@ -136,7 +141,7 @@ public final class SimulatedPhone: @unchecked Sendable {
     /// A new image means a reboot before the phone asks for files again. Without this gap the next boot's
     /// first request could reach the server before the final ACK of the last component (seen under CI
     /// load: the server then still counted that file as missing), which no real phone does.
-    private func reboot() {
+    func reboot() {
         Thread.sleep(forTimeInterval: setup.rebootSeconds * setup.timeScale)
     }
 

@@ -7,11 +7,33 @@ public struct ConfigRenderer: Sendable {
     public var sccp: MustacheTemplate
     public var sip: MustacheTemplate
     public var xmlDefault: MustacheTemplate
+    /// Yealink T4x (`YealinkProfile`): `y0000000000XX.cfg` and `<mac>.cfg`.
+    public var yealinkCommon: MustacheTemplate
+    public var yealinkDevice: MustacheTemplate
 
-    public init(sccp: String? = nil, sip: String? = nil, xmlDefault: String? = nil) throws {
+    public init(
+        sccp: String? = nil, sip: String? = nil, xmlDefault: String? = nil, yealinkCommon: String? = nil,
+        yealinkDevice: String? = nil
+    ) throws {
         self.sccp = try MustacheTemplate(string: sccp ?? Self.defaultSCCP)
         self.sip = try MustacheTemplate(string: sip ?? Self.defaultSIP)
         self.xmlDefault = try MustacheTemplate(string: xmlDefault ?? Self.defaultXMLDefault)
+        self.yealinkCommon = try MustacheTemplate(string: yealinkCommon ?? Self.defaultYealinkCommon)
+        self.yealinkDevice = try MustacheTemplate(string: yealinkDevice ?? Self.defaultYealinkDevice)
+    }
+
+    /// `y0000000000XX.cfg`: what every phone of that hardware shares (time and syslog from this server).
+    public func yealinkCommon(hardwareID: Int, models: [String], server: String) -> String {
+        yealinkCommon.render(
+            ["hardwareID": String(hardwareID), "models": models.joined(separator: ", "), "server": server]
+                as [String: Any])
+    }
+
+    /// `<mac>.cfg`. - Parameter firmware: the `.rom` of the phone's ladder step; nil keeps the image it runs.
+    public func yealinkDevice(mac: String, firmware: String?, server: String) -> String {
+        var context: [String: Any] = ["mac": mac, "server": server]
+        if let firmware { context["firmware"] = firmware }
+        return yealinkDevice.render(context)
     }
 
     /// - Parameter load: the `loadInformation` value: a load name without `.loads`.
@@ -74,6 +96,30 @@ public struct ConfigRenderer: Sendable {
           <versionStamp>{{versionStamp}}</versionStamp>
           <loadInformation>{{load}}</loadInformation>
         </device>
+
+        """
+
+    /// Keys of firmware V83 and later (wazo's Yealink v83/v86 templates; docs/provisioning.md). The first
+    /// line must be the version header. The firmware goes in the phone's own file: its ladder step is its own.
+    static let defaultYealinkCommon = """
+        #!version:1.0.0.1
+        ## Dialtone: common settings for Yealink {{models}} (hardware {{hardwareID}})
+        local_time.ntp_server1 = {{server}}
+        static.syslog.enable = 1
+        static.syslog.server = {{server}}
+
+        """
+
+    static let defaultYealinkDevice = """
+        #!version:1.0.0.1
+        ## Dialtone: settings of {{mac}}
+        account.1.enable = 1
+        account.1.label = {{mac}}
+        account.1.sip_server.1.address = {{server}}
+        account.1.sip_server.1.port = 5060
+        {{#firmware}}
+        static.firmware.url = tftp://{{server}}/{{firmware}}
+        {{/firmware}}
 
         """
 

@@ -24,13 +24,30 @@ public struct PhoneState: Hashable, Sendable, Codable {
 }
 
 public struct UpgradeLadder: Hashable, Sendable {
+    /// What a step's image is made of, and so what the phone must have fetched to run it.
+    public enum Images: Hashable, Sendable {
+        /// Cisco: `<load>.loads` lists the components fetched with it (research cisco-provisioning.md §2).
+        case ciscoLoads
+        /// One file per step, named by the step (Yealink's `<version>.rom`, `YealinkProfile`).
+        case singleFile(suffix: String)
+    }
     public var steps: [String]
     /// Stop here even if the ladder goes further (`phones.devices[].target_load`).
     public var target: String?
+    public var images: Images
 
-    public init(steps: [String], target: String? = nil) {
+    public init(steps: [String], target: String? = nil, images: Images = .ciscoLoads) {
         self.steps = steps
         self.target = target
+        self.images = images
+    }
+
+    /// The files a phone must have fetched to run `load`; `components` lists a Cisco load's (its `.loads`).
+    func requiredFiles(_ load: String, components: (String) -> [String]?) -> [String] {
+        switch images {
+        case .ciscoLoads: [load.lowercased() + ".loads"] + (components(load) ?? []).map { $0.lowercased() }
+        case .singleFile(let suffix): [(load + suffix).lowercased()]
+        }
     }
 
     var lastStep: Int {
@@ -56,7 +73,7 @@ public struct UpgradeLadder: Hashable, Sendable {
     public func configRequested(_ state: inout PhoneState, components: (String) -> [String]?, now: Int64) -> Event? {
         guard let current = load(for: state) else { return nil }
         state.updated = now
-        let required = [current.lowercased() + ".loads"] + (components(current) ?? []).map { $0.lowercased() }
+        let required = requiredFiles(current, components: components)
         let missing = required.filter { !state.fetched.contains($0) }
         guard missing.isEmpty else {
             state.bootsAtStep += 1

@@ -10,10 +10,12 @@ import TFTPCore
 import Timeline
 import WireSupport
 
-/// Virtual TFTP files for Cisco phones, consulted after the disk (a real file always wins):
+/// Virtual TFTP files for phones, consulted after the disk (a real file always wins):
 /// - `termXX.default.loads`: the `.loads` of `phones.default_loads[model]`, served as its alias;
 /// - `SEP<MAC>.cnf.xml`: rendered per phone, `<loadInformation>` set by its upgrade ladder step;
-/// - `XMLDefault.cnf.xml`: per-model `loadInformation<id>`.
+/// - `XMLDefault.cnf.xml`: per-model `loadInformation<id>`;
+/// - Yealink T4x (`YealinkProfile`): `y0000000000XX.cfg` per hardware, and `<mac>.cfg` for a phone known to
+///   be a Yealink, `firmware.url` set by its ladder step.
 /// Watches completed downloads to move each phone up its ladder; the state survives restarts in the store.
 public final class ProvisioningProvider: TFTPFileProvider {
     /// The `phones:` section, the TFTP root's files and the templates: a reload replaces them together
@@ -68,7 +70,8 @@ public final class ProvisioningProvider: TFTPFileProvider {
         }
         return try ConfigRenderer(
             sccp: template("sccp.cnf.xml.mustache"), sip: template("sip.cnf.xml.mustache"),
-            xmlDefault: template("xmldefault.cnf.xml.mustache"))
+            xmlDefault: template("xmldefault.cnf.xml.mustache"), yealinkCommon: template("yealink-common.cfg.mustache"),
+            yealinkDevice: template("yealink-device.cfg.mustache"))
     }
 
     public func open(_ components: [String]) throws(TFTPOpenError) -> TFTPFile? {
@@ -91,7 +94,28 @@ public final class ProvisioningProvider: TFTPFileProvider {
         {
             return deviceConfig(mac)
         }
-        return nil
+        switch YealinkProfile.file(named: name) {
+        case .common(let id)?:
+            let models = YealinkProfile.models(hardwareID: id)
+            guard !models.isEmpty else { return nil }
+            let text = renderer.yealinkCommon(hardwareID: id, models: models, server: serverAddress)
+            return TFTPFile(bytes: Array(text.utf8), origin: .virtual("Yealink common config generated (\(models[0]))"))
+        case .device(let mac)?:
+            // `<mac>.cfg` is also what other vendors ask for: answered only for a phone known to be a Yealink.
+            guard let (ladder, model) = ladder(for: mac, model: nil), YealinkProfile.isModel(model ?? "") else {
+                return isYealink(mac) ? yealinkConfig(mac, ladder: nil) : nil
+            }
+            return yealinkConfig(mac, ladder: (ladder, model))
+        case nil:
+            return nil
+        }
+    }
+
+    /// Whether DHCP (option 60 or the OUI), the config or an earlier common-file download says Yealink.
+    func isYealink(_ mac: MACAddress) -> Bool {
+        if let model = config.devices.first(where: { $0.mac == mac })?.model { return YealinkProfile.isModel(model) }
+        if let model = state(for: mac)?.model, YealinkProfile.isModel(model) { return true }
+        return YealinkProfile.matches(vendorClass: directory.vendorClass(for: mac), mac: mac)
     }
 
     /// The load `termXX.default.loads` stands for: `phones.default_loads` of a model with that term name.
@@ -119,16 +143,28 @@ public final class ProvisioningProvider: TFTPFileProvider {
 
     func ladder(for mac: MACAddress, model: String?) -> (UpgradeLadder, String?)? {
         let device = config.devices.first { $0.mac == mac }
-        // The model: configured per device, else from DHCP option 60, else (unknown) the only ladder there is.
-        let seen = directory.vendorClass(for: mac).flatMap(PhoneCatalogue.model(vendorClass:))?.name
+        // The model: configured per device, else from DHCP option 60, else what the phone showed (a Yealink's
+        // common file names its hardware), else (unknown) the only ladder there is.
+        let vendorClass = directory.vendorClass(for: mac)
+        let seen =
+            vendorClass.flatMap(PhoneCatalogue.model(vendorClass:))?.name
+            ?? vendorClass.flatMap(YealinkProfile.model(vendorClass:))
+        let shown = state(for: mac)?.model
+        // A Yealink's option 60 carries no model: with one Yealink path configured, that is its path.
+        let yealinkPaths = config.upgradePaths.keys.filter(YealinkProfile.isModel)
+        let onlyYealink =
+            yealinkPaths.count == 1 && YealinkProfile.matches(vendorClass: vendorClass, mac: mac)
+            ? yealinkPaths.first : nil
         let modelName =
-            device?.model ?? model ?? seen ?? (config.upgradePaths.count == 1 ? config.upgradePaths.keys.first : nil)
+            device?.model ?? model ?? seen ?? shown ?? onlyYealink
+            ?? (config.upgradePaths.count == 1 ? config.upgradePaths.keys.first : nil)
         guard let modelName,
             let steps = config.upgradePaths.first(where: { $0.key.lowercased() == modelName.lowercased() })?.value
         else {
             return nil
         }
-        return (UpgradeLadder(steps: steps, target: device?.targetLoad), modelName)
+        let images: UpgradeLadder.Images = YealinkProfile.isModel(modelName) ? .singleFile(suffix: ".rom") : .ciscoLoads
+        return (UpgradeLadder(steps: steps, target: device?.targetLoad, images: images), modelName)
     }
 
     /// Components a load needs, from its `.loads` on disk.
@@ -138,12 +174,35 @@ public final class ProvisioningProvider: TFTPFileProvider {
     }
 
     private func deviceConfig(_ mac: MACAddress) -> TFTPFile? {
-        let key = mac.description
         guard let (ladder, model) = ladder(for: mac, model: nil) else {
             // No ladder for this phone: an empty loadInformation keeps the image it runs.
             let text = renderer.device(mac: mac.compactUppercase, load: nil, server: serverAddress, versionStamp: "1")
             return TFTPFile(bytes: Array(text.utf8), origin: .virtual("SEP config generated, no upgrade path"))
         }
+        let state = configRequested(mac, ladder: ladder, model: model)
+        let load = ladder.load(for: state)
+        let text = renderer.device(
+            mac: mac.compactUppercase, load: load, server: serverAddress, versionStamp: "\(state.step + 1)")
+        return TFTPFile(bytes: Array(text.utf8), origin: .virtual("SEP config generated, load \(load ?? "-")"))
+    }
+
+    /// `<mac>.cfg` of a Yealink: `firmware.url` names the `.rom` of its ladder step (none without a ladder).
+    private func yealinkConfig(_ mac: MACAddress, ladder: (UpgradeLadder, String?)?) -> TFTPFile {
+        var firmware: String?
+        if let (ladder, model) = ladder {
+            firmware = ladder.load(for: configRequested(mac, ladder: ladder, model: model)).map(
+                YealinkProfile.firmwareFile)
+        }
+        let text = renderer.yealinkDevice(
+            mac: mac.compactUppercase.lowercased(), firmware: firmware, server: serverAddress)
+        return TFTPFile(
+            bytes: Array(text.utf8), origin: .virtual("Yealink config generated, firmware \(firmware ?? "unchanged")"))
+    }
+
+    /// A phone asked for its own config: its ladder moves on when it holds the current step's files, and the
+    /// step's event joins its timeline. Returns the state the config is rendered from.
+    private func configRequested(_ mac: MACAddress, ladder: UpgradeLadder, model: String?) -> PhoneState {
+        let key = mac.description
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let (state, event) = states.withLockedValue { all -> (PhoneState, UpgradeLadder.Event?) in
             var state = all[key] ?? PhoneState(mac: key, model: model)
@@ -152,7 +211,6 @@ public final class ProvisioningProvider: TFTPFileProvider {
             return (state, event)
         }
         persist(state)
-        let load = ladder.load(for: state)
         if let event {
             let draft = ladder.timelineEvent(for: event, state: state, mac: "\(mac)")
             // An advance is worth a notice in the log; the timeline records every step at info.
@@ -161,15 +219,22 @@ public final class ProvisioningProvider: TFTPFileProvider {
                 metadata: draft.metadata.logMetadata)
             recorder?.record(mac: mac, draft)
         }
-        let text = renderer.device(
-            mac: mac.compactUppercase, load: load, server: serverAddress, versionStamp: "\(state.step + 1)")
-        return TFTPFile(bytes: Array(text.utf8), origin: .virtual("SEP config generated, load \(load ?? "-")"))
+        return state
     }
 
     /// A transfer finished: record it for the phone at that address (ladder progress).
     public func transferFinished(client: String, file: String, completed: Bool) {
         guard completed, let ip = IPv4Address(client), let mac = directory.mac(for: ip) else { return }
         let name = (file.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? file).lowercased()
+        // A Yealink's common file names its hardware, so its model: kept for its ladder (`ladder(for:)`).
+        if case .common(let id)? = YealinkProfile.file(named: name),
+            let model = YealinkProfile.models(hardwareID: id).first,
+            state(for: mac)?.model == nil
+        {
+            let state = PhoneState(mac: mac.description, model: model)
+            states.withLockedValue { $0[mac.description] = $0[mac.description] ?? state }
+            persist(self.state(for: mac) ?? state)
+        }
         guard let (ladder, model) = ladder(for: mac, model: nil) else { return }
         var alias: String?
         if name.hasSuffix(".default.loads") { alias = defaultLoad(term: String(name.dropLast(".default.loads".count))) }

@@ -85,11 +85,13 @@ struct CheckCommand: ParsableCommand {
         let file = config.sourceFile
         var findings: [String] = []
         for (model, steps) in phones.upgradePaths.sorted(by: { $0.key < $1.key }) {
-            if PhoneCatalogue.model(named: model) == nil {
+            if PhoneCatalogue.model(named: model) == nil && !YealinkProfile.isModel(model) {
                 findings.append(
-                    "\(file): phones.upgrade_paths.\(model): unknown model (known: CP-7970G, CP-7941G, ...)")
+                    "\(file): phones.upgrade_paths.\(model): unknown model (known: CP-7970G, CP-7941G, ..., Yealink T46G, T48G, ...)"
+                )
             }
-            for reason in UpgradeLadder.badJumps(steps) {
+            // Cisco's version rules; a Yealink path is a list of images, checked on disk below.
+            for reason in YealinkProfile.isModel(model) ? [] : UpgradeLadder.badJumps(steps) {
                 findings.append("\(file): phones.upgrade_paths.\(model): \(reason)")
             }
         }
@@ -106,7 +108,21 @@ struct CheckCommand: ParsableCommand {
             }
         }
         var loads = Set(phones.defaultLoads.values)
-        for steps in phones.upgradePaths.values { loads.formUnion(steps) }
+        var images = Set<String>()
+        for (model, steps) in phones.upgradePaths {
+            if YealinkProfile.isModel(model) { images.formUnion(steps) } else { loads.formUnion(steps) }
+        }
+        // A Yealink step is one image: `<step>.rom` in the root.
+        for image in images.sorted() {
+            let name = YealinkProfile.firmwareFile(image)
+            guard let (path, caseMatched) = try? disk.resolve([name]) else {
+                findings.append("\(file): firmware \(image): \(name) is not in \(tftp.root)")
+                continue
+            }
+            if caseMatched {
+                caseNote("\(file): firmware \(image): \(name) is on disk as \((path as NSString).lastPathComponent)")
+            }
+        }
         for load in loads.sorted() {
             let where_ = "\(file): load \(load)"
             guard let resolved = try? disk.resolve([load + ".loads"]),

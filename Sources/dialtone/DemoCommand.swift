@@ -6,34 +6,56 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
 import PhoneSimulator
+import Provisioning
 import ServiceLifecycle
 import WireSupport
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Provision a local lab of simulated Cisco phones end to end (no root, no config).",
+        abstract: "Provision a local lab of simulated phones end to end (no root, no config).",
         discussion: """
             Starts DHCP and TFTP on loopback with high ports, a temporary TFTP root holding a synthetic \
             CP-7970G firmware bundle (signed-format .loads with fake signatures, components scaled down), and \
             N simulated phones. Each phone comes out of a factory reset: DISCOVER through a relay address \
             (127.0.0.2, 127.0.0.3, ...), term70.default.loads and its components, then normal boots climbing \
             the four-step ladder TERM70.7-0-2-0S -> SCCP70.8-2-2SR1S -> SCCP70.8-5-2S -> SIP70.9-2-1S, and \
-            sends one syslog line when done. \
-            Progress is printed as it happens, then a table. Exit 0 when every phone reached the last load.
+            sends one syslog line when done. With --models CP-7970G,T46G every other phone is a Yealink \
+            T46G instead: y000000000028.cfg, its own <mac>.cfg, and a two-step firmware path of .rom images. \
+            Progress is printed as it happens, then a table. Exit 0 when every phone reached its last load.
 
             Examples:
               dialtone demo
               dialtone demo --phones 100 --keep-running   # then open the URL it prints
+              dialtone demo --phones 10 --models CP-7970G,T46G
             """
     )
     @Option(help: "Number of simulated phones (1-250).") var phones = 20
+    @Option(
+        help: ArgumentHelp(
+            "Phone models, comma-separated, given to the phones in turn: CP-7970G, T46G (a Yealink).",
+            valueName: "models"))
+    var models = "CP-7970G"
     @Flag(help: "Keep the servers and the dashboard running after the phones finish, until Ctrl-C.") var keepRunning =
         false
 
     func validate() throws {
         guard (1...250).contains(phones) else {
             throw ValidationError("--phones must be 1-250 (one relay address each, 127.0.0.2 up)")
+        }
+        for model in modelList where Self.ladder(for: model) == nil {
+            throw ValidationError("--models: the demo has firmware for CP-7970G and T46G, not \(model)")
+        }
+    }
+
+    var modelList: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+
+    /// The staged path the demo's bundle holds for a model.
+    static func ladder(for model: String) -> [String]? {
+        switch model.uppercased() {
+        case "CP-7970G": MakeBundleCommand.ladder
+        case "T46G": MakeBundleCommand.yealinkLadder
+        default: nil
         }
     }
 
@@ -68,6 +90,7 @@ struct DemoCommand: AsyncParsableCommand {
               default_loads: { CP-7970G: TERM70.7-0-2-0S }
               upgrade_paths:
                 CP-7970G: [\(MakeBundleCommand.ladder.joined(separator: ", "))]
+                T46G: [\(MakeBundleCommand.yealinkLadder.joined(separator: ", "))]
             """
         let config = try ConfigLoader.load(yaml: yaml, file: "demo")
         // The terminal shows progress, not log lines; the dashboard's Log tab gets everything from info up.
@@ -84,14 +107,18 @@ struct DemoCommand: AsyncParsableCommand {
             "Dialtone demo: DHCP on lo port \(dhcpPort), syslog on 127.0.0.1:\(syslogPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root"
         )
         say("Dashboard: http://127.0.0.1:\(webPort)/")
-        say(
-            "\(phones) simulated CP-7970G phones, after a factory reset, climbing \(MakeBundleCommand.ladder.joined(separator: " -> "))\n"
-        )
-        let phoneCount = phones, keep = keepRunning
+        let fleet = (0..<phones).map { modelList[$0 % modelList.count] }
+        for model in Set(fleet).sorted() {
+            say(
+                "\(fleet.filter { $0 == model }.count) simulated \(model) phones, after a factory reset, climbing \(Self.ladder(for: model)!.joined(separator: " -> "))"
+            )
+        }
+        say()
+        let keep = keepRunning
         async let served: Void = group.run()
         try await Task.sleep(for: .milliseconds(500))
-        let reports = await Self.runPhones(phoneCount, dhcpPort: dhcpPort, tftpPort: tftpPort, syslogPort: syslogPort)
-        Self.printTable(reports)
+        let reports = await Self.runPhones(fleet, dhcpPort: dhcpPort, tftpPort: tftpPort, syslogPort: syslogPort)
+        Self.printTable(reports, fleet: fleet)
         if keep {
             say()
             say(
@@ -101,17 +128,19 @@ struct DemoCommand: AsyncParsableCommand {
             await group.triggerGracefulShutdown()
         }
         try await served
-        let done = reports.filter { $0.loads.last == MakeBundleCommand.ladder.last && $0.error == nil }.count
+        let done = zip(reports, fleet).filter { $0.loads.last == Self.ladder(for: $1)?.last && $0.error == nil }.count
         if done != reports.count { throw ExitCode(1) }
     }
 
-    static func runPhones(_ count: Int, dhcpPort: UInt16, tftpPort: UInt16, syslogPort: UInt16) async -> [SimulatedPhone
-        .Report]
+    static func runPhones(_ fleet: [String], dhcpPort: UInt16, tftpPort: UInt16, syslogPort: UInt16) async
+        -> [SimulatedPhone.Report]
     {
-        let setups = (0..<count).map { index in
-            let mac = MACAddress(bytes: [0x00, 0x1E, 0x7A, 0x00, UInt8(index / 256), UInt8(index % 256 + 1)])!
+        let setups = fleet.enumerated().map { index, model in
+            // Each vendor's own OUI: Cisco 00:1e:7a, Yealink 00:15:65 (the server tells them apart by it too).
+            let oui: [UInt8] = YealinkProfile.isModel(model) ? [0x00, 0x15, 0x65] : [0x00, 0x1E, 0x7A]
+            let mac = MACAddress(bytes: oui + [0x00, UInt8(index / 256), UInt8(index % 256 + 1)])!
             var setup = SimulatedPhone.Setup(
-                mac: mac, model: "CP-7970G", server: IPv4Address(127, 0, 0, 1), dhcpPort: dhcpPort,
+                mac: mac, model: model, server: IPv4Address(127, 0, 0, 1), dhcpPort: dhcpPort,
                 relay: IPv4Address(127, 0, 0, UInt8(2 + index)), tftpPort: tftpPort, mode: .recovery)
             setup.timeScale = 0.05
             setup.rebootSeconds = 5  // 0.25 s once scaled
@@ -130,7 +159,7 @@ struct DemoCommand: AsyncParsableCommand {
         return reports
     }
 
-    static func printTable(_ reports: [SimulatedPhone.Report]) {
+    static func printTable(_ reports: [SimulatedPhone.Report], fleet: [String]) {
         say()
         say("MAC                IP             OFFER ms  LOADS  FILES  BYTES      MISS ms  RESULT")
         for r in reports {
@@ -142,11 +171,12 @@ struct DemoCommand: AsyncParsableCommand {
                         format: "  %8.2f  %5d  %5d  %9lld  %7.1f  ", r.offerLatencyMilliseconds ?? 0,
                         r.loads.count, r.files, r.bytes, r.slowestMissMilliseconds) + result)
         }
-        let ok = reports.filter { $0.error == nil && $0.loads.last == MakeBundleCommand.ladder.last }.count
+        let lasts = Set(fleet.compactMap { Self.ladder(for: $0)?.last })
+        let ok = zip(reports, fleet).filter { $0.error == nil && $0.loads.last == Self.ladder(for: $1)?.last }.count
         let rejected = reports.reduce(0) { $0 + $1.rejections.count }
         say()
         say(
-            "\(ok)/\(reports.count) phones reached \(MakeBundleCommand.ladder.last!); offers rejected: \(rejected); "
+            "\(ok)/\(reports.count) phones reached \(lasts.sorted().joined(separator: " or ")); offers rejected: \(rejected); "
                 + "slowest missing-file answer: \(String(format: "%.1f", reports.map(\.slowestMissMilliseconds).max() ?? 0)) ms"
         )
     }
