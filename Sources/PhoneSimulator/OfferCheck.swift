@@ -54,8 +54,9 @@ public enum OfferCheck {
 
     /// The DISCOVER/REQUEST a phone of `model` sends. A Cisco phone: broadcast flag, client id, SEP<MAC> host
     /// name, option 60 with its trailing NUL, PRL 1,66,6,3,15,150,35, padded to 548 bytes (the CP-7911G trace,
-    /// §1.1). A Yealink T4x: option 60 `yealink`, host name `SIP-<model>`, a PRL with 66 and no 150
-    /// (docs/provisioning.md "Yealink T4x").
+    /// §1.1). A Yealink T4x: option 60 `yealink`, host name `SIP-<model>`, a PRL with 66 and no 150. A
+    /// Polycom: option 60 in RFC 3925's binary form. (The Yealink and Polycom PRLs are not documented: these
+    /// are guesses that ask for what they use; docs/provisioning.md.)
     public static func request(
         _ type: DHCPMessageType, mac: MACAddress, xid: UInt32, model: String, giaddr: IPv4Address,
         requested: IPv4Address? = nil, server: IPv4Address? = nil, secs: UInt16
@@ -72,6 +73,9 @@ public enum OfferCheck {
             m.options.setString(.hostName, "SIP-\(model)")
             m.options.set(.vendorClass, Array("yealink".utf8))
             m.options.set(.parameterRequestList, [1, 3, 6, 12, 15, 28, 42, 43, 66, 120, 125])
+        } else if PolycomProfile.isModel(model) {
+            m.options.set(.vendorClass, polycomVendorClass(model: model))
+            m.options.set(.parameterRequestList, [1, 3, 6, 12, 15, 42, 43, 66, 160])
         } else {
             m.options.setString(.hostName, "SEP" + mac.compactUppercase)
             m.options.set(.vendorClass, Array("Cisco Systems, Inc. IP Phone \(model)".utf8) + [0])
@@ -80,5 +84,16 @@ public enum OfferCheck {
         if let requested { m.options.setIPv4(.requestedAddress, requested) }
         if let server { m.options.setIPv4(.serverIdentifier, server) }
         return m.encode(minimumSize: 548)
+    }
+
+    /// A Polycom's option 60 in RFC 3925's format (Polycom SIP 3.1 Administrator's Guide, appendix C):
+    /// enterprise 13885, then sub-options 1 company, 2 model, 3 part number, 4 application version.
+    static func polycomVendorClass(model: String) -> [UInt8] {
+        let subOptions: [(UInt8, String)] = [
+            (1, "Polycom"), (2, "VVX-\(model.uppercased())"), (3, "3111-46161-001,1"),
+            (4, "SIP/5.9.0.9373/01-Jan-19 10:00"),
+        ]
+        let data = subOptions.flatMap { [$0.0, UInt8($0.1.utf8.count)] + Array($0.1.utf8) }
+        return [0x00, 0x00, 0x36, 0x3D, UInt8(data.count)] + data
     }
 }

@@ -10,8 +10,8 @@ import WireSupport
     import Glibc
 #endif
 
-/// A phone's boot sequence against any server, over real sockets (a Cisco's here; a Yealink's in
-/// SimulatedPhone+Yealink.swift): DHCP as a relay agent (giaddr =
+/// A phone's boot sequence against any server, over real sockets (a Cisco's here; a Yealink's and a
+/// Polycom's in SimulatedPhone+Yealink.swift and +Polycom.swift): DHCP as a relay agent (giaddr =
 /// `relay`, so no root and no raw sockets are needed), then TFTP as the phone does it. Blocking: each phone
 /// runs on its own thread.
 public final class SimulatedPhone: @unchecked Sendable {
@@ -92,6 +92,10 @@ public final class SimulatedPhone: @unchecked Sendable {
         let tftpHost = tftp.description
         if YealinkProfile.isModel(setup.model) {
             do { try bootYealink(host: tftpHost) } catch { report.error = "\(error)" }
+            return
+        }
+        if PolycomProfile.isModel(setup.model) {
+            do { try bootPolycom(host: tftpHost) } catch { report.error = "\(error)" }
             return
         }
         var current: String?

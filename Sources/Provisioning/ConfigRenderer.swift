@@ -10,11 +10,16 @@ public struct ConfigRenderer: Sendable {
     /// Yealink T4x (`YealinkProfile`): `y0000000000XX.cfg` and `<mac>.cfg`.
     public var yealinkCommon: MustacheTemplate
     public var yealinkDevice: MustacheTemplate
+    /// Polycom UC (`PolycomProfile`): the master files and `<mac>-user.cfg`.
+    public var polycomMaster: MustacheTemplate
+    public var polycomUser: MustacheTemplate
 
     public init(
         sccp: String? = nil, sip: String? = nil, xmlDefault: String? = nil, yealinkCommon: String? = nil,
-        yealinkDevice: String? = nil
+        yealinkDevice: String? = nil, polycomMaster: String? = nil, polycomUser: String? = nil
     ) throws {
+        self.polycomMaster = try MustacheTemplate(string: polycomMaster ?? Self.defaultPolycomMaster)
+        self.polycomUser = try MustacheTemplate(string: polycomUser ?? Self.defaultPolycomUser)
         self.sccp = try MustacheTemplate(string: sccp ?? Self.defaultSCCP)
         self.sip = try MustacheTemplate(string: sip ?? Self.defaultSIP)
         self.xmlDefault = try MustacheTemplate(string: xmlDefault ?? Self.defaultXMLDefault)
@@ -96,6 +101,38 @@ public struct ConfigRenderer: Sendable {
           <versionStamp>{{versionStamp}}</versionStamp>
           <loadInformation>{{load}}</loadInformation>
         </device>
+
+        """
+
+    /// A Polycom master file. - Parameters:
+    ///   - application: the `.sip.ld` of the phone's ladder step (the site's master: `sip.ld`).
+    ///   - configFiles: what the phone reads next (`[PHONE_MAC_ADDRESS]-user.cfg` in the site's master).
+    public func polycomMaster(application: String, configFiles: String) -> String {
+        polycomMaster.render(["application": application, "configFiles": configFiles] as [String: Any])
+    }
+
+    public func polycomUser(mac: String, server: String) -> String {
+        polycomUser.render(["mac": mac, "server": server] as [String: Any])
+    }
+
+    /// The master file's format and the settings' keys from wazo's Polycom plugin (docs/research/
+    /// phones-beyond-7970.md §2.2-2.4); `device.*` keys need their `.set="1"`.
+    static let defaultPolycomMaster = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <APPLICATION APP_FILE_PATH="{{application}}" CONFIG_FILES="{{configFiles}}" />
+
+        """
+
+    static let defaultPolycomUser = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <!-- Dialtone: settings of {{mac}} -->
+        <polycomConfig
+         device.set="1"
+         device.syslog.serverName.set="1" device.syslog.serverName="{{server}}"
+         device.syslog.transport.set="1" device.syslog.transport="1"
+         reg.1.address="{{mac}}" reg.1.label="{{mac}}"
+         reg.1.server.1.address="{{server}}" reg.1.server.1.port="5060" reg.1.server.1.transport="UDPOnly"
+        />
 
         """
 

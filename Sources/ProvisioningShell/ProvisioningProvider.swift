@@ -71,7 +71,9 @@ public final class ProvisioningProvider: TFTPFileProvider {
         return try ConfigRenderer(
             sccp: template("sccp.cnf.xml.mustache"), sip: template("sip.cnf.xml.mustache"),
             xmlDefault: template("xmldefault.cnf.xml.mustache"), yealinkCommon: template("yealink-common.cfg.mustache"),
-            yealinkDevice: template("yealink-device.cfg.mustache"))
+            yealinkDevice: template("yealink-device.cfg.mustache"),
+            polycomMaster: template("polycom-master.cfg.mustache"),
+            polycomUser: template("polycom-user.cfg.mustache"))
     }
 
     public func open(_ components: [String]) throws(TFTPOpenError) -> TFTPFile? {
@@ -94,28 +96,56 @@ public final class ProvisioningProvider: TFTPFileProvider {
         {
             return deviceConfig(mac)
         }
-        switch YealinkProfile.file(named: name) {
-        case .common(let id)?:
+        if case .common(let id)? = YealinkProfile.file(named: name) {
             let models = YealinkProfile.models(hardwareID: id)
             guard !models.isEmpty else { return nil }
             let text = renderer.yealinkCommon(hardwareID: id, models: models, server: serverAddress)
             return TFTPFile(bytes: Array(text.utf8), origin: .virtual("Yealink common config generated (\(models[0]))"))
-        case .device(let mac)?:
-            // `<mac>.cfg` is also what other vendors ask for: answered only for a phone known to be a Yealink.
-            guard let (ladder, model) = ladder(for: mac, model: nil), YealinkProfile.isModel(model ?? "") else {
-                return isYealink(mac) ? yealinkConfig(mac, ladder: nil) : nil
+        }
+        switch PolycomProfile.file(named: name) {
+        case .siteMaster?:
+            // For a Polycom not known by MAC: the conventional combined image, and its own settings file.
+            let text = renderer.polycomMaster(application: "sip.ld", configFiles: "[PHONE_MAC_ADDRESS]-user.cfg")
+            return TFTPFile(bytes: Array(text.utf8), origin: .virtual("Polycom site master generated"))
+        case .user(let mac)?:
+            let text = renderer.polycomUser(mac: mac.compactUppercase.lowercased(), server: serverAddress)
+            return TFTPFile(bytes: Array(text.utf8), origin: .virtual("Polycom settings generated"))
+        case .master(let mac)?:
+            // `<mac>.cfg` is a Yealink's own settings or a Polycom's master file: the phone's vendor decides,
+            // and a phone of neither (or unknown) gets File not found.
+            switch vendor(of: mac) {
+            case .yealink?:
+                let own = ladder(for: mac, model: nil).flatMap {
+                    PhoneVendor.of(model: $0.1 ?? "") == .yealink ? $0 : nil
+                }
+                return yealinkConfig(mac, ladder: own)
+            case .polycom?: return polycomMaster(mac)
+            default: return nil
             }
-            return yealinkConfig(mac, ladder: (ladder, model))
         case nil:
             return nil
         }
     }
 
-    /// Whether DHCP (option 60 or the OUI), the config or an earlier common-file download says Yealink.
-    func isYealink(_ mac: MACAddress) -> Bool {
-        if let model = config.devices.first(where: { $0.mac == mac })?.model { return YealinkProfile.isModel(model) }
-        if let model = state(for: mac)?.model, YealinkProfile.isModel(model) { return true }
-        return YealinkProfile.matches(vendorClass: directory.vendorClass(for: mac), mac: mac)
+    /// The vendor of a phone: its configured model's, else the model it showed, else what DHCP showed.
+    func vendor(of mac: MACAddress) -> PhoneVendor? {
+        if let model = config.devices.first(where: { $0.mac == mac })?.model { return PhoneVendor.of(model: model) }
+        if let model = state(for: mac)?.model, let vendor = PhoneVendor.of(model: model) { return vendor }
+        return PhoneVendor.of(vendorClass: directory.vendorClass(for: mac), mac: mac)
+    }
+
+    /// A Polycom's own master file: `APP_FILE_PATH` names the `.sip.ld` of its ladder step (without a
+    /// ladder, the conventional `sip.ld`), `CONFIG_FILES` its settings.
+    private func polycomMaster(_ mac: MACAddress) -> TFTPFile {
+        var application = "sip.ld"
+        if let (ladder, model) = ladder(for: mac, model: nil), PhoneVendor.of(model: model ?? "") == .polycom,
+            let step = ladder.load(for: configRequested(mac, ladder: ladder, model: model))
+        {
+            application = PolycomProfile.imageFile(step)
+        }
+        let text = renderer.polycomMaster(application: application, configFiles: PolycomProfile.userFile(mac))
+        return TFTPFile(
+            bytes: Array(text.utf8), origin: .virtual("Polycom master generated, application \(application)"))
     }
 
     /// The load `termXX.default.loads` stands for: `phones.default_loads` of a model with that term name.
@@ -150,20 +180,21 @@ public final class ProvisioningProvider: TFTPFileProvider {
             vendorClass.flatMap(PhoneCatalogue.model(vendorClass:))?.name
             ?? vendorClass.flatMap(YealinkProfile.model(vendorClass:))
         let shown = state(for: mac)?.model
-        // A Yealink's option 60 carries no model: with one Yealink path configured, that is its path.
-        let yealinkPaths = config.upgradePaths.keys.filter(YealinkProfile.isModel)
-        let onlyYealink =
-            yealinkPaths.count == 1 && YealinkProfile.matches(vendorClass: vendorClass, mac: mac)
-            ? yealinkPaths.first : nil
+        // Yealink's and Polycom's option 60 may carry no model: with one path of the vendor DHCP showed
+        // configured, that is its path.
+        let shownVendor = PhoneVendor.of(vendorClass: vendorClass, mac: mac)
+        let vendorPaths = config.upgradePaths.keys.filter { PhoneVendor.of(model: $0) == shownVendor }
+        let onlyOfVendor =
+            shownVendor != nil && shownVendor != .cisco && vendorPaths.count == 1 ? vendorPaths.first : nil
         let modelName =
-            device?.model ?? model ?? seen ?? shown ?? onlyYealink
+            device?.model ?? model ?? seen ?? shown ?? onlyOfVendor
             ?? (config.upgradePaths.count == 1 ? config.upgradePaths.keys.first : nil)
         guard let modelName,
             let steps = config.upgradePaths.first(where: { $0.key.lowercased() == modelName.lowercased() })?.value
         else {
             return nil
         }
-        let images: UpgradeLadder.Images = YealinkProfile.isModel(modelName) ? .singleFile(suffix: ".rom") : .ciscoLoads
+        let images = PhoneVendor.of(model: modelName)?.images ?? .ciscoLoads
         return (UpgradeLadder(steps: steps, target: device?.targetLoad, images: images), modelName)
     }
 

@@ -85,13 +85,14 @@ struct CheckCommand: ParsableCommand {
         let file = config.sourceFile
         var findings: [String] = []
         for (model, steps) in phones.upgradePaths.sorted(by: { $0.key < $1.key }) {
-            if PhoneCatalogue.model(named: model) == nil && !YealinkProfile.isModel(model) {
+            let vendor = PhoneVendor.of(model: model)
+            if vendor == nil {
                 findings.append(
-                    "\(file): phones.upgrade_paths.\(model): unknown model (known: CP-7970G, CP-7941G, ..., Yealink T46G, T48G, ...)"
+                    "\(file): phones.upgrade_paths.\(model): unknown model (known: CP-7970G, CP-7941G, ..., Yealink T46G, T48G, ..., Polycom VVX410, ...)"
                 )
             }
-            // Cisco's version rules; a Yealink path is a list of images, checked on disk below.
-            for reason in YealinkProfile.isModel(model) ? [] : UpgradeLadder.badJumps(steps) {
+            // Cisco's version rules; a Yealink or Polycom path is a list of images, checked on disk below.
+            for reason in vendor == .cisco || vendor == nil ? UpgradeLadder.badJumps(steps) : [] {
                 findings.append("\(file): phones.upgrade_paths.\(model): \(reason)")
             }
         }
@@ -108,13 +109,16 @@ struct CheckCommand: ParsableCommand {
             }
         }
         var loads = Set(phones.defaultLoads.values)
-        var images = Set<String>()
+        var images: [String: String] = [:]  // file -> step
         for (model, steps) in phones.upgradePaths {
-            if YealinkProfile.isModel(model) { images.formUnion(steps) } else { loads.formUnion(steps) }
+            switch PhoneVendor.of(model: model) {
+            case .yealink?: for step in steps { images[YealinkProfile.firmwareFile(step)] = step }
+            case .polycom?: for step in steps { images[PolycomProfile.imageFile(step)] = step }
+            default: loads.formUnion(steps)
+            }
         }
-        // A Yealink step is one image: `<step>.rom` in the root.
-        for image in images.sorted() {
-            let name = YealinkProfile.firmwareFile(image)
+        // A Yealink or Polycom step is one image (`<step>.rom`, `<step>.sip.ld`) in the root.
+        for (name, image) in images.sorted(by: { $0.key < $1.key }) {
             guard let (path, caseMatched) = try? disk.resolve([name]) else {
                 findings.append("\(file): firmware \(image): \(name) is not in \(tftp.root)")
                 continue

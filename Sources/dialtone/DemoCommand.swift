@@ -20,20 +20,21 @@ struct DemoCommand: AsyncParsableCommand {
             N simulated phones. Each phone comes out of a factory reset: DISCOVER through a relay address \
             (127.0.0.2, 127.0.0.3, ...), term70.default.loads and its components, then normal boots climbing \
             the four-step ladder TERM70.7-0-2-0S -> SCCP70.8-2-2SR1S -> SCCP70.8-5-2S -> SIP70.9-2-1S, and \
-            sends one syslog line when done. With --models CP-7970G,T46G every other phone is a Yealink \
-            T46G instead: y000000000028.cfg, its own <mac>.cfg, and a two-step firmware path of .rom images. \
+            sends one syslog line when done. --models mixes vendors: a Yealink T46G reads y000000000028.cfg and \
+            its own <mac>.cfg and climbs two .rom images; a Polycom VVX410 reads its <mac>.cfg master file and \
+            <mac>-user.cfg and climbs two .sip.ld images. \
             Progress is printed as it happens, then a table. Exit 0 when every phone reached its last load.
 
             Examples:
               dialtone demo
               dialtone demo --phones 100 --keep-running   # then open the URL it prints
-              dialtone demo --phones 10 --models CP-7970G,T46G
+              dialtone demo --phones 9 --models CP-7970G,T46G,VVX410
             """
     )
     @Option(help: "Number of simulated phones (1-250).") var phones = 20
     @Option(
         help: ArgumentHelp(
-            "Phone models, comma-separated, given to the phones in turn: CP-7970G, T46G (a Yealink).",
+            "Phone models, comma-separated, given to the phones in turn: CP-7970G, T46G (Yealink), VVX410 (Polycom).",
             valueName: "models"))
     var models = "CP-7970G"
     @Flag(help: "Keep the servers and the dashboard running after the phones finish, until Ctrl-C.") var keepRunning =
@@ -44,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError("--phones must be 1-250 (one relay address each, 127.0.0.2 up)")
         }
         for model in modelList where Self.ladder(for: model) == nil {
-            throw ValidationError("--models: the demo has firmware for CP-7970G and T46G, not \(model)")
+            throw ValidationError("--models: the demo has firmware for CP-7970G, T46G and VVX410, not \(model)")
         }
     }
 
@@ -55,6 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
         switch model.uppercased() {
         case "CP-7970G": MakeBundleCommand.ladder
         case "T46G": MakeBundleCommand.yealinkLadder
+        case "VVX410": MakeBundleCommand.polycomLadder
         default: nil
         }
     }
@@ -91,6 +93,7 @@ struct DemoCommand: AsyncParsableCommand {
               upgrade_paths:
                 CP-7970G: [\(MakeBundleCommand.ladder.joined(separator: ", "))]
                 T46G: [\(MakeBundleCommand.yealinkLadder.joined(separator: ", "))]
+                VVX410: [\(MakeBundleCommand.polycomLadder.joined(separator: ", "))]
             """
         let config = try ConfigLoader.load(yaml: yaml, file: "demo")
         // The terminal shows progress, not log lines; the dashboard's Log tab gets everything from info up.
@@ -137,7 +140,9 @@ struct DemoCommand: AsyncParsableCommand {
     {
         let setups = fleet.enumerated().map { index, model in
             // Each vendor's own OUI: Cisco 00:1e:7a, Yealink 00:15:65 (the server tells them apart by it too).
-            let oui: [UInt8] = YealinkProfile.isModel(model) ? [0x00, 0x15, 0x65] : [0x00, 0x1E, 0x7A]
+            let oui: [UInt8] =
+                YealinkProfile.isModel(model)
+                ? [0x00, 0x15, 0x65] : PolycomProfile.isModel(model) ? [0x00, 0x04, 0xF2] : [0x00, 0x1E, 0x7A]
             let mac = MACAddress(bytes: oui + [0x00, UInt8(index / 256), UInt8(index % 256 + 1)])!
             var setup = SimulatedPhone.Setup(
                 mac: mac, model: model, server: IPv4Address(127, 0, 0, 1), dhcpPort: dhcpPort,

@@ -5,7 +5,7 @@ import Provisioning
 /// Hidden: writes the synthetic Cisco 7970 firmware bundle used by tests (and the demo, issue 6): four
 /// loads of a staged upgrade, each a signed-format `.loads` (fake signature) and five scaled-down
 /// components. One component is stored with different case than its `.loads` names, as in Cisco's zips.
-/// Beside it, a Yealink T46G's two firmware images (`yealinkLadder`, filler bytes).
+/// Beside it, a Yealink T46G's and a Polycom VVX 410's two firmware images each (filler bytes).
 struct MakeBundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "_make-bundle", shouldDisplay: false)
 
@@ -16,6 +16,8 @@ struct MakeBundleCommand: ParsableCommand {
     static let ladder = ["TERM70.7-0-2-0S", "SCCP70.8-2-2SR1S", "SCCP70.8-5-2S", "SIP70.9-2-1S"]
     /// A Yealink T46G's two-step firmware path (docs/provisioning.md "Yealink T4x"): one `.rom` per step.
     static let yealinkLadder = ["T46-28.83.0.50", "T46-28.86.0.20"]
+    /// A Polycom VVX 410's two application images (`<step>.sip.ld`).
+    static let polycomLadder = ["3111-46161-001-5.9.0", "3111-46161-001-6.4.6"]
 
     func run() throws {
         try Self.write(to: directory, componentSize: componentSize)
@@ -24,10 +26,12 @@ struct MakeBundleCommand: ParsableCommand {
 
     static func write(to directory: String, componentSize: Int) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for (index, step) in Self.yealinkLadder.enumerated() {
+        let images =
+            Self.yealinkLadder.map(YealinkProfile.firmwareFile) + Self.polycomLadder.map(PolycomProfile.imageFile)
+        for (index, name) in images.enumerated() {
             var bytes = [UInt8](repeating: 0, count: componentSize * 2)
             for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: (i &* 13) ^ (index &* 5)) }
-            try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + YealinkProfile.firmwareFile(step)))
+            try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + name))
         }
         for (index, load) in Self.ladder.enumerated() {
             let version = String(load.split(separator: ".", maxSplits: 1)[1].dropLast())  // 7-0-2-0

@@ -33,7 +33,7 @@ struct SimulateCommand: AsyncParsableCommand {
     )
     @Option(help: "DHCP server as HOST[:PORT] (port 67 by default).") var server: String
     @Option(help: "TFTP port on the server the DHCP reply names.") var tftpPort: UInt16 = 69
-    @Option(help: "Phone model, e.g. CP-7970G, or T46G for a Yealink.") var model = "CP-7970G"
+    @Option(help: "Phone model, e.g. CP-7970G, T46G (Yealink) or VVX410 (Polycom).") var model = "CP-7970G"
     @Option(help: "MAC of the first phone (others count up).") var mac = "00:1e:7a:00:00:01"
     @Option(help: "Number of phones.") var count = 1
     @Option(help: "recovery or normal.") var mode: String = "recovery"
@@ -72,8 +72,9 @@ struct SimulateCommand: AsyncParsableCommand {
         guard let serverIP = IPv4Address(String(parts[0])), let port = parts.count == 2 ? UInt16(parts[1]) : 67 else {
             throw ValidationError("--server must be an IPv4 address, optionally with :PORT")
         }
-        guard PhoneCatalogue.model(named: model) != nil || YealinkProfile.isModel(model) else {
-            throw ValidationError("unknown model \(model) (Cisco CP-79xx/88xx, or Yealink T4x such as T46G)")
+        guard PhoneVendor.of(model: model) != nil else {
+            throw ValidationError(
+                "unknown model \(model) (Cisco CP-79xx/88xx, Yealink T4x such as T46G, Polycom such as VVX410)")
         }
         guard let simMode = SimulatedPhone.Mode(rawValue: mode) else {
             throw ValidationError("--mode must be recovery or normal")

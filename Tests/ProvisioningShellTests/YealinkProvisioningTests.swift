@@ -56,9 +56,10 @@ struct YealinkProvisioningTests {
     @Test func anUnknownHardwareAndOtherVendorsFilesAreNotOurs() throws {
         let (provider, _) = try provider()
         #expect(try provider.open(["y000000000001.cfg"]) == nil)
-        // Polycom's master file, and a Polycom's own file (OUI 00:04:f2): not Yealink's to answer.
-        #expect(try provider.open(["000000000000.cfg"]) == nil)
-        #expect(try provider.open(["0004f2112233.cfg"]) == nil)
+        // A Polycom's own `<mac>.cfg` (OUI 00:04:f2) is its master file, not a Yealink config.
+        #expect(try text(provider, "0004f2112233.cfg")?.contains("<APPLICATION APP_FILE_PATH=") == true)
+        // A device of no known vendor: File not found.
+        #expect(try provider.open(["020000000077.cfg"]) == nil)
     }
 
     @Test func aConfiguredDeviceNeedsNoEvidence() throws {
@@ -66,5 +67,37 @@ struct YealinkProvisioningTests {
         let (provider, _) = try provider(devices: [.init(mac: printer, model: "T46G", targetLoad: "T46-28.83.0.50")])
         let config = try #require(try text(provider, "020000000009.cfg"))
         #expect(config.contains("/T46-28.83.0.50.rom"))
+    }
+}
+
+/// A Polycom VVX 410 on the same provider: its `<mac>.cfg` is its master file, naming the image of its
+/// ladder step; the step moves on once it fetched that image.
+struct PolycomProvisioningTests {
+    let phone = MACAddress("00:04:f2:00:10:6c")!
+    let address = IPv4Address("198.18.0.41")!
+
+    @Test func aVVX410ClimbsItsApplicationImages() throws {
+        let logger = Logger(label: "test")
+        let directory = DeviceDirectory()
+        directory.record(
+            Lease(ip: address, mac: phone, clientID: nil, hostname: nil, state: .bound, expires: .max, updated: 0))
+        let config = PhonesConfiguration(
+            defaultLoads: [:], upgradePaths: ["VVX410": ["3111-46161-001-5.9.0", "3111-46161-001-6.4.6"]],
+            devices: [], configTemplates: nil)
+        let provider = try ProvisioningProvider(
+            config: config, disk: ProvisioningReloadTests.NoFiles(),
+            writer: StoreWriter(store: InMemoryLeaseStore(), logger: logger), directory: directory,
+            serverAddress: "198.18.0.1", logger: logger)
+        func master() throws -> String {
+            let file = try #require(try provider.open(["0004f200106c.cfg"]))
+            return String(decoding: file.read(0, Int(file.size)), as: UTF8.self)
+        }
+        #expect(
+            try master().contains(#"APP_FILE_PATH="3111-46161-001-5.9.0.sip.ld" CONFIG_FILES="0004f200106c-user.cfg""#))
+        provider.transferFinished(client: "\(address)", file: "3111-46161-001-5.9.0.sip.ld", completed: true)
+        #expect(try master().contains(#"APP_FILE_PATH="3111-46161-001-6.4.6.sip.ld""#))
+        #expect(provider.state(for: phone)?.model == "VVX410")
+        let site = try #require(try provider.open(["000000000000.cfg"]))
+        #expect(String(decoding: site.read(0, Int(site.size)), as: UTF8.self).contains("[PHONE_MAC_ADDRESS]-user.cfg"))
     }
 }

@@ -1,13 +1,16 @@
 #!/bin/bash
-# A second vendor end to end (issue 18): simulated Yealink T46Gs (option 60 `yealink`, a Yealink OUI) boot
-# against `serve` in namespaces beside a 7970: `<mac>.boot` and `y000000000000.boot` (absent), their
-# hardware's common file y000000000028.cfg, their own `<mac>.cfg` naming the firmware of their ladder step,
-# the `.rom`, a reboot, and again until the config names the image they run. Checks the files the server
-# generated, the ladder's events in `explain`, the dashboard API's progress, and `check` on the images.
+# Phones beyond the 7970 end to end (issue 18), on one `serve` in namespaces beside a 7970:
+# - simulated Yealink T46Gs (option 60 `yealink`, a Yealink OUI): `<mac>.boot` and `y000000000000.boot`
+#   (absent), their hardware's common file y000000000028.cfg, their own `<mac>.cfg` naming the firmware of
+#   their ladder step, the `.rom`, a reboot, and again until the config names the image they run;
+# - a simulated Polycom VVX 410 (RFC 3925 option 60, a Polycom OUI): its `<mac>.cfg` master file naming the
+#   `.sip.ld` of its step, the image, a reboot, then its `<mac>-user.cfg`.
+# Checks the files the server generated, the ladder's events in `explain`, the dashboard API's progress,
+# and `check` on the images.
 . "$(dirname "$0")/lib.sh"
 make_link || { echo "cannot create namespaces (need root and iproute2)"; exit 1; }
 ip -n "$CLI" addr add 198.18.0.2/24 dev "${TAG}b"
-for i in $(seq 3 5); do ip -n "$CLI" addr add 198.18.0.$i/32 dev "${TAG}b"; done
+for i in $(seq 3 6); do ip -n "$CLI" addr add 198.18.0.$i/32 dev "${TAG}b"; done
 for i in $(seq 100 120); do ip -n "$CLI" addr add 198.18.0.$i/32 dev "${TAG}b"; done
 "$DIALTONE" _make-bundle "$WORK/root" --component-size 20000 >/dev/null || exit 1
 dhcp_config "198.18.0.100-198.18.0.120"
@@ -19,6 +22,7 @@ phones:
   upgrade_paths:
     CP-7970G: [TERM70.7-0-2-0S, SCCP70.8-2-2SR1S, SCCP70.8-5-2S, SIP70.9-2-1S]
     T46G: [T46-28.83.0.50, T46-28.86.0.20]
+    VVX410: [3111-46161-001-5.9.0, 3111-46161-001-6.4.6]
 web:
   listen: "127.0.0.1:8067"
 YAML
@@ -49,6 +53,14 @@ beside_cisco() {
     [ $rc -eq 0 ] && grep -q "loads TERM70.7-0-2-0S -> SCCP70.8-2-2SR1S -> SCCP70.8-5-2S -> SIP70.9-2-1S" "$WORK/cisco.out"
 }
 check "a 7970 on the same server still climbs its own ladder" beside_cisco
+
+polycom() {
+    sim --model VVX410 --mac 00:04:f2:00:10:6c --relay 198.18.0.5 >"$WORK/polycom.out"; rc=$?
+    grep -E "done:|FAILED|upgrading" "$WORK/polycom.out"
+    [ $rc -eq 0 ] && grep -q "done: .*loads 3111-46161-001-5.9.0 -> 3111-46161-001-6.4.6, 6 files" "$WORK/polycom.out" &&
+        grep -q 'tftp.file=0004f200106c-user.cfg' "$WORK/server.log"
+}
+check "a VVX 410 reads its master file, climbs both application images, then reads its settings" polycom
 
 served_and_explained() {
     sleep 0.5
