@@ -36,6 +36,9 @@ public final class SimulatedPhone: @unchecked Sendable {
         public var rebootSeconds = 1.0
         /// When set, the phone sends a syslog line to the server on this port once it is done booting.
         public var syslogPort: UInt16?
+        /// A Cisco 78xx/88xx asks for every file over HTTP on this port first, then TFTP when that fails
+        /// (enterprise firmware uses 6970); nil: TFTP only.
+        public var httpPort: UInt16?
         /// Bind the relay socket with SO_REUSEADDR. Only the demo sets it: its server runs in the same process
         /// and shares the port on purpose. Elsewhere a relay port held by another process means the server's
         /// replies go there, not here (issue 19), so the phone refuses to start instead.
@@ -64,6 +67,8 @@ public final class SimulatedPhone: @unchecked Sendable {
         public var bytes: Int64 = 0
         public var rejections: [String] = []
         public var missingProbes = 0
+        /// Files that came over HTTP (a 78xx/88xx with `httpPort`), of `files`.
+        public var httpFiles = 0
         public var slowestMissMilliseconds = 0.0
         public var error: String?
         public var seconds = 0.0
@@ -110,9 +115,11 @@ public final class SimulatedPhone: @unchecked Sendable {
             }
             for _ in 0..<12 {
                 // Normal boot: trust lists first (usually absent: must fail fast), then the config.
+                // 78xx/88xx also ask for AppDialRules.xml on every boot (absent on purpose; research §1.2).
+                let dialRules = PhoneCatalogue.isEnterprise78xx88xx(setup.model) ? ["AppDialRules.xml"] : []
                 for probe in [
                     "CTLSEP\(setup.mac.compactUppercase).tlv", "ITLSEP\(setup.mac.compactUppercase).tlv", "ITLFile.tlv",
-                ] {
+                ] + dialRules {
                     let t0 = Date()
                     if (try? fetch(probe, host: tftpHost)) == nil {
                         report.missingProbes += 1
@@ -160,8 +167,23 @@ public final class SimulatedPhone: @unchecked Sendable {
         return load
     }
 
-    /// One download with tsize; the bytes must match the announced size.
+    /// One download: over HTTP first when the phone does that (`httpPort`), else or then TFTP with tsize,
+    /// whose bytes must match the announced size.
     func fetch(_ name: String, host: String) throws -> [UInt8] {
+        if let port = setup.httpPort,
+            let body = HTTPFetch.get(
+                host: host, port: port, path: name,
+                from: setup.bindLeasedAddress ? report.address?.description : nil, timeout: 2)
+        {
+            report.files += 1
+            report.bytes += Int64(body.count)
+            report.httpFiles += 1
+            return body
+        }
+        return try fetchTFTP(name, host: host)
+    }
+
+    private func fetchTFTP(_ name: String, host: String) throws -> [UInt8] {
         var runner = TFTPClientRunner(
             host: host, port: setup.tftpPort, localAddress: setup.bindLeasedAddress ? report.address?.description : nil)
         runner.progress = nil

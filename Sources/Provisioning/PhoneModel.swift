@@ -35,10 +35,25 @@ public enum PhoneCatalogue {
         PhoneModel(name: "CP-7975G", termName: "term75", deviceTypeID: 437, family: "75"),
         PhoneModel(name: "CP-7940G", termName: nil, deviceTypeID: 8, family: nil),
         PhoneModel(name: "CP-7960G", termName: nil, deviceTypeID: 7, family: nil),
+        // 78xx/88xx on enterprise firmware: SEP<MAC>.cnf.xml as the 79xx, loads named sip88xx.<ver>,
+        // sip8845_65.<ver>, sip78xx.<ver>, files over HTTP on 6970 before TFTP (docs/research/
+        // phones-beyond-7970.md §1). Device type ids of the 78xx and 8811/8845/8865 are not verified: none.
         PhoneModel(name: "CP-8841", termName: nil, deviceTypeID: 683, family: nil),
         PhoneModel(name: "CP-8851", termName: nil, deviceTypeID: 684, family: nil),
         PhoneModel(name: "CP-8861", termName: nil, deviceTypeID: 685, family: nil),
+        PhoneModel(name: "CP-8811", termName: nil, deviceTypeID: nil, family: nil),
+        PhoneModel(name: "CP-8845", termName: nil, deviceTypeID: nil, family: nil),
+        PhoneModel(name: "CP-8865", termName: nil, deviceTypeID: nil, family: nil),
+        PhoneModel(name: "CP-7821", termName: nil, deviceTypeID: nil, family: nil),
+        PhoneModel(name: "CP-7841", termName: nil, deviceTypeID: nil, family: nil),
+        PhoneModel(name: "CP-7861", termName: nil, deviceTypeID: nil, family: nil),
     ]
+
+    /// 78xx and 88xx: they also ask for `AppDialRules.xml` at boot, and fetch over HTTP on port 6970 first.
+    public static func isEnterprise78xx88xx(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return upper.hasPrefix("CP-78") || upper.hasPrefix("CP-88")
+    }
 
     public static func model(named name: String) -> PhoneModel? {
         models.first { $0.name.caseInsensitiveCompare(name) }

@@ -22,19 +22,20 @@ struct DemoCommand: AsyncParsableCommand {
             the four-step ladder TERM70.7-0-2-0S -> SCCP70.8-2-2SR1S -> SCCP70.8-5-2S -> SIP70.9-2-1S, and \
             sends one syslog line when done. --models mixes vendors: a Yealink T46G reads y000000000028.cfg and \
             its own <mac>.cfg and climbs two .rom images; a Polycom VVX410 reads its <mac>.cfg master file and \
-            <mac>-user.cfg and climbs two .sip.ld images. \
+            <mac>-user.cfg and climbs two .sip.ld images; a CP-8851 boots normally (no recovery file), probes \
+            AppDialRules.xml too, tries HTTP on 6970 before TFTP, and climbs two sip88xx loads. \
             Progress is printed as it happens, then a table. Exit 0 when every phone reached its last load.
 
             Examples:
               dialtone demo
               dialtone demo --phones 100 --keep-running   # then open the URL it prints
-              dialtone demo --phones 9 --models CP-7970G,T46G,VVX410
+              dialtone demo --phones 8 --models CP-7970G,CP-8851,T46G,VVX410
             """
     )
     @Option(help: "Number of simulated phones (1-250).") var phones = 20
     @Option(
         help: ArgumentHelp(
-            "Phone models, comma-separated, given to the phones in turn: CP-7970G, T46G (Yealink), VVX410 (Polycom).",
+            "Phone models, comma-separated, given to the phones in turn: CP-7970G, CP-8851, T46G (Yealink), VVX410 (Polycom).",
             valueName: "models"))
     var models = "CP-7970G"
     @Flag(help: "Keep the servers and the dashboard running after the phones finish, until Ctrl-C.") var keepRunning =
@@ -45,7 +46,8 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError("--phones must be 1-250 (one relay address each, 127.0.0.2 up)")
         }
         for model in modelList where Self.ladder(for: model) == nil {
-            throw ValidationError("--models: the demo has firmware for CP-7970G, T46G and VVX410, not \(model)")
+            throw ValidationError(
+                "--models: the demo has firmware for CP-7970G, CP-8851, T46G and VVX410, not \(model)")
         }
     }
 
@@ -55,6 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
     static func ladder(for model: String) -> [String]? {
         switch model.uppercased() {
         case "CP-7970G": MakeBundleCommand.ladder
+        case "CP-8851": MakeBundleCommand.cisco88xxLadder
         case "T46G": MakeBundleCommand.yealinkLadder
         case "VVX410": MakeBundleCommand.polycomLadder
         default: nil
@@ -92,6 +95,7 @@ struct DemoCommand: AsyncParsableCommand {
               default_loads: { CP-7970G: TERM70.7-0-2-0S }
               upgrade_paths:
                 CP-7970G: [\(MakeBundleCommand.ladder.joined(separator: ", "))]
+                CP-8851: [\(MakeBundleCommand.cisco88xxLadder.joined(separator: ", "))]
                 T46G: [\(MakeBundleCommand.yealinkLadder.joined(separator: ", "))]
                 VVX410: [\(MakeBundleCommand.polycomLadder.joined(separator: ", "))]
             """
@@ -146,11 +150,15 @@ struct DemoCommand: AsyncParsableCommand {
             let mac = MACAddress(bytes: oui + [0x00, UInt8(index / 256), UInt8(index % 256 + 1)])!
             var setup = SimulatedPhone.Setup(
                 mac: mac, model: model, server: IPv4Address(127, 0, 0, 1), dhcpPort: dhcpPort,
-                relay: IPv4Address(127, 0, 0, UInt8(2 + index)), tftpPort: tftpPort, mode: .recovery)
+                relay: IPv4Address(127, 0, 0, UInt8(2 + index)), tftpPort: tftpPort,
+                // An 88xx has no termXX recovery file: it boots normally on what it runs.
+                mode: PhoneCatalogue.model(named: model)?.termName == nil ? .normal : .recovery)
             setup.timeScale = 0.05
             setup.rebootSeconds = 5  // 0.25 s once scaled
             setup.bindLeasedAddress = true
             setup.syslogPort = syslogPort
+            // A 78xx/88xx tries HTTP first: nothing listens on this port in the demo, so it falls back to TFTP.
+            if PhoneCatalogue.isEnterprise78xx88xx(model) { setup.httpPort = dhcpPort + 4 }
             setup.sharesServerPort = true
             return setup
         }

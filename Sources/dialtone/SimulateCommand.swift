@@ -36,6 +36,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Phone model, e.g. CP-7970G, T46G (Yealink) or VVX410 (Polycom).") var model = "CP-7970G"
     @Option(help: "MAC of the first phone (others count up).") var mac = "00:1e:7a:00:00:01"
     @Option(help: "Number of phones.") var count = 1
+    @Option(
+        help:
+            "HTTP port a 78xx/88xx tries for every file before TFTP (enterprise firmware: 6970, the default for those models); 0: TFTP only."
+    )
+    var httpPort: UInt16?
     @Option(help: "recovery or normal.") var mode: String = "recovery"
     @Option(help: "Interface whose address is used as the relay address.") var interface: String?
     @Option(help: "Relay address (giaddr) to send from; must be local and inside a subnet the server serves.")
@@ -103,6 +108,8 @@ struct SimulateCommand: AsyncParsableCommand {
             setup.quirks.listeningWindowMilliseconds = listenWindowMs
             setup.timeScale = timeScale
             setup.rebootSeconds = rebootSeconds
+            let http = httpPort ?? (PhoneCatalogue.isEnterprise78xx88xx(model) ? 6970 : 0)
+            setup.httpPort = http == 0 ? nil : http
             return setup
         }
         let started = Date()
@@ -129,7 +136,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 failed += 1
             } else {
                 say(
-                    "[\(mac)] done: \(report.address?.description ?? "-"), loads \(report.loads.joined(separator: " -> ")), \(report.files) files"
+                    "[\(mac)] done: \(report.address?.description ?? "-"), loads \(report.loads.joined(separator: " -> ")), \(report.files) files\(report.httpFiles > 0 ? " (\(report.httpFiles) over HTTP)" : "")"
                 )
             }
         }

@@ -4,13 +4,15 @@
 #   (absent), their hardware's common file y000000000028.cfg, their own `<mac>.cfg` naming the firmware of
 #   their ladder step, the `.rom`, a reboot, and again until the config names the image they run;
 # - a simulated Polycom VVX 410 (RFC 3925 option 60, a Polycom OUI): its `<mac>.cfg` master file naming the
-#   `.sip.ld` of its step, the image, a reboot, then its `<mac>-user.cfg`.
+#   `.sip.ld` of its step, the image, a reboot, then its `<mac>-user.cfg`;
+# - a simulated Cisco 8851 (enterprise firmware): no recovery file, AppDialRules.xml among its probes,
+#   SEP<MAC>.cnf.xml and two sip88xx loads.
 # Checks the files the server generated, the ladder's events in `explain`, the dashboard API's progress,
 # and `check` on the images.
 . "$(dirname "$0")/lib.sh"
 make_link || { echo "cannot create namespaces (need root and iproute2)"; exit 1; }
 ip -n "$CLI" addr add 198.18.0.2/24 dev "${TAG}b"
-for i in $(seq 3 6); do ip -n "$CLI" addr add 198.18.0.$i/32 dev "${TAG}b"; done
+for i in $(seq 3 7); do ip -n "$CLI" addr add 198.18.0.$i/32 dev "${TAG}b"; done
 for i in $(seq 100 120); do ip -n "$CLI" addr add 198.18.0.$i/32 dev "${TAG}b"; done
 "$DIALTONE" _make-bundle "$WORK/root" --component-size 20000 >/dev/null || exit 1
 dhcp_config "198.18.0.100-198.18.0.120"
@@ -23,6 +25,7 @@ phones:
     CP-7970G: [TERM70.7-0-2-0S, SCCP70.8-2-2SR1S, SCCP70.8-5-2S, SIP70.9-2-1S]
     T46G: [T46-28.83.0.50, T46-28.86.0.20]
     VVX410: [3111-46161-001-5.9.0, 3111-46161-001-6.4.6]
+    CP-8851: [sip88xx.12-8-1-0001-455, sip88xx.14-2-1-0001-28]
 web:
   listen: "127.0.0.1:8067"
 YAML
@@ -61,6 +64,16 @@ polycom() {
         grep -q 'tftp.file=0004f200106c-user.cfg' "$WORK/server.log"
 }
 check "a VVX 410 reads its master file, climbs both application images, then reads its settings" polycom
+
+cisco88xx() {
+    # Enterprise firmware tries HTTP on 6970 first; this server has no http: section, so every file comes
+    # over TFTP after a refused connection. (http-files.sh serves them over HTTP.)
+    sim --model CP-8851 --mode normal --mac 00:1e:7a:88:51:01 --relay 198.18.0.6 >"$WORK/8851.out"; rc=$?
+    grep -E "done:|FAILED|upgrading" "$WORK/8851.out"
+    [ $rc -eq 0 ] && grep -q "done: .*loads sip88xx.12-8-1-0001-455 -> sip88xx.14-2-1-0001-28, 13 files$" "$WORK/8851.out" &&
+        grep -q "tftp.file=AppDialRules.xml" "$WORK/server.log"
+}
+check "a CP-8851 (no recovery file) probes AppDialRules.xml too and climbs two sip88xx loads over TFTP" cisco88xx
 
 served_and_explained() {
     sleep 0.5
