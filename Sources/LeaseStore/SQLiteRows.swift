@@ -27,7 +27,9 @@ struct SQLiteRows {
             bindText(s, 2, lease.mac?.description)
             if let id = lease.clientID {
                 // Through Data, as GRDB bound it (an empty one has no base address: NULL, as before).
-                Data(id).withUnsafeBytes { raw in _ = sqlite3_bind_blob(s, 3, raw.baseAddress, Int32(raw.count), transient) }
+                Data(id).withUnsafeBytes { raw in
+                    _ = sqlite3_bind_blob(s, 3, raw.baseAddress, Int32(raw.count), transient)
+                }
             } else {
                 sqlite3_bind_null(s, 3)
             }

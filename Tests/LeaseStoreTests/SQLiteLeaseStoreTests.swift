@@ -48,7 +48,8 @@ import WireSupport
         #expect(try store.events(for: MACAddress("02:00:00:00:00:0a")!, limit: 10) == [event])
         let types = try DatabaseQueue(path: path).read { db in
             try Row.fetchAll(
-                db, sql: "SELECT typeof(mac), typeof(client_id), typeof(hostname), typeof(expires) FROM lease ORDER BY ip"
+                db,
+                sql: "SELECT typeof(mac), typeof(client_id), typeof(hostname), typeof(expires) FROM lease ORDER BY ip"
             ).map { row in (0..<4).map { row[$0] as String } }
         }
         #expect(types == [["null", "null", "null", "integer"], ["text", "blob", "text", "integer"]])
