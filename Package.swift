@@ -53,7 +53,11 @@ let package = Package(
         .target(name: "ConfigLoader", dependencies: ["DialtoneConfig", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "LeaseStore",
-            dependencies: ["DHCPServerCore", "WireSupport", "Timeline", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "DHCPServerCore", "WireSupport", "Timeline", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the group commit's row binding (SQLiteRows); part of GRDB's package.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // The shared store: several servers on one PostgreSQL (issue 13), behind the same `Store` protocol.
         .target(

@@ -125,20 +125,7 @@ public final class SQLiteLeaseStore: Store {
             for (mac, json) in batch.phoneStates {
                 try db.execute(sql: "INSERT OR REPLACE INTO phone (mac, state) VALUES (?, ?)", arguments: [mac, json])
             }
-            if !leases.isEmpty {
-                let statement = try db.cachedStatement(
-                    sql: """
-                        INSERT OR REPLACE INTO lease (ip, mac, client_id, hostname, state, expires, updated)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """)
-                for lease in leases {
-                    try statement.execute(arguments: [
-                        Int64(lease.ip.rawValue), lease.mac?.description, lease.clientID.map { Data($0) },
-                        lease.hostname,
-                        lease.state.rawValue, lease.expires, lease.updated,
-                    ])
-                }
-            }
+            if !leases.isEmpty { try SQLiteRows(db: db).insert(leases) }
             if !events.isEmpty { try insert(events, db) }
             if !batch.clientNeeds.isEmpty { try Self.replaceClientNeeds(batch.clientNeeds, db) }
         }
@@ -146,14 +133,7 @@ public final class SQLiteLeaseStore: Store {
     }
 
     private func insert(_ events: [TimelineEvent], _ db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)")
-        for event in events {
-            let json = MetadataJSON.encode(event.metadata)
-            try statement.execute(arguments: [
-                event.time, event.mac?.description, event.name.rawValue, event.level.rawValue, json,
-            ])
-        }
+        try SQLiteRows(db: db).insert(events)
         let due = sincePrune.withLock { n in
             n += events.count
             if n < max(1, maxEvents / 100) { return false }

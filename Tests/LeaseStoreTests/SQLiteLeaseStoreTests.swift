@@ -31,6 +31,30 @@ import WireSupport
             ])
     }
 
+    /// The group commit binds rows with SQLite's own calls (SQLiteRows): absent values are NULL, present ones
+    /// keep their SQL types, as GRDB's bindings wrote them, and everything reads back unchanged.
+    @Test func rowsKeepTheirTypesAndAbsentValuesAreNull() throws {
+        let path = temporaryPath()
+        let store = try SQLiteLeaseStore(path: path)
+        let bare = Lease(
+            ip: IPv4Address("10.0.0.9")!, mac: nil, clientID: nil, hostname: nil, state: .declined, expires: 7,
+            updated: 3)
+        let full = lease("10.0.0.10", "02:00:00:00:00:0a")
+        let event = TimelineEvent(
+            time: 42, mac: MACAddress("02:00:00:00:00:0a"), name: .dhcp(.ackSent), level: .info,
+            metadata: [.reason: "quote \" backslash \\ tab \t ctl \u{1} é"])
+        try store.write(StoreBatch(leases: [bare, full], events: [event]))
+        #expect(try SQLiteLeaseStore(path: path).loadLeases() == [bare, full])
+        #expect(try store.events(for: MACAddress("02:00:00:00:00:0a")!, limit: 10) == [event])
+        let types = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT typeof(mac), typeof(client_id), typeof(hostname), typeof(expires) FROM lease ORDER BY ip"
+            ).map { row in (0..<4).map { row[$0] as String } }
+        }
+        #expect(types == [["null", "null", "null", "integer"], ["text", "blob", "text", "integer"]])
+    }
+
     /// WAL is a property of the database file: read it back through a connection of our own.
     @Test func databaseIsInWALMode() throws {
         let path = temporaryPath()

@@ -37,6 +37,12 @@ ip -n $C route add local 198.18.1.0/24 dev lo
 ip -n $C route add local 198.18.2.0/24 dev lo
 ip -n $C route add local 198.18.3.0/24 dev lo
 PROBE_RATE=${PROBE_RATE:-200}
+# The server's CPUs (taskset list; default CPU0 alone, the phones and the probe on CPU1). SERVER_CPUS=0,1 lets
+# the kernel move the DHCP thread off the CPU where TFTP and the packet processing for the phones run.
+SERVER_CPUS=${SERVER_CPUS:-0}
+# DIALTONE_USER=root keeps root, and with it the DHCP thread's raised priority where the container lacks
+# CAP_SYS_RESOURCE (docs/security.md); empty: the default switch to an unprivileged user.
+DIALTONE_USER=${DIALTONE_USER:-}
 
 # One bundle; dnsmasq gets the exact names the phone asks for (it has no case-insensitive lookup and no
 # default-load alias), and a SEP config per phone.
@@ -67,9 +73,10 @@ tftp:
 phones:
   default_loads: { CP-7970G: TERM70.7-0-2-0S }
 YAML
-        ip netns exec $S taskset -c 0 "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning 2>"$WORK/server.log" & ;;
+        [ -n "$DIALTONE_USER" ] && echo "user: $DIALTONE_USER" >>"$WORK/dialtone.yaml"
+        ip netns exec $S taskset -c "$SERVER_CPUS" "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning 2>"$WORK/server.log" & ;;
     dnsmasq)
-        ip netns exec $S taskset -c 0 dnsmasq -d -k -p 0 --conf-file=/dev/null -i dtss --bind-interfaces --no-ping \
+        ip netns exec $S taskset -c "$SERVER_CPUS" dnsmasq -d -k -p 0 --conf-file=/dev/null -i dtss --bind-interfaces --no-ping \
             --dhcp-range=198.18.2.1,198.18.3.250,255.255.0.0,1h --dhcp-option=150,198.18.0.1 --dhcp-lease-max=1000 \
             --dhcp-leasefile="$WORK/state/dnsmasq.leases" --enable-tftp --tftp-root="$WORK/dnsmasq-root" --tftp-max=1000 \
             --user=root >"$WORK/server.log" 2>&1 & ;;

@@ -17,7 +17,11 @@
 # to a CSV without fsync; dnsmasq rewrites its lease file on every change. Namespaces are removed on exit.
 #
 # Prints a Markdown table: 4-way exchanges/s achieved per offered rate with the share completed, then
-# DISCOVER->OFFER latency p50/p99 at a low rate from perfdhcp's per-exchange timers (-x t).
+# DISCOVER->OFFER latency p50/p99 at a low rate from perfdhcp's per-exchange timers (-x t), then instructions
+# per exchange (INSTR_SERVERS, default "dialtone kea"): each server under `valgrind --tool=callgrind`, counting
+# only while perfdhcp runs INSTR_COUNT exchanges at INSTR_RATE/s, divided by the ACKs received. Wall-clock
+# rates swing with whatever else runs on this 2-core VM; instruction counts do not (user space only: the
+# kernel's share of each send and receive is not in them). INSTR_SERVERS= skips it (valgrind is slow).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIALTONE=${DIALTONE:-$ROOT/.build/release/dialtone}
@@ -26,6 +30,11 @@ PERIOD=${PERIOD:-10}
 LAT_RATE=${LAT_RATE:-200}
 LAT_PERIOD=${LAT_PERIOD:-5}
 SERVERS=${SERVERS:-"dialtone kea dnsmasq dialtone-pg kea-pg dialtone-pg2"}
+INSTR_SERVERS=${INSTR_SERVERS-"dialtone kea"}
+INSTR_RATE=${INSTR_RATE:-20}
+INSTR_COUNT=${INSTR_COUNT:-500}
+# A prefix for the server's command: empty, or callgrind for the instruction counts.
+WRAP=()
 S=dtbench-s
 C=dtbench-c
 WORK=$(mktemp -d /tmp/dialtone-bench.XXXXXX)
@@ -60,6 +69,13 @@ dialtone_yaml() { # state, interface, store: sqlite | postgres
     echo "state_dir: $1"
     [ "$3" = postgres ] && printf 'store:\n  kind: postgres\n  url: postgres://dialtone@/%s?host=%s\n  server_name: %s\n' \
         "$PG_DB" "$PG_SOCKET" "$2"
+    # Under callgrind the server keeps root: valgrind's control pipes are made before the switch, and an
+    # unprivileged process can no longer open them (instructions do not depend on the user).
+    # DIALTONE_USER=root keeps root for the whole run (the DHCP thread's priority needs it where the container
+    # lacks CAP_SYS_RESOURCE: docs/security.md).
+    local user=${DIALTONE_USER:-}
+    [ ${#WRAP[@]} -gt 0 ] && user=root
+    [ -n "$user" ] && echo "user: $user"
     cat <<YAML
 dhcp:
   interfaces: [$2]
@@ -85,7 +101,8 @@ start_server() { # name
         store=sqlite
         [ "$1" != dialtone ] && { pg_fresh; store=postgres; }
         dialtone_yaml "$WORK/state" dtbs $store >"$WORK/dialtone.yaml"
-        ip netns exec $S taskset -c 0 "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning 2>"$WORK/server.log" &
+        ip netns exec $S taskset -c 0 "${WRAP[@]}" "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning \
+            2>"$WORK/server.log" &
         FIRST=$!
         if [ "$1" = dialtone-pg2 ]; then
             mkdir -p "$WORK/state2"
@@ -125,7 +142,7 @@ JSON
 JSON
         # Kea 2.2 insists on its lease file living in its data directory unless told where via the env.
         ip netns exec $S env KEA_LOCKFILE_DIR="$WORK/state" KEA_PIDFILE_DIR="$WORK/state" \
-            taskset -c 0 kea-dhcp4 -c "$WORK/kea.json" >"$WORK/server.log" 2>&1 &
+            taskset -c 0 "${WRAP[@]}" kea-dhcp4 -c "$WORK/kea.json" >"$WORK/server.log" 2>&1 &
         ;;
     dnsmasq)
         ip netns exec $S taskset -c 0 dnsmasq -d -k -p 0 --conf-file=/dev/null -i dtbs --bind-interfaces \
@@ -214,6 +231,54 @@ for server in $SERVERS; do
     fi
 done
 
+# Instructions per exchange: the server under callgrind, instrumentation switched on once it listens and off again
+# before it stops, so start-up and shutdown are not in the figure. All threads count (the event loop, the
+# store writer, SQLite); perfdhcp's low fixed rate keeps group commits small and the figure repeatable.
+echo "| server | exchanges (ACKs) | instructions | instructions per exchange | store transactions per exchange |" \
+    >"$WORK/instr.md"
+echo "|---|---|---|---|---|" >>"$WORK/instr.md"
+# valgrind 3.19 cannot read the Swift binary's DWARF 5 debug info: it runs a copy without it (symbols stay).
+if [ -n "$INSTR_SERVERS" ] && command -v valgrind >/dev/null; then
+    objcopy --strip-debug "$DIALTONE" "$WORK/dialtone-nodebug" && chmod 755 "$WORK/dialtone-nodebug"
+    cc -O2 -shared -fPIC -o "$WORK/sigsuspend_copy.so" "$ROOT/bench/dhcp/sigsuspend_copy.c" || exit 2
+fi
+for server in $INSTR_SERVERS; do
+    command -v valgrind >/dev/null || { echo "missing valgrind: apt-get install valgrind" >&2; break; }
+    WRAP=(env LD_PRELOAD="$WORK/sigsuspend_copy.so" valgrind --tool=callgrind --instr-atstart=no
+        --callgrind-out-file="$WORK/callgrind.$server")
+    saved=$DIALTONE
+    DIALTONE=$WORK/dialtone-nodebug
+    start_server "$server" || { WRAP=(); DIALTONE=$saved; continue; }
+    DIALTONE=$saved
+    for _ in $(seq 1 120); do
+        ip netns exec $S ss -Hlun 'sport = :67' | grep -q . && break
+        sleep 0.5
+    done
+    timeout 60 callgrind_control -i on "$PID" >/dev/null || { echo "callgrind_control failed" >&2; stop_server; WRAP=(); continue; }
+    out=$(perf -r "$INSTR_RATE" -n "$INSTR_COUNT" -R 60000)
+    sleep 1 # replies still in flight, and the last group commit
+    timeout 60 callgrind_control -i off "$PID" >/dev/null
+    stop_server
+    WRAP=()
+    echo "$out" >"$WORK/$server-instr.txt"
+    acks=$(echo "$out" | awk '/received packets:/ { n++; if (n == 2) print $3 }')
+    total=$(awk '/^totals:/ { print $2 }' "$WORK/callgrind.$server")
+    per=$(awk -v t="${total:-0}" -v a="${acks:-0}" 'BEGIN { if (a > 0) printf "%.0f", t / a; else print "-" }')
+    # Dialtone's store transactions (calls of SQLiteLeaseStore.write): how the writer's submissions grouped
+    # in this run. It moves the figure by about 100k instructions per transaction, and with timing.
+    txns=-
+    if [ "$server" = dialtone ]; then
+        txns=$(callgrind_annotate --tree=caller "$WORK/callgrind.$server" 2>/dev/null |
+            sed -n 's/.*< .*SQLiteaB0CAA0B0A2aDP5write.*TW (\([0-9,]*\)x).*/\1/p' | head -1 | tr -d ,)
+        txns=$(awk -v t="${txns:-0}" -v a="${acks:-0}" 'BEGIN { if (a > 0 && t > 0) printf "%.2f", t / a; else print "-" }')
+    fi
+    echo "| $server | ${acks:-0} | ${total:-0} | $per | $txns |" >>"$WORK/instr.md"
+    # The profile behind the figure, for callgrind_annotate (bench/*/results is not committed).
+    mkdir -p "$ROOT/bench/dhcp/results"
+    cp "$WORK/callgrind.$server" "$ROOT/bench/dhcp/results/callgrind-$server-$(date +%Y%m%d-%H%M%S).out"
+    echo "done: $server instructions -> $per per exchange" >&2
+done
+
 echo
 [ -n "$PG_DB" ] && psql -h "$PG_SOCKET" -U dialtone -d postgres -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)"
 echo "## DHCP throughput (perfdhcp, ${PERIOD}s per run, fresh lease store per run)"
@@ -221,7 +286,11 @@ cat "$WORK/rate.md"
 echo
 echo "## DISCOVER->OFFER latency at $LAT_RATE/s for ${LAT_PERIOD}s"
 cat "$WORK/lat.md"
+echo
+echo "## Instructions per exchange (callgrind, $INSTR_COUNT exchanges at $INSTR_RATE/s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+cat "$WORK/instr.md"
 mkdir -p "$ROOT/bench/dhcp/results"
 out="$ROOT/bench/dhcp/results/$(date +%Y%m%d-%H%M%S).md"
-{ echo "# dhcp bench $(date -u +%FT%TZ) on $(nproc) cores"; cat "$WORK/rate.md"; echo; cat "$WORK/lat.md"; } >"$out"
+{ echo "# dhcp bench $(date -u +%FT%TZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    cat "$WORK/rate.md"; echo; cat "$WORK/lat.md"; echo; cat "$WORK/instr.md"; } >"$out"
 echo; echo "written to $out (raw perfdhcp output was in $WORK, removed on exit)"
