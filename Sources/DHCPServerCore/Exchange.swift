@@ -41,7 +41,7 @@ struct Exchange {
     var builder: ReplyBuilder {
         ReplyBuilder(
             subnet: subnet, profile: profile, serverAddress: context.interfaceAddress,
-            tftpAddress: server.servesTFTP ? context.interfaceAddress : nil)
+            tftpAddress: server.servesTFTP ? context.interfaceAddress : nil, http: server.httpListen)
     }
 
     var baseMetadata: [EventKey: String] {

@@ -18,6 +18,8 @@ public struct DHCPService: Service {
     public let settings: LiveSettings<DHCPConfiguration>
     var config: DHCPConfiguration { settings.value }
     let servesTFTP: Bool
+    /// The first `http.listen` address when HTTP is served: UEFI HTTP Boot URLs point there.
+    let httpListen: HostPort?
     let writer: StoreWriter
     let logger: Logger
     let directory: DeviceDirectory?
@@ -28,8 +30,10 @@ public struct DHCPService: Service {
     /// (DHCPSocket); nothing else sets it.
     public init(
         config: DHCPConfiguration, servesTFTP: Bool, writer: StoreWriter, directory: DeviceDirectory? = nil,
-        sharesPortInProcess: Bool = false, follower: StoreFollower? = nil, logger: Logger
+        sharesPortInProcess: Bool = false, follower: StoreFollower? = nil, httpListen: HostPort? = nil,
+        logger: Logger
     ) {
+        self.httpListen = httpListen
         self.follower = follower
         self.directory = directory
         self.sharesPortInProcess = sharesPortInProcess
@@ -73,7 +77,8 @@ public struct DHCPService: Service {
     private func serve(interfaces: [ResolvedInterface], leases: [Lease], on eventLoop: EventLoop) async throws {
         let config = self.config
         let core = DHCPServer(
-            config: config, servesTFTP: servesTFTP, leases: leases, seed: UInt64.random(in: .min ... .max))
+            config: config, servesTFTP: servesTFTP, leases: leases, seed: UInt64.random(in: .min ... .max),
+            httpListen: httpListen)
         let engine = try await eventLoop.submit {
             NIOLoopBound(
                 DHCPEngine(core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop),
