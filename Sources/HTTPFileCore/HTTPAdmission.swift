@@ -1,5 +1,4 @@
 import TFTPCore
-import Timeline
 
 /// Step 1 of an HTTP file request, before anything is opened: the method and the request target become the
 /// path components to look up, with the TFTP root's own rules (TFTPPath: `\` is `/`, no `..`, relative to
@@ -45,7 +44,8 @@ public enum HTTPAdmission {
             return .success(Admitted(method: method, name: name, components: try TFTPPath.components(of: relative)))
         } catch .empty {
             // `/` names no file: no directory listings (the TFTP root is not browsable over TFTP either).
-            return .failure(Refusal(status: 404, reason: EventName.TFTP.fileNotFoundReason))
+            // Its own reason, so the "file missing" finding does not count a browser's look at the root.
+            return .failure(Refusal(status: 404, reason: "no file named: the root is not listed"))
         } catch {
             return .failure(Refusal(status: 400, reason: "access violation: \(error)"))
         }

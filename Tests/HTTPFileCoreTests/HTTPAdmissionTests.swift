@@ -33,11 +33,12 @@ struct HTTPAdmissionTests {
         #expect(refusal.status == status)
     }
 
-    @Test func aMissingRootNameCarriesTheFileNotFoundReason() {
+    /// Not "File not found": the diagnosis counts those as missing files, and `/` names none.
+    @Test func theRootIsNotAMissingFile() {
         guard case .failure(let refusal) = HTTPAdmission.admit(method: "GET", target: "/") else {
             Issue.record("admitted")
             return
         }
-        #expect(refusal.reason == "File not found")
+        #expect(refusal.reason == "no file named: the root is not listed")
     }
 }

@@ -188,26 +188,46 @@ PY
 }
 check "/api/devices/MAC and /api/transfers show the HTTP fetches" api
 
-# A scripted UEFI HTTP Boot client: udhcpc sends option 60 HTTPClient and option 93 = 16, as OVMF's
-# HttpBootDxe does; the offer must say HTTPClient back and name a URL, which then serves the file.
+# A scripted UEFI HTTP Boot client, as OVMF's HttpBootDxe asks: DISCOVER with option 60 HTTPClient and
+# option 93 = 16. The OFFER must say HTTPClient back and name a URL (option 67 and the file field), which
+# then serves the file.
 http_boot() {
-    cat >"$WORK/boot-hook.sh" <<'HOOK'
-#!/bin/sh
-[ "$1" = bound ] && echo "boot_file=$boot_file opt60=$opt60" >>"$OUT"
-exit 0
-HOOK
-    chmod +x "$WORK/boot-hook.sh"
-    OUT="$WORK/boot.out" ip netns exec "$CLI" busybox udhcpc -i "${TAG}b" -f -q -n -t 4 -T 1 \
-        -V "HTTPClient:Arch:00016:UNDI:003001" -x 0x5d:0010 -O 60 -O 67 -s "$WORK/boot-hook.sh" >/dev/null 2>&1
+    ip netns exec "$CLI" python3 - "${TAG}b" >"$WORK/boot.out" <<'PY' || { cat "$WORK/boot.out"; return 1; }
+import os, socket, struct, sys
+ifname = sys.argv[1]
+mac = bytes.fromhex(open(f"/sys/class/net/{ifname}/address").read().strip().replace(":", ""))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, ifname.encode())
+s.bind(("0.0.0.0", 68))
+s.settimeout(5)
+xid = os.urandom(4)
+vc = b"HTTPClient:Arch:00016:UNDI:003001"
+options = bytes([53, 1, 1, 60, len(vc)]) + vc + bytes([93, 2, 0, 16, 55, 3, 1, 60, 67, 255])
+packet = bytes([1, 1, 6, 0]) + xid + struct.pack("!HH", 0, 0x8000) + bytes(16) + mac + bytes(10 + 192)
+s.sendto(packet + b"\x63\x82\x53\x63" + options, ("255.255.255.255", 67))
+while True:
+    data = s.recv(2048)
+    if data[4:8] == xid and data[0] == 2:
+        break
+found, i = {}, 240
+while i < len(data) and data[i] != 255:
+    if data[i] == 0:
+        i += 1
+        continue
+    found[data[i]] = data[i + 2 : i + 2 + data[i + 1]]
+    i += 2 + data[i + 1]
+file_field = data[108:236].rstrip(b"\0").decode()
+print(f"type={found[53][0]} option60={found.get(60, b'').decode()} option67={found.get(67, b'').decode()} file={file_field}")
+PY
     cat "$WORK/boot.out"
-    # opt60 is the hex of "HTTPClient".
-    grep -q "boot_file=http://198.18.0.1:6970/efi/ipxe.efi opt60=48545450436c69656e74" "$WORK/boot.out" || return 1
-    url=$(sed -n 's/^boot_file=\([^ ]*\).*/\1/p' "$WORK/boot.out" | head -1)
-    C -o "$WORK/dl/ipxe.efi" -D "$WORK/h" "$url" && cmp "$ROOT/efi/ipxe.efi" "$WORK/dl/ipxe.efi" &&
-        tr -d '\r' <"$WORK/h" | grep -qx 'Content-Type: application/efi' &&
-        grep 'dhcp.ack.sent' "$WORK/server.log" | grep -q 'dhcp.boot_file=http://198.18.0.1:6970/efi/ipxe.efi'
+    grep -qx "type=2 option60=HTTPClient option67=http://198.18.0.1:6970/efi/ipxe.efi file=http://198.18.0.1:6970/efi/ipxe.efi" \
+        "$WORK/boot.out" || return 1
+    C -o "$WORK/dl/ipxe.efi" -D "$WORK/h" "http://198.18.0.1:6970/efi/ipxe.efi" && cmp "$ROOT/efi/ipxe.efi" "$WORK/dl/ipxe.efi" &&
+        tr -d '\r' <"$WORK/h" | grep -qx 'Content-Type: application/efi'
 }
-check "UEFI HTTP Boot (scripted client): option 60 HTTPClient back, the URL in option 67, the URL serves" http_boot
+check "UEFI HTTP Boot (scripted client): option 60 HTTPClient back, the URL in option 67 and file, the URL serves" http_boot
 
 stop_server
 finish
