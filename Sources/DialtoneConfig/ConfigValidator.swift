@@ -23,7 +23,8 @@ public enum ConfigValidator {
             return section.read("enabled", default: true, scalars.bool) ? section : nil
         }
 
-        let dhcp = section("dhcp", allowed: DHCPSectionReader.keys).flatMap {
+        let dhcpSection = section("dhcp", allowed: DHCPSectionReader.keys)
+        var dhcp = dhcpSection.flatMap {
             DHCPSectionReader(scalars: scalars, diagnostics: diagnostics, sharedStore: store.kind == .postgres).read($0)
         }
         let tftp = section("tftp", allowed: TFTPSectionReader.keys).flatMap {
@@ -40,6 +41,9 @@ public enum ConfigValidator {
             others.http($0, servesTFTP: tftp != nil, web: web)
         }
 
+        if http == nil, let section = dhcpSection, let read = dhcp {
+            dhcp?.advisories += HTTPBootAdvisory.advisories(read, section: section, file: file)
+        }
         guard diagnostics.errors.isEmpty else { throw ConfigErrors(diagnostics.errors) }
         return DialtoneConfiguration(
             sourceFile: file, stateDirectory: stateDirectory, user: user, store: store, dhcp: dhcp, tftp: tftp,

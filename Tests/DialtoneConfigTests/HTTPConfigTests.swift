@@ -60,4 +60,29 @@ struct HTTPConfigTests {
         #expect(plan.needsRestart == ["http"])
         #expect(plan.effective.http == running.http)
     }
+
+    static func dhcp(http64: String) -> String {
+        """
+        dhcp:
+          interfaces: [eth1]
+          subnets:
+            - subnet: 198.18.0.0/24
+              pools: ["198.18.0.100-198.18.0.150"]
+              boot_files: { efi64: snponly.efi, http64: "\(http64)" }
+
+        """
+    }
+
+    /// `check`'s advisory: an HTTP Boot file name with nothing to serve it as a URL.
+    @Test func anHTTPBootFileNameWithoutHTTPIsAnAdvisory() throws {
+        let advisories = try #require(try load(Self.dhcp(http64: "ipxe.efi") + Self.tftp).dhcp).advisories
+        #expect(advisories.count == 1)
+        #expect(advisories.first?.keyPath == "dhcp.subnets[0].boot_files")
+        #expect(advisories.first?.mark?.line == 6)  // the boot_files line
+        #expect(advisories.first?.message.hasPrefix("subnet 198.18.0.0/24 names `ipxe.efi` for UEFI HTTP Boot") == true)
+        let served = try load(Self.dhcp(http64: "ipxe.efi") + Self.tftp + "\nhttp: {}")
+        #expect(served.dhcp?.advisories.isEmpty == true)
+        let url = try load(Self.dhcp(http64: "http://198.18.0.9/ipxe.efi") + Self.tftp)
+        #expect(url.dhcp?.advisories.isEmpty == true)
+    }
 }
