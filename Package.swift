@@ -40,6 +40,9 @@ let package = Package(
         .target(name: "TFTPCore", dependencies: ["TFTPWire", "Timeline"]),
         .target(name: "SyslogWire"),
         .target(name: "SNTPWire"),
+        // HTTP file service decisions (issue 16): path admission with TFTP's rules, Range, validators, the
+        // response plan, and the fetch's timeline events.
+        .target(name: "HTTPFileCore", dependencies: ["TFTPCore", "Timeline"]),
         .target(name: "Diagnostics", dependencies: ["Timeline"]),
         .target(
             name: "Provisioning",
@@ -151,6 +154,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The HTTP file service: the TFTP root's providers over HTTP on Hummingbird (`http:`).
+        .target(
+            name: "HTTPFileShell",
+            dependencies: [
+                "ServiceSupport", "HTTPFileCore", "TFTPCore", "DialtoneConfig", "DialtoneLogging", "Timeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The TFTP client `dialtone tftp` and the simulated phones share: a blocking socket, no event loop.
         .target(name: "TFTPClient", dependencies: ["TFTPCore", "TFTPWire"]),
         .target(
@@ -186,7 +203,7 @@ let package = Package(
                 "ConfigLoader", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "TFTPCore", "TFTPWire",
                 "Provisioning",
                 "PhoneSimulator", "WireSupport", "Diagnostics", "Timeline", "DialtoneHTTP", "PeerImport",
-                "PostgresStore", "PrivilegePlan", "CPrivilege",
+                "PostgresStore", "PrivilegePlan", "CPrivilege", "HTTPFileShell",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -201,6 +218,7 @@ let package = Package(
         .testTarget(
             name: "DHCPServerCoreTests", dependencies: ["DHCPServerCore", "DHCPWire", "WireSupport", "Timeline"]),
         .testTarget(name: "TFTPCoreTests", dependencies: ["TFTPCore", "TFTPWire", "Timeline"]),
+        .testTarget(name: "HTTPFileCoreTests", dependencies: ["HTTPFileCore", "TFTPCore", "Timeline"]),
         .testTarget(name: "SyslogWireTests", dependencies: ["SyslogWire"]),
         .testTarget(name: "SNTPWireTests", dependencies: ["SNTPWire"]),
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning"]),

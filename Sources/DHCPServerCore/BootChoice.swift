@@ -12,6 +12,8 @@ struct BootChoice: Hashable {
     var nextServer: IPv4Address?
     /// What decided `file`, for the event: "class ipxe_script", "subnet boot_files[7]", ...
     var reason: String?
+    /// Option 60 for the reply: `HTTPClient` when `file` is a UEFI HTTP Boot URL (HTTPBoot).
+    var vendorClass: String?
 
     /// The user class iPXE sends (option 77, RFC 3004; iPXE's `user-class` setting defaults to it).
     static let ipxeUserClass = "iPXE"
@@ -19,7 +21,20 @@ struct BootChoice: Hashable {
     /// Class over subnet; within each, an iPXE client gets the script, else the file for its option 93
     /// architecture (RFC 4578 §2.1, the first code it lists that has one), else `boot_file`. A class that sets
     /// option 67 through `options:` and names no boot file of its own decides with that value.
+    ///
+    /// A UEFI HTTP Boot client (option 60 `HTTPClient...`) then gets that file as a URL (HTTPBoot).
     init(
+        request: DHCPMessage, subnet: SubnetConfiguration?, matchedClass: ClientClassConfiguration?,
+        tftpAddress: IPv4Address?, http: HostPort? = nil, serverAddress: IPv4Address = .any
+    ) {
+        choose(request: request, subnet: subnet, matchedClass: matchedClass, tftpAddress: tftpAddress)
+        guard let chosen = file, HTTPBoot.isClient(vendorClass: request.options.vendorClass) else { return }
+        let boot = HTTPBoot(file: chosen, http: http, serverAddress: serverAddress)
+        reason = (reason ?? "") + ", HTTP Boot: " + boot.reason
+        if let url = boot.url { (file, vendorClass) = (url, HTTPBoot.vendorClass) }
+    }
+
+    private mutating func choose(
         request: DHCPMessage, subnet: SubnetConfiguration?, matchedClass: ClientClassConfiguration?,
         tftpAddress: IPv4Address?
     ) {

@@ -9,6 +9,8 @@ public struct DHCPServer: Sendable {
     public private(set) var config: DHCPConfiguration
     /// Whether this program also serves TFTP: then siaddr, 150 and 66 default to our interface address.
     public let servesTFTP: Bool
+    /// Where this program serves HTTP (the first `http.listen`), for UEFI HTTP Boot URLs; nil when it does not.
+    public let httpListen: HostPort?
     public private(set) var leases: LeaseTable
     private var cursors: [IPv4Subnet: UInt64] = [:]
     /// The random allocator's generator; nil for the iterative one (`DHCPConfiguration.allocator`).
@@ -27,9 +29,10 @@ public struct DHCPServer: Sendable {
     /// - Parameter learned: what the store remembers of clients' needs (`Store.loadClientNeeds`).
     public init(
         config: DHCPConfiguration, servesTFTP: Bool, leases: [Lease], learned: [MACAddress: [LearnedNeed]] = [:],
-        seed: UInt64 = 0
+        seed: UInt64 = 0, httpListen: HostPort? = nil
     ) {
         self.config = config
+        self.httpListen = httpListen
         if config.allocator == .random { random = RandomCandidates(seed: seed) }
         self.servesTFTP = servesTFTP
         self.leases = LeaseTable(leases)

@@ -41,7 +41,7 @@ struct Exchange {
     var builder: ReplyBuilder {
         ReplyBuilder(
             subnet: subnet, profile: profile, serverAddress: context.interfaceAddress,
-            tftpAddress: server.servesTFTP ? context.interfaceAddress : nil)
+            tftpAddress: server.servesTFTP ? context.interfaceAddress : nil, http: server.httpListen)
     }
 
     /// Made with room for the reply's keys too, so that `event` and `reply` add theirs without regrowing it.

@@ -9,6 +9,8 @@ struct ReplyBuilder {
     let serverAddress: IPv4Address
     /// Where TFTP is served, when this program serves it (or next_server says so).
     let tftpAddress: IPv4Address?
+    /// The first `http.listen` address, when this program serves HTTP: UEFI HTTP Boot URLs point there.
+    var http: HostPort? = nil
 
     func reply(to request: DHCPMessage, type: DHCPMessageType, yiaddr: IPv4Address, leaseSeconds: UInt32?)
         -> DHCPMessage
@@ -52,6 +54,8 @@ struct ReplyBuilder {
             for option in subnet.options { configured.set(option.code, option.value) }
         }
         for option in profile.matchedClass?.options ?? [] { configured.set(option.code, option.value) }
+        // UEFI HTTP Boot: the firmware takes the URL only from an offer whose option 60 says HTTPClient.
+        if let vendorClass = boot.vendorClass { configured.setString(.vendorClass, vendorClass) }
         // Option 67 is the boot decision's, already set above; an `options:` entry for it fed that decision.
         configured.remove(.bootFileName)
         // Cisco phones find TFTP by 150, then 66, then siaddr; fill both with our TFTP address when the config
@@ -79,7 +83,9 @@ struct ReplyBuilder {
     }
 
     func bootChoice(for request: DHCPMessage) -> BootChoice {
-        BootChoice(request: request, subnet: subnet, matchedClass: profile.matchedClass, tftpAddress: tftpAddress)
+        BootChoice(
+            request: request, subnet: subnet, matchedClass: profile.matchedClass, tftpAddress: tftpAddress, http: http,
+            serverAddress: serverAddress)
     }
 
     private func echoRelayInfo(_ options: DHCPOptions, _ request: DHCPMessage) -> DHCPOptions {

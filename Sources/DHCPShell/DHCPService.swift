@@ -18,6 +18,8 @@ public struct DHCPService: Service {
     public let settings: LiveSettings<DHCPConfiguration>
     var config: DHCPConfiguration { settings.value }
     let servesTFTP: Bool
+    /// The first `http.listen` address when HTTP is served: UEFI HTTP Boot URLs point there.
+    let httpListen: HostPort?
     let writer: StoreWriter
     let logger: Logger
     let directory: DeviceDirectory?
@@ -33,9 +35,10 @@ public struct DHCPService: Service {
     public init(
         config: DHCPConfiguration, servesTFTP: Bool, writer: StoreWriter, directory: DeviceDirectory? = nil,
         sharesPortInProcess: Bool = false, follower: StoreFollower? = nil, activity: SiteActivity? = nil,
-        logger: Logger
+        httpListen: HostPort? = nil, logger: Logger
     ) {
         self.activity = activity
+        self.httpListen = httpListen
         self.follower = follower
         self.directory = directory
         self.sharesPortInProcess = sharesPortInProcess
@@ -83,7 +86,7 @@ public struct DHCPService: Service {
         let config = self.config
         let core = DHCPServer(
             config: config, servesTFTP: servesTFTP, leases: leases, learned: learned,
-            seed: UInt64.random(in: .min ... .max))
+            seed: UInt64.random(in: .min ... .max), httpListen: httpListen)
         let activity = self.activity
         let engine = try await eventLoop.submit {
             let engine = DHCPEngine(

@@ -14,6 +14,8 @@ public enum Diagnosis {
         findings += tftpMisses(events)
         findings += caseMismatches(events)
         findings += tftpTimeouts(events)
+        findings += httpMisses(events)
+        findings += httpCaseMismatches(events)
         findings += upgradeStuck(events)
         findings += bootLoops(events)
         return findings.sorted { $0.severity < $1.severity }

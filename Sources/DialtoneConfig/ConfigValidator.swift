@@ -1,7 +1,7 @@
 /// Turns a parsed YAML tree into a `DialtoneConfiguration`, checking the whole file at once (Kea's staging
 /// then commit: nothing starts from a config with any error in it).
 public enum ConfigValidator {
-    static let topLevelKeys = ["state_dir", "user", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones"]
+    static let topLevelKeys = ["state_dir", "user", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones", "http"]
 
     public static func validate(_ root: ConfigNode, file: String) throws(ConfigErrors) -> DialtoneConfiguration {
         let diagnostics = ConfigDiagnostics(file: file)
@@ -23,7 +23,8 @@ public enum ConfigValidator {
             return section.read("enabled", default: true, scalars.bool) ? section : nil
         }
 
-        let dhcp = section("dhcp", allowed: DHCPSectionReader.keys).flatMap {
+        let dhcpSection = section("dhcp", allowed: DHCPSectionReader.keys)
+        var dhcp = dhcpSection.flatMap {
             DHCPSectionReader(scalars: scalars, diagnostics: diagnostics, sharedStore: store.kind == .postgres).read($0)
         }
         let tftp = section("tftp", allowed: TFTPSectionReader.keys).flatMap {
@@ -36,12 +37,18 @@ public enum ConfigValidator {
         let sntp = section("sntp", allowed: OtherSectionsReader.sntpKeys).map(others.sntp)
         let web = section("web", allowed: OtherSectionsReader.webKeys).flatMap(others.web)
         let phones = section("phones", allowed: OtherSectionsReader.phonesKeys).map(others.phones)
+        let http = section("http", allowed: OtherSectionsReader.httpKeys).map {
+            others.http($0, servesTFTP: tftp != nil, web: web)
+        }
 
+        if http == nil, let section = dhcpSection, let read = dhcp {
+            dhcp?.advisories += HTTPBootAdvisory.advisories(read, section: section, file: file)
+        }
         guard diagnostics.errors.isEmpty else { throw ConfigErrors(diagnostics.errors) }
         return DialtoneConfiguration(
             sourceFile: file, stateDirectory: stateDirectory, user: user, store: store, dhcp: dhcp, tftp: tftp,
             syslog: syslog,
-            sntp: sntp, web: web, phones: phones)
+            sntp: sntp, web: web, phones: phones, http: http)
     }
 
     private static func readStore(_ top: ConfigSection, _ scalars: ConfigScalars, _ diagnostics: ConfigDiagnostics)

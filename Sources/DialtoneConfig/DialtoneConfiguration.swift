@@ -14,12 +14,14 @@ public struct DialtoneConfiguration: Hashable, Sendable {
     public var sntp: SNTPConfiguration?
     public var web: WebConfiguration?
     public var phones: PhonesConfiguration?
+    /// The HTTP file service (`http:`): the TFTP root over HTTP; needs the `tftp` section.
+    public var http: HTTPConfiguration? = nil
 
     /// Names of the enabled services, in start order.
     public var enabledServices: [String] {
         [
             dhcp.map { _ in "dhcp" }, tftp.map { _ in "tftp" }, syslog.map { _ in "syslog" }, sntp.map { _ in "sntp" },
-            web.map { _ in "web" },
+            web.map { _ in "web" }, http.map { _ in "http" },
         ].compactMap { $0 }
     }
 }
@@ -265,6 +267,12 @@ public struct SNTPConfiguration: Hashable, Sendable {
         self.referenceID = referenceID
         self.trustHostClock = trustHostClock
     }
+}
+
+/// `http:`: where the TFTP root is also served over HTTP (Cisco phones try port 6970 first, UEFI HTTP Boot).
+public struct HTTPConfiguration: Hashable, Sendable {
+    public var listen: [HostPort]
+    public init(listen: [HostPort]) { self.listen = listen }
 }
 
 public struct WebConfiguration: Hashable, Sendable {

@@ -5,6 +5,7 @@ struct OtherSectionsReader {
     static let syslogKeys = ["listen", "file", "max_file_size"]
     static let sntpKeys = ["listen", "stratum", "reference_id", "trust_host_clock"]
     static let webKeys = ["listen", "token"]
+    static let httpKeys = ["listen"]
     static let phonesKeys = ["default_loads", "upgrade_paths", "devices", "config_templates"]
 
     let scalars: ConfigScalars
@@ -47,6 +48,26 @@ struct OtherSectionsReader {
                 key: "token")
         }
         return WebConfiguration(listen: listen, token: token)
+    }
+
+    /// `http:` serves the TFTP root, so it needs `tftp`; its ports must not be the web server's (one
+    /// listener per port, no SO_REUSEADDR: docs/cli.md).
+    func http(_ s: ConfigSection, servesTFTP: Bool, web: WebConfiguration?) -> HTTPConfiguration {
+        // Cisco phones try HTTP on 6970 before TFTP (research cisco-provisioning.md); 8080 for everyone else.
+        let defaults = [HostPort(host: "0.0.0.0", port: 6970), HostPort(host: "0.0.0.0", port: 8080)]
+        let listen = s.read("listen", default: defaults, hostPorts(80))
+        if !servesTFTP {
+            s.error("http serves the TFTP root: add a `tftp` section with `root`", key: "listen")
+        }
+        if listen.isEmpty { s.error("expected at least one address such as 0.0.0.0:6970", key: "listen") }
+        var seen = Set<UInt16>()
+        for address in listen where !seen.insert(address.port).inserted {
+            s.error("port \(address.port) is listed twice", key: "listen")
+        }
+        if let web, listen.contains(where: { $0.port == web.listen.port }) {
+            s.error("port \(web.listen.port) is the web server's (`web.listen`): pick another", key: "listen")
+        }
+        return HTTPConfiguration(listen: listen)
     }
 
     func phones(_ s: ConfigSection) -> PhonesConfiguration {

@@ -31,6 +31,8 @@ public struct ReloadPlan: Hashable, Sendable {
         restartOnlySection(\.syslog, "syslog", running.syslog, loaded.syslog)
         restartOnlySection(\.sntp, "sntp", running.sntp, loaded.sntp)
         restartOnlySection(\.web, "web", running.web, loaded.web)
+        // Its sockets are bound at start; what it serves follows `tftp.root` and `phones` live.
+        restartOnlySection(\.http, "http", running.http, loaded.http)
         planDHCP(running.dhcp, loaded.dhcp)
         planTFTP(running.tftp, loaded.tftp)
         if (running.phones == nil) != (loaded.phones == nil) {

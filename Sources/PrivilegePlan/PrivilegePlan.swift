@@ -30,6 +30,7 @@ public struct PrivilegePlan: Hashable, Sendable {
         ports += (config.syslog?.listen ?? []).map { ("syslog", $0.port) }
         ports += (config.sntp?.listen ?? []).map { ("sntp", $0.port) }
         if let web = config.web { ports.append(("web", web.listen.port)) }
+        ports += (config.http?.listen ?? []).map { ("http", $0.port) }
         var seen = Set<String>()
         return ports.filter { $0.1 < 1024 }.map { "\($0.0) \($0.1)" }.filter { seen.insert($0).inserted }
     }

@@ -83,9 +83,11 @@ public final class ProvisioningProvider: TFTPFileProvider {
             let alias = defaultLoad(term: String(name.dropLast(".default.loads".count)))
         {
             guard let file = try disk.open([alias + ".loads"]) else { return nil }
-            return TFTPFile(
+            var aliased = TFTPFile(
                 size: file.size, origin: .virtual("\(components[0]) as alias of \(alias).loads"), read: file.read,
                 copy: file.copy)
+            aliased.modified = file.modified
+            return aliased
         }
         if name == "xmldefault.cnf.xml" {
             let text = renderer.defaults(loads: defaultsPerModel(), server: serverAddress)

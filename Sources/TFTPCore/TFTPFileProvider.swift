@@ -19,6 +19,9 @@ public struct TFTPFile: Sendable {
     /// Copies up to `into.count` bytes from `offset` straight into a send buffer and returns how many: the
     /// per-block path, which so skips an intermediate array (its allocation and copy) per DATA packet.
     public var copy: @Sendable (_ offset: Int64, _ into: UnsafeMutableRawBufferPointer) -> Int
+    /// The file's modification time in nanoseconds since the epoch, for a file on disk: HTTP's
+    /// `Last-Modified` and entity tag (RFC 9110 §8.8). Nil for a generated file.
+    public var modified: Int64?
 
     public init(
         size: Int64, origin: Origin, read: @escaping @Sendable (Int64, Int) -> [UInt8],

@@ -37,9 +37,11 @@ public final class DiskFileProvider: TFTPFileProvider {
             throw TFTPOpenError(code: 1, message: "\(components.joined(separator: "/")) is not a regular file")
         }
         guard access(path, R_OK) == 0 else { throw TFTPOpenError(code: 2, message: "permission denied") }
-        return cache.file(
-            path: path, size: Int64(info.st_size), mtime: info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec,
-            origin: .disk(path: path, caseMatched: caseMatched))
+        let mtime = info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec
+        var file = cache.file(
+            path: path, size: Int64(info.st_size), mtime: mtime, origin: .disk(path: path, caseMatched: caseMatched))
+        file?.modified = Int64(mtime)
+        return file
     }
 
     /// The real path of an existing file, and whether a case-insensitive match was needed.

@@ -19,6 +19,7 @@ public enum DevicePhase {
         case .dhcp(.ackSent): return "dhcp: bound"
         case .dhcp(.nakSent): return "dhcp: refused"
         case .tftp: return "tftp: " + (last[.tftp(.file)] ?? "")
+        case .http: return "http: " + (last[.http(.file)] ?? "")
         case .phone(.upgradeDone): return "provisioned"
         case .phone(.upgradeAdvanced): return "upgrading to " + (last[.phone(.to)] ?? "")
         case .phone(.upgradeWaiting): return "waiting for files"

@@ -5,6 +5,7 @@
 public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     case dhcp(DHCP)
     case tftp(TFTP)
+    case http(HTTP)
     case phone(Phone)
     case syslog(Syslog)
     case client(Client)
@@ -62,6 +63,23 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         case durationSeconds = "tftp.duration_s"
     }
 
+    /// An HTTP fetch (`HTTPTimeline`): the request line's parts, what answered it, and how it ended.
+    public enum HTTP: String, CaseIterable, Sendable {
+        /// The requested path, percent-decoded, as the client named it.
+        case file = "http.file"
+        case method = "http.method"
+        case status = "http.status"
+        /// The client's `Range` header, when it sent one.
+        case range = "http.range"
+        case servedFrom = "http.served_from"
+        case caseMismatch = "http.case_mismatch"
+        /// The file's whole size; `http.bytes` is what the response body carried.
+        case size = "http.size"
+        case bytes = "http.bytes"
+        case durationSeconds = "http.duration_s"
+        case userAgent = "http.user_agent"
+    }
+
     public enum Phone: String, CaseIterable, Sendable {
         case load = "phone.load"
         case step = "phone.step"
@@ -107,6 +125,7 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         case tftpRoot = "tftp.root"
         case tftpActive = "tftp.active"
         case tftpMalformedTotal = "tftp.malformed_total"
+        case httpListen = "http.listen"
         case syslogListen = "syslog.listen"
         case syslogFile = "syslog.file"
         case sntpListen = "sntp.listen"
@@ -124,6 +143,7 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         switch self {
         case .dhcp(let key): key.rawValue
         case .tftp(let key): key.rawValue
+        case .http(let key): key.rawValue
         case .phone(let key): key.rawValue
         case .syslog(let key): key.rawValue
         case .client(let key): key.rawValue
@@ -142,6 +162,7 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Every key emitters can produce.
     public static let catalogue: [EventKey] =
         EventKey.DHCP.allCases.map(EventKey.dhcp) + EventKey.TFTP.allCases.map(EventKey.tftp)
+        + EventKey.HTTP.allCases.map(EventKey.http)
         + EventKey.Phone.allCases.map(EventKey.phone)
         + EventKey.Syslog.allCases.map(EventKey.syslog) + EventKey.Client.allCases.map(EventKey.client) + [.reason]
         + EventKey.Server.allCases.map(EventKey.server)

@@ -10,6 +10,7 @@
 public enum EventName: Hashable, Sendable, CustomStringConvertible {
     case dhcp(DHCP)
     case tftp(TFTP)
+    case http(HTTP)
     case phone(Phone)
     case syslog(Syslog)
     /// A stored name outside this catalogue. Emitters never produce it.
@@ -64,6 +65,18 @@ public enum EventName: Hashable, Sendable, CustomStringConvertible {
         public static let fileNotFoundReason = "File not found"
     }
 
+    /// One HTTP fetch from the TFTP root (`http:`, issue 16), as the HTTP file shell records it
+    /// (`HTTPTimeline`): the same outcomes as a TFTP request, so a phone that fetches its config over HTTP
+    /// on 6970 has the same story in `explain` and the dashboard.
+    public enum HTTP: String, CaseIterable, Sendable {
+        /// Answered with an error status at once (404, 400, 405, 416).
+        case requestRefused = "http.request.refused"
+        /// The response was sent whole (200, 206, 304, or a HEAD's headers).
+        case transferCompleted = "http.transfer.completed"
+        /// The client went away or the file could not be read mid-response.
+        case transferFailed = "http.transfer.failed"
+    }
+
     /// Upgrade-ladder progress, when a phone asks for its generated config.
     public enum Phone: String, CaseIterable, Sendable {
         case upgradeAdvanced = "phone.upgrade.advanced"
@@ -80,6 +93,7 @@ public enum EventName: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .dhcp(let name): name.rawValue
         case .tftp(let name): name.rawValue
+        case .http(let name): name.rawValue
         case .phone(let name): name.rawValue
         case .syslog(let name): name.rawValue
         case .other(let name): name
@@ -96,6 +110,7 @@ public enum EventName: Hashable, Sendable, CustomStringConvertible {
     /// Every name emitters can produce.
     public static let catalogue: [EventName] =
         EventName.DHCP.allCases.map(EventName.dhcp) + EventName.TFTP.allCases.map(EventName.tftp)
+        + EventName.HTTP.allCases.map(EventName.http)
         + EventName.Phone.allCases.map(EventName.phone) + EventName.Syslog.allCases.map(EventName.syslog)
 
     private static let byRawValue = Dictionary(uniqueKeysWithValues: catalogue.map { ($0.rawValue, $0) })
@@ -153,6 +168,10 @@ public enum ServerEventName: String, CaseIterable, Sendable, CustomStringConvert
     case tftpClientLimited = "tftp.client.limited"
     /// A client repeated a request its running transfer already answers.
     case tftpRequestDuplicate = "tftp.request.duplicate"
+
+    /// The HTTP file service (`http:`) listens on every `http.listen` address.
+    case httpStarted = "http.started"
+    case httpStopped = "http.stopped"
 
     case syslogStarted = "syslog.started"
     case syslogStopped = "syslog.stopped"

@@ -93,6 +93,10 @@ struct ExplainCommand: ParsableCommand {
                 .dhcp(.replyBytes), .dhcp(.bootFile), .dhcp(.fileField), .reason,
             ]
         case .tftp: keys = [.tftp(.file), .tftp(.servedFrom), .tftp(.bytes), .tftp(.blockSize), .reason]
+        case .http:
+            keys = [
+                .http(.method), .http(.file), .http(.status), .http(.range), .http(.servedFrom), .http(.bytes), .reason,
+            ]
         case .phone: keys = [.phone(.load), .phone(.step), .phone(.to), .phone(.missing)]
         case .syslog: keys = [.syslog(.severity), .syslog(.app), .syslog(.text)]
         case .other: keys = event.metadata.keys.sorted()

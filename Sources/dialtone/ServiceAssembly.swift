@@ -2,6 +2,7 @@ import ArgumentParser
 import DHCPShell
 import DialtoneConfig
 import DialtoneHTTP
+import HTTPFileShell
 import LeaseStore
 import Logging
 import NIOPosix
@@ -59,7 +60,9 @@ enum ServiceAssembly {
         if let dhcp = config.dhcp {
             let service = DHCPService(
                 config: dhcp, servesTFTP: config.tftp != nil, writer: writer, directory: directory,
-                sharesPortInProcess: sharesDHCPPortInProcess, follower: follower, activity: activity, logger: logger)
+                sharesPortInProcess: sharesDHCPPortInProcess, follower: follower, activity: activity,
+                // HTTP is served only with TFTP (the root it serves): UEFI HTTP Boot URLs need both.
+                httpListen: config.tftp == nil ? nil : config.http?.listen.first, logger: logger)
             assembled.dhcp = service
             assembled.services.append(service)
         }
@@ -68,7 +71,7 @@ enum ServiceAssembly {
             assembled.services.append(
                 SyslogService(config: syslog, directory: directory, writer: writer, logger: logger))
         }
-        var transfers: TFTPTransfers?
+        var transfers: [any TransferListing] = []
         if let tftp = config.tftp {
             let disk: DiskFileProvider
             do {
@@ -92,18 +95,31 @@ enum ServiceAssembly {
                 }
             }
             let registry = TFTPTransfers(observer: observer, recorder: recorder)
-            transfers = registry
+            transfers.append(registry)
             let service = TFTPService(
                 config: tftp, disk: disk, transfers: registry, extraProviders: extra, logger: logger)
             assembled.tftp = service
             assembled.services.append(service)
+            if let http = config.http {
+                // The same providers as TFTP, as in force now: one jail, one cache, one set of virtual files.
+                let fetches = HTTPFetches(observer: observer, recorder: recorder)
+                transfers.append(fetches)
+                assembled.services.append(
+                    HTTPFileService(
+                        config: http,
+                        providers: {
+                            let current = service.settings.value
+                            return [current.disk] + current.extraProviders
+                        }, fetches: fetches, logger: logger))
+            }
         }
         if let web = config.web {
             // The pool view follows a reload: it reads the DHCP section in force.
             let dhcp = assembled.dhcp
             assembled.services.append(
                 WebService(
-                    config: web, store: store, health: health, transfers: transfers, registry: registry,
+                    config: web, store: store, health: health,
+                    transfers: transfers.isEmpty ? nil : MergedTransferListing(transfers), registry: registry,
                     liveLog: liveLog, dhcp: { dhcp?.settings.value },
                     forget: { mac in await dhcp?.control.forget(mac) }, phones: { [phones = config.phones] in phones },
                     activity: activity, logger: logger))

@@ -16,6 +16,7 @@ import Testing
         #expect(config.phones?.upgradePaths["CP-7970G"]?.count == 4)
         #expect(config.tftp?.root.hasSuffix("examples/./tftp-root") == true)
         #expect(config.tftp?.maxWindowSize == 64)
+        #expect(config.http?.listen.map(\.description) == ["0.0.0.0:6970", "0.0.0.0:8080"])
         #expect(config.stateDirectory.hasSuffix("examples/./dialtone-state"))
     }
 }

@@ -114,6 +114,7 @@ struct ReloadPlanCoverageTests {
         #expect(
             fields(config) == [
                 "sourceFile", "stateDirectory", "user", "store", "dhcp", "tftp", "syslog", "sntp", "web", "phones",
+                "http",
             ])
         #expect(
             fields(try #require(config.dhcp)) == [

@@ -7,7 +7,8 @@
 # loop; `check` flags the issue's loop-making config.
 # A UEFI PC (OVMF, virtio-net) gets snponly.efi by option 93, its size probe is logged as probed, and the
 # chainloaded iPXE gets the script. Needs qemu-system-x86 and ipxe-qemu (Debian), python3, root; the UEFI
-# boot also ovmf and ipxe, and is skipped (said so) without them.
+# boot also ovmf and ipxe, and is skipped (said so) without them. UEFI HTTP Boot: OVMF with PXE turned off
+# (fw_cfg) fetches snponly.efi by the URL the offer names, over the HTTP file service.
 . "$(dirname "$0")/lib.sh"
 ROM=/usr/lib/ipxe/qemu/pxe-e1000.rom
 for tool in qemu-system-x86_64 python3; do command -v $tool >/dev/null || { echo "missing $tool"; exit 1; }; done
@@ -37,7 +38,7 @@ dhcp:
   subnets:
     - subnet: 198.18.0.0/24
       pools: ["198.18.0.100-198.18.0.150"]
-      boot_files: { bios: undionly.kpxe, efi64: snponly.efi }
+      boot_files: { bios: undionly.kpxe, efi64: snponly.efi, http64: snponly.efi }
       ipxe_script: boot.ipxe
   classes:
     - name: looping
@@ -46,6 +47,8 @@ dhcp:
 tftp:
   root: $ROOT
   listen: ["198.18.0.1:69"]
+http:
+  listen: ["198.18.0.1:8080"]
 YAML
 ip netns exec "$SRV" "$DIALTONE" serve --config "$WORK/dialtone.yaml" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -131,6 +134,41 @@ if [ -r "$OVMF" ] && [ -r "$SNPONLY" ]; then
         uefi_boot_chainloads_ipxe_and_prints_the_token
 else
     echo "skip UEFI boot: needs $OVMF (package ovmf) and $SNPONLY (package ipxe)"
+fi
+
+# UEFI HTTP Boot (issue 16): Debian's OVMF has HttpBootDxe. Its fw_cfg knobs turn PXE (v4, v6) and IPv6
+# off, so the only network boot option left is HTTP over IPv4: the firmware sends option 60 HTTPClient and
+# option 93 = 16, must get HTTPClient back with a URL, fetches snponly.efi over HTTP, and the iPXE in it
+# gets the script as before.
+uefi_http_boot_fetches_over_http() {
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$WORK/vars.fd"
+    : >"$WORK/serial.log"
+    timeout 120 ip netns exec "$SRV" qemu-system-x86_64 -machine q35,graphics=off -m 512 -nographic \
+        -monitor none -serial "file:$WORK/serial.log" \
+        -drive "if=pflash,format=raw,readonly=on,file=$OVMF" -drive "if=pflash,format=raw,file=$WORK/vars.fd" \
+        -fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no \
+        -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no \
+        -fw_cfg name=opt/org.tianocore/IPv6Support,string=no \
+        -netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no" \
+        -device "virtio-net-pci,netdev=n0,romfile=,mac=52:54:04:12:34:56" >"$WORK/qemu.out" 2>&1 &
+    local qemu=$! found=1
+    for _ in $(seq 1 115); do
+        if console | grep -q "$TOKEN"; then found=0; break; fi
+        kill -0 $qemu 2>/dev/null || break
+        sleep 1
+    done
+    kill $qemu 2>/dev/null; wait $qemu 2>/dev/null
+    grep '52:54:04:12:34:56' "$WORK/server.log" | grep 'dhcp.ack.sent' | grep 'dhcp.vendor_class=HTTPClient' |
+        grep -q 'dhcp.boot_file=http://198.18.0.1:8080/snponly.efi' ||
+        { echo "no ACK with the URL for the HTTPClient"; grep 'dhcp.ack.sent' "$WORK/server.log" | tail -3; return 1; }
+    grep 'http.transfer' "$WORK/server.log" | tail -3
+    grep 'http.transfer.completed' "$WORK/server.log" | grep 'http.method=GET' | grep -q 'http.file=/snponly.efi' ||
+        { echo "snponly.efi not fetched over HTTP"; console | tail -20; return 1; }
+    [ $found -eq 0 ] || { echo "no token on the serial console"; console | tail -20; cat "$WORK/qemu.out"; return 1; }
+}
+if [ -r "$OVMF" ] && [ -r "$SNPONLY" ]; then
+    check "UEFI HTTP Boot (OVMF, HTTPClient, option 93 = 16) fetches snponly.efi by URL, then the script" \
+        uefi_http_boot_fetches_over_http
 fi
 
 check "a tsize probe ended with ERROR 8 after the OACK is tftp.transfer.probed, not failed" size_probe_is_not_a_failure

@@ -20,6 +20,7 @@ struct CatalogueTests {
             switch name {
             case .dhcp: #expect(prefix == "dhcp")
             case .tftp: #expect(prefix == "tftp")
+            case .http: #expect(prefix == "http")
             case .phone: #expect(prefix == "phone")
             case .syslog: #expect(prefix == "syslog")
             case .other: Issue.record("the catalogue holds no .other")
@@ -30,6 +31,7 @@ struct CatalogueTests {
             switch key {
             case .dhcp: #expect(prefix == "dhcp")
             case .tftp: #expect(prefix == "tftp")
+            case .http: #expect(prefix == "http")
             case .phone: #expect(prefix == "phone")
             case .syslog: #expect(prefix == "syslog")
             case .client: #expect(prefix == "client")
@@ -76,6 +78,7 @@ struct CatalogueGoldenTests {
                 "dhcp.conflict.detected", "dhcp.packet.dropped", "dhcp.other_server.reply", "dhcp.option.malformed",
                 "dhcp.lease.conflict", "dhcp.client.learned", "dhcp.client.forgotten",
                 "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed", "tftp.transfer.probed",
+                "http.request.refused", "http.transfer.completed", "http.transfer.failed",
                 "phone.upgrade.advanced", "phone.upgrade.done", "phone.upgrade.waiting",
                 "syslog.message",
             ])
@@ -93,6 +96,8 @@ struct CatalogueGoldenTests {
                 "tftp.file", "tftp.mode", "tftp.direction", "tftp.options", "tftp.served_from", "tftp.case_mismatch",
                 "tftp.blksize",
                 "tftp.windowsize", "tftp.size", "tftp.bytes", "tftp.duration_s",
+                "http.file", "http.method", "http.status", "http.range", "http.served_from", "http.case_mismatch",
+                "http.size", "http.bytes", "http.duration_s", "http.user_agent",
                 "phone.load", "phone.step", "phone.from", "phone.to", "phone.missing", "phone.boots_at_step",
                 "syslog.source", "syslog.facility", "syslog.severity", "syslog.text", "syslog.app", "syslog.host",
                 "client.mac", "client.address", "reason",
@@ -100,7 +105,8 @@ struct CatalogueGoldenTests {
                 "privileges.capabilities", "error", "store.batch", "store.location", "store.pending", "server.name",
                 "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded",
                 "dhcp.malformed_total", "limit.scope", "limit.dropped_total",
-                "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "syslog.listen", "syslog.file",
+                "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "http.listen", "syslog.listen",
+                "syslog.file",
                 "sntp.listen",
                 "sntp.synchronized", "sntp.trust_host_clock", "sntp.answer", "web.listen", "web.token",
                 "reload.applied", "reload.restart_needed",
@@ -119,7 +125,7 @@ struct CatalogueGoldenTests {
                 "dhcp.reply.withheld", "dhcp.packet.malformed", "dhcp.client.limited", "dhcp.discover.shed",
                 "dhcp.priority.unchanged",
                 "tftp.started", "tftp.stopped", "tftp.packet.malformed", "tftp.socket.error", "tftp.client.limited",
-                "tftp.request.duplicate",
+                "tftp.request.duplicate", "http.started", "http.stopped",
                 "syslog.started", "syslog.stopped",
                 "sntp.started", "sntp.stopped", "sntp.clock.synchronized", "sntp.clock.unsynchronized",
                 "web.started", "store.write.failed", "store.events.failed", "store.unreachable", "store.recovered",

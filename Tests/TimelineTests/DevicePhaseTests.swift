@@ -21,6 +21,9 @@ struct DevicePhaseTests {
             DevicePhase.of([event(1, .tftp(.requestRefused), [.tftp(.file): "CTLSEP001E7A2554A1.tlv"])])
                 == "tftp: CTLSEP001E7A2554A1.tlv")
         #expect(
+            DevicePhase.of([event(1, .http(.transferCompleted), [.http(.file): "/SEP001E7A2554A1.cnf.xml"])])
+                == "http: /SEP001E7A2554A1.cnf.xml")
+        #expect(
             DevicePhase.of([event(1, .phone(.upgradeAdvanced), [.phone(.to): "SCCP70.8-5-2S"])])
                 == "upgrading to SCCP70.8-5-2S")
         #expect(DevicePhase.of([event(1, .phone(.upgradeWaiting))]) == "waiting for files")

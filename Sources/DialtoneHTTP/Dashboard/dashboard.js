@@ -109,7 +109,7 @@ async function transfers() {
   const t = await api('/api/transfers');
   const row = x => { const pct = x.size ? Math.min(100, Math.round(100 * x.bytes / x.size)) : 0;
     return `<tr><td>${esc(x.client)}</td><td>${esc(x.file)}</td><td><div class="bar"><div class="progress" style="width:${pct}%"></div></div> ${pct}%</td>` +
-      `<td>${x.bytes}/${x.size ?? '?'}</td><td>${x.block_size}/${x.window_size}</td><td class="${x.state === 'failed' ? 'bad' : ''}">${esc(x.state)} ${esc(x.detail)}</td></tr>`; };
+      `<td>${x.bytes}/${x.size ?? '?'}</td><td>${x.block_size ? `${x.block_size}/${x.window_size}` : 'HTTP'}</td><td class="${x.state === 'failed' ? 'bad' : ''}">${esc(x.state)} ${esc(x.detail)}</td></tr>`; };
   return `<h3>Active</h3><table id="active"><tr><th>Client</th><th>File</th><th>Progress</th><th>Bytes</th><th>blksize/window</th><th>State</th></tr>${t.active.map(row).join('')}</table>` +
     `<h3>Recent</h3><table id="recent"><tr><th>Client</th><th>File</th><th>Progress</th><th>Bytes</th><th>blksize/window</th><th>State</th></tr>${t.recent.slice().reverse().map(row).join('')}</table>`;
 }
