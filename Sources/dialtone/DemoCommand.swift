@@ -73,6 +73,7 @@ struct DemoCommand: AsyncParsableCommand {
         let tftpPort = dhcpPort + 1
         let webPort = dhcpPort + 2
         let syslogPort = dhcpPort + 3
+        let httpPort = dhcpPort + 4
         let yaml = """
             state_dir: \(work)/state
             dhcp:
@@ -88,6 +89,8 @@ struct DemoCommand: AsyncParsableCommand {
               listen: ["127.0.0.1:\(tftpPort)"]
             web:
               listen: "127.0.0.1:\(webPort)"
+            http:
+              listen: ["127.0.0.1:\(httpPort)"]
             syslog:
               listen: ["127.0.0.1:\(syslogPort)"]
               file: \(work)/state/syslog.log
@@ -111,7 +114,7 @@ struct DemoCommand: AsyncParsableCommand {
                     },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         say(
-            "Dialtone demo: DHCP on lo port \(dhcpPort), syslog on 127.0.0.1:\(syslogPort), TFTP on 127.0.0.1:\(tftpPort), root \(work)/tftp-root"
+            "Dialtone demo: DHCP on lo port \(dhcpPort), syslog on 127.0.0.1:\(syslogPort), TFTP on 127.0.0.1:\(tftpPort) and HTTP on 127.0.0.1:\(httpPort), root \(work)/tftp-root"
         )
         say("Dashboard: http://127.0.0.1:\(webPort)/")
         let fleet = (0..<phones).map { modelList[$0 % modelList.count] }
@@ -157,7 +160,7 @@ struct DemoCommand: AsyncParsableCommand {
             setup.rebootSeconds = 5  // 0.25 s once scaled
             setup.bindLeasedAddress = true
             setup.syslogPort = syslogPort
-            // A 78xx/88xx tries HTTP first: nothing listens on this port in the demo, so it falls back to TFTP.
+            // A 78xx/88xx fetches over HTTP first: the demo's HTTP file service serves the same root.
             if PhoneCatalogue.isEnterprise78xx88xx(model) { setup.httpPort = dhcpPort + 4 }
             setup.sharesServerPort = true
             return setup

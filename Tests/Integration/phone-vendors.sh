@@ -28,6 +28,8 @@ phones:
     CP-8851: [sip88xx.12-8-1-0001-455, sip88xx.14-2-1-0001-28]
 web:
   listen: "127.0.0.1:8067"
+http:
+  listen: ["198.18.0.1:6970"]
 YAML
 start_server "$WORK/dialtone.yaml" || exit 1
 sim() { ip netns exec "$CLI" "$DIALTONE" simulate --server 198.18.0.1 --bind-leased --reboot-seconds 0.25 "$@" 2>&1; }
@@ -66,14 +68,14 @@ polycom() {
 check "a VVX 410 reads its master file, climbs both application images, then reads its settings" polycom
 
 cisco88xx() {
-    # Enterprise firmware tries HTTP on 6970 first; this server has no http: section, so every file comes
-    # over TFTP after a refused connection. (http-files.sh serves them over HTTP.)
+    # Enterprise firmware asks for every file over HTTP on 6970 first (the http: section serves the TFTP root
+    # and the generated files there); the absent ones (trust lists, AppDialRules.xml) it then tries over TFTP.
     sim --model CP-8851 --mode normal --mac 00:1e:7a:88:51:01 --relay 198.18.0.6 >"$WORK/8851.out"; rc=$?
     grep -E "done:|FAILED|upgrading" "$WORK/8851.out"
-    [ $rc -eq 0 ] && grep -q "done: .*loads sip88xx.12-8-1-0001-455 -> sip88xx.14-2-1-0001-28, 13 files$" "$WORK/8851.out" &&
-        grep -q "tftp.file=AppDialRules.xml" "$WORK/server.log"
+    [ $rc -eq 0 ] && grep -q "done: .*loads sip88xx.12-8-1-0001-455 -> sip88xx.14-2-1-0001-28, 13 files (13 over HTTP)$" "$WORK/8851.out" &&
+        grep -q "http.file=/SEP001E7A885101.cnf.xml" "$WORK/server.log" && grep -q "tftp.file=AppDialRules.xml" "$WORK/server.log"
 }
-check "a CP-8851 (no recovery file) probes AppDialRules.xml too and climbs two sip88xx loads over TFTP" cisco88xx
+check "a CP-8851 (no recovery file) fetches its config and two sip88xx loads over HTTP on 6970; the absent probes fall back to TFTP" cisco88xx
 
 served_and_explained() {
     sleep 0.5
