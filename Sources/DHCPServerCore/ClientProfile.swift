@@ -21,6 +21,9 @@ public struct ClientProfile: Hashable, Sendable {
         [0x00, 0x26, 0x99], [0x00, 0x1D, 0x45], [0x00, 0x22, 0x90], [0x00, 0x24, 0xC4], [0x00, 0x25, 0x84],
     ]
 
+    /// Option 55 as a Cisco 79xx sends it: 1, 66, 6, 3, 15, 150, 35.
+    public static let ciscoParameterRequestList: [UInt8] = [1, 66, 6, 3, 15, 150, 35]
+
     public init(request: DHCPMessage, classes: [ClientClassConfiguration]) {
         mac = request.clientMAC
         key = ClientKey(clientID: request.options.clientIdentifier, mac: mac)
@@ -29,7 +32,10 @@ public struct ClientProfile: Hashable, Sendable {
         let vendorSaysCisco = vendorClass.map { $0.hasPrefix("Cisco System") && $0.contains("Phone") } ?? false
         let nameSaysCisco = hostname.map { $0.hasPrefix("SEP") && $0.count == 15 } ?? false
         let ouiSaysCisco = mac.map { m in Self.ciscoPhoneOUIs.contains { m.hasPrefix($0) } } ?? false
-        isCiscoPhone = vendorSaysCisco || nameSaysCisco || ouiSaysCisco
+        // The 79xx's own parameter request list (the CP-7911G trace, research cisco-provisioning.md §1.1): a
+        // phone whose recovery loader sent no option 60 is still told apart by what it asks for.
+        let requestSaysCisco = request.options[.parameterRequestList] == Self.ciscoParameterRequestList
+        isCiscoPhone = vendorSaysCisco || nameSaysCisco || ouiSaysCisco || requestSaysCisco
         matchedClass = classes.first { Self.matches($0.match, request: request) }
     }
 

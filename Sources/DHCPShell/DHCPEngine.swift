@@ -76,8 +76,11 @@ final class DHCPEngine {
             shed()
             return
         }
-        if let vendorClass = request.options.vendorClass, let mac = request.clientMAC {
-            directory?.recordVendorClass(vendorClass, for: mac)
+        if let mac = request.clientMAC {
+            if let vendorClass = request.options.vendorClass { directory?.recordVendorClass(vendorClass, for: mac) }
+            if let list = request.options[.parameterRequestList] {
+                directory?.recordParameterRequestList(list, for: mac)
+            }
         }
         answer(request, context: context, socket: socket, channel: channel, arrival: arrival, attempt: 0)
     }

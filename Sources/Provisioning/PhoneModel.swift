@@ -49,6 +49,9 @@ public enum PhoneCatalogue {
         PhoneModel(name: "CP-7861", termName: nil, deviceTypeID: nil, family: nil),
     ]
 
+    /// Option 55 as a 79xx sends it (the CP-7911G trace, research cisco-provisioning.md §1.1).
+    public static let ciscoParameterRequestList: [UInt8] = [1, 66, 6, 3, 15, 150, 35]
+
     /// 78xx and 88xx: they also ask for `AppDialRules.xml` at boot, and fetch over HTTP on port 6970 first.
     public static func isEnterprise78xx88xx(_ name: String) -> Bool {
         let upper = name.uppercased()

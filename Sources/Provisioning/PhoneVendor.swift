@@ -13,10 +13,16 @@ public enum PhoneVendor: String, Hashable, Sendable, CaseIterable {
         return nil
     }
 
-    public static func of(vendorClass: String?, mac: MACAddress?) -> PhoneVendor? {
+    /// - Parameter parameterRequestList: option 55. Only a Cisco 79xx's is documented (1,66,6,3,15,150,35,
+    ///   research cisco-provisioning.md §1.1); the other vendors' are not (phones-beyond-7970.md marks them
+    ///   unverified), so they are told apart by option 60 and the OUI alone.
+    public static func of(vendorClass: String?, mac: MACAddress?, parameterRequestList: [UInt8]? = nil)
+        -> PhoneVendor?
+    {
         if YealinkProfile.matches(vendorClass: vendorClass, mac: mac) { return .yealink }
         if PolycomProfile.matches(vendorClass: vendorClass, mac: mac) { return .polycom }
         if let vendorClass, PhoneCatalogue.model(vendorClass: vendorClass) != nil { return .cisco }
+        if parameterRequestList == PhoneCatalogue.ciscoParameterRequestList { return .cisco }
         return nil
     }
 

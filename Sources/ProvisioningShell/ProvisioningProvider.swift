@@ -133,7 +133,9 @@ public final class ProvisioningProvider: TFTPFileProvider {
     func vendor(of mac: MACAddress) -> PhoneVendor? {
         if let model = config.devices.first(where: { $0.mac == mac })?.model { return PhoneVendor.of(model: model) }
         if let model = state(for: mac)?.model, let vendor = PhoneVendor.of(model: model) { return vendor }
-        return PhoneVendor.of(vendorClass: directory.vendorClass(for: mac), mac: mac)
+        return PhoneVendor.of(
+            vendorClass: directory.vendorClass(for: mac), mac: mac,
+            parameterRequestList: directory.parameterRequestList(for: mac))
     }
 
     /// A Polycom's own master file: `APP_FILE_PATH` names the `.sip.ld` of its ladder step (without a
@@ -182,12 +184,12 @@ public final class ProvisioningProvider: TFTPFileProvider {
             vendorClass.flatMap(PhoneCatalogue.model(vendorClass:))?.name
             ?? vendorClass.flatMap(YealinkProfile.model(vendorClass:))
         let shown = state(for: mac)?.model
-        // Yealink's and Polycom's option 60 may carry no model: with one path of the vendor DHCP showed
-        // configured, that is its path.
-        let shownVendor = PhoneVendor.of(vendorClass: vendorClass, mac: mac)
+        // Yealink's and Polycom's option 60 may carry no model, and a Cisco known only by its option 55
+        // shows none: with one path of the vendor DHCP showed configured, that is its path.
+        let shownVendor = PhoneVendor.of(
+            vendorClass: vendorClass, mac: mac, parameterRequestList: directory.parameterRequestList(for: mac))
         let vendorPaths = config.upgradePaths.keys.filter { PhoneVendor.of(model: $0) == shownVendor }
-        let onlyOfVendor =
-            shownVendor != nil && shownVendor != .cisco && vendorPaths.count == 1 ? vendorPaths.first : nil
+        let onlyOfVendor = shownVendor != nil && vendorPaths.count == 1 ? vendorPaths.first : nil
         let modelName =
             device?.model ?? model ?? seen ?? shown ?? onlyOfVendor
             ?? (config.upgradePaths.count == 1 ? config.upgradePaths.keys.first : nil)

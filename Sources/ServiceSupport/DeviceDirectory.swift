@@ -24,4 +24,12 @@ public final class DeviceDirectory: Sendable {
         vendorClasses.withLockedValue { $0[mac] = vendorClass }
     }
     public func vendorClass(for mac: MACAddress) -> String? { vendorClasses.withLockedValue { $0[mac] } }
+
+    /// Option 55 as last seen per device: tells provisioning the vendor when option 60 does not.
+    private let requestLists = NIOLockedValueBox<[MACAddress: [UInt8]]>([:])
+
+    package func recordParameterRequestList(_ list: [UInt8], for mac: MACAddress) {
+        requestLists.withLockedValue { $0[mac] = list }
+    }
+    public func parameterRequestList(for mac: MACAddress) -> [UInt8]? { requestLists.withLockedValue { $0[mac] } }
 }

@@ -101,3 +101,16 @@ import WireSupport
         }
     }
 }
+
+/// A Cisco 79xx told apart by its option 55 alone (no option 60, a MAC outside the Cisco OUIs): replied to
+/// by broadcast like any Cisco phone (`ClientProfile.broadcastPolicy`).
+@Suite struct CiscoByRequestListTests {
+    @Test func theCiscoRequestListAloneMakesACiscoPhone() {
+        var request = Fixtures.message(.discover, mac: Fixtures.mac(9))
+        request.options.set(.parameterRequestList, [1, 66, 6, 3, 15, 150, 35])
+        let profile = ClientProfile(request: request, classes: [])
+        #expect(profile.isCiscoPhone && profile.broadcastPolicy == .always)
+        request.options.set(.parameterRequestList, [1, 3, 6, 15, 66, 150])
+        #expect(!ClientProfile(request: request, classes: []).isCiscoPhone, "another order is another client")
+    }
+}

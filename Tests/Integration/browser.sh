@@ -13,7 +13,7 @@ ip netns exec "$SRV" "$DIALTONE" demo --phones 10 --keep-running >"$WORK/server.
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "^Dashboard: " "$WORK/server.log" && break; sleep 0.1; done
 url=$(sed -n 's/^Dashboard: \(http[^ ]*\).*/\1/p' "$WORK/server.log" | head -1)
-tftp_port=$(sed -n 's/.*TFTP on 127.0.0.1:\([0-9]*\),.*/\1/p' "$WORK/server.log" | head -1)
+tftp_port=$(sed -n 's/.*TFTP on 127.0.0.1:\([0-9]*\)[, ].*/\1/p' "$WORK/server.log" | head -1)
 root=$(sed -n 's/.*, root \(.*\)$/\1/p' "$WORK/server.log" | head -1)
 # The largest firmware component: the slow reader's transfer should last several dashboard refreshes.
 file=$(ls -S "$root" 2>/dev/null | head -1)

@@ -118,7 +118,7 @@ if [ -s "$tarball" ]; then
     check "dialtone check accepts the packaged config, as the dialtone user" \
         bash -c "unshare --mount --pid --fork --mount-proc='$root/proc' chroot --userspec=dialtone:dialtone '$root' \
             /usr/bin/dialtone check --config /etc/dialtone/dialtone.yaml | tee /dev/stderr |
-            grep -qx '/etc/dialtone/dialtone.yaml: ok (services: dhcp, tftp, syslog, sntp, web)'"
+            grep -qx '/etc/dialtone/dialtone.yaml: ok (services: dhcp, tftp, syslog, sntp, web, http)'"
     # --man=no: verify would look for dialtone(8) on this machine, not in the root; the next check reads it.
     check "systemd-analyze verify accepts the unit in the installed root" \
         verify_unit --root="$root" /usr/lib/systemd/system/dialtone.service

@@ -101,3 +101,24 @@ struct PolycomProvisioningTests {
         #expect(String(decoding: site.read(0, Int(site.size)), as: UTF8.self).contains("[PHONE_MAC_ADDRESS]-user.cfg"))
     }
 }
+
+/// A Cisco known only by its option 55 (no option 60) in a mixed site gets the one Cisco path configured.
+struct CiscoByRequestListProvisioningTests {
+    @Test func theOnlyCiscoPathForAPhoneKnownByItsRequestList() throws {
+        let logger = Logger(label: "test")
+        let phone = MACAddress("02:00:00:00:79:70")!
+        let directory = DeviceDirectory()
+        directory.recordParameterRequestList([1, 66, 6, 3, 15, 150, 35], for: phone)
+        let config = PhonesConfiguration(
+            defaultLoads: [:],
+            upgradePaths: ["CP-7970G": ["TERM70.7-0-2-0S", "SIP70.9-2-1S"], "T46G": ["T46-28.83.0.50"]],
+            devices: [], configTemplates: nil)
+        let provider = try ProvisioningProvider(
+            config: config, disk: ProvisioningReloadTests.NoFiles(),
+            writer: StoreWriter(store: InMemoryLeaseStore(), logger: logger), directory: directory,
+            serverAddress: "198.18.0.1", logger: logger)
+        let file = try #require(try provider.open(["SEP020000007970.cnf.xml"]))
+        let text = String(decoding: file.read(0, Int(file.size)), as: UTF8.self)
+        #expect(text.contains("<loadInformation>TERM70.7-0-2-0S</loadInformation>"))
+    }
+}

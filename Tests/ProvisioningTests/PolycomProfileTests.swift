@@ -50,5 +50,14 @@ import WireSupport
         #expect(PhoneVendor.of(vendorClass: nil, mac: MACAddress("00:15:65:00:00:01")) == .yealink)
         #expect(PhoneVendor.of(vendorClass: "Cisco Systems, Inc. IP Phone CP-7970G", mac: nil) == .cisco)
         #expect(PhoneVendor.of(vendorClass: nil, mac: MACAddress("02:00:00:00:00:01")) == nil)
+        // Option 55: only the 79xx's is documented (research cisco-provisioning.md §1.1).
+        #expect(
+            PhoneVendor.of(
+                vendorClass: nil, mac: MACAddress("02:00:00:00:00:01"),
+                parameterRequestList: [1, 66, 6, 3, 15, 150, 35])
+                == .cisco)
+        #expect(
+            PhoneVendor.of(vendorClass: nil, mac: MACAddress("02:00:00:00:00:01"), parameterRequestList: [1, 3, 6, 15])
+                == nil)
     }
 }

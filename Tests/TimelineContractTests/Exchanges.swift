@@ -60,7 +60,8 @@ struct Exchanges {
         m.setClientMAC(mac)
         m.options.setMessageType(type)
         if let vendorClass { m.options.set(.vendorClass, Array(vendorClass.utf8) + [0]) }
-        m.options.set(.parameterRequestList, [1, 66, 6, 3, 15, 150, 35])
+        // A Cisco phone's option 55 alone makes it a Cisco phone (ClientProfile): others ask for less.
+        m.options.set(.parameterRequestList, vendorClass == nil ? [1, 3, 6, 15] : [1, 66, 6, 3, 15, 150, 35])
         if let requested { m.options.setIPv4(.requestedAddress, requested) }
         if let serverID { m.options.setIPv4(.serverIdentifier, serverID) }
         return m
