@@ -1,6 +1,7 @@
 import DHCPWire
 import Foundation
 import Provisioning
+import ServiceSupport
 import TFTPClient
 import TFTPCore
 import TFTPWire
@@ -171,10 +172,12 @@ public final class SimulatedPhone: @unchecked Sendable {
     /// whose bytes must match the announced size.
     func fetch(_ name: String, host: String) throws -> [UInt8] {
         if let port = setup.httpPort,
-            let body = HTTPFetch.get(
-                host: host, port: port, path: name,
-                from: setup.bindLeasedAddress ? report.address?.description : nil, timeout: 2)
+            let answer = try? PlainHTTP.request(
+                "GET", host: host, port: port, path: "/" + name,
+                from: setup.bindLeasedAddress ? report.address?.description : nil, timeout: 2),
+            answer.status == 200
         {
+            let body = answer.body
             report.files += 1
             report.bytes += Int64(body.count)
             report.httpFiles += 1

@@ -69,19 +69,21 @@ struct ForgetCommand: ParsableCommand {
         }
         // A server listening on every address answers on loopback too.
         let host = web.listen.host == "0.0.0.0" ? "127.0.0.1" : web.listen.host
-        let answer: LocalHTTP.Response
+        let answer: PlainHTTP.Response
         do {
-            answer = try LocalHTTP.post(
-                host: host, port: web.listen.port, path: "/api/devices/\(device)/forget", token: web.token)
+            answer = try PlainHTTP.request(
+                "POST", host: host, port: web.listen.port, path: "/api/devices/\(device)/forget",
+                headers: web.token.isEmpty ? [] : [("Authorization", "Bearer \(web.token)")])
         } catch {
             printError("dialtone: cannot reach the running server's web API at \(host):\(web.listen.port): \(error)")
             throw ExitCode(2)
         }
+        let body = String(decoding: answer.body, as: UTF8.self)
         guard answer.status == 200 else {
-            printError("dialtone: the running server answered \(answer.status): \(VisibleText.line(answer.body))")
+            printError("dialtone: the running server answered \(answer.status): \(VisibleText.line(body))")
             throw ExitCode(2)
         }
-        let forgotten = answer.body.contains("\"forgotten\":true")
+        let forgotten = body.contains("\"forgotten\":true")
         say(forgotten ? "\(device): forgotten by the running server" : "\(device): nothing learned, nothing to forget")
     }
 }
