@@ -9,8 +9,15 @@ public struct ReceiveContext: Hashable, Sendable {
     public var interfaceAddress: IPv4Address
     public var sourceAddress: IPv4Address
     public var sourcePort: UInt16
+    /// The request came in on the PXE boot server port (`dhcp.pxe_port`, 4011), not the DHCP port: only a
+    /// proxy subnet answers there (ProxyDHCP.swift).
+    public var onPXEPort: Bool
 
-    public init(interfaceName: String, interfaceAddress: IPv4Address, sourceAddress: IPv4Address, sourcePort: UInt16) {
+    public init(
+        interfaceName: String, interfaceAddress: IPv4Address, sourceAddress: IPv4Address, sourcePort: UInt16,
+        onPXEPort: Bool = false
+    ) {
+        self.onPXEPort = onPXEPort
         self.interfaceName = interfaceName
         self.interfaceAddress = interfaceAddress
         self.sourceAddress = sourceAddress

@@ -135,6 +135,12 @@ public struct DHCPServer: Sendable {
         var exchange = Exchange(
             server: self, request: request, type: type, context: context, subnet: subnet, profile: profile, now: now)
         let actions: [DHCPAction]
+        if subnet.proxy { return (exchange.proxy(), exchange.cursor, exchange.random) }
+        if context.onPXEPort {
+            let reason = "the PXE port answers on proxy subnets only; \(subnet.subnet) is not one"
+            let dropped = DHCPEvent(.packetDropped, level: .debug, mac: profile.mac, [.reason: reason])
+            return ([.event(dropped)], exchange.cursor, exchange.random)
+        }
         switch type {
         case .discover: actions = exchange.discover()
         case .request: actions = exchange.requestMessage()
@@ -192,6 +198,17 @@ extension DHCPServer {
         for (address, row) in rows {
             if let row { leases.upsert(row) } else { leases.remove(address) }
         }
+    }
+
+    /// Another server's reply heard on the link of `interfaceAddress` (ForeignReply): on a proxy subnet that
+    /// server is expected, it hands out the addresses (issue 16), so it is the address server, at info level.
+    public func foreignReply(_ event: DHCPEvent, interfaceAddress: IPv4Address) -> DHCPEvent {
+        guard let subnet = config.subnets.first(where: { $0.subnet.contains(interfaceAddress) }), subnet.proxy else {
+            return event
+        }
+        var expected = DHCPEvent(.addressServerSeen, level: .info, mac: event.mac, event.metadata)
+        expected[.reason] = "the address server of proxy subnet \(subnet.subnet)"
+        return expected
     }
 
     /// A probe found a device answering on a free address: quarantine it like a DECLINE so it is skipped.

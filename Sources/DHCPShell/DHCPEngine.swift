@@ -70,7 +70,7 @@ final class DHCPEngine {
         }
         let context = ReceiveContext(
             interfaceName: socket.interface.name, interfaceAddress: socket.interface.address, sourceAddress: source,
-            sourcePort: UInt16(envelope.remoteAddress.port ?? 0))
+            sourcePort: UInt16(envelope.remoteAddress.port ?? 0), onPXEPort: socket.isPXEPort)
         metrics.received(request.messageType)
         if request.messageType == .discover, awaitingCommits >= Self.maxAwaitingCommits {
             shed()
@@ -267,7 +267,8 @@ final class DHCPEngine {
 
     /// Another server's reply heard by a `DHCPWatcher`: into the client's timeline (where `explain` finds
     /// it), counted, and logged as a warning at most once a minute per server so a busy rival cannot flood.
-    func otherServerReply(_ event: DHCPEvent) {
+    func otherServerReply(_ event: DHCPEvent, interfaceAddress: WireSupport.IPv4Address) {
+        let event = core.foreignReply(event, interfaceAddress: interfaceAddress)
         let server = event[.dhcp(.serverID)] ?? "?"
         Counter(label: "dialtone_dhcp_other_server_replies_total", dimensions: [("server", server)]).increment()
         let now = Clock.nowMilliseconds()

@@ -110,9 +110,19 @@ public struct DHCPService: Service {
         // Every server socket is bound before `dhcp.started`: a port taken on any interface stops the service
         // with PortInUse, and no socket is left behind.
         var bound: [(DHCPSocket, Channel)] = []
+        var sockets: [DHCPSocket] = []
         for interface in interfaces {
             var socket = DHCPSocket(interface: interface, port: config.port, logger: logger)
             socket.sharesPortInProcess = sharesPortInProcess
+            sockets.append(socket)
+            // proxyDHCP: PXE clients ask the boot server port for their boot file (ProxyDHCP.swift).
+            if config.hasProxySubnet {
+                var pxe = DHCPSocket(interface: interface, port: config.pxePort, logger: logger)
+                pxe.isPXEPort = true
+                sockets.append(pxe)
+            }
+        }
+        for socket in sockets {
             do {
                 bound.append((socket, try await socket.bind(on: eventLoop, engine: engine)))
             } catch {
@@ -120,9 +130,9 @@ public struct DHCPService: Service {
                 throw error
             }
         }
-        let sockets = bound
+        let channels = bound
         try await withThrowingDiscardingTaskGroup { group in
-            for (socket, channel) in sockets {
+            for (socket, channel) in channels {
                 group.addTask {
                     try await keepBound(socket, first: channel, eventLoop: eventLoop, engine: engine)
                 }
@@ -142,7 +152,8 @@ public struct DHCPService: Service {
                 .info, .dhcpStarted,
                 [
                     .server(.dhcpInterfaces): interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","),
-                    .server(.dhcpPort): "\(config.port)", .server(.dhcpLeasesLoaded): "\(leases.count)",
+                    .server(.dhcpPort): config.hasProxySubnet ? "\(config.port),\(config.pxePort)" : "\(config.port)",
+                    .server(.dhcpLeasesLoaded): "\(leases.count)",
                 ])
         }
         logger.log(.info, .dhcpStopped)

@@ -24,6 +24,8 @@ struct DHCPSocket: Sendable {
     /// the server's port (docs/dhcp.md). A real server never shares its port (issue 19: two servers on
     /// one port split the broadcasts and each hands out addresses from its own table).
     var sharesPortInProcess = false
+    /// This socket is the PXE boot server port (`dhcp.pxe_port`) for proxy subnets, not the DHCP port.
+    var isPXEPort = false
 
     /// Sends one reply and returns how it really left, for the event's `dhcp.destination` when that differs
     /// from the plan (nil: as planned).

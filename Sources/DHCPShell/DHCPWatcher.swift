@@ -28,7 +28,7 @@ struct DHCPWatcher: Sendable {
                 if let event = ForeignReply.event(
                     for: message, interface: interface.name, ours: interface.address, source: source)
                 {
-                    engine.value.otherServerReply(event)
+                    engine.value.otherServerReply(event, interfaceAddress: interface.address)
                 }
             })
         }

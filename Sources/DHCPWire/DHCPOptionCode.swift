@@ -32,6 +32,8 @@ public struct DHCPOptionCode: RawRepresentable, Hashable, Comparable, Sendable, 
     public static let userClass = DHCPOptionCode(77)
     public static let relayAgentInformation = DHCPOptionCode(82)
     public static let clientArchitecture = DHCPOptionCode(93)
+    /// RFC 4578 §2.3 client machine identifier (the PXE client's UUID/GUID): type 0 and 16 bytes.
+    public static let clientMachineID = DHCPOptionCode(97)
     /// Cisco's TFTP server address list (RFC 5859 "TFTP server address"): binary IPv4 addresses, never text.
     public static let tftpServerAddress = DHCPOptionCode(150)
     public static let end = DHCPOptionCode(255)

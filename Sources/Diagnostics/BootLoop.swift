@@ -20,7 +20,8 @@ extension Diagnosis {
         ]
         // What the last reply before the newest download told the client.
         let reply = events.last {
-            ($0.name == .dhcp(.ackSent) || $0.name == .dhcp(.offerSent)) && $0.time <= last.time
+            [.dhcp(.ackSent), .dhcp(.offerSent), .dhcp(.proxyOffered), .dhcp(.proxyAcked)].contains($0.name)
+                && $0.time <= last.time
         }
         if let reply {
             let option67 = reply[.dhcp(.bootFile)] ?? "none"

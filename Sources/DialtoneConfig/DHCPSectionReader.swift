@@ -5,11 +5,17 @@ import WireSupport
 struct DHCPSectionReader {
     static let keys = [
         "interfaces", "port", "client_port", "authoritative", "conflict_check", "watch_other_servers", "subnets",
-        "classes", "client_rate_limit", "relay_rate_limit", "allocator",
+        "classes", "client_rate_limit", "relay_rate_limit", "allocator", "pxe_port",
     ]
     static let subnetKeys = [
         "subnet", "pools", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers", "tftp_servers",
         "tftp_server_name", "next_server", "boot_file", "boot_files", "ipxe_script", "options", "reservations",
+        "proxy",
+    ]
+    /// What a proxyDHCP subnet cannot say: the address and its settings are the other server's
+    /// (PXE 2.1 §2.2.2: a proxy offer carries no address, and a PXE client takes none of these from it).
+    static let addressOnlyKeys = [
+        "pools", "reservations", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers",
     ]
 
     let scalars: ConfigScalars
@@ -37,6 +43,15 @@ struct DHCPSectionReader {
         let classes = section.read("classes", default: []) { node, path in
             scalars.list(node, path) { clientClass($0, $1) }
         }
+        // A proxy offer without a boot file is useless to a PXE client (it waits, then gives up), so a proxy
+        // subnet needs a boot file from its own keys or from a class.
+        let classesBoot = classes.contains { !$0.netboot.namesNoBootFile || $0.options.contains { $0.code == .bootFileName } }
+        for (index, subnet) in subnets.enumerated() where subnet.proxy && subnet.netboot.namesNoBootFile && !classesBoot {
+            diagnostics.error(
+                "proxy subnet \(subnet.subnet) names no boot file: a proxyDHCP answer is only a boot file; give "
+                    + "boot_file, boot_files or ipxe_script here or in a class",
+                at: subnetMark(section, index), path: "\(section.childPath("subnets"))[\(index)].proxy")
+        }
         let conflictCheck: DHCPConfiguration.ConflictCheck = section.read("conflict_check", default: .off) {
             scalars.choice($0, $1, [("off", .off), ("arp", .arp), ("icmp", .icmp)])
         }
@@ -59,6 +74,10 @@ struct DHCPSectionReader {
         let rate: (ConfigNode, String) -> Int? = { scalars.integer($0, $1, in: 0...1_000_000) }
         config.clientRateLimit = section.read("client_rate_limit", default: 20, rate)
         config.relayRateLimit = section.read("relay_rate_limit", default: 2000, rate)
+        config.pxePort = section.read("pxe_port", default: 4011, scalars.port)
+        if subnets.contains(where: \.proxy), config.pxePort == port || config.pxePort == clientPort {
+            section.error("pxe_port must differ from port and client_port", key: "pxe_port")
+        }
         config.allocator = section.read("allocator", default: sharedStore ? .random : .iterative) {
             scalars.choice($0, $1, [("iterative", DHCPConfiguration.Allocator.iterative), ("random", .random)])
         }
@@ -89,7 +108,14 @@ struct DHCPSectionReader {
             }
         }
         let reservations = s.read("reservations", default: []) { scalars.list($0, $1) { reservation($0, $1, cidr) } }
-        if pools.isEmpty, reservations.isEmpty {
+        let proxy = s.read("proxy", default: false, scalars.bool)
+        if proxy {
+            for key in Self.addressOnlyKeys where s.has(key) {
+                s.error(
+                    "a proxy subnet leaves addresses and their settings to the other DHCP server; remove `\(key)`",
+                    key: key)
+            }
+        } else if pools.isEmpty, reservations.isEmpty {
             s.error(
                 "subnet \(cidr) has neither pools nor reservations, so no client could get an address", key: "subnet")
         }
@@ -110,7 +136,7 @@ struct DHCPSectionReader {
             options: s.read("options", default: []) { scalars.list($0, $1, options.read) },
             reservations: reservations,
             bootFilesByArchitecture: s.read("boot_files", default: [:], netboot.bootFiles),
-            ipxeScript: s.read("ipxe_script", scalars.string).flatMap { $0.isEmpty ? nil : $0 })
+            ipxeScript: s.read("ipxe_script", scalars.string).flatMap { $0.isEmpty ? nil : $0 }, proxy: proxy)
     }
 
     private func reservation(_ node: ConfigNode, _ path: String, _ cidr: IPv4Subnet) -> Reservation? {
@@ -170,6 +196,13 @@ struct DHCPSectionReader {
             },
             options: c.read("options", default: []) { scalars.list($0, $1, options.read) },
             netboot: netboot.read(c))
+    }
+
+    /// Where the `proxy` key of the `index`th subnet sits, else the subnet itself.
+    private func subnetMark(_ section: ConfigSection, _ index: Int) -> SourceMark? {
+        guard case .sequence(let nodes)? = section.node("subnets")?.value, index < nodes.count else { return nil }
+        guard case .mapping(let entries) = nodes[index].value else { return nodes[index].mark }
+        return entries.first { $0.key == "proxy" }?.keyMark ?? nodes[index].mark
     }
 
     private func checkOverlaps(_ subnets: [SubnetConfiguration], _ section: ConfigSection) {

@@ -67,6 +67,11 @@ public struct DHCPConfiguration: Hashable, Sendable {
     public var allocator: Allocator = .iterative
     public var clientRateLimit = 20
     public var relayRateLimit = 2000
+    /// The PXE boot server port (`pxe_port`, PXE 2.1 §2.2.3: 4011), bound beside `port` when a subnet is
+    /// `proxy: true`: PXE clients ask it for their boot file once the other server gave them an address.
+    public var pxePort: UInt16 = 4011
+    /// Whether any subnet is a proxyDHCP subnet: then `serve` binds `pxe_port` too.
+    public var hasProxySubnet: Bool { subnets.contains(where: \.proxy) }
     /// Valid but likely wrong, with the place to fix it: `dialtone check` reports these (NetbootAdvisories).
     public var advisories: [ConfigError]
     public init(
@@ -113,12 +118,17 @@ public struct SubnetConfiguration: Hashable, Sendable {
     public var ipxeScript: String?
     public var options: [ConfiguredOption]
     public var reservations: [Reservation]
+    /// `proxy: true`: proxyDHCP (PXE 2.1 §2.2.2, dnsmasq's `dhcp-range=...,proxy`). Another server owns the
+    /// addresses on this link; we answer PXE clients with boot information only, never an address.
+    public var proxy = false
     public init(
         subnet: IPv4Subnet, pools: [IPv4Range], leaseTime: ConfigDuration, routers: [IPv4Address],
         dnsServers: [IPv4Address], domainName: String?, ntpServers: [IPv4Address], tftpServers: [IPv4Address],
         tftpServerName: String?, nextServer: IPv4Address?, bootFile: String, options: [ConfiguredOption],
-        reservations: [Reservation], bootFilesByArchitecture: [UInt16: String] = [:], ipxeScript: String? = nil
+        reservations: [Reservation], bootFilesByArchitecture: [UInt16: String] = [:], ipxeScript: String? = nil,
+        proxy: Bool = false
     ) {
+        self.proxy = proxy
         self.bootFilesByArchitecture = bootFilesByArchitecture
         self.ipxeScript = ipxeScript
         self.subnet = subnet

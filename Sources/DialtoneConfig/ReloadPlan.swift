@@ -55,6 +55,12 @@ public struct ReloadPlan: Hashable, Sendable {
         keep(\.conflictCheck, "dhcp.conflict_check", running, &kept)
         // The core makes its random generator, or none, when it is built (DHCPServer.init).
         keep(\.allocator, "dhcp.allocator", running, &kept)
+        keep(\.pxePort, "dhcp.pxe_port", running, &kept)
+        // The PXE port is bound at start when a subnet is a proxy: the subnets apply now, and the port for the
+        // boot file requests (or its closing) waits for a restart.
+        if running.hasProxySubnet != loaded.hasProxySubnet {
+            needsRestart.append("dhcp.subnets[].proxy (binds pxe_port \(running.pxePort) at start)")
+        }
         live(\.subnets, "dhcp.subnets", running, loaded)
         live(\.classes, "dhcp.classes", running, loaded)
         live(\.authoritative, "dhcp.authoritative", running, loaded)

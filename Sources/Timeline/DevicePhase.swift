@@ -18,6 +18,7 @@ public enum DevicePhase {
         case .dhcp(.offerSent): return "dhcp: offered"
         case .dhcp(.ackSent): return "dhcp: bound"
         case .dhcp(.nakSent): return "dhcp: refused"
+        case .dhcp(.proxyOffered), .dhcp(.proxyAcked): return "dhcp: boot file (proxy)"
         case .tftp: return "tftp: " + (last[.tftp(.file)] ?? "")
         case .http: return "http: " + (last[.http(.file)] ?? "")
         case .phone(.upgradeDone): return "provisioned"

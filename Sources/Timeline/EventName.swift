@@ -41,12 +41,20 @@ public enum EventName: Hashable, Sendable, CustomStringConvertible {
         case clientLearned = "dhcp.client.learned"
         /// What was learned about the client was forgotten on command (`dialtone forget`).
         case clientForgotten = "dhcp.client.forgotten"
+        /// proxyDHCP (issue 16): a PXE client's DISCOVER on a `proxy: true` subnet was answered with boot
+        /// information only (no address: another server owns them).
+        case proxyOffered = "dhcp.proxy.offered"
+        /// proxyDHCP: a PXE client's request on the PXE port (4011) was answered with its boot file.
+        case proxyAcked = "dhcp.proxy.acked"
+        /// proxyDHCP: the server that owns a proxy subnet's addresses answered this client (its reply heard
+        /// on the client port) or was chosen by it (its REQUEST): expected, unlike `other_server.reply`.
+        case addressServerSeen = "dhcp.address_server.seen"
 
         /// The events that stand for a reply we sent: the shell adds what it measured while sending (latency,
         /// size, destination) to exactly these.
         public var isReply: Bool {
             switch self {
-            case .offerSent, .ackSent, .nakSent, .informAnswered: true
+            case .offerSent, .ackSent, .nakSent, .informAnswered, .proxyOffered, .proxyAcked: true
             default: false
             }
         }

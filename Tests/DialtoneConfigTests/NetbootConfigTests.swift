@@ -82,4 +82,43 @@ import Testing
                     + "`boot_file: undionly.kpxe`; replies name `undionly.kpxe` in both. Drop the option 67"
             ])
     }
+
+    static let proxy = """
+        dhcp:
+          interfaces: [eth1]
+          subnets:
+            - subnet: 192.168.10.0/24
+              proxy: true
+        """
+
+    /// proxyDHCP: a subnet with `proxy: true` has no pool, and needs a boot file from itself or a class.
+    @Test func aProxySubnetNeedsNoPoolAndGetsThePXEPort() throws {
+        let config = try ConfigLoader.load(
+            yaml: Self.proxy + "\n      boot_files: { bios: undionly.kpxe }\n", file: "x.yaml")
+        let dhcp = try #require(config.dhcp)
+        #expect(dhcp.subnets.first?.proxy == true)
+        #expect(dhcp.hasProxySubnet)
+        #expect(dhcp.pxePort == 4011)
+        let byClass =
+            Self.proxy + "\n  classes:\n    - name: uefi\n      match: { client_arch: [7] }\n      boot_file: snponly.efi\n"
+        #expect(errors(byClass) == [])
+    }
+
+    @Test func aProxySubnetSaysNothingAboutAddressesAndNamesABootFile() {
+        #expect(
+            errors(Self.proxy + "\n") == [
+                "x.yaml:5:7: dhcp.subnets[0].proxy: proxy subnet 192.168.10.0/24 names no boot file: a proxyDHCP "
+                    + "answer is only a boot file; give boot_file, boot_files or ipxe_script here or in a class"
+            ])
+        #expect(
+            errors(Self.proxy + "\n      boot_file: undionly.kpxe\n      pools: [\"192.168.10.1-192.168.10.5\"]\n")
+                == [
+                    "x.yaml:7:14: dhcp.subnets[0].pools: a proxy subnet leaves addresses and their settings to the "
+                        + "other DHCP server; remove `pools`"
+                ])
+        #expect(
+            errors(Self.proxy + "\n      boot_file: undionly.kpxe\n  pxe_port: 67\n") == [
+                "x.yaml:7:13: dhcp.pxe_port: pxe_port must differ from port and client_port"
+            ])
+    }
 }

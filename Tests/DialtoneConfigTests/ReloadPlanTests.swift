@@ -103,6 +103,20 @@ struct ReloadPlanTests {
     }
 }
 
+/// proxyDHCP: the subnets apply at once, the PXE port they need is bound at start.
+struct ReloadPlanProxyTests {
+    @Test func aFirstProxySubnetAppliesAndNamesThePortThatWaits() throws {
+        let running = try ConfigLoader.load(yaml: ReloadPlanTests.base, file: "dialtone.yaml")
+        let proxy = ReloadPlanTests.base.replacingOccurrences(
+            of: "      routers: [198.18.0.1]\n",
+            with: "      routers: [198.18.0.1]\n    - subnet: 198.18.1.0/24\n      proxy: true\n      boot_file: undionly.kpxe\n")
+        let loaded = try ConfigLoader.load(yaml: proxy, file: "dialtone.yaml")
+        let plan = ReloadPlan(running: running, loaded: loaded)
+        #expect(plan.applied == ["dhcp.subnets"])
+        #expect(plan.needsRestart == ["dhcp.subnets[].proxy (binds pxe_port 4011 at start)"])
+    }
+}
+
 /// Every key a reload may meet has a decision: a field added to the configuration without one would be
 /// reported as nothing and silently left to whatever reads it. When this fails, decide in ReloadPlan
 /// whether the new field is applied live or kept until a restart, then add it here.
@@ -119,7 +133,7 @@ struct ReloadPlanCoverageTests {
         #expect(
             fields(try #require(config.dhcp)) == [
                 "interfaces", "port", "clientPort", "authoritative", "conflictCheck", "watchOtherServers", "subnets",
-                "classes", "allocator", "clientRateLimit", "relayRateLimit", "advisories",
+                "classes", "allocator", "clientRateLimit", "relayRateLimit", "advisories", "pxePort",
             ])
         #expect(
             fields(try #require(config.tftp)) == [

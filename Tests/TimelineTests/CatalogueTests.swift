@@ -43,15 +43,15 @@ struct CatalogueTests {
     }
 
     /// The events the DHCP shell adds send measurements to: what `hasSuffix(".sent")` and the INFORM answer
-    /// used to select.
+    /// used to select, and the two proxyDHCP answers.
     @Test func dhcpRepliesAreTheSentEventsAndTheInformAnswer() {
         let replies = EventName.DHCP.allCases.filter(\.isReply).map(\.rawValue)
         #expect(
             replies
                 == EventName.DHCP.allCases.map(\.rawValue).filter {
-                    $0.hasSuffix(".sent") || $0 == "dhcp.inform.answered"
+                    $0.hasSuffix(".sent") || $0 == "dhcp.inform.answered" || $0.hasPrefix("dhcp.proxy.")
                 })
-        #expect(replies.count == 4)
+        #expect(replies.count == 6)
     }
 
     @Test func storedFormRoundTripsUnknownNamesAndKeys() {
@@ -77,6 +77,7 @@ struct CatalogueGoldenTests {
                 "dhcp.pool.exhausted",
                 "dhcp.conflict.detected", "dhcp.packet.dropped", "dhcp.other_server.reply", "dhcp.option.malformed",
                 "dhcp.lease.conflict", "dhcp.client.learned", "dhcp.client.forgotten",
+                "dhcp.proxy.offered", "dhcp.proxy.acked", "dhcp.address_server.seen",
                 "tftp.request.refused", "tftp.transfer.completed", "tftp.transfer.failed", "tftp.transfer.probed",
                 "http.request.refused", "http.transfer.completed", "http.transfer.failed",
                 "phone.upgrade.advanced", "phone.upgrade.done", "phone.upgrade.waiting",
