@@ -26,7 +26,10 @@ extension Exchange {
             return [
                 event(
                     .packetDropped, level: .debug,
-                    [.reason: "proxy subnet \(subnet.subnet) answers PXE clients only (\(sent)); the address server answers this one"])
+                    [
+                        .reason:
+                            "proxy subnet \(subnet.subnet) answers PXE clients only (\(sent)); the address server answers this one"
+                    ])
             ]
         }
         switch (type, context.onPXEPort) {
@@ -44,7 +47,9 @@ extension Exchange {
                         ])
                 ]
             }
-            return [event(.packetDropped, level: .debug, [.reason: "proxy subnet: the address server answers REQUESTs"])]
+            return [
+                event(.packetDropped, level: .debug, [.reason: "proxy subnet: the address server answers REQUESTs"])
+            ]
         default:
             let port = context.onPXEPort ? "the PXE port" : "the DHCP port"
             return [

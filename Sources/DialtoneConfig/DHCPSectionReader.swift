@@ -45,8 +45,11 @@ struct DHCPSectionReader {
         }
         // A proxy offer without a boot file is useless to a PXE client (it waits, then gives up), so a proxy
         // subnet needs a boot file from its own keys or from a class.
-        let classesBoot = classes.contains { !$0.netboot.namesNoBootFile || $0.options.contains { $0.code == .bootFileName } }
-        for (index, subnet) in subnets.enumerated() where subnet.proxy && subnet.netboot.namesNoBootFile && !classesBoot {
+        let classesBoot = classes.contains {
+            !$0.netboot.namesNoBootFile || $0.options.contains { $0.code == .bootFileName }
+        }
+        for (index, subnet) in subnets.enumerated() where subnet.proxy && subnet.netboot.namesNoBootFile && !classesBoot
+        {
             diagnostics.error(
                 "proxy subnet \(subnet.subnet) names no boot file: a proxyDHCP answer is only a boot file; give "
                     + "boot_file, boot_files or ipxe_script here or in a class",

@@ -143,7 +143,8 @@ import WireSupport
 
     @Test func theAddressServersRepliesAreExpectedOnAProxySubnet() {
         let server = DHCPServer(config: Fixtures.config(Self.proxySubnet), servesTFTP: true, leases: [])
-        let heard = DHCPEvent(.otherServerReply, level: .warning, mac: Fixtures.mac(7), [.dhcp(.serverID): "192.168.10.1"])
+        let heard = DHCPEvent(
+            .otherServerReply, level: .warning, mac: Fixtures.mac(7), [.dhcp(.serverID): "192.168.10.1"])
         let judged = server.foreignReply(heard, interfaceAddress: Fixtures.server)
         #expect(judged.name == .addressServerSeen)
         #expect(judged.level == .info)

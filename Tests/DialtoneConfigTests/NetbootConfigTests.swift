@@ -100,7 +100,8 @@ import Testing
         #expect(dhcp.hasProxySubnet)
         #expect(dhcp.pxePort == 4011)
         let byClass =
-            Self.proxy + "\n  classes:\n    - name: uefi\n      match: { client_arch: [7] }\n      boot_file: snponly.efi\n"
+            Self.proxy
+            + "\n  classes:\n    - name: uefi\n      match: { client_arch: [7] }\n      boot_file: snponly.efi\n"
         #expect(errors(byClass) == [])
     }
 

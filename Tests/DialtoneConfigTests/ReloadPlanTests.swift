@@ -109,7 +109,9 @@ struct ReloadPlanProxyTests {
         let running = try ConfigLoader.load(yaml: ReloadPlanTests.base, file: "dialtone.yaml")
         let proxy = ReloadPlanTests.base.replacingOccurrences(
             of: "      routers: [198.18.0.1]\n",
-            with: "      routers: [198.18.0.1]\n    - subnet: 198.18.1.0/24\n      proxy: true\n      boot_file: undionly.kpxe\n")
+            with:
+                "      routers: [198.18.0.1]\n    - subnet: 198.18.1.0/24\n      proxy: true\n      boot_file: undionly.kpxe\n"
+        )
         let loaded = try ConfigLoader.load(yaml: proxy, file: "dialtone.yaml")
         let plan = ReloadPlan(running: running, loaded: loaded)
         #expect(plan.applied == ["dhcp.subnets"])

@@ -33,11 +33,11 @@ make_link() {
     ip -n "$CLI" link set "${TAG}b" up && ip -n "$CLI" link set lo up
 }
 
-start_server() { # config file
+start_server() { # config file [serve options...]
     # Emptied here, not by the background job's `>`: that runs in the child, and the loop below could still
     # find the previous server's dhcp.started before the child got to truncate the file.
     : >"$WORK/server.log"
-    ip netns exec "$SRV" "$DIALTONE" serve --config "$1" >>"$WORK/server.log" 2>&1 &
+    ip netns exec "$SRV" "$DIALTONE" serve --config "$1" "${@:2}" >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 50); do
         grep -q dhcp.started "$WORK/server.log" 2>/dev/null && return 0
