@@ -67,8 +67,12 @@ struct BindingModel {
         require((try? decoded.options.serverIdentifier) == ClientScript.serverAddress, "option 54 missing")
         switch decoded.messageType {
         case .offer, .ack:
-            // An ACK to INFORM names no address (RFC 2131 §4.3.5).
+            // An ACK to INFORM names no address (RFC 2131 §4.3.5), nor does a proxyDHCP answer: then no lease.
             if decoded.yiaddr.isAny, decoded.messageType == .ack { return }
+            if decoded.yiaddr.isAny {
+                require(decoded.options.vendorClass == "PXEClient", "an OFFER of no address that is not a proxy offer")
+                return require(decoded.options[.leaseTime] == nil, "a proxy offer with a lease time")
+            }
             let held = server.leases[decoded.yiaddr]
             require(held?.clientKey == client, "\(decoded.yiaddr) sent to \(describe(client)), held \(held as Any)")
             if decoded.messageType == .ack {

@@ -4,8 +4,8 @@ import FuzzSupport
 import WireSupport
 
 /// One step of a conversation, read from the fuzzer's bytes. Five bytes choose the client and how it
-/// identifies itself, the message and its flags, the addresses it names, the time since the last step and
-/// its option 57; a length-prefixed chunk of raw option bytes follows, inserted before END so any option the
+/// identifies itself, the message and its flags, the addresses it names, the time since the last step, its
+/// option 57, whether it is a PXE client and whether it asks on the PXE port; a length-prefixed chunk of raw option bytes follows, inserted before END so any option the
 /// fuzzer invents reaches the core. The request then goes through the real decoder, as the shell's would.
 struct ClientScript {
     var request: DHCPMessage
@@ -14,6 +14,8 @@ struct ClientScript {
 
     static let serverAddress = IPv4Address("198.18.0.1")!
     static let relayAddress = IPv4Address("198.18.1.1")!
+    /// The relay of the proxyDHCP subnet: PXE clients relayed there get boot information only.
+    static let proxyRelayAddress = IPv4Address("198.18.2.1")!
 
     /// Pool, reserved and foreign addresses: what clients ask for, renew from, release and decline.
     static let addresses: [IPv4Address] = [
@@ -43,7 +45,13 @@ struct ClientScript {
         default: break
         }
         let relayed = who & 0x20 != 0
-        if relayed { message.giaddr = relayAddress }
+        // A PXE client (option 60 PXEClient, option 93 BIOS or EFI); relayed, it reaches the proxy subnet.
+        let pxe = when & 0x80 != 0
+        if relayed { message.giaddr = pxe ? proxyRelayAddress : relayAddress }
+        if pxe {
+            message.options.set(.vendorClass, Array("PXEClient:Arch:00000:UNDI:002001".utf8))
+            message.options.set(.clientArchitecture, [0, which & 1 == 0 ? 0 : 7])
+        }
         if who & 0x40 != 0 { message.flags = DHCPMessage.broadcastFlag }
         if who & 0x80 != 0 {
             message.options.set(.vendorClass, Array("Cisco Systems, Inc. IP Phone CP-7970G".utf8) + [0])
@@ -67,7 +75,8 @@ struct ClientScript {
         guard let decoded = try? DHCPMessage(decoding: bytes) else { return nil }
         let context = ReceiveContext(
             interfaceName: "eth1", interfaceAddress: serverAddress,
-            sourceAddress: relayed ? relayAddress : decoded.ciaddr, sourcePort: relayed ? 67 : 68)
+            sourceAddress: relayed ? decoded.giaddr : decoded.ciaddr, sourcePort: relayed ? 67 : 68,
+            onPXEPort: when & 0x40 != 0)
         return ClientScript(request: decoded, context: context, advance: advances[Int(when & 7)])
     }
 }

@@ -7,7 +7,7 @@ import WireSupport
 
 /// libFuzzer entry point driving whole conversations through `DHCPServer.handle`, as Kea fuzzes its packet
 /// processing: eight clients (one reserved by MAC, one by client id) on a direct and a relayed subnet with
-/// small pools, so they compete for addresses, renew, release, decline, move and let leases expire while the
+/// small pools, PXE clients among them also relayed to a proxyDHCP subnet and asking on the PXE port, so they compete for addresses, renew, release, decline, move and let leases expire while the
 /// clock runs. Each step is one request (`ClientScript`), answered by one server kept across the input; after
 /// each, `BindingModel` checks what the clients were told against what the server holds.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -49,6 +49,10 @@ let configuration: DHCPConfiguration = {
               lease_time: 2m
               boot_files: { bios: undionly.kpxe, efi64: snponly.efi }
               ipxe_script: http://198.18.1.1/boot.ipxe
+            - subnet: 198.18.2.0/24
+              proxy: true
+              boot_files: { bios: undionly.kpxe, efi64: snponly.efi }
+              ipxe_script: boot.ipxe
           classes:
             - name: cisco-phones
               match: { vendor_class: "Cisco Systems, Inc. IP Phone*" }
