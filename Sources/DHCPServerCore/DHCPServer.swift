@@ -170,9 +170,9 @@ public struct DHCPServer: Sendable {
         cursors = cursors.filter { kept.contains($0.key) }
     }
 
-    /// Pool usage per subnet, for metrics and the dashboard.
+    /// Pool usage per subnet, for metrics and the dashboard; a proxy subnet has no pool of ours.
     public func poolUsage(now: ServerTime) -> [(subnet: IPv4Subnet, used: UInt64, total: UInt64)] {
-        config.subnets.map { s in
+        config.subnets.filter { !$0.proxy }.map { s in
             let u = Allocator(subnet: s).usage(leases: leases, now: now)
             return (s.subnet, u.used, u.total)
         }
@@ -200,12 +200,13 @@ extension DHCPServer {
         }
     }
 
-    /// Another server's reply heard on the link of `interfaceAddress` (ForeignReply): on a proxy subnet that
-    /// server is expected, it hands out the addresses (issue 16), so it is the address server, at info level.
+    /// Another server's reply heard on the link of `interfaceAddress` (ForeignReply): on a proxy subnet a
+    /// server offering addresses is expected, it is the address server (issue 16), at info level. A reply
+    /// without an address (another proxy, WDS, FOG) stays a rival: two proxies race for the same clients.
     public func foreignReply(_ event: DHCPEvent, interfaceAddress: IPv4Address) -> DHCPEvent {
-        guard let subnet = config.subnets.first(where: { $0.subnet.contains(interfaceAddress) }), subnet.proxy else {
-            return event
-        }
+        guard let subnet = config.subnets.first(where: { $0.subnet.contains(interfaceAddress) }), subnet.proxy,
+            event[.dhcp(.yiaddr)] != nil
+        else { return event }
         var expected = DHCPEvent(.addressServerSeen, level: .info, mac: event.mac, event.metadata)
         expected[.reason] = "the address server of proxy subnet \(subnet.subnet)"
         return expected

@@ -10,10 +10,11 @@ import WireSupport
 ///    PXE_DISCOVERY_CONTROL bit 3 set ("use the boot file in the offer": no menu, no boot server
 ///    discovery), option 97 echoed. Broadcast: the client has no address yet.
 /// 2. A REQUEST (or INFORM) on the PXE port, which the client sends once it holds the other server's
-///    address, gets the same as an ACK, to that address and its source port. EDK2 asks there when it takes
-///    an offer for a "BINL" one; iPXE always does (its ProxyDHCPREQUEST), and falls back to the proxy
-///    offer after a wait when nobody answers.
-/// Everything else, and every client that is not PXE, is the address server's business. dnsmasq's
+///    address, gets the same as an ACK, to that address and its source port. A client asks there when the
+///    offer leaves it to: EDK2 for an offer without PXE vendor options ("BINL"), iPXE for one without
+///    siaddr and a file (its ProxyDHCPREQUEST). Our offers carry both, so the firmware tested boots the
+///    offer's file (docs/netboot.md); the port serves clients that ask anyway.
+/// Everything else is the address server's business, and a client that is not PXE leaves no trace. dnsmasq's
 /// `dhcp-range=...,proxy` without a `pxe-service` menu answers the same way (its rfc2131.c, "proxy DHCP").
 extension Exchange {
     /// Option 60 of a PXE client (PXE 2.1 Table 2-1: `PXEClient:Arch:xxxxx:UNDI:yyyzzz`) and of the reply.
@@ -21,16 +22,10 @@ extension Exchange {
 
     func proxy() -> [DHCPAction] {
         let vendorClass = profile.vendorClass ?? ""
+        // Not even an event: on a proxy link every laptop's and phone's DHCP is the address server's, and a
+        // timeline row for each would push the PXE clients' history out of the store.
         guard vendorClass.hasPrefix(Self.pxeVendorClass) || HTTPBoot.isClient(vendorClass: vendorClass) else {
-            let sent = vendorClass.isEmpty ? "no option 60" : "option 60 `\(vendorClass)`"
-            return [
-                event(
-                    .packetDropped, level: .debug,
-                    [
-                        .reason:
-                            "proxy subnet \(subnet.subnet) answers PXE clients only (\(sent)); the address server answers this one"
-                    ])
-            ]
+            return []
         }
         switch (type, context.onPXEPort) {
         case (.discover, false): return proxyReply(.offer, event: .proxyOffered)

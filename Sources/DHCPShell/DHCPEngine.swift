@@ -270,7 +270,10 @@ final class DHCPEngine {
     func otherServerReply(_ event: DHCPEvent, interfaceAddress: WireSupport.IPv4Address) {
         let event = core.foreignReply(event, interfaceAddress: interfaceAddress)
         let server = event[.dhcp(.serverID)] ?? "?"
-        Counter(label: "dialtone_dhcp_other_server_replies_total", dimensions: [("server", server)]).increment()
+        // The counter is for alerts on rivals: a proxy subnet's address server is not one.
+        if event.name == .otherServerReply {
+            Counter(label: "dialtone_dhcp_other_server_replies_total", dimensions: [("server", server)]).increment()
+        }
         let now = Clock.nowMilliseconds()
         if now - (otherServersLogged[server] ?? .min / 2) >= 60_000 {
             otherServersLogged[server] = now

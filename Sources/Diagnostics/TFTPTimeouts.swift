@@ -30,7 +30,7 @@ extension Diagnosis {
         let restarts = failed.filter { failure in
             events.contains {
                 $0.time > failure.time && $0.time - failure.time <= 60_000
-                    && [.dhcp(.offerSent), .dhcp(.ackSent), .dhcp(.proxyOffered)].contains($0.name)
+                    && [.dhcp(.offerSent), .dhcp(.ackSent), .dhcp(.proxyOffered), .dhcp(.proxyAcked)].contains($0.name)
             }
         }
         if !restarts.isEmpty {

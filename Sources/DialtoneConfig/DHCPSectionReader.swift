@@ -14,8 +14,10 @@ struct DHCPSectionReader {
     ]
     /// What a proxyDHCP subnet cannot say: the address and its settings are the other server's
     /// (PXE 2.1 §2.2.2: a proxy offer carries no address, and a PXE client takes none of these from it).
+    /// A proxy answer carries the boot file and siaddr only, so option keys would be silently dropped.
     static let addressOnlyKeys = [
-        "pools", "reservations", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers",
+        "pools", "reservations", "lease_time", "routers", "dns_servers", "domain_name", "ntp_servers", "tftp_servers",
+        "tftp_server_name", "options",
     ]
 
     let scalars: ConfigScalars
@@ -78,8 +80,10 @@ struct DHCPSectionReader {
         config.clientRateLimit = section.read("client_rate_limit", default: 20, rate)
         config.relayRateLimit = section.read("relay_rate_limit", default: 2000, rate)
         config.pxePort = section.read("pxe_port", default: 4011, scalars.port)
-        if subnets.contains(where: \.proxy), config.pxePort == port || config.pxePort == clientPort {
-            section.error("pxe_port must differ from port and client_port", key: "pxe_port")
+        if subnets.contains(where: \.proxy),
+            config.pxePort == 0 || config.pxePort == port || config.pxePort == clientPort
+        {
+            section.error("pxe_port must be a port other than port and client_port", key: "pxe_port")
         }
         config.allocator = section.read("allocator", default: sharedStore ? .random : .iterative) {
             scalars.choice($0, $1, [("iterative", DHCPConfiguration.Allocator.iterative), ("random", .random)])
@@ -115,7 +119,8 @@ struct DHCPSectionReader {
         if proxy {
             for key in Self.addressOnlyKeys where s.has(key) {
                 s.error(
-                    "a proxy subnet leaves addresses and their settings to the other DHCP server; remove `\(key)`",
+                    "a proxy subnet answers with a boot file and next_server only; `\(key)` is the address "
+                        + "server's business: remove it",
                     key: key)
             }
         } else if pools.isEmpty, reservations.isEmpty {

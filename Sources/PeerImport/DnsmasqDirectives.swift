@@ -28,7 +28,10 @@ extension DnsmasqReader {
             if second == "static" {
                 parts.removeFirst()
             } else if second == "proxy" {
-                return note(line, "`dhcp-range=\(value)`: proxy DHCP is not carried over")
+                return note(
+                    line,
+                    "`dhcp-range=\(value)`: proxy DHCP is not carried over; write a subnet with `proxy: true` and its "
+                        + "boot files (docs/netboot.md \"proxyDHCP\")")
             } else if let address = IPv4Address(second) {
                 end = address
                 parts.removeFirst()

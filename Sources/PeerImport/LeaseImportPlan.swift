@@ -46,6 +46,10 @@ public struct LeaseImportPlan: Hashable, Sendable {
             }
             // The allocator gives a client its current address back only from the pools (or its
             // reservation): a lease outside them would be replaced at the next request.
+            if subnet.proxy {
+                skip("on proxy subnet \(subnet.subnet): its addresses are the address server's")
+                continue
+            }
             if reservation == nil, !subnet.pools.contains(where: { $0.contains(binding.ip) }) {
                 skip("outside the pools of \(subnet.subnet) (add it to a pool, or reserve it)")
                 continue

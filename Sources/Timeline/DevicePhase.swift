@@ -19,6 +19,7 @@ public enum DevicePhase {
         case .dhcp(.ackSent): return "dhcp: bound"
         case .dhcp(.nakSent): return "dhcp: refused"
         case .dhcp(.proxyOffered), .dhcp(.proxyAcked): return "dhcp: boot file (proxy)"
+        case .dhcp(.addressServerSeen): return "dhcp: address from the address server"
         case .tftp: return "tftp: " + (last[.tftp(.file)] ?? "")
         case .http: return "http: " + (last[.http(.file)] ?? "")
         case .phone(.upgradeDone): return "provisioned"

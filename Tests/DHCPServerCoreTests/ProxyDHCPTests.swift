@@ -103,24 +103,25 @@ import WireSupport
         var name: String
         var message: DHCPMessage
         var pxePort = false
-        var event: EventName.DHCP
+        /// What the timeline gets: nothing for a client that is not PXE.
+        var events: [EventName.DHCP]
         var testDescription: String { name }
     }
 
     static let silent: [Silent] = [
         Silent(
-            name: "a client that is not PXE (a phone, a laptop) is the address server's",
-            message: Fixtures.message(.discover, mac: Fixtures.mac(8), cisco: true), event: .packetDropped),
+            name: "a client that is not PXE (a phone, a laptop) is the address server's, and leaves no trace",
+            message: Fixtures.message(.discover, mac: Fixtures.mac(8), cisco: true), events: []),
         Silent(
             name: "the REQUEST for the address server's offer is noted, not answered",
-            message: pxe(.request, serverID: addressServer), event: .addressServerSeen),
+            message: pxe(.request, serverID: addressServer), events: [.addressServerSeen]),
         Silent(
             name: "a DISCOVER on the PXE port is not a boot server request",
-            message: pxe(.discover), pxePort: true, event: .packetDropped),
+            message: pxe(.discover), pxePort: true, events: [.packetDropped]),
         Silent(
             name: "an architecture the subnet has no file for: unanswered, and said why",
-            message: pxe(.discover, arch: 11), event: .packetDropped),
-        Silent(name: "a RELEASE is the address server's", message: pxe(.release), event: .packetDropped),
+            message: pxe(.discover, arch: 11), events: [.packetDropped]),
+        Silent(name: "a RELEASE is the address server's", message: pxe(.release), events: [.packetDropped]),
     ]
 
     @Test(arguments: silent) func everythingElseIsLeftToTheAddressServer(_ c: Silent) {
@@ -130,7 +131,7 @@ import WireSupport
         let actions = server.handle(c.message, context: Self.context(pxePort: c.pxePort), now: 0)
         #expect(actions.replies.isEmpty)
         #expect(actions.commits.isEmpty)
-        #expect(actions.events.map(\.name) == [c.event])
+        #expect(actions.events.map(\.name) == c.events)
     }
 
     @Test func thePXEPortIsDeadOnAnOrdinarySubnet() {
@@ -141,15 +142,26 @@ import WireSupport
         #expect(actions.events.first?[.reason]?.contains("proxy subnets only") == true)
     }
 
+    @Test func aProxySubnetHasNoPoolToReport() {
+        let server = DHCPServer(
+            config: Fixtures.config(subnets: [Fixtures.subnet(), Self.proxySubnet]), servesTFTP: true, leases: [])
+        #expect(server.poolUsage(now: 0).map(\.total) == [5])
+    }
+
     @Test func theAddressServersRepliesAreExpectedOnAProxySubnet() {
         let server = DHCPServer(config: Fixtures.config(Self.proxySubnet), servesTFTP: true, leases: [])
         let heard = DHCPEvent(
-            .otherServerReply, level: .warning, mac: Fixtures.mac(7), [.dhcp(.serverID): "192.168.10.1"])
+            .otherServerReply, level: .warning, mac: Fixtures.mac(7),
+            [.dhcp(.serverID): "192.168.10.1", .dhcp(.yiaddr): "192.168.10.57"])
         let judged = server.foreignReply(heard, interfaceAddress: Fixtures.server)
         #expect(judged.name == .addressServerSeen)
         #expect(judged.level == .info)
         #expect(judged[.reason] == "the address server of proxy subnet 192.168.10.0/24")
         let ordinary = DHCPServer(config: Fixtures.config(), servesTFTP: true, leases: [])
         #expect(ordinary.foreignReply(heard, interfaceAddress: Fixtures.server) == heard)
+        // Another proxy (no address offered) races us for the same clients: still a rival.
+        var proxy = heard
+        proxy[.dhcp(.yiaddr)] = nil
+        #expect(server.foreignReply(proxy, interfaceAddress: Fixtures.server) == proxy)
     }
 }

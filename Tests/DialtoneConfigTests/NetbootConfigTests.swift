@@ -114,12 +114,12 @@ import Testing
         #expect(
             errors(Self.proxy + "\n      boot_file: undionly.kpxe\n      pools: [\"192.168.10.1-192.168.10.5\"]\n")
                 == [
-                    "x.yaml:7:14: dhcp.subnets[0].pools: a proxy subnet leaves addresses and their settings to the "
-                        + "other DHCP server; remove `pools`"
+                    "x.yaml:7:14: dhcp.subnets[0].pools: a proxy subnet answers with a boot file and next_server "
+                        + "only; `pools` is the address server's business: remove it"
                 ])
         #expect(
             errors(Self.proxy + "\n      boot_file: undionly.kpxe\n  pxe_port: 67\n") == [
-                "x.yaml:7:13: dhcp.pxe_port: pxe_port must differ from port and client_port"
+                "x.yaml:7:13: dhcp.pxe_port: pxe_port must be a port other than port and client_port"
             ])
     }
 }

@@ -23,6 +23,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         now += step.advance
         let actions = server.handle(step.request, context: step.context, now: now)
         model.check(actions, request: step.request, server: server, now: now)
+        checkProxy(actions, step: step)
     }
     return 0
 }
@@ -69,3 +70,28 @@ let configuration: DHCPConfiguration = {
         fatalError("the fuzz config does not load: \(error)")
     }
 }()
+
+/// proxyDHCP: on the proxy subnet nothing is ever leased or refused (the address server owns it), and the PXE
+/// port answers nobody on an ordinary subnet.
+func checkProxy(_ actions: [DHCPAction], step: ClientScript) {
+    for action in actions {
+        switch action {
+        case .commit(let lease, _):
+            require(!IPv4Subnet("198.18.2.0/24")!.contains(lease.ip), "a lease on the proxy subnet: \(lease)")
+            require(step.request.giaddr != ClientScript.proxyRelayAddress, "a commit for a proxied request")
+        case .reply(let reply, _, _, _):
+            if step.request.giaddr == ClientScript.proxyRelayAddress {
+                require(reply.yiaddr.isAny, "an address offered on the proxy subnet")
+                require(
+                    reply.messageType == .offer || reply.messageType == .ack,
+                    "a \(reply.messageType as Any) from the proxy")
+                require(
+                    reply.messageType == (step.context.onPXEPort ? .ack : .offer),
+                    "the proxy answered on the wrong port")
+            } else {
+                require(!step.context.onPXEPort, "the PXE port answered on an ordinary subnet")
+            }
+        case .event, .remember: break
+        }
+    }
+}
