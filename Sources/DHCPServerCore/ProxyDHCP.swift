@@ -67,13 +67,8 @@ extension Exchange {
                     ])
             ]
         }
-        var reply = DHCPMessage(op: DHCPMessage.bootReply, xid: request.xid)
-        reply.htype = request.htype
-        reply.hlen = request.hlen
-        reply.chaddr = request.chaddr
-        reply.giaddr = request.giaddr
+        var reply = ReplyBuilder.header(answering: request)
         reply.ciaddr = request.ciaddr
-        reply.flags = request.flags
         // dnsmasq sets the flag too: a client without an address can only hear a broadcast.
         if request.ciaddr.isAny { reply.flags |= DHCPMessage.broadcastFlag }
         reply.siaddr = boot.nextServer ?? .any

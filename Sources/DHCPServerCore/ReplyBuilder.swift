@@ -15,12 +15,7 @@ struct ReplyBuilder {
     func reply(to request: DHCPMessage, type: DHCPMessageType, yiaddr: IPv4Address, leaseSeconds: UInt32?)
         -> DHCPMessage
     {
-        var reply = DHCPMessage(op: DHCPMessage.bootReply, xid: request.xid)
-        reply.htype = request.htype
-        reply.hlen = request.hlen
-        reply.chaddr = request.chaddr
-        reply.flags = request.flags
-        reply.giaddr = request.giaddr
+        var reply = Self.header(answering: request)
         reply.yiaddr = yiaddr
         // RFC 2131 §4.3.2: a NAK relayed through giaddr must have the broadcast bit set.
         if type == .nak, !request.giaddr.isAny { reply.flags |= DHCPMessage.broadcastFlag }
@@ -79,6 +74,18 @@ struct ReplyBuilder {
         for code in configured.codes.sorted() where !ordered.contains(code) { ordered.append(code) }
         for code in ordered { options.set(code, configured[code]!) }
         reply.options = echoRelayInfo(options, request)
+        return reply
+    }
+
+    /// A BOOTREPLY with what RFC 2131 §4.3.1 (Table 3) copies from the request: xid, htype, hlen, chaddr,
+    /// flags and giaddr.
+    static func header(answering request: DHCPMessage) -> DHCPMessage {
+        var reply = DHCPMessage(op: DHCPMessage.bootReply, xid: request.xid)
+        reply.htype = request.htype
+        reply.hlen = request.hlen
+        reply.chaddr = request.chaddr
+        reply.flags = request.flags
+        reply.giaddr = request.giaddr
         return reply
     }
 
