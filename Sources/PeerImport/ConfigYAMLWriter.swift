@@ -33,7 +33,11 @@ public enum ConfigYAMLWriter {
     static func lines(_ s: ImportedSubnet) -> [String] {
         var out = ["    - subnet: \(s.subnet)"]
         func add(_ key: String, _ value: String) { out.append("      \(key): \(value)") }
-        add("pools", list(s.pools.map { quoted($0.description) }))
+        if s.proxy {
+            add("proxy", "true")
+        } else {
+            add("pools", list(s.pools.map { quoted($0.description) }))
+        }
         if let lease = s.leaseTime { add("lease_time", lease) }
         if !s.routers.isEmpty { add("routers", list(s.routers.map(\.description))) }
         if !s.dnsServers.isEmpty { add("dns_servers", list(s.dnsServers.map(\.description))) }

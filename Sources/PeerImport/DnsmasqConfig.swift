@@ -95,9 +95,16 @@ struct DnsmasqReader {
     }
 
     mutating func finish() -> ImportedConfiguration {
+        for index in config.subnets.indices where config.subnets[index].proxy && !config.subnets[index].pools.isEmpty {
+            config.subnets[index].proxy = false
+            config.notes.append(
+                "\(file): subnet \(config.subnets[index].subnet) has both a proxy range and an address range: "
+                    + "written as an ordinary subnet that leases them")
+        }
         for option in options {
             if config.subnets.isEmpty { break }
-            for index in config.subnets.indices {
+            // A proxy answer carries the boot file only (docs/netboot.md): options are the address server's.
+            for index in config.subnets.indices where !config.subnets[index].proxy {
                 var subnet = config.subnets[index]
                 DnsmasqOptionPlacement.place(code: option.code, values: option.values, in: &subnet)
                 config.subnets[index] = subnet
@@ -108,9 +115,26 @@ struct DnsmasqReader {
                 note(line, "reservation of \(reservation.ip) lies in no dhcp-range's subnet: not carried over")
                 continue
             }
+            if config.subnets[index].proxy {
+                note(
+                    line, "reservation of \(reservation.ip) is on a proxy range: the address server's, not carried over"
+                )
+                continue
+            }
             config.subnets[index].reservations.append(reservation)
         }
-        for index in config.subnets.indices {
+        for index in config.subnets.indices where config.subnets[index].proxy {
+            // Only the boot keys apply; a proxy subnet without a boot file fails `check`.
+            if let boot {
+                config.subnets[index].bootFile = boot.file
+                config.subnets[index].nextServer = boot.address
+            } else {
+                config.notes.append(
+                    "\(file): proxy subnet \(config.subnets[index].subnet) has no dhcp-boot: add boot_file or "
+                        + "boot_files (dnsmasq's pxe-service menus are not carried over)")
+            }
+        }
+        for index in config.subnets.indices where !config.subnets[index].proxy {
             if let domain, config.subnets[index].domainName == nil { config.subnets[index].domainName = domain }
             if let boot {
                 config.subnets[index].bootFile = boot.file

@@ -24,14 +24,14 @@ extension DnsmasqReader {
         }
         parts.removeFirst()
         var end: IPv4Address?
+        var proxy = false
         if let second = parts.first {
             if second == "static" {
                 parts.removeFirst()
             } else if second == "proxy" {
-                return note(
-                    line,
-                    "`dhcp-range=\(value)`: proxy DHCP is not carried over; write a subnet with `proxy: true` and its "
-                        + "boot files (docs/netboot.md \"proxyDHCP\")")
+                // START is the network: boot information only, no pool (docs/netboot.md "proxyDHCP").
+                proxy = true
+                parts.removeFirst()
             } else if let address = IPv4Address(second) {
                 end = address
                 parts.removeFirst()
@@ -72,6 +72,13 @@ extension DnsmasqReader {
         if index == nil {
             config.subnets.append(ImportedSubnet(subnet: subnet))
             index = config.subnets.count - 1
+        }
+        if proxy {
+            config.subnets[index!].proxy = true
+            if leaseTime != nil {
+                note(line, "`dhcp-range=\(value)`: a proxy range leases nothing; lease time dropped")
+            }
+            return
         }
         if let end {
             guard let range = IPv4Range(lower: start, upper: end) else {

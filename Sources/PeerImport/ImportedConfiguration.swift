@@ -30,6 +30,8 @@ public struct ImportedSubnet: Hashable, Sendable {
     public var bootFile: String?
     public var options: [ImportedOption] = []
     public var reservations: [ImportedReservation] = []
+    /// dnsmasq's `dhcp-range=NETWORK,proxy`: boot information only (docs/netboot.md "proxyDHCP").
+    public var proxy = false
 
     public init(subnet: IPv4Subnet) { self.subnet = subnet }
 }

@@ -84,6 +84,31 @@ import WireSupport
     }
 }
 
+/// dnsmasq's proxy mode (`dhcp-range=NETWORK,proxy` beside `dhcp-boot`) becomes a `proxy: true` subnet.
+@Suite struct DnsmasqProxyImportTests {
+    @Test func aProxyRangeBecomesAProxySubnetWithItsBootFile() throws {
+        let conf = """
+            dhcp-range=198.18.0.0,proxy,255.255.255.0
+            dhcp-option=option:router,198.18.0.1
+            dhcp-host=02:00:00:00:00:01,198.18.0.50
+            dhcp-boot=undionly.kpxe,,198.18.0.9
+            """
+        let config = DnsmasqConfig.translate(conf + "\n", file: "d.conf")
+        let loaded = try ConfigLoader.load(yaml: ConfigYAMLWriter.yaml(config, source: "d"), file: "x.yaml")
+        let subnet = try #require(loaded.dhcp?.subnets.first)
+        #expect(subnet.proxy && subnet.pools.isEmpty && subnet.routers.isEmpty && subnet.reservations.isEmpty)
+        #expect(subnet.bootFile == "undionly.kpxe" && subnet.nextServer?.description == "198.18.0.9")
+        #expect(config.notes.contains { $0.contains("d.conf:3: reservation of 198.18.0.50 is on a proxy range") })
+        #expect(!config.notes.contains { $0.contains("router and DNS server") })
+    }
+
+    @Test func withoutDhcpBootItSaysWhatCheckWillRefuse() {
+        let config = DnsmasqConfig.translate("dhcp-range=198.18.0.0,proxy\n", file: "d.conf")
+        #expect(config.subnets.first?.proxy == true)
+        #expect(config.notes.contains { $0.contains("proxy subnet 198.18.0.0/24 has no dhcp-boot") })
+    }
+}
+
 @Suite struct Tftpd32ConfigImportTests {
     // Tftpd32 4.x writes its DHCP settings into tftpd32.ini's [DHCP] section.
     static let sample = """
