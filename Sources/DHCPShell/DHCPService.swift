@@ -148,13 +148,12 @@ public struct DHCPService: Service {
                 let local = interfaces.map { IPv4Subnet(network: $0.address, prefixLength: $0.prefixLength) }
                 group.addTask { await probeAhead(prober, local: local, eventLoop: eventLoop, engine: engine) }
             }
-            logger.log(
-                .info, .dhcpStarted,
-                [
-                    .server(.dhcpInterfaces): interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","),
-                    .server(.dhcpPort): config.hasProxySubnet ? "\(config.port),\(config.pxePort)" : "\(config.port)",
-                    .server(.dhcpLeasesLoaded): "\(leases.count)",
-                ])
+            var started: [EventKey: String] = [
+                .server(.dhcpInterfaces): interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","),
+                .server(.dhcpPort): "\(config.port)", .server(.dhcpLeasesLoaded): "\(leases.count)",
+            ]
+            if config.hasProxySubnet { started[.server(.dhcpPXEPort)] = "\(config.pxePort)" }
+            logger.log(.info, .dhcpStarted, started)
         }
         logger.log(.info, .dhcpStopped)
     }

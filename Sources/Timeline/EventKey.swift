@@ -117,6 +117,8 @@ public enum EventKey: Hashable, Sendable, Comparable, CustomStringConvertible {
         case serverName = "server.name"
         case dhcpInterfaces = "dhcp.interfaces"
         case dhcpPort = "dhcp.port"
+        /// The PXE boot server port, bound when a subnet is a proxy (docs/netboot.md "proxyDHCP").
+        case dhcpPXEPort = "dhcp.pxe_port"
         case dhcpLeasesLoaded = "dhcp.leases_loaded"
         case dhcpMalformedTotal = "dhcp.malformed_total"
         case limitedScope = "limit.scope"

@@ -104,7 +104,7 @@ struct CatalogueGoldenTests {
                 "client.mac", "client.address", "reason",
                 "config", "state_dir", "privileges.user", "privileges.uid", "privileges.gid",
                 "privileges.capabilities", "error", "store.batch", "store.location", "store.pending", "server.name",
-                "dhcp.interfaces", "dhcp.port", "dhcp.leases_loaded",
+                "dhcp.interfaces", "dhcp.port", "dhcp.pxe_port", "dhcp.leases_loaded",
                 "dhcp.malformed_total", "limit.scope", "limit.dropped_total",
                 "tftp.listen", "tftp.root", "tftp.active", "tftp.malformed_total", "http.listen", "syslog.listen",
                 "syslog.file",
