@@ -54,11 +54,13 @@ dhcp:
   subnets:
     - subnet: 198.18.0.0/24
       proxy: true
-      boot_files: { bios: undionly.kpxe, efi64: snponly.efi }
+      boot_files: { bios: undionly.kpxe, efi64: snponly.efi, http64: snponly.efi }
       ipxe_script: boot.ipxe
 tftp:
   root: $ROOT
   listen: ["198.18.0.1:69"]
+http:
+  listen: ["198.18.0.1:8080"]
 YAML
 # Debug: the requests a proxy leaves alone are logged with the reason.
 start_server "$WORK/dialtone.yaml" --log-level debug || exit 1
@@ -118,6 +120,32 @@ if [ -r "$OVMF" ] && [ -r "$SNPONLY" ]; then
         uefi_pxe_boots_through_the_proxy
 else
     echo "skip UEFI boot: needs $OVMF (package ovmf) and $SNPONLY (package ipxe)"
+fi
+
+# UEFI HTTP Boot through the proxy: OVMF with PXE turned off (fw_cfg, as in netboot.sh) sends option 60
+# HTTPClient; our proxy offer says HTTPClient with the URL (no PXE options), dnsmasq's gives the address.
+uefi_http_boot_through_the_proxy() {
+    local mac=52:54:04:12:34:56
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$WORK/vars.fd"
+    : >"$WORK/serial.log"
+    timeout 120 ip netns exec "$SRV" qemu-system-x86_64 -machine q35,graphics=off -m 512 -nographic \
+        -monitor none -serial "file:$WORK/serial.log" \
+        -drive "if=pflash,format=raw,readonly=on,file=$OVMF" -drive "if=pflash,format=raw,file=$WORK/vars.fd" \
+        -fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no \
+        -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no \
+        -fw_cfg name=opt/org.tianocore/IPv6Support,string=no \
+        -netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no" \
+        -device "virtio-net-pci,netdev=n0,romfile=,mac=$mac" >"$WORK/qemu.out" 2>&1 &
+    await_token $! 115 || { ours $mac; return 1; }
+    grep -qE "DHCPACK.*198\.18\.0\.1[0-9]{2} $mac" "$WORK/dnsmasq.log" || { echo "dnsmasq gave no address"; return 1; }
+    ours $mac | grep 'dhcp.proxy.offered' | grep 'dhcp.vendor_class=HTTPClient' |
+        grep -q 'dhcp.boot_file=http://198.18.0.1:8080/snponly.efi' || { echo "no proxy offer with the URL"; ours $mac; return 1; }
+    grep 'http.transfer.completed' "$WORK/server.log" | grep -q 'http.file=/snponly.efi' || { echo "not fetched over HTTP"; return 1; }
+    if ours $mac | grep -E 'dhcp\.(offer|ack)\.sent'; then echo "we offered an address"; return 1; fi
+}
+if [ -r "$OVMF" ] && [ -r "$SNPONLY" ]; then
+    check "UEFI HTTP Boot (OVMF, HTTPClient): address from dnsmasq, the URL from our proxy, then the script" \
+        uefi_http_boot_through_the_proxy
 fi
 
 a_plain_client_is_left_to_the_address_server() {
