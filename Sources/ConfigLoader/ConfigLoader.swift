@@ -36,6 +36,8 @@ public enum ConfigLoader {
 
     /// Parses and validates YAML text; `file` is only used in messages.
     public static func load(yaml: String, file: String) throws(ConfigErrors) -> DialtoneConfiguration {
+        // Before Yams, whose recursion a hostile nesting would overflow (YAMLLimits).
+        if let problem = YAMLLimits.violation(in: yaml, file: file) { throw ConfigErrors([problem]) }
         let root: ConfigNode
         do {
             root = try parse(yaml: yaml)

@@ -1,0 +1,58 @@
+import ConfigLoader
+import DialtoneConfig
+import Testing
+
+/// The `config` fuzz target's crasher: 4.6 KB of `{` overflowed the stack in Yams' recursive composer and
+/// killed `check` (or a server reloading). Such a file is now refused with its line, as is a file whose
+/// aliases expand into millions of nodes.
+@Suite struct YAMLLimitsTests {
+    func errors(_ yaml: String) -> [String] {
+        do {
+            _ = try ConfigLoader.load(yaml: yaml, file: "x.yaml")
+            return []
+        } catch {
+            return error.errors.map(\.description)
+        }
+    }
+
+    @Test func deepFlowNestingIsRefusedWithItsLine() {
+        let yaml = "dhcp:\n  interfaces: [eth1]\n  subnets: " + String(repeating: "[", count: 5000) + "\n"
+        #expect(
+            errors(yaml) == [
+                "x.yaml:3:74: collections nest deeper than 64 levels; a config needs a few"
+            ])
+    }
+
+    @Test func deepBlockNestingIsRefusedToo() {
+        var yaml = ""
+        for level in 0..<300 { yaml += String(repeating: " ", count: level) + "k\(level):\n" }
+        #expect(errors(yaml).first?.contains("nest deeper than 64 levels") == true)
+    }
+
+    @Test func nestedAliasesThatExpandToBillionsAreRefused() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            yaml +=
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
+        }
+        #expect(errors(yaml).first?.contains("more than 1000000 nodes once its aliases are expanded") == true)
+    }
+
+    @Test func aFewAliasesAndAnOrdinaryDepthStillLoad() throws {
+        let yaml = """
+            dhcp:
+              interfaces: [eth1]
+              subnets:
+                - subnet: 198.18.0.0/24
+                  pools: ["198.18.0.10-198.18.0.20"]
+                  options: &phone_options
+                    - { code: 150, type: ipv4-list, value: [198.18.0.1] }
+                - subnet: 198.18.1.0/24
+                  pools: ["198.18.1.10-198.18.1.20"]
+                  options: *phone_options
+            """
+        let config = try ConfigLoader.load(yaml: yaml, file: "x.yaml")
+        #expect(config.dhcp?.subnets.map(\.options.count) == [1, 1])
+    }
+}
