@@ -22,6 +22,9 @@ enum YAMLLimits {
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else { return nil }
             defer { yaml_parser_delete(&parser) }
+            // As Yams sets it (Parser.init): left to detection, a leading BOM shifts every column by one, and
+            // the same text parses into another tree than the one Yams would build.
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count - 1)
             var counter = NodeCounter()
             while true {

@@ -1,5 +1,6 @@
 import ConfigLoader
 import DialtoneConfig
+import Foundation
 import Testing
 
 /// The `config` fuzz target's crasher: 4.6 KB of `{` overflowed the stack in Yams' recursive composer and
@@ -21,6 +22,17 @@ import Testing
             errors(yaml) == [
                 "x.yaml:3:74: collections nest deeper than 64 levels; a config needs a few"
             ])
+    }
+
+    /// Both crashers, as the fuzzer wrote them: the second starts with a byte-order mark, and measured
+    /// without Yams' explicit UTF-8 encoding the same text parsed differently (a syntax error at line 3),
+    /// passed the check and overflowed Yams again. A regression here crashes the test process.
+    @Test(arguments: ["crasher-deep-nesting", "crasher-deep-nesting-bom"])
+    func theFuzzersCrashersAreRefused(_ name: String) throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("FuzzTesting/Corpus/config/\(name)")
+        let text = String(decoding: try Data(contentsOf: corpus), as: UTF8.self)
+        #expect(errors(text).first?.contains("nest deeper than 64 levels") == true)
     }
 
     @Test func deepBlockNestingIsRefusedToo() {
