@@ -2,6 +2,8 @@
 /// be a typo (at most a third of the key's length, and at least 1 edit away... or a case difference).
 enum KeySuggestion {
     static func closest(to key: String, among candidates: [String]) -> String? {
+        // No key of ours is half this long: such a key is no typo, and the edit distance is quadratic.
+        guard key.count <= 64 else { return nil }
         let lowered = key.lowercased()
         if let exact = candidates.first(where: { $0.lowercased() == lowered }) { return exact }
         var best: (String, Int)?

@@ -35,6 +35,16 @@ import Testing
         #expect(errors(text).first?.contains("nest deeper than 64 levels") == true)
     }
 
+    /// The fuzzer's slow input: complex keys (`? `) holding sequences of mappings. Each was named in its error
+    /// by its reflected description (megabytes), and the suggestion's edit distance ran over that text.
+    @Test func collectionKeysAreNamedShortly() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("FuzzTesting/Corpus/config/slow-collection-keys")
+        let found = errors(String(decoding: try Data(contentsOf: corpus), as: UTF8.self))
+        #expect(!found.isEmpty && found.allSatisfy { $0.count < 400 })
+        #expect(errors("? [a, b]\n: 1\n").first?.contains("(a sequence used as a key)") == true)
+    }
+
     @Test func deepBlockNestingIsRefusedToo() {
         var yaml = ""
         for level in 0..<300 { yaml += String(repeating: " ", count: level) + "k\(level):\n" }
