@@ -3,7 +3,7 @@ import DialtoneConfig
 import Testing
 
 /// Golden tests: for each kind of mistake, the exact message an admin sees (file:line:column: key: problem).
-@Suite struct ConfigErrorGoldenTests {
+@Suite struct ConfigErrorGoldenTests: ConfigTextLoading {
     static let base = """
         dhcp:
           interfaces: [eth1]
@@ -11,15 +11,6 @@ import Testing
             - subnet: 192.168.10.0/24
               pools: ["192.168.10.1-192.168.10.5"]
         """
-
-    func errors(_ yaml: String) -> [String] {
-        do {
-            _ = try ConfigLoader.load(yaml: yaml, file: "x.yaml")
-            return []
-        } catch {
-            return error.errors.map(\.description)
-        }
-    }
 
     @Test func validMinimalConfig() throws {
         let config = try ConfigLoader.load(yaml: Self.base, file: "x.yaml")

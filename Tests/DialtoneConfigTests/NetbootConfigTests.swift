@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 16's keys: `boot_files` by option 93 name or code, `ipxe_script`, a class's `boot_file` and
 /// `next_server`, and the advisory `dialtone check` prints for the loop-making config.
-@Suite struct NetbootConfigTests {
+@Suite struct NetbootConfigTests: ConfigTextLoading {
     static let base = """
         dhcp:
           interfaces: [eth1]
@@ -13,15 +13,6 @@ import Testing
               pools: ["192.168.10.1-192.168.10.5"]
               boot_file: undionly.kpxe
         """
-
-    func errors(_ yaml: String) -> [String] {
-        do {
-            _ = try ConfigLoader.load(yaml: yaml, file: "x.yaml")
-            return []
-        } catch {
-            return error.errors.map(\.description)
-        }
-    }
 
     @Test func bootFilesByNameAndCode() throws {
         let yaml =

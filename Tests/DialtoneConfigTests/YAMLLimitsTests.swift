@@ -6,16 +6,7 @@ import Testing
 /// The `config` fuzz target's crasher: 4.6 KB of `{` overflowed the stack in Yams' recursive composer and
 /// killed `check` (or a server reloading). Such a file is now refused with its line, as is a file whose
 /// aliases expand into millions of nodes.
-@Suite struct YAMLLimitsTests {
-    func errors(_ yaml: String) -> [String] {
-        do {
-            _ = try ConfigLoader.load(yaml: yaml, file: "x.yaml")
-            return []
-        } catch {
-            return error.errors.map(\.description)
-        }
-    }
-
+@Suite struct YAMLLimitsTests: ConfigTextLoading {
     @Test func deepFlowNestingIsRefusedWithItsLine() {
         let yaml = "dhcp:\n  interfaces: [eth1]\n  subnets: " + String(repeating: "[", count: 5000) + "\n"
         #expect(
