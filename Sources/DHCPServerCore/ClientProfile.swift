@@ -12,6 +12,10 @@ public struct ClientProfile: Hashable, Sendable {
     public var matchedClass: ClientClassConfiguration?
     /// Learned from this client's earlier exchanges: it ignores unicast OFFERs (`LearnedNeeds.swift`).
     public var learnedBroadcast = false
+    /// Replies within 576 bytes whatever option 57 says: learned, or tried now (`replyTrial`).
+    public var smallReplies = false
+    /// Why this exchange's OFFER tries the small shape (a larger OFFER was ignored); nil when not a trial.
+    public var replyTrial: String?
 
     /// Cisco phones send option 60 "Cisco Systems, Inc. IP Phone CP-7970G\0" and name themselves SEP<MAC>
     /// (research: cisco-provisioning.md §1.2, wazo cisco.conf). The OUI list covers phones whose recovery

@@ -17,8 +17,8 @@ public struct DHCPServer: Sendable {
     private(set) var random: RandomCandidates?
     /// What clients turned out to need (`LearnedNeeds.swift`), per MAC, as the store keeps it.
     public internal(set) var learned: [MACAddress: [ClientNeed: LearnedNeed]] = [:]
-    /// Unicast OFFERs waiting for their REQUEST: the evidence for learning `broadcastReplies`.
-    var offerWatch = UnicastOfferWatch()
+    /// OFFERs waiting for their REQUEST that could teach a need (`LearnedNeeds.swift`).
+    var offerWatch = OfferWatch()
 
     /// How long an OFFER holds its address for the client (RFC 2131 §4.3.1 leaves it to the server).
     public static let offerHoldMilliseconds: ServerTime = 30_000
@@ -66,7 +66,7 @@ public struct DHCPServer: Sendable {
         let learnt = learn(from: request, profile: &profile, now: now)
         let actions = answer(request, profile: profile, context: context, now: now)
         if let mac = profile.mac, let type = request.messageType {
-            offerWatch.observe(type, mac: mac, actions: actions, now: now)
+            offerWatch.observe(type, mac: mac, actions: actions, trial: profile.replyTrial != nil, now: now)
         }
         return problems + learnt + actions
     }

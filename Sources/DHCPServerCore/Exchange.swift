@@ -74,7 +74,8 @@ struct Exchange {
         let destination = ReplyRouting.destination(
             request: request, replyType: type, yiaddr: yiaddr, policy: profile.broadcastPolicy,
             serverPort: server.config.port, clientPort: server.config.clientPort)
-        let maximum = ReplyBuilder.maximumSize(for: request)
+        // A client that ignored larger replies gets what RFC 2131 §2 says every client accepts (LearnedNeeds).
+        let maximum = profile.smallReplies ? DHCPMessage.defaultMaximumSize : ReplyBuilder.maximumSize(for: request)
         // What the reply names for booting, so a boot loop can be told from its file field and option 67.
         // The options we sent, so "offers ignored" can list exactly what the client turned down.
         var extra: [EventKey: String] = [
@@ -84,6 +85,7 @@ struct Exchange {
         if let option67 = message.options[.bootFileName] {
             extra[.dhcp(.bootFile)] = String(decoding: option67.prefix { $0 != 0 }, as: UTF8.self)
         }
+        if type == .offer, let trial = profile.replyTrial { extra[.reason] = trial }
         let fileField = message.file.prefix { $0 != 0 }
         if !fileField.isEmpty { extra[.dhcp(.fileField)] = String(decoding: fileField, as: UTF8.self) }
         return [

@@ -5,16 +5,22 @@ import WireSupport
 
 /// Something a client turned out to need that its requests do not say (issue 18). Learned from evidence
 /// in the exchanges, kept per MAC in the store, applied to every later reply, forgotten on command.
+/// What else was weighed and why it is not learned: docs/dhcp.md, "Learned client needs".
 public enum ClientNeed: String, Hashable, Sendable, CaseIterable, Comparable {
     /// Replies broadcast although the client leaves the broadcast flag clear: it does not take a unicast
     /// OFFER before it has an address (the seed's 7970; RFC 2131 §4.1 lets a client clear the flag only if
     /// it can, and some cannot). Broadcast is always safe, every client accepts it.
     case broadcastReplies = "broadcast"
+    /// Replies within 576 bytes although the client's option 57 allows more: a larger OFFER never reaches
+    /// it (a link or interface MTU under its claim, a stack that drops fragments). RFC 2131 §2 makes 576 the
+    /// size every client accepts, so the small shape is always safe; options that do not fit are left out.
+    case smallReplies = "small"
 
     /// How explain, the API and the dashboard say it.
     public var description: String {
         switch self {
         case .broadcastReplies: "replies broadcast"
+        case .smallReplies: "replies within 576 bytes"
         }
     }
 
@@ -34,41 +40,77 @@ public struct LearnedNeed: Hashable, Sendable {
     }
 }
 
-/// Learning "wants broadcast": the unicast OFFERs still waiting for their REQUEST, per MAC. A DISCOVER from
-/// a client holding one, at least `settle` after it left, means the client never took it: RFC 2131 §4.4.1
-/// has a client that got an OFFER send a REQUEST, so a new DISCOVER is the client starting over.
-/// A DISCOVER sooner than `settle` may be a retransmission that crossed our OFFER on the wire.
-struct UnicastOfferWatch: Sendable {
+/// The OFFERs still waiting for their REQUEST that could teach something, per MAC: unicast ones (the
+/// client may want broadcast), ones over 576 bytes (it may want small replies), and small trials (did the
+/// small shape work?). Every other OFFER is left out, so a flood of ordinary clients costs nothing here.
+/// A DISCOVER from a client holding one, at least `settle` after it left, means the client never took it:
+/// RFC 2131 §4.4.1 has a client that got an OFFER send a REQUEST, so a new DISCOVER is the client starting
+/// over. A DISCOVER sooner than `settle` may be a retransmission that crossed our OFFER on the wire.
+struct OfferWatch: Sendable {
     static let settle: ServerTime = 1_000
     /// Offers older than this are forgotten: the client went away, nothing to learn.
     static let horizon: ServerTime = 120_000
     /// A DISCOVER flood from random MACs must not grow this without bound.
     static let capacity = 4_096
+    /// RFC 2131 §2: the DHCP message every client accepts (576 bytes of IP datagram less its headers).
+    static let smallSize = DHCPMessage.defaultMaximumSize
 
-    private var offers: [MACAddress: (time: ServerTime, yiaddr: IPv4Address)] = [:]
+    struct Offer: Sendable {
+        var time: ServerTime
+        var yiaddr: IPv4Address
+        var unicast: Bool
+        /// The encoded DHCP message's size.
+        var bytes: Int
+        /// Sent within 576 bytes to try the small shape after a larger OFFER was ignored.
+        var trial: Bool
+    }
 
-    /// What the exchange's replies teach: a unicast OFFER starts a watch, any REQUEST ends it.
-    mutating func observe(_ type: DHCPMessageType, mac: MACAddress, actions: [DHCPAction], now: ServerTime) {
+    private var offers: [MACAddress: Offer] = [:]
+
+    /// What the exchange's replies teach: a telling OFFER starts a watch, any REQUEST ends it.
+    mutating func observe(
+        _ type: DHCPMessageType, mac: MACAddress, actions: [DHCPAction], trial: Bool, now: ServerTime
+    ) {
         if type == .request || type == .decline || type == .release {
             offers[mac] = nil
             return
         }
-        for case .reply(let reply, .hardwareUnicast, _, _) in actions where reply.messageType == .offer {
+        for case .reply(let reply, let destination, let minimum, let maximum) in actions
+        where reply.messageType == .offer {
+            var unicast = false
+            if case .hardwareUnicast = destination { unicast = true }
+            // Only a client whose option 57 allows more can be sent more than the small size; trials are
+            // weighed too, for the evidence to say what was sent.
+            let bytes =
+                maximum > Self.smallSize || trial
+                ? max(minimum, reply.encodedSize(maximumSize: maximum)) : Self.smallSize
+            guard unicast || trial || bytes > Self.smallSize else {
+                offers[mac] = nil
+                continue
+            }
             if offers.count >= Self.capacity { offers = offers.filter { now - $0.value.time < Self.horizon } }
-            if offers.count < Self.capacity { offers[mac] = (now, reply.yiaddr) }
+            if offers.count < Self.capacity {
+                offers[mac] = Offer(time: now, yiaddr: reply.yiaddr, unicast: unicast, bytes: bytes, trial: trial)
+            }
         }
     }
 
-    /// The evidence, when this DISCOVER shows that `mac` ignored our unicast OFFER.
-    mutating func ignoredOffer(by mac: MACAddress, now: ServerTime) -> String? {
+    /// The watched OFFER, when this DISCOVER shows that `mac` ignored it; the watch ends.
+    mutating func ignoredOffer(by mac: MACAddress, now: ServerTime) -> Offer? {
         guard let offer = offers[mac], now - offer.time >= Self.settle, now - offer.time < Self.horizon else {
             return nil
         }
         offers[mac] = nil
-        let seconds = (now - offer.time) / 1000
-        let tenths = (now - offer.time) / 100 % 10
-        return "DISCOVER again \(seconds).\(tenths) s after our unicast OFFER of \(offer.yiaddr), with no REQUEST"
+        return offer
     }
+
+    /// The small trial OFFER this REQUEST takes up, if it is one (the watch ends with the REQUEST anyway).
+    func trialTaken(by mac: MACAddress, now: ServerTime) -> Offer? {
+        guard let offer = offers[mac], offer.trial, now - offer.time < Self.horizon else { return nil }
+        return offer
+    }
+
+    static func seconds(_ ms: ServerTime) -> String { "\(ms / 1000).\(ms / 100 % 10) s" }
 }
 
 extension DHCPServer {
@@ -88,26 +130,50 @@ extension DHCPServer {
     }
 
     /// Learns from this request before it is answered, so the answer already applies what was learned.
-    /// Only where the policy leaves it open: `auto`, the default outside classes; a class's `always` needs
-    /// no learning and its `never` is the admin's word.
+    /// Broadcast only where the policy leaves it open: `auto`, the default outside classes; a class's
+    /// `always` needs no learning and its `never` is the admin's word. Size is tried, then learned: after an
+    /// ignored OFFER over 576 bytes the next one is sent within 576 (a trial), and a REQUEST for that one is
+    /// the evidence. One thing changes at a time, broadcast first (the seed's fault, and the commoner one).
     mutating func learn(from request: DHCPMessage, profile: inout ClientProfile, now: ServerTime) -> [DHCPAction] {
-        guard let mac = profile.mac else { return [] }
-        if let known = learned[mac], known[.broadcastReplies] != nil {
-            profile.learnedBroadcast = true
-            return []
+        guard let mac = profile.mac, let type = request.messageType else { return [] }
+        let known = learned[mac] ?? [:]
+        profile.learnedBroadcast = known[.broadcastReplies] != nil
+        profile.smallReplies = known[.smallReplies] != nil
+        if type == .request, !profile.smallReplies, let trial = offerWatch.trialTaken(by: mac, now: now),
+            request.options.validRequestedAddress == trial.yiaddr
+        {
+            profile.smallReplies = true
+            return remember(
+                .smallReplies, mac: mac, now: now,
+                evidence:
+                    "REQUEST for our \(trial.bytes)-byte OFFER of \(trial.yiaddr), sent within 576 bytes after a larger one was ignored"
+            )
         }
-        guard request.messageType == .discover, profile.broadcastPolicy == .auto,
-            let evidence = offerWatch.ignoredOffer(by: mac, now: now)
-        else { return [] }
-        let need = LearnedNeed(.broadcastReplies, learnedAt: now, evidence: evidence)
-        learned[mac, default: [:]][.broadcastReplies] = need
-        profile.learnedBroadcast = true
+        guard type == .discover, let offer = offerWatch.ignoredOffer(by: mac, now: now) else { return [] }
+        let waited = OfferWatch.seconds(now - offer.time)
+        if offer.unicast, profile.broadcastPolicy == .auto {
+            profile.learnedBroadcast = true
+            return remember(
+                .broadcastReplies, mac: mac, now: now,
+                evidence: "DISCOVER again \(waited) after our unicast OFFER of \(offer.yiaddr), with no REQUEST")
+        }
+        if offer.bytes > OfferWatch.smallSize, !offer.trial, !profile.smallReplies {
+            profile.smallReplies = true
+            profile.replyTrial =
+                "trying a reply within 576 bytes: DISCOVER again \(waited) after our \(offer.bytes)-byte OFFER of \(offer.yiaddr), with no REQUEST"
+        }
+        return []
+    }
+
+    private mutating func remember(_ need: ClientNeed, mac: MACAddress, now: ServerTime, evidence: String)
+        -> [DHCPAction]
+    {
+        learned[mac, default: [:]][need] = LearnedNeed(need, learnedAt: now, evidence: evidence)
         return [
             .remember(mac, learnedNeeds(of: mac)),
             .event(
                 DHCPEvent(
-                    .clientLearned, level: .notice, mac: mac,
-                    [.dhcp(.learned): ClientNeed.broadcastReplies.rawValue, .reason: evidence])),
+                    .clientLearned, level: .notice, mac: mac, [.dhcp(.learned): need.rawValue, .reason: evidence])),
         ]
     }
 }

@@ -54,6 +54,26 @@ extension DHCPMessage {
         return out
     }
 
+    /// The length `encode(maximumSize:)` returns before padding, without building it: the DHCP core weighs a
+    /// reply against the 576 bytes every client must accept (learned needs) on the hot path, per OFFER.
+    public func encodedSize(maximumSize: Int = 65_507) -> Int {
+        var size = 240  // fixed fields and the magic cookie
+        func add(_ entry: DHCPOptions.Entry) {
+            let instances = entry.value.isEmpty ? 1 : (entry.value.count + 254) / 255
+            let length = entry.value.count + 2 * instances
+            if size + length + 1 <= maximumSize { size += length }
+        }
+        for entry in options.entries where entry.code == .messageType { add(entry) }
+        for entry in options.entries
+        where entry.code != .pad && entry.code != .end && entry.code != .messageType
+            && entry.code != .relayAgentInformation
+        {
+            add(entry)
+        }
+        for entry in options.entries where entry.code == .relayAgentInformation { add(entry) }
+        return size + 1  // END
+    }
+
     public func encode(into buffer: inout ByteBuffer, minimumSize: Int = 0, maximumSize: Int = 65_507) {
         buffer.writeBytes(encode(minimumSize: minimumSize, maximumSize: maximumSize))
     }

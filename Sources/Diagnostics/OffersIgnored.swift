@@ -64,7 +64,8 @@ extension Diagnosis {
                 .observed, "another DHCP server answers on this link: \(rivals.joined(separator: ", "))",
                 evidence: "its replies, or REQUESTs naming it, are in this timeline (see that finding)")
         }
-        let small = pending.compactMap { $0[.dhcp(.replyBytes)].flatMap(Int.init) }.filter { $0 < 300 }
+        let sizes = pending.compactMap { $0[.dhcp(.replyBytes)].flatMap(Int.init) }
+        let small = sizes.filter { $0 < 300 }
         if !small.isEmpty {
             ranking.add(
                 .observed, "replies under 300 bytes (some clients drop them)",
@@ -91,6 +92,22 @@ extension Diagnosis {
             ranking.add(
                 .contradicted, wantsBroadcast,
                 evidence: "\(broadcast) of the ignored offers were broadcast and ignored too")
+        }
+        // RFC 2131 §2: 576 bytes of IP datagram is all a client must accept; more needs its option 57, and
+        // a link whose MTU is below that claim drops the rest (the DHCP core tries the small shape itself).
+        let large = sizes.filter { $0 > 548 }
+        let tooLarge =
+            "the client does not receive replies over 576 bytes, though its option 57 allows them (an MTU below its claim on the way)"
+        if !large.isEmpty, large.count == sizes.count {
+            ranking.add(
+                .consistent, tooLarge,
+                evidence:
+                    "all \(n) ignored offers were over 576 bytes as IP datagrams (largest \(large.max()!) bytes of DHCP)"
+            )
+        } else if !large.isEmpty {
+            ranking.add(
+                .contradicted, tooLarge,
+                evidence: "\(sizes.count - large.count) of the ignored offers fitted in 576 bytes and were ignored too")
         }
         if relayed == n {
             ranking.add(

@@ -114,3 +114,108 @@ import WireSupport
         #expect(!ClientProfile(request: request, classes: []).isCiscoPhone, "another order is another client")
     }
 }
+
+/// Learning "replies within 576 bytes" (issue 18): a client whose option 57 allows more but who never takes
+/// a larger OFFER is tried once with the small shape, and learned only when it takes that one.
+@Suite struct LearnedSmallRepliesTests {
+    let client = Fixtures.mac(8)
+
+    /// A subnet whose replies outgrow 576 bytes: a 300-byte vendor option (43).
+    var server: DHCPServer {
+        var subnet = Fixtures.subnet()
+        subnet.options = [ConfiguredOption(code: .vendorSpecific, value: Array(repeating: 0x41, count: 300))]
+        return DHCPServer(config: Fixtures.config(subnet), servesTFTP: false, leases: [])
+    }
+
+    /// Broadcast flag set (no unicast question) and option 57 = 1500.
+    func discover(xid: UInt32) -> DHCPMessage {
+        var m = Fixtures.message(.discover, mac: client, xid: xid)
+        m.flags = DHCPMessage.broadcastFlag
+        m.options.set(.maxMessageSize, [0x05, 0xDC])
+        return m
+    }
+
+    func sizes(_ actions: [DHCPAction]) -> [(bytes: Int, maximum: Int)] {
+        actions.compactMap {
+            if case .reply(let m, _, _, let maximum) = $0 { return (m.encode(maximumSize: maximum).count, maximum) }
+            return nil
+        }
+    }
+
+    func remembered(_ actions: [DHCPAction]) -> [[ClientNeed]] {
+        actions.compactMap { if case .remember(_, let needs) = $0 { return needs.map(\.need) } else { return nil } }
+    }
+
+    @Test func anIgnoredLargeOfferIsFollowedByASmallTrialAndItsRequestTeachesSmall() throws {
+        var server = server
+        let first = server.handle(discover(xid: 1), context: Fixtures.context, now: 0)
+        #expect(sizes(first).first?.bytes ?? 0 > 548, "option 57 allows the large shape: \(sizes(first))")
+        #expect(first.events.first { $0.name == .offerSent }?.metadata[.reason] == nil)
+
+        let second = server.handle(discover(xid: 2), context: Fixtures.context, now: 3_000)
+        #expect(sizes(second).first?.maximum == 548 && sizes(second).first?.bytes ?? 999 <= 548)
+        #expect(remembered(second).isEmpty, "a trial, not yet a lesson")
+        let offer = try #require(second.events.first { $0.name == .offerSent })
+        #expect(
+            offer.metadata[.reason]
+                == "trying a reply within 576 bytes: DISCOVER again 3.0 s after our 590-byte OFFER of 192.168.10.1, with no REQUEST"
+        )
+
+        var request = Fixtures.message(
+            .request, mac: client, xid: 2, requested: second.replies[0].0.yiaddr, serverID: Fixtures.server)
+        request.options.set(.maxMessageSize, [0x05, 0xDC])
+        let ack = server.handle(request, context: Fixtures.context, now: 3_050)
+        #expect(remembered(ack) == [[.smallReplies]])
+        #expect(sizes(ack).first?.maximum == 548, "the ACK already keeps to the learned size")
+        let learned = try #require(ack.events.first { $0.name == .clientLearned })
+        #expect(learned.metadata[.dhcp(.learned)] == "small")
+        #expect(
+            learned.metadata[.reason]
+                == "REQUEST for our 300-byte OFFER of 192.168.10.1, sent within 576 bytes after a larger one was ignored"
+        )
+
+        let later = server.handle(discover(xid: 3), context: Fixtures.context, now: 3_600_000)
+        #expect(sizes(later).first?.maximum == 548 && remembered(later).isEmpty)
+        #expect(server.learnedNeeds(of: client).map(\.need) == [.smallReplies])
+    }
+
+    /// The small shape ignored too: size was not the reason, nothing is learned and the full shape returns.
+    @Test func anIgnoredTrialTeachesNothing() {
+        var server = server
+        server.handle(discover(xid: 1), context: Fixtures.context, now: 0)
+        server.handle(discover(xid: 2), context: Fixtures.context, now: 3_000)
+        let third = server.handle(discover(xid: 3), context: Fixtures.context, now: 6_000)
+        #expect(remembered(third).isEmpty && sizes(third).first?.maximum == 1472)
+    }
+
+    /// Offers that fit in 576 bytes say nothing about size, and a large one taken at once is fine.
+    @Test func smallOffersAndTakenOffersAreNoEvidence() {
+        var plain = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])
+        plain.handle(discover(xid: 1), context: Fixtures.context, now: 0)
+        let again = plain.handle(discover(xid: 2), context: Fixtures.context, now: 3_000)
+        #expect(again.events.first { $0.name == .offerSent }?.metadata[.reason] == nil)
+        #expect(sizes(again).first?.maximum == 1472)
+
+        var server = server
+        let offer = server.handle(discover(xid: 1), context: Fixtures.context, now: 0)
+        server.handle(
+            Fixtures.message(
+                .request, mac: client, xid: 1, requested: offer.replies[0].0.yiaddr, serverID: Fixtures.server),
+            context: Fixtures.context, now: 40)
+        let reboot = server.handle(discover(xid: 2), context: Fixtures.context, now: 60_000)
+        #expect(sizes(reboot).first?.maximum == 1472 && remembered(reboot).isEmpty)
+    }
+
+    /// Large and unicast: one thing changes at a time, broadcast first (the seed's fault).
+    @Test func aLargeUnicastOfferTeachesBroadcastFirst() {
+        var server = server
+        var first = discover(xid: 1)
+        first.flags = 0
+        server.handle(first, context: Fixtures.context, now: 0)
+        var second = discover(xid: 2)
+        second.flags = 0
+        let answer = server.handle(second, context: Fixtures.context, now: 3_000)
+        #expect(remembered(answer) == [[.broadcastReplies]])
+        #expect(sizes(answer).first?.maximum == 1472, "size is not tried in the same step")
+    }
+}

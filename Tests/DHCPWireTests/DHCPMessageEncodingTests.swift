@@ -50,6 +50,10 @@ import WireSupport
                 let length = Int(rng.next() % 600)
                 m.options.set(DHCPOptionCode(code), (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
             }
+            // encodedSize is encode's length without padding, at any cap (options left out alike).
+            for maximum in [548, 1000, 65_507] {
+                #expect(m.encodedSize(maximumSize: maximum) == m.encode(maximumSize: maximum).count, "seed \(rng.seed)")
+            }
             let decoded = try DHCPMessage(decoding: m.encode())
             #expect(decoded.options.entries.count == m.options.entries.count, "seed \(rng.seed)")
             for entry in m.options {

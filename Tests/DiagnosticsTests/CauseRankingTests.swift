@@ -70,6 +70,21 @@ import Timeline
         #expect(ranked.first?.evidence == "the slowest offer left 1500.0 ms after its DISCOVER")
     }
 
+    /// Offers over 576 bytes (option 57 allowed them), broadcast, all ignored: the size is the suspect.
+    @Test func largeOffersIgnoredRankTheSizeFirst() throws {
+        var large = offers(["broadcast 255.255.255.255:68", "broadcast 255.255.255.255:68"])
+        for i in large.indices { large[i].metadata[.dhcp(.replyBytes)] = "\(700 + i)" }
+        let ranked = try causes(large, title: "2 offers ignored")
+        #expect(ranked.first?.text.hasPrefix("the client does not receive replies over 576 bytes") == true)
+        #expect(
+            ranked.first?.evidence
+                == "all 2 ignored offers were over 576 bytes as IP datagrams (largest 701 bytes of DHCP)")
+
+        large[1].metadata[.dhcp(.replyBytes)] = "548"
+        let mixed = try causes(large, title: "2 offers ignored")
+        #expect(mixed.last?.evidence == "1 of the ignored offers fitted in 576 bytes and were ignored too")
+    }
+
     func failed(_ t: Int64, blksize: Int, window: Int, bytes: Int) -> TimelineEvent {
         event(
             t, .tftp(.transferFailed),

@@ -4,14 +4,24 @@
 # address it does not have), which is the seed's 7970 symptom. The server must learn from the client's next
 # DISCOVER to broadcast, lease it, keep that across a restart, show it in explain and the API, and
 # `dialtone forget` (through the running server's API) must undo it.
+# Then size: the client's interface MTU is 576 while a second client MAC says option 57 = 1500 and a class
+# gives it a 400-byte option, so its first OFFER (over 576 bytes) dies in the veth; the server must try a
+# 576-byte OFFER at the next DISCOVER and learn "replies within 576 bytes" from the REQUEST for it.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null && command -v python3 >/dev/null || { echo "missing curl or python3"; exit 1; }
 make_link || { echo "cannot create namespaces (need root and iproute2)"; exit 1; }
 ip -n "$CLI" addr add 198.18.0.250/32 dev "${TAG}b"
 ip -n "$CLI" route add 198.18.0.1/32 dev "${TAG}b" # the web API, for curl
+ip -n "$CLI" link set "${TAG}b" mtu 576 # replies without option 57 fit (548 + 28); larger ones are dropped
 MAC=$(ip -n "$CLI" -br link show "${TAG}b" | awk '{print $3}')
+BIG=02:00:5e:00:57:01 # the size client: its own chaddr, option 57 = 1500, broadcast flag set
 dhcp_config "198.18.0.10-198.18.0.20"
 cat >>"$WORK/dialtone.yaml" <<YAML
+  classes:
+    - name: big-options
+      match: { mac_prefixes: ["02:00:5e:00:57"] }
+      options:
+        - { code: 43, type: hex, value: "$(printf '41%.0s' $(seq 1 400))" }
 web:
   listen: "198.18.0.1:8067"
   token: "s3cret"
@@ -24,6 +34,8 @@ cat >"$WORK/client.py" <<'PY'
 import socket, struct, sys
 mac = bytes.fromhex(sys.argv[1].replace(":", ""))
 dev = sys.argv[2].encode()
+# argv[4] == "big": option 57 = 1500 and the broadcast flag (so only the size can lose an OFFER).
+big = len(sys.argv) > 4 and sys.argv[4] == "big"
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
@@ -31,8 +43,9 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, dev)
 s.bind(("0.0.0.0", 68))
 s.settimeout(2.5)
 def send(xid, kind, extra=b""):
-    head = struct.pack("!BBBBIHH4s4s4s4s", 1, 1, 6, 0, xid, 0, 0, bytes(4), bytes(4), bytes(4), bytes(4))
-    opts = bytes([99, 130, 83, 99, 53, 1, kind]) + extra + bytes([255])
+    flags = 0x8000 if big else 0
+    head = struct.pack("!BBBBIHH4s4s4s4s", 1, 1, 6, 0, xid, 0, flags, bytes(4), bytes(4), bytes(4), bytes(4))
+    opts = bytes([99, 130, 83, 99, 53, 1, kind]) + (bytes([57, 2, 5, 220]) if big else b"") + extra + bytes([255])
     s.sendto(head + mac + bytes(10) + bytes(192) + opts + bytes(40), ("255.255.255.255", 67))
 def wait(xid):
     try:
@@ -50,16 +63,16 @@ for attempt in range(1, int(sys.argv[3]) + 1):
         print(f"attempt {attempt}: no OFFER heard")
         continue
     yiaddr = offer[16:20]
-    print(f"attempt {attempt}: OFFER {socket.inet_ntoa(yiaddr)} heard")
+    print(f"attempt {attempt}: OFFER {socket.inet_ntoa(yiaddr)} heard, {len(offer)} bytes")
     server = socket.inet_aton("198.18.0.1")
     send(xid, 3, bytes([50, 4]) + yiaddr + bytes([54, 4]) + server)
     ack = wait(xid)
     kind = ack[ack.index(bytes([53, 1]), 240) + 2] if ack else None
-    print(f"attempt {attempt}: {'ACK ' + socket.inet_ntoa(ack[16:20]) if kind == 5 else 'no ACK'}")
+    print(f"attempt {attempt}: {'ACK ' + socket.inet_ntoa(ack[16:20]) if kind == 5 else 'no ACK'}, {len(ack or b'')} bytes")
     sys.exit(0 if kind == 5 else 1)
 sys.exit(1)
 PY
-client() { ip netns exec "$CLI" python3 "$WORK/client.py" "$MAC" "${TAG}b" "$1"; }
+client() { ip netns exec "$CLI" python3 "$WORK/client.py" "${2:-$MAC}" "${TAG}b" "$1" "${3:-}"; }
 api() { ip netns exec "$CLI" curl -s -X "${2:-GET}" -H "Authorization: Bearer s3cret" "http://198.18.0.1:8067$1"; }
 start_server "$WORK/dialtone.yaml" || exit 1
 for _ in $(seq 1 30); do grep -q web.started "$WORK/server.log" && break; sleep 0.1; done
@@ -109,4 +122,34 @@ offline() {
         ! "$DIALTONE" explain "$MAC" --config "$WORK/dialtone.yaml" | grep -q "learned: replies"
 }
 check "dialtone forget with no server running writes the store itself" offline
+
+# Every OFFER and ACK the client heard was at most 548 bytes of DHCP (576 as an IP datagram).
+within_576() { awk '/bytes$/ { n = $(NF - 1); if (n > 548) bad = 1; seen = 1 } END { exit !(seen && !bad) }' "$1"; }
+
+small() {
+    start_server "$WORK/dialtone.yaml" >/dev/null || return 1
+    client 4 "$BIG" big | tee "$WORK/big.out"
+    # The first OFFER (over 576 bytes) died in the veth; the second, within 576, was heard and taken.
+    grep -q "attempt 1: no OFFER heard" "$WORK/big.out" &&
+        grep -qE "attempt 2: OFFER 198.18.0.1[0-9] heard" "$WORK/big.out" &&
+        grep -qE "attempt 2: ACK 198.18.0.1[0-9]" "$WORK/big.out" || return 1
+    within_576 "$WORK/big.out" || return 1
+    sleep 0.5 # the learned need is written behind the replies
+    out=$("$DIALTONE" explain "$BIG" --config "$WORK/dialtone.yaml"); echo "$out" | head -12
+    echo "$out" | grep -q "learned: replies within 576 bytes since .* (REQUEST for our [0-9]*-byte OFFER of 198.18.0.1[0-9], sent within 576 bytes after a larger one was ignored)" &&
+        echo "$out" | grep -q "trying a reply within 576 bytes: DISCOVER again [0-9.]* s after our [0-9]*-byte OFFER" &&
+        ! echo "$out" | grep -q "learned: replies broadcast" &&
+        api "/api/devices/$BIG" | python3 -c "
+import json, sys; d = json.load(sys.stdin)
+assert [l['need'] for l in d['learned']] == ['small'] and d['learned'][0]['description'] == 'replies within 576 bytes', d['learned']"
+}
+check "a client that never sees an OFFER over 576 bytes gets a 576-byte one next and the server learns it" small
+
+small_kept() {
+    stop_server
+    start_server "$WORK/dialtone.yaml" >/dev/null || return 1
+    client 1 "$BIG" big >"$WORK/kept.out"; cat "$WORK/kept.out"
+    grep -qE "attempt 1: ACK 198.18.0.1[0-9]" "$WORK/kept.out" && within_576 "$WORK/kept.out"
+}
+check "after a restart a small-replies client is answered within 576 bytes from its first DISCOVER" small_kept
 finish
