@@ -6,8 +6,8 @@
 #
 #   sudo bench/bootstorm/run.sh     # PHONES=100 COMPONENT=262144 SERVERS="dialtone dnsmasq"
 #
-# The server runs in one namespace (198.18.0.1/16, pinned to CPU0), the phones in another (CPU1), joined
-# by a veth. Each phone relays from its own address (198.18.1.x) and fetches from its leased one
+# The server runs in one namespace (198.18.0.1/16, on both CPUs unless SERVER_CPUS says), the phones in
+# another (CPU1), joined by a veth. Each phone relays from its own address (198.18.1.x) and fetches from its leased one
 # (198.18.2.x): both ranges are made local on the phones' side with AnyIP routes, not 500 addresses.
 # Prints a table: time until every phone is done, per-phone median/p95/max (each includes the simulator's
 # 1 s reboot after the recovery load), DISCOVER->OFFER as the phones saw it, failures, offers rejected.
@@ -37,9 +37,10 @@ ip -n $C route add local 198.18.1.0/24 dev lo
 ip -n $C route add local 198.18.2.0/24 dev lo
 ip -n $C route add local 198.18.3.0/24 dev lo
 PROBE_RATE=${PROBE_RATE:-200}
-# The server's CPUs (taskset list; default CPU0 alone, the phones and the probe on CPU1). SERVER_CPUS=0,1 lets
-# the kernel move the DHCP thread off the CPU where TFTP and the packet processing for the phones run.
-SERVER_CPUS=${SERVER_CPUS:-0}
+# The server's CPUs (taskset list; the phones and the probe are always on CPU1). The default, both, is how a
+# server runs unpinned: the kernel can move the DHCP thread off the CPU where TFTP and the packet processing
+# for the phones run. SERVER_CPUS=0 confines the whole server to one CPU (the runs before 2026-12-02 did).
+SERVER_CPUS=${SERVER_CPUS:-0,1}
 # DIALTONE_USER=root (the default here) keeps root, and with it the DHCP thread's nice -10, which the packaged
 # unit gives an unprivileged serve through LimitNICE=-10 (docs/security.md); a container without
 # CAP_SYS_RESOURCE, like the lab's, cannot raise RLIMIT_NICE after the switch, so a switched serve would
