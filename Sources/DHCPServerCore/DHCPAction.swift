@@ -48,8 +48,9 @@ public enum DHCPAction: Hashable, Sendable {
     case commit(Lease, replacing: Lease?)
     case reply(DHCPMessage, to: ReplyDestination, minimumSize: Int, maximumSize: Int)
     case event(DHCPEvent)
-    /// Keep what was learned about this client (`LearnedNeeds.swift`), replacing what the store had; empty:
-    /// forget it. No reply waits for it: a need lost to a crash is learned again from the next exchange.
+    /// Keep what was learned about this client (`LearnedNeeds.swift`): each need stored or updated (a shared
+    /// store may hold another server's too); empty: forget everything learned about it. No reply waits for
+    /// it: a need lost to a crash is learned again from the next exchange.
     case remember(MACAddress, [LearnedNeed])
 }
 

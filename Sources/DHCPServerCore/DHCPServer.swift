@@ -65,10 +65,11 @@ public struct DHCPServer: Sendable {
         // What this request teaches about the client applies to its own answer already.
         let learnt = learn(from: request, profile: &profile, now: now)
         let actions = answer(request, profile: profile, context: context, now: now)
+        let confirmed = confirmTrial(request, profile: profile, actions: actions, now: now)
         if let mac = profile.mac, let type = request.messageType {
-            offerWatch.observe(type, mac: mac, actions: actions, trial: profile.replyTrial != nil, now: now)
+            offerWatch.observe(request, type: type, mac: mac, actions: actions, trial: profile.replyTrial, now: now)
         }
-        return problems + learnt + actions
+        return problems + learnt + actions + confirmed
     }
 
     private mutating func answer(

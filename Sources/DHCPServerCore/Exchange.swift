@@ -78,14 +78,21 @@ struct Exchange {
         let maximum = profile.smallReplies ? DHCPMessage.defaultMaximumSize : ReplyBuilder.maximumSize(for: request)
         // What the reply names for booting, so a boot loop can be told from its file field and option 67.
         // The options we sent, so "offers ignored" can list exactly what the client turned down.
+        // What the client gets: an option that does not fit `maximum` is not sent, and not listed.
+        let sent = message.encodedOptionCodes(maximumSize: maximum)
         var extra: [EventKey: String] = [
             .dhcp(.yiaddr): yiaddr.description, .dhcp(.destination): describe(destination),
-            .dhcp(.options): message.options.codes.map { String($0.rawValue) }.joined(separator: ","),
+            .dhcp(.options): sent.map { String($0.rawValue) }.joined(separator: ","),
         ]
         if let option67 = message.options[.bootFileName] {
             extra[.dhcp(.bootFile)] = String(decoding: option67.prefix { $0 != 0 }, as: UTF8.self)
         }
-        if type == .offer, let trial = profile.replyTrial { extra[.reason] = trial }
+        if type == .offer, let trial = profile.replyTrial {
+            let leftOut = message.options.codes.filter { !sent.contains($0) }
+            extra[.reason] =
+                leftOut.isEmpty
+                ? trial : trial + "; left out: options " + leftOut.map { String($0.rawValue) }.joined(separator: ",")
+        }
         let fileField = message.file.prefix { $0 != 0 }
         if !fileField.isEmpty { extra[.dhcp(.fileField)] = String(decoding: fileField, as: UTF8.self) }
         return [

@@ -97,17 +97,19 @@ extension Diagnosis {
         // a link whose MTU is below that claim drops the rest (the DHCP core tries the small shape itself).
         let large = sizes.filter { $0 > 548 }
         let tooLarge =
-            "the client does not receive replies over 576 bytes, though its option 57 allows them (an MTU below its claim on the way)"
-        if !large.isEmpty, large.count == sizes.count {
+            "the client does not receive replies over 576 bytes, though its option 57 allows them "
+            + "(an MTU below its claim on the way)"
+        if !large.isEmpty, large.count == n {
             ranking.add(
                 .consistent, tooLarge,
                 evidence:
-                    "all \(n) ignored offers were over 576 bytes as IP datagrams (largest \(large.max()!) bytes of DHCP)"
-            )
+                    "all \(n) ignored offers were over 576 bytes as IP datagrams "
+                    + "(largest \(large.max()!) bytes of DHCP)")
         } else if !large.isEmpty {
             ranking.add(
                 .contradicted, tooLarge,
-                evidence: "\(sizes.count - large.count) of the ignored offers fitted in 576 bytes and were ignored too")
+                evidence: "\(sizes.count - large.count) of the ignored offers fitted in 576 bytes and were ignored too"
+            )
         }
         if relayed == n {
             ranking.add(

@@ -54,7 +54,16 @@ public final class InMemoryLeaseStore: Store {
                 result.rejected[change.lease.ip] = nil
             }
             s.events += batch.events
-            for (mac, needs) in batch.clientNeeds { s.clientNeeds[mac] = needs.isEmpty ? nil : needs }
+            // Upserted need by need, an empty set forgetting all: the stores' contract (SQLiteLeaseStore).
+            for (mac, needs) in batch.clientNeeds {
+                guard !needs.isEmpty else {
+                    s.clientNeeds[mac] = nil
+                    continue
+                }
+                var kept = (s.clientNeeds[mac] ?? []).filter { old in !needs.contains { $0.need == old.need } }
+                kept += needs
+                s.clientNeeds[mac] = kept.sorted { $0.need < $1.need }
+            }
             for (mac, json) in batch.phoneStates {
                 s.version += 1
                 s.phones[mac] = json

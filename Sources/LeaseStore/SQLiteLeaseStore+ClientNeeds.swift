@@ -2,7 +2,9 @@ import DHCPServerCore
 import GRDB
 import WireSupport
 
-/// Learned client needs (issue 18) in the SQLite file: one row per MAC and need, replaced whole per MAC.
+/// Learned client needs (issue 18) in the SQLite file: one row per MAC and need. A learned set is upserted
+/// need by need and an empty one (`dialtone forget`) deletes the MAC's rows, as in PostgresStore, where
+/// another server's lessons must survive.
 extension SQLiteLeaseStore {
     public func loadClientNeeds() throws -> [MACAddress: [LearnedNeed]] {
         try queue.read { db in
@@ -20,13 +22,18 @@ extension SQLiteLeaseStore {
         }
     }
 
-    /// Inside the batch's transaction: each MAC's stored set becomes the batch's (empty: none).
+    /// Inside the batch's transaction: each need of a MAC's set stored (or updated), an empty set deleting all.
     static func replaceClientNeeds(_ needs: [MACAddress: [LearnedNeed]], _ db: Database) throws {
         for (mac, set) in needs {
-            try db.execute(sql: "DELETE FROM client_need WHERE mac = ?", arguments: [mac.description])
+            if set.isEmpty {
+                try db.execute(sql: "DELETE FROM client_need WHERE mac = ?", arguments: [mac.description])
+            }
             for need in set {
                 try db.execute(
-                    sql: "INSERT INTO client_need (mac, need, learned_at, evidence) VALUES (?, ?, ?, ?)",
+                    sql: """
+                        INSERT INTO client_need (mac, need, learned_at, evidence) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (mac, need) DO UPDATE SET learned_at = excluded.learned_at, evidence = excluded.evidence
+                        """,
                     arguments: [mac.description, need.need.rawValue, need.learnedAt, need.evidence])
             }
         }

@@ -4,9 +4,11 @@ import Logging
 import PostgresNIO
 import WireSupport
 
-/// Learned client needs (issue 18) in the shared database: one row per MAC and need, replaced whole per
-/// MAC inside the batch's transaction. Servers do not follow each other's rows while running (a need is
-/// cheap to learn again from the client's next exchange); each loads them all when it starts.
+/// Learned client needs (issue 18) in the shared database: one row per MAC and need, written inside the
+/// batch's transaction. A learned set is upserted need by need, never replaced: servers do not follow each
+/// other's rows while running (a need is cheap to learn again from the client's next exchange; each loads
+/// them all when it starts), so a set written whole would delete what another server learned meanwhile.
+/// An empty set is `dialtone forget`: every row of the MAC goes.
 extension PostgresStore {
     public func loadClientNeeds() throws -> [MACAddress: [LearnedNeed]] {
         let logger = self.logger
@@ -28,12 +30,16 @@ extension PostgresStore {
     ) async throws {
         // Sorted, so two servers' batches touch rows in one order and cannot deadlock each other.
         for (mac, set) in needs.sorted(by: { $0.key.description < $1.key.description }) {
-            try await db.query("DELETE FROM client_need WHERE mac = \(mac.description)", logger: logger)
+            if set.isEmpty {
+                try await db.query("DELETE FROM client_need WHERE mac = \(mac.description)", logger: logger)
+            }
             for need in set {
                 try await db.query(
                     """
                     INSERT INTO client_need (mac, need, learned_at, evidence, server)
                     VALUES (\(mac.description), \(need.need.rawValue), \(need.learnedAt), \(need.evidence), \(server))
+                    ON CONFLICT (mac, need) DO UPDATE
+                    SET learned_at = EXCLUDED.learned_at, evidence = EXCLUDED.evidence, server = EXCLUDED.server
                     """, logger: logger)
             }
         }

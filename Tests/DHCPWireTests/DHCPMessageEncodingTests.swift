@@ -31,6 +31,31 @@ import WireSupport
         #expect(small.count == 300, "padded to the BOOTP minimum")
     }
 
+    /// RFC 3046 §2.2: option 82 is echoed even when the size cap leaves other options out; they make room.
+    @Test func roomForRelayInformationComesFirst() throws {
+        var message = DHCPMessage(op: DHCPMessage.bootReply, xid: 9)
+        message.options.setMessageType(.offer)
+        message.options.set(.vendorSpecific, Array(repeating: 7, count: 290))
+        message.options.set(.routers, [10, 0, 0, 1])
+        message.options.set(.relayAgentInformation, Array(repeating: 1, count: 20))
+        let bytes = message.encode(maximumSize: 548)
+        let decoded = try DHCPMessage(decoding: bytes)
+        #expect(decoded.options.codes == [.messageType, .routers, .relayAgentInformation], "43 left out whole")
+        #expect(message.encodedOptionCodes(maximumSize: 548) == decoded.options.codes)
+        #expect(message.encodedSize(maximumSize: 548) == bytes.count && bytes.count <= 548)
+    }
+
+    /// 53 and 54 come before the room kept for 82: an option 82 too large to fit beside them is left out.
+    @Test func messageTypeAndServerIdentifierOutrankAHugeOption82() throws {
+        var message = DHCPMessage(op: DHCPMessage.bootReply, xid: 9)
+        message.options.setMessageType(.ack)
+        message.options.setIPv4(.serverIdentifier, IPv4Address("10.0.0.1")!)
+        message.options.set(.relayAgentInformation, Array(repeating: 1, count: 250))
+        #expect(message.encodedOptionCodes(maximumSize: 400) == [.messageType, .serverIdentifier])
+        #expect(
+            message.encodedOptionCodes(maximumSize: 548) == [.messageType, .serverIdentifier, .relayAgentInformation])
+    }
+
     /// Property: decode(encode(x)) == x for random messages. The seed is printed so a failure can be replayed.
     @Test func randomRoundTrip() throws {
         var rng = SplitMix(seed: UInt64.random(in: 0...UInt64.max))

@@ -4,8 +4,8 @@ import LeaseStore
 import Testing
 import WireSupport
 
-/// Learned client needs (issue 18) survive a restart, are replaced whole per MAC, and an empty set forgets;
-/// the SQLite file and the in-memory model agree.
+/// Learned client needs (issue 18) survive a restart, are upserted need by need (a need learned elsewhere is
+/// kept), and an empty set forgets; the SQLite file and the in-memory model agree.
 @Suite struct ClientNeedsStoreTests {
     static let laptop = MACAddress("02:00:00:00:00:07")!
     static let printer = MACAddress("02:00:00:00:00:08")!
@@ -22,6 +22,12 @@ import WireSupport
         try store.write(StoreBatch(clientNeeds: [laptop: [later]]))
         try store.write(StoreBatch(clientNeeds: [printer: []]))
         #expect(try reopen().loadClientNeeds() == [laptop: [later]])
+        // Another need written alone (another server's lesson, say) leaves the first in place.
+        let small = LearnedNeed(.smallReplies, learnedAt: 9_500, evidence: "REQUEST for our 300-byte OFFER")
+        try store.write(StoreBatch(clientNeeds: [laptop: [small]]))
+        #expect(try reopen().loadClientNeeds() == [laptop: [later, small]])
+        try store.write(StoreBatch(clientNeeds: [laptop: []]))
+        #expect(try reopen().loadClientNeeds().isEmpty)
     }
 
     @Test func sqliteKeepsThem() throws {

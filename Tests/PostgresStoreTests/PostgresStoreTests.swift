@@ -86,8 +86,8 @@ struct PostgresStoreTests {
         #expect(Set(next.leases.map(\.ip)).isSubset(of: [IPv4Address(198, 18, 5, 1), IPv4Address(198, 18, 5, 2)]))
     }
 
-    /// Learned client needs (issue 18): replaced whole per MAC, an empty set forgets, and a server that
-    /// starts later loads what another one learned.
+    /// Learned client needs (issue 18): upserted need by need, so what one server learns does not delete what
+    /// another learned about the same client; an empty set forgets; a server that starts later loads them.
     @Test func learnedClientNeedsAreShared() throws {
         let db = try PostgresTestDatabase()
         let (a, b) = try db.openTwo()
@@ -101,6 +101,9 @@ struct PostgresStoreTests {
         #expect(try b.loadClientNeeds() == [laptop: [need], printer: [need]])
         try b.write(StoreBatch(clientNeeds: [printer: []]))
         #expect(try a.loadClientNeeds() == [laptop: [need]])
+        let small = LearnedNeed(.smallReplies, learnedAt: 5_000, evidence: "REQUEST for our 300-byte OFFER")
+        try b.write(StoreBatch(clientNeeds: [laptop: [small]]))
+        #expect(try a.loadClientNeeds() == [laptop: [need, small]])
     }
 
     @Test func eventsCarryTheServerThatRecordedThem() throws {

@@ -60,11 +60,22 @@ struct BindingModel {
         }
         let bytes = reply.encode(minimumSize: minimum, maximumSize: maximum)
         require(bytes.count + 28 <= limit, "a \(bytes.count)-byte reply to a client accepting \(limit)")
+        require(max(minimum, reply.encodedSize(maximumSize: maximum)) == bytes.count, "encodedSize is not encode's")
+        // A client that learned `small` (the big-replies class makes larger replies possible) gets 576 at most.
+        if let mac = request.clientMAC, server.learnedNeeds(of: mac).contains(where: { $0.need == .smallReplies }) {
+            require(bytes.count <= DHCPMessage.defaultMaximumSize, "a \(bytes.count)-byte reply after learning small")
+        }
         require(bytes.count >= DHCPMessage.minimumBOOTPSize, "a \(bytes.count)-byte reply, under the BOOTP minimum")
         guard let decoded = try? DHCPMessage(decoding: bytes) else { return require(false, "reply does not decode") }
         require(decoded.op == DHCPMessage.bootReply && decoded.xid == request.xid, "reply header \(decoded)")
         require(decoded.chaddr == request.chaddr, "reply to another chaddr")
         require((try? decoded.options.serverIdentifier) == ClientScript.serverAddress, "option 54 missing")
+        // RFC 3046 §2.2: option 82 comes back whenever it fits beside 53 and 54 (room is kept for it first).
+        if let relay = request.options[.relayAgentInformation], 240 + 3 + 6 + relay.count + 2 + 1 <= maximum,
+            relay.count <= 255
+        {
+            require(decoded.options[.relayAgentInformation] == relay, "option 82 not echoed")
+        }
         switch decoded.messageType {
         case .offer, .ack:
             // An ACK to INFORM names no address (RFC 2131 §4.3.5), nor does a proxyDHCP answer: then no lease.

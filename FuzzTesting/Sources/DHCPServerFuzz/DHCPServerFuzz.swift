@@ -60,6 +60,10 @@ let configuration: DHCPConfiguration = {
               broadcast: always
               options:
                 - { code: 150, type: ipv4-list, value: [198.18.0.1, 198.18.0.2] }
+            - name: big-replies
+              match: { mac_prefixes: ["02:00:00:00:00:04", "02:00:00:00:00:05"] }
+              options:
+                - { code: 43, type: hex, value: "\(String(repeating: "41", count: 400))" }
         """
     do {
         guard let dhcp = try ConfigLoader.load(yaml: yaml, file: "DHCPServerFuzz").dhcp else {
