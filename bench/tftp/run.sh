@@ -9,18 +9,25 @@
 #      (servers without RFC 7440 ignore windowsize and run lockstep: that is part of the comparison);
 #   2. CONC concurrent CONC_MB MiB downloads: aggregate MB/s, server CPU seconds (with reaped children,
 #      for forking servers), server peak RSS (VmHWM of the main process; forked children not included);
-#   3. Dialtone only: BIG concurrent 1 MiB downloads, peak RSS (the "1000 transfers under 100 MiB" target).
+#   3. Dialtone only: BIG concurrent 1 MiB downloads, peak RSS (the "1000 transfers under 100 MiB" target);
+#   4. instructions per DATA block (INSTR_SERVERS, default "dialtone tftpd-hpa atftpd"; empty skips it): each
+#      server under `valgrind --tool=callgrind`, counting while one 1 MiB download runs lockstep at blksize
+#      512 and once more at blksize 1468 + windowsize 16, all processes and threads summed (tftpd-hpa forks a
+#      child per transfer). User space only: the kernel's share of each send and receive is not in it. A
+#      figure that does not move with the machine's noise, unlike MB/s.
 # Needs: apt-get install atftp dnsmasq-base libwrap0, and `swift build -c release`. Debian's tftpd-hpa
 # and atftpd packages conflict (both provide in.tftpd), so whichever server is not installed has its binary
 # unpacked from its .deb into .build-bench/ on first use, without installing it.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIALTONE=${DIALTONE:-$ROOT/.build/release/dialtone}
-SERVERS=${SERVERS:-"dialtone tftpd-hpa atftpd dnsmasq"}
+SERVERS=${SERVERS-"dialtone tftpd-hpa atftpd dnsmasq"} # empty: only the instruction counts
 REPS=${REPS:-3}
 CONC=${CONC:-200}
 CONC_MB=${CONC_MB:-2}
 BIG=${BIG:-1000}
+INSTR_SERVERS=${INSTR_SERVERS-"dialtone tftpd-hpa atftpd"}
+WRAP=() # a prefix for the server's command: empty, or callgrind for the instruction counts
 NS=dtbench-t
 WORK=$(mktemp -d /tmp/dialtone-tftpbench.XXXXXX)
 # serve started as root switches to an unprivileged user (docs/security.md), which must reach its state.
@@ -65,19 +72,21 @@ start() {
     dialtone)
         # One client address opens up to 1000 transfers at once: capacity without the per-client limit.
         printf 'state_dir: %s/state\ntftp:\n  root: %s/root\n  listen: ["127.0.0.1:69"]\n  max_transfers: 5000\n  client_rate_limit: 0\n' "$WORK" "$WORK" >"$WORK/d.yaml"
-        ip netns exec $NS taskset -c 0 "$DIALTONE" serve --config "$WORK/d.yaml" --log-level warning 2>"$WORK/server.log" & ;;
+        # Under callgrind serve keeps root: valgrind's control pipes are made before a switch (bench/dhcp).
+        [ ${#WRAP[@]} -gt 0 ] && echo "user: root" >>"$WORK/d.yaml"
+        ip netns exec $NS taskset -c 0 "${WRAP[@]}" "$DIALTONE" serve --config "$WORK/d.yaml" --log-level warning 2>"$WORK/server.log" & ;;
     tftpd-hpa)
         # Debian's 5.2 refuses -a 127.0.0.1:69 (exit 66); in a private namespace 0.0.0.0:69 is the same.
-        ip netns exec $NS taskset -c 0 "$HPA" -L -s "$WORK/root" -B 65464 -u root 2>"$WORK/server.log" & ;;
+        ip netns exec $NS taskset -c 0 "${WRAP[@]}" "$HPA" -L -s "$WORK/root" -B 65464 -u root 2>"$WORK/server.log" & ;;
     atftpd)
-        ip netns exec $NS taskset -c 0 "$ATFTPD" --daemon --no-fork --port 69 --bind-address 127.0.0.1 --maxthread 5000 \
+        ip netns exec $NS taskset -c 0 "${WRAP[@]}" "$ATFTPD" --daemon --no-fork --port 69 --bind-address 127.0.0.1 --maxthread 5000 \
             --logfile /dev/null --user root.root "$WORK/root" 2>"$WORK/server.log" & ;;
     dnsmasq)
         ip netns exec $NS taskset -c 0 dnsmasq -d -k -p 0 --conf-file=/dev/null --enable-tftp --tftp-root="$WORK/root" \
             --listen-address=127.0.0.1 --bind-interfaces --tftp-max=5000 --user=root 2>"$WORK/server.log" & ;;
     esac
-    sleep 1
-    # The only process in the namespace is the server (ip netns exec and taskset exec into it).
+    sleep $([ ${#WRAP[@]} -gt 0 ] && echo 6 || echo 1) # valgrind takes seconds to start
+    # The only process in the namespace is the server (ip netns exec, taskset, env and valgrind exec into it).
     PID=$(ip netns pids $NS | head -1)
     [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null || { echo "$1 failed to start: $(cat "$WORK/server.log")"; PID=; return 1; }
 }
@@ -119,6 +128,11 @@ for server in $SERVERS; do
     done
     echo "$row |" >>"$WORK/single.md"
 
+    if [ "$CONC" -eq 0 ]; then
+        stop
+        echo "done: $server" >&2
+        continue
+    fi
     cpu0=$(cpu_seconds)
     t0=$(date +%s.%N)
     pids=()
@@ -139,7 +153,7 @@ for server in $SERVERS; do
 done
 
 big=""
-if [[ " $SERVERS " == *" dialtone "* ]]; then
+if [[ " $SERVERS " == *" dialtone "* ]] && [ "$BIG" -gt 0 ]; then
     start dialtone && {
         pids=()
         for i in $(seq 1 "$BIG"); do
@@ -154,6 +168,50 @@ if [[ " $SERVERS " == *" dialtone "* ]]; then
     }
 fi
 
+# Instructions per DATA block: the server under callgrind, instrumentation on once it listens and a first
+# download is done (file opened, caches warm), off before it stops. valgrind 3.19 cannot read the Swift
+# binary's DWARF 5 debug info: it runs a copy without it; sigsuspend_copy.so as in bench/dhcp/run.sh.
+instr=""
+if [ -n "$INSTR_SERVERS" ] && command -v valgrind >/dev/null; then
+    objcopy --strip-debug "$DIALTONE" "$WORK/dialtone-nodebug" && chmod 755 "$WORK/dialtone-nodebug"
+    cc -O2 -shared -fPIC -o "$WORK/sigsuspend_copy.so" "$ROOT/bench/dhcp/sigsuspend_copy.c" || exit 2
+    chmod a+rx "$WORK/dialtone-nodebug" "$WORK/sigsuspend_copy.so"
+    instr="| server | lockstep, blksize 512 | blksize 1468 + windowsize 16 |"$'\n'"|---|---|---|"
+    for server in $INSTR_SERVERS; do
+        row="| $server"
+        for opts in "--option|blksize 512" "--option|blksize 1468|--option|windowsize 16"; do
+            IFS='|' read -r -a args <<<"$opts"
+            # tftpd-hpa's child chroots into the TFTP root (-s) before callgrind writes its file at exit: the
+            # same path must exist inside it too.
+            rm -rf "$WORK"/cg.* "$WORK/root$WORK"
+            [ "$server" = tftpd-hpa ] && mkdir -p "$WORK/root$WORK"
+            WRAP=(env LD_PRELOAD="$WORK/sigsuspend_copy.so" valgrind --tool=callgrind --instr-atstart=no
+                --trace-children=yes "--callgrind-out-file=$WORK/cg.%p")
+            DIALTONE_REAL=$DIALTONE DIALTONE=$WORK/dialtone-nodebug
+            start "$server" || { DIALTONE=$DIALTONE_REAL WRAP=(); row="$row | - "; continue; }
+            DIALTONE=$DIALTONE_REAL
+            fetch 1m.bin "$WORK/out/warm" "${args[@]}"
+            timeout 60 callgrind_control -i on "$PID" >/dev/null
+            rm -f "$WORK/out/instr"
+            fetch 1m.bin "$WORK/out/instr" "${args[@]}"
+            timeout 60 callgrind_control -i off "$PID" >/dev/null
+            ok=$(cmp -s "$WORK/root/1m.bin" "$WORK/out/instr" && echo yes)
+            stop
+            WRAP=()
+            blksize=${args[1]#blksize }
+            blocks=$((1048576 / blksize + 1))
+            total=$(cat "$WORK"/cg.* "$WORK/root$WORK"/cg.* 2>/dev/null | awk '/^totals:/ { s += $2 } END { print s + 0 }')
+            if [ "$ok" = yes ] && [ "$total" -gt 0 ]; then
+                row="$row | $(awk -v t="$total" -v b="$blocks" 'BEGIN { printf "%.0f", t / b }')"
+            else
+                row="$row | failed"
+            fi
+        done
+        instr="$instr"$'\n'"$row |"
+        echo "done: $server (callgrind)" >&2
+    done
+fi
+
 echo
 echo "## One 16 MiB download (atftp client, loopback, median of $REPS)"
 cat "$WORK/single.md"
@@ -161,3 +219,4 @@ echo
 echo "## $CONC concurrent downloads (atftp, blksize 1468)"
 cat "$WORK/conc.md"
 [ -n "$big" ] && { echo; echo "$big"; }
+[ -n "$instr" ] && { echo; echo "## Instructions per DATA block (callgrind, one 1 MiB download, user space)"; echo "$instr"; }
