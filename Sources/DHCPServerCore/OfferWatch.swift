@@ -52,8 +52,9 @@ struct OfferWatch: Sendable {
             if !offers.isEmpty { offers[mac] = nil }
             return
         }
+        // A proxyDHCP offer (no address) is the address server's client's business: nothing to learn from it.
         for case .reply(let reply, let destination, let minimum, let maximum) in actions
-        where reply.messageType == .offer {
+        where reply.messageType == .offer && !reply.yiaddr.isAny {
             var unicast = false
             if case .hardwareUnicast = destination { unicast = true }
             // Only a client whose option 57 allows more can be sent more than the small size; trials are
@@ -67,7 +68,9 @@ struct OfferWatch: Sendable {
                 continue
             }
             var misses = 0
-            if let previous, previous.ignored, !previous.explained, previous.trial == nil,
+            if let previous, !previous.ignored, now - previous.time < Self.settle {
+                misses = previous.misses  // a retransmitted DISCOVER crossed it: the count goes on
+            } else if let previous, previous.ignored, !previous.explained, previous.trial == nil,
                 previous.bytes > Self.smallSize
             {
                 misses = previous.misses + 1

@@ -105,7 +105,7 @@ extension Diagnosis {
                 evidence:
                     "all \(n) ignored offers were over 576 bytes as IP datagrams "
                     + "(largest \(large.max()!) bytes of DHCP)")
-        } else if !large.isEmpty {
+        } else if !large.isEmpty, sizes.count > large.count {
             ranking.add(
                 .contradicted, tooLarge,
                 evidence: "\(sizes.count - large.count) of the ignored offers fitted in 576 bytes and were ignored too"

@@ -55,6 +55,7 @@ public final class InMemoryLeaseStore: Store {
             }
             s.events += batch.events
             // Upserted need by need, an empty set forgetting all: the stores' contract (SQLiteLeaseStore).
+            for mac in batch.forgotten { s.clientNeeds[mac] = nil }
             for (mac, needs) in batch.clientNeeds {
                 guard !needs.isEmpty else {
                     s.clientNeeds[mac] = nil

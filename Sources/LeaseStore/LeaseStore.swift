@@ -33,9 +33,12 @@ public struct StoreBatch: Sendable {
     public var events: [TimelineEvent]
     /// Provisioning state per phone (MAC -> JSON); the newest per MAC wins.
     public var phoneStates: [String: String]
-    /// What was learned about clients (`DHCPAction.remember`): each MAC's whole set, replacing the stored
-    /// one; an empty set forgets. The newest per MAC wins.
+    /// What was learned about clients (`DHCPAction.remember`): each MAC's set, its needs stored one by one
+    /// (a shared store keeps another server's); an empty set forgets. The newest per MAC wins.
     public var clientNeeds: [MACAddress: [LearnedNeed]]
+    /// MACs forgotten in this batch before their newest set: deleted first, so a forget followed by a new
+    /// lesson in one group commit still removes what was forgotten (`append`).
+    public var forgotten: Set<MACAddress> = []
 
     public init(
         leases: [Lease] = [], events: [TimelineEvent] = [], phoneStates: [String: String] = [:],
@@ -57,7 +60,9 @@ public struct StoreBatch: Sendable {
 
     public var leases: [Lease] { changes.map(\.lease) }
 
-    public var isEmpty: Bool { changes.isEmpty && events.isEmpty && phoneStates.isEmpty && clientNeeds.isEmpty }
+    public var isEmpty: Bool {
+        changes.isEmpty && events.isEmpty && phoneStates.isEmpty && clientNeeds.isEmpty && forgotten.isEmpty
+    }
 
     /// Adds `other` after this batch: later leases, phone states and client needs replace earlier ones on
     /// write.
@@ -65,7 +70,12 @@ public struct StoreBatch: Sendable {
         changes += other.changes
         events += other.events
         phoneStates.merge(other.phoneStates) { $1 }
-        clientNeeds.merge(other.clientNeeds) { $1 }
+        forgotten.formUnion(other.forgotten)
+        for (mac, needs) in other.clientNeeds {
+            // A forget on either side must survive the newer set replacing it here.
+            if needs.isEmpty || clientNeeds[mac]?.isEmpty == true { forgotten.insert(mac) }
+            clientNeeds[mac] = needs
+        }
     }
 }
 

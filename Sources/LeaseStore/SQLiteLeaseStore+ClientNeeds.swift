@@ -22,8 +22,14 @@ extension SQLiteLeaseStore {
         }
     }
 
-    /// Inside the batch's transaction: each need of a MAC's set stored (or updated), an empty set deleting all.
-    static func replaceClientNeeds(_ needs: [MACAddress: [LearnedNeed]], _ db: Database) throws {
+    /// Inside the batch's transaction: the forgotten MACs' rows deleted first, then each need of a MAC's set
+    /// stored (or updated), an empty set deleting all.
+    static func replaceClientNeeds(
+        _ needs: [MACAddress: [LearnedNeed]], forgotten: Set<MACAddress>, _ db: Database
+    ) throws {
+        for mac in forgotten {
+            try db.execute(sql: "DELETE FROM client_need WHERE mac = ?", arguments: [mac.description])
+        }
         for (mac, set) in needs {
             if set.isEmpty {
                 try db.execute(sql: "DELETE FROM client_need WHERE mac = ?", arguments: [mac.description])

@@ -127,7 +127,9 @@ public final class SQLiteLeaseStore: Store {
             }
             if !leases.isEmpty { try SQLiteRows(db: db).insert(leases) }
             if !events.isEmpty { try insert(events, db) }
-            if !batch.clientNeeds.isEmpty { try Self.replaceClientNeeds(batch.clientNeeds, db) }
+            if !batch.clientNeeds.isEmpty || !batch.forgotten.isEmpty {
+                try Self.replaceClientNeeds(batch.clientNeeds, forgotten: batch.forgotten, db)
+            }
         }
         return StoreWriteResult()
     }

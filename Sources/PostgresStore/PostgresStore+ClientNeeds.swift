@@ -26,8 +26,13 @@ extension PostgresStore {
     }
 
     static func replaceClientNeeds(
-        _ needs: [MACAddress: [LearnedNeed]], server: String, _ db: PostgresConnection, _ logger: Logger
+        _ needs: [MACAddress: [LearnedNeed]], forgotten: Set<MACAddress>, server: String, _ db: PostgresConnection,
+        _ logger: Logger
     ) async throws {
+        // Forgotten in this batch before a newer lesson (StoreBatch.forgotten): gone first.
+        for mac in forgotten.sorted(by: { $0.description < $1.description }) {
+            try await db.query("DELETE FROM client_need WHERE mac = \(mac.description)", logger: logger)
+        }
         // Sorted, so two servers' batches touch rows in one order and cannot deadlock each other.
         for (mac, set) in needs.sorted(by: { $0.key.description < $1.key.description }) {
             if set.isEmpty {

@@ -113,7 +113,8 @@ public final class PostgresStore: Store {
                             txid = pg_current_xact_id()
                         """, logger: logger)
                 }
-                try await Self.replaceClientNeeds(batch.clientNeeds, server: server, db, logger)
+                try await Self.replaceClientNeeds(
+                    batch.clientNeeds, forgotten: batch.forgotten, server: server, db, logger)
                 return StoreWriteResult(rejected: rejected)
             }
         }

@@ -228,6 +228,18 @@ import WireSupport
         #expect(remembered(ack) == [[.smallReplies]])
     }
 
+    /// A client that sends its DISCOVERs in quick pairs: the second of each pair crossed the first's OFFER
+    /// and neither resets the count of misses.
+    @Test func retransmissionsInPairsStillCountTheMisses() {
+        var server = server
+        for (xid, now) in [(UInt32(1), ServerTime(0)), (1, 300), (2, 3_000), (2, 3_300)] {
+            let offer = server.handle(discover(xid: xid), context: Fixtures.context, now: now)
+            #expect(reason(offer) == nil && sizes(offer).first?.maximum == 1472, "at \(now)")
+        }
+        let trial = server.handle(discover(xid: 3), context: Fixtures.context, now: 6_000)
+        #expect(reason(trial)?.hasPrefix("trying a reply within 576 bytes: 2 OFFERs") == true)
+    }
+
     /// Offers that fit in 576 bytes say nothing about size, and a large one taken at once is fine.
     @Test func smallOffersAndTakenOffersAreNoEvidence() {
         var plain = DHCPServer(config: Fixtures.config(), servesTFTP: false, leases: [])

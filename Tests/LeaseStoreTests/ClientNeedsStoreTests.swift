@@ -46,4 +46,23 @@ import WireSupport
         batch.append(StoreBatch(clientNeeds: [Self.laptop: []]))
         #expect(batch.clientNeeds == [Self.laptop: []] && !batch.isEmpty)
     }
+
+    /// A forget and a new lesson for one MAC in one group commit: what was forgotten is still deleted.
+    @Test func aForgetMergedWithANewerLessonStillDeletes() throws {
+        let store = InMemoryLeaseStore()
+        let small = LearnedNeed(.smallReplies, learnedAt: 1, evidence: "e")
+        try store.write(StoreBatch(clientNeeds: [Self.laptop: [small]]))
+        var batch = StoreBatch(clientNeeds: [Self.laptop: []])
+        batch.append(StoreBatch(clientNeeds: [Self.laptop: [Self.need]]))
+        #expect(batch.forgotten == [Self.laptop] && batch.clientNeeds == [Self.laptop: [Self.need]])
+        try store.write(batch)
+        #expect(try store.loadClientNeeds() == [Self.laptop: [Self.need]])
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dialtone-needs-\(UUID().uuidString)")
+            .appendingPathComponent("dialtone.sqlite").path
+        let sqlite = try SQLiteLeaseStore(path: path)
+        try sqlite.write(StoreBatch(clientNeeds: [Self.laptop: [small]]))
+        try sqlite.write(batch)
+        #expect(try sqlite.loadClientNeeds() == [Self.laptop: [Self.need]])
+    }
 }

@@ -104,6 +104,11 @@ struct PostgresStoreTests {
         let small = LearnedNeed(.smallReplies, learnedAt: 5_000, evidence: "REQUEST for our 300-byte OFFER")
         try b.write(StoreBatch(clientNeeds: [laptop: [small]]))
         #expect(try a.loadClientNeeds() == [laptop: [need, small]])
+        // A forget merged with a newer lesson in one group commit still deletes what was forgotten.
+        var batch = StoreBatch(clientNeeds: [laptop: []])
+        batch.append(StoreBatch(clientNeeds: [laptop: [small]]))
+        try a.write(batch)
+        #expect(try b.loadClientNeeds() == [laptop: [small]])
     }
 
     @Test func eventsCarryTheServerThatRecordedThem() throws {

@@ -49,6 +49,12 @@ if [ ! -x "$ATFTPD" ]; then
         echo "could not unpack atftpd"; exit 2; }
 fi
 for tool in "$HPA" "$ATFTPD" atftp dnsmasq taskset; do command -v $tool >/dev/null || { echo "missing $tool"; exit 2; }; done
+# The instruction counts need these; checked now, not after the throughput runs.
+if [ -n "$INSTR_SERVERS" ]; then
+    for tool in valgrind callgrind_control objcopy cc; do
+        command -v $tool >/dev/null || { echo "missing $tool (INSTR_SERVERS= skips the instruction counts)"; exit 2; }
+    done
+fi
 [ -x "$DIALTONE" ] || { echo "build first: swift build -c release"; exit 2; }
 
 cleanup() {
@@ -92,7 +98,8 @@ start() {
 }
 stop() {
     ip netns pids $NS | xargs -r kill 2>/dev/null
-    for _ in $(seq 1 50); do [ -z "$(ip netns pids $NS)" ] && break; sleep 0.1; done
+    # Under valgrind a server takes seconds to write its profile and exit.
+    for _ in $(seq 1 $([ ${#WRAP[@]} -gt 0 ] && echo 600 || echo 50)); do [ -z "$(ip netns pids $NS)" ] && break; sleep 0.1; done
     PID=
 }
 
@@ -172,7 +179,7 @@ fi
 # download is done (file opened, caches warm), off before it stops. valgrind 3.19 cannot read the Swift
 # binary's DWARF 5 debug info: it runs a copy without it; sigsuspend_copy.so as in bench/dhcp/run.sh.
 instr=""
-if [ -n "$INSTR_SERVERS" ] && command -v valgrind >/dev/null; then
+if [ -n "$INSTR_SERVERS" ]; then
     objcopy --strip-debug "$DIALTONE" "$WORK/dialtone-nodebug" && chmod 755 "$WORK/dialtone-nodebug"
     cc -O2 -shared -fPIC -o "$WORK/sigsuspend_copy.so" "$ROOT/bench/dhcp/sigsuspend_copy.c" || exit 2
     chmod a+rx "$WORK/dialtone-nodebug" "$WORK/sigsuspend_copy.so"

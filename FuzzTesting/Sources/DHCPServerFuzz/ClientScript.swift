@@ -35,7 +35,9 @@ struct ClientScript {
         let who = input.byte(), what = input.byte(), which = input.byte(), when = input.byte()
         let extra = input.chunk()
         let client = Int(who & 7)
-        var message = DHCPMessage(op: DHCPMessage.bootRequest, xid: UInt32(what) << 8 | UInt32(who))
+        // The xid leaves out the message type's bits: a REQUEST can carry its DISCOVER's xid, as a client's does
+        // (the REQUEST that takes up a trial OFFER of the learned-needs logic must).
+        var message = DHCPMessage(op: DHCPMessage.bootRequest, xid: UInt32(what & 0x80) << 1 | UInt32(who))
         message.setClientMAC(mac(client))
         message.options.setMessageType(DHCPMessageType(rawValue: what % 8 + 1))
         switch who >> 3 & 3 {
