@@ -190,16 +190,23 @@ import WireSupport
         #expect(server.learnedNeeds(of: client).map(\.need) == [.smallReplies])
     }
 
+    /// Two large OFFERs ignored (DISCOVERs at 0 and 3 s), then the trial at 7 s: its actions.
+    @discardableResult
+    func trial(on server: inout DHCPServer) -> [DHCPAction] {
+        _ = server.handle(discover(xid: 1), context: Fixtures.context, now: 0)
+        _ = server.handle(discover(xid: 2), context: Fixtures.context, now: 3_000)
+        return server.handle(discover(xid: 3), context: Fixtures.context, now: 7_000)
+    }
+
     /// Only the REQUEST that takes up the trial (its xid, our option 54) teaches: an INIT-REBOOT for the same
     /// address or a REQUEST choosing another server does not.
     @Test func otherRequestsForTheAddressTeachNothing() {
         for (xid, serverID) in [(UInt32(77), Optional<IPv4Address>.none), (3, IPv4Address("192.168.10.200")!)] {
             var server = server
-            _ = server.handle(discover(xid: 1), context: Fixtures.context, now: 0)
-            _ = server.handle(discover(xid: 2), context: Fixtures.context, now: 3_000)
-            let trial = server.handle(discover(xid: 3), context: Fixtures.context, now: 7_000)
+            let offered = trial(on: &server)
             let answer = server.handle(
-                request(xid: xid, trial.replies[0].0.yiaddr, serverID: serverID), context: Fixtures.context, now: 7_050)
+                request(xid: xid, offered.replies[0].0.yiaddr, serverID: serverID), context: Fixtures.context,
+                now: 7_050)
             #expect(remembered(answer).isEmpty, "xid \(xid), server \(String(describing: serverID))")
             #expect(server.learnedNeeds(of: client).isEmpty)
         }
@@ -208,9 +215,7 @@ import WireSupport
     /// The small shape ignored too: size was not the reason, nothing is learned and the full shape returns.
     @Test func anIgnoredTrialTeachesNothing() {
         var server = server
-        _ = server.handle(discover(xid: 1), context: Fixtures.context, now: 0)
-        _ = server.handle(discover(xid: 2), context: Fixtures.context, now: 3_000)
-        _ = server.handle(discover(xid: 3), context: Fixtures.context, now: 7_000)
+        trial(on: &server)
         let fourth = server.handle(discover(xid: 4), context: Fixtures.context, now: 11_000)
         #expect(remembered(fourth).isEmpty && sizes(fourth).first?.maximum == 1472 && reason(fourth) == nil)
     }
@@ -219,9 +224,7 @@ import WireSupport
     /// and the REQUEST for the trial still teaches.
     @Test func aRetransmissionDuringTheTrialKeepsTheSmallShape() {
         var server = server
-        _ = server.handle(discover(xid: 1), context: Fixtures.context, now: 0)
-        _ = server.handle(discover(xid: 2), context: Fixtures.context, now: 3_000)
-        _ = server.handle(discover(xid: 3), context: Fixtures.context, now: 7_000)
+        trial(on: &server)
         let again = server.handle(discover(xid: 3), context: Fixtures.context, now: 7_300)
         #expect(sizes(again).first?.maximum == 548 && reason(again)?.hasPrefix("trying a reply within 576") == true)
         let ack = server.handle(request(xid: 3, again.replies[0].0.yiaddr), context: Fixtures.context, now: 7_400)
