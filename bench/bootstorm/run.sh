@@ -7,8 +7,9 @@
 #   sudo bench/bootstorm/run.sh     # PHONES=100 COMPONENT=262144 SERVERS="dialtone dnsmasq"
 #
 # The server runs in one namespace (198.18.0.1/16, on both CPUs unless SERVER_CPUS says), the phones in
-# another (CPU1), joined by a veth. Each phone relays from its own address (198.18.1.x) and fetches from its leased one
-# (198.18.2.x): both ranges are made local on the phones' side with AnyIP routes, not 500 addresses.
+# another (CPU1), joined by a veth. Each phone relays from its own address (198.18.8.1 + i) and fetches
+# from its leased one (198.18.2.1-198.18.4.250): both ranges are made local on the phones' side with AnyIP
+# routes, not 1000 addresses.
 # Prints a table: time until every phone is done, per-phone median/p95/max (each includes the simulator's
 # 1 s reboot after the recovery load), DISCOVER->OFFER as the phones saw it, failures, offers rejected.
 # Beside the phones, offer_probe.py relays DISCOVERs at PROBE_RATE/s (default 200) for the whole storm from
@@ -27,15 +28,18 @@ chmod 755 "$WORK"
 PID=
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces)"; exit 2; }
-[ "$PHONES" -ge 1 ] && [ "$PHONES" -le 250 ] || { echo "PHONES must be 1-250"; exit 2; }
+# 750 addresses to lease: up to 500 phones and the probe's 50 held offers, with room for the offers of
+# phones that retry.
+[ "$PHONES" -ge 1 ] && [ "$PHONES" -le 500 ] || { echo "PHONES must be 1-500"; exit 2; }
 for tool in dnsmasq taskset; do command -v $tool >/dev/null || { echo "missing $tool"; exit 2; }; done
 [ -x "$DIALTONE" ] || { echo "build first: swift build -c release"; exit 2; }
 
 . "$ROOT/bench/netns.sh"
 bench_link dtss dtsc 198.18.0.1/16 198.18.0.2/16
-ip -n $C route add local 198.18.1.0/24 dev lo
-ip -n $C route add local 198.18.2.0/24 dev lo
-ip -n $C route add local 198.18.3.0/24 dev lo
+ip -n $C route add local 198.18.1.0/24 dev lo # the probe's relay address
+ip -n $C route add local 198.18.2.0/23 dev lo # leased addresses
+ip -n $C route add local 198.18.4.0/24 dev lo
+ip -n $C route add local 198.18.8.0/22 dev lo # the phones' relay addresses
 PROBE_RATE=${PROBE_RATE:-200}
 # The server's CPUs (taskset list; the phones and the probe are always on CPU1). The default, both, is how a
 # server runs unpinned: the kernel can move the DHCP thread off the CPU where TFTP and the packet processing
@@ -71,7 +75,7 @@ dhcp:
   interfaces: [dtss]
   subnets:
     - subnet: 198.18.0.0/16
-      pools: ["198.18.2.1-198.18.2.250", "198.18.3.1-198.18.3.250"]
+      pools: ["198.18.2.1-198.18.2.250", "198.18.3.1-198.18.3.250", "198.18.4.1-198.18.4.250"]
 tftp:
   root: $WORK/root
 phones:
@@ -81,7 +85,7 @@ YAML
         ip netns exec $S taskset -c "$SERVER_CPUS" "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning 2>"$WORK/server.log" & ;;
     dnsmasq)
         ip netns exec $S taskset -c "$SERVER_CPUS" dnsmasq -d -k -p 0 --conf-file=/dev/null -i dtss --bind-interfaces --no-ping \
-            --dhcp-range=198.18.2.1,198.18.3.250,255.255.0.0,1h --dhcp-option=150,198.18.0.1 --dhcp-lease-max=1000 \
+            --dhcp-range=198.18.2.1,198.18.4.250,255.255.0.0,1h --dhcp-option=150,198.18.0.1 --dhcp-lease-max=1000 \
             --dhcp-leasefile="$WORK/state/dnsmasq.leases" --enable-tftp --tftp-root="$WORK/dnsmasq-root" --tftp-max=1000 \
             --user=root >"$WORK/server.log" 2>&1 & ;;
     esac
@@ -99,7 +103,7 @@ for server in $SERVERS; do
         --rate "$PROBE_RATE" --seconds 600) >"$WORK/probe-$server.out" 2>&1 &
     probe=$!
     (sleep 1; ps -L -o nice= -p "$PID" | sort -n | head -1 | tr -d ' ' >"$WORK/nice-$server") &
-    ip netns exec $C taskset -c 1 "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.1.1 --parallel --bind-leased \
+    ip netns exec $C taskset -c 1 "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.8.1 --parallel --bind-leased \
         --count "$PHONES" --mac 00:1e:7a:00:00:01 --mode recovery >"$WORK/sim-$server.out" 2>&1
     pkill -TERM -f "offer_probe.py 198.18.1.251" ; wait $probe 2>/dev/null
     kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=
