@@ -77,8 +77,8 @@ struct Exchange {
         // A client that ignored larger replies gets what RFC 2131 §2 says every client accepts (LearnedNeeds).
         let maximum = profile.smallReplies ? DHCPMessage.defaultMaximumSize : ReplyBuilder.maximumSize(for: request)
         // What the reply names for booting, so a boot loop can be told from its file field and option 67.
-        // The options we sent, so "offers ignored" can list exactly what the client turned down.
-        // What the client gets: an option that does not fit `maximum` is not sent, and not listed.
+        // The options sent (not those that did not fit `maximum`), so "offers ignored" can list exactly what the
+        // client turned down.
         let sent = message.encodedOptionCodes(maximumSize: maximum)
         var extra: [EventKey: String] = [
             .dhcp(.yiaddr): yiaddr.description, .dhcp(.destination): describe(destination),

@@ -290,7 +290,7 @@ final class DHCPEngine {
         var batch = StoreBatch()
         for action in core.forget(mac) {
             switch action {
-            case .remember(let mac, let needs): batch.clientNeeds[mac] = needs
+            case .remember(let mac, let needs): batch.remember(mac, needs)
             case .event(let event):
                 log(event)
                 batch.events.append(event.timelineEvent(at: now))

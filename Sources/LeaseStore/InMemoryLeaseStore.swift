@@ -56,11 +56,7 @@ public final class InMemoryLeaseStore: Store {
             s.events += batch.events
             // Upserted need by need, an empty set forgetting all: the stores' contract (SQLiteLeaseStore).
             for mac in batch.forgotten { s.clientNeeds[mac] = nil }
-            for (mac, needs) in batch.clientNeeds {
-                guard !needs.isEmpty else {
-                    s.clientNeeds[mac] = nil
-                    continue
-                }
+            for (mac, needs) in batch.clientNeeds where !needs.isEmpty {
                 var kept = (s.clientNeeds[mac] ?? []).filter { old in !needs.contains { $0.need == old.need } }
                 kept += needs
                 s.clientNeeds[mac] = kept.sorted { $0.need < $1.need }

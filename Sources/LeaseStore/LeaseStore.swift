@@ -33,12 +33,12 @@ public struct StoreBatch: Sendable {
     public var events: [TimelineEvent]
     /// Provisioning state per phone (MAC -> JSON); the newest per MAC wins.
     public var phoneStates: [String: String]
-    /// What was learned about clients (`DHCPAction.remember`): each MAC's set, its needs stored one by one
-    /// (a shared store keeps another server's); an empty set forgets. The newest per MAC wins.
-    public var clientNeeds: [MACAddress: [LearnedNeed]]
-    /// MACs forgotten in this batch before their newest set: deleted first, so a forget followed by a new
-    /// lesson in one group commit still removes what was forgotten (`append`).
-    public var forgotten: Set<MACAddress> = []
+    /// What was learned about clients (`DHCPAction.remember`, through `remember`): each MAC's newest set, its
+    /// needs stored one by one (a shared store keeps another server's).
+    public private(set) var clientNeeds: [MACAddress: [LearnedNeed]] = [:]
+    /// MACs forgotten in this batch (an empty set): their rows are deleted before `clientNeeds` is stored, so
+    /// a forget followed by a new lesson in one group commit still removes what was forgotten.
+    public private(set) var forgotten: Set<MACAddress> = []
 
     public init(
         leases: [Lease] = [], events: [TimelineEvent] = [], phoneStates: [String: String] = [:],
@@ -55,7 +55,13 @@ public struct StoreBatch: Sendable {
         self.changes = changes
         self.events = events
         self.phoneStates = phoneStates
-        self.clientNeeds = clientNeeds
+        for (mac, needs) in clientNeeds { remember(mac, needs) }
+    }
+
+    /// Records `DHCPAction.remember`: the newest set per MAC; an empty one forgets (the one place that says so).
+    public mutating func remember(_ mac: MACAddress, _ needs: [LearnedNeed]) {
+        if needs.isEmpty { forgotten.insert(mac) }
+        clientNeeds[mac] = needs
     }
 
     public var leases: [Lease] { changes.map(\.lease) }
@@ -71,11 +77,7 @@ public struct StoreBatch: Sendable {
         events += other.events
         phoneStates.merge(other.phoneStates) { $1 }
         forgotten.formUnion(other.forgotten)
-        for (mac, needs) in other.clientNeeds {
-            // A forget on either side must survive the newer set replacing it here.
-            if needs.isEmpty || clientNeeds[mac]?.isEmpty == true { forgotten.insert(mac) }
-            clientNeeds[mac] = needs
-        }
+        for (mac, needs) in other.clientNeeds { remember(mac, needs) }
     }
 }
 

@@ -22,8 +22,8 @@ extension SQLiteLeaseStore {
         }
     }
 
-    /// Inside the batch's transaction: the forgotten MACs' rows deleted first, then each need of a MAC's set
-    /// stored (or updated), an empty set deleting all.
+    /// Inside the batch's transaction: the forgotten MACs' rows deleted first, then each need stored (or
+    /// updated).
     static func replaceClientNeeds(
         _ needs: [MACAddress: [LearnedNeed]], forgotten: Set<MACAddress>, _ db: Database
     ) throws {
@@ -31,9 +31,6 @@ extension SQLiteLeaseStore {
             try db.execute(sql: "DELETE FROM client_need WHERE mac = ?", arguments: [mac.description])
         }
         for (mac, set) in needs {
-            if set.isEmpty {
-                try db.execute(sql: "DELETE FROM client_need WHERE mac = ?", arguments: [mac.description])
-            }
             for need in set {
                 try db.execute(
                     sql: """

@@ -29,15 +29,12 @@ extension PostgresStore {
         _ needs: [MACAddress: [LearnedNeed]], forgotten: Set<MACAddress>, server: String, _ db: PostgresConnection,
         _ logger: Logger
     ) async throws {
-        // Forgotten in this batch before a newer lesson (StoreBatch.forgotten): gone first.
+        // Forgotten in this batch (StoreBatch.forgotten): gone first, before any newer lesson.
         for mac in forgotten.sorted(by: { $0.description < $1.description }) {
             try await db.query("DELETE FROM client_need WHERE mac = \(mac.description)", logger: logger)
         }
         // Sorted, so two servers' batches touch rows in one order and cannot deadlock each other.
         for (mac, set) in needs.sorted(by: { $0.key.description < $1.key.description }) {
-            if set.isEmpty {
-                try await db.query("DELETE FROM client_need WHERE mac = \(mac.description)", logger: logger)
-            }
             for need in set {
                 try await db.query(
                     """
