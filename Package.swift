@@ -76,6 +76,8 @@ let package = Package(
         ),
         .target(name: "CSystemClock"),
         .target(name: "CARPCache"),
+        // epoll, eventfd and sendmmsg for the TFTP transfer loops (issue 17).
+        .target(name: "CDatagramIO"),
         // capget/capset and prctl for the privilege switch (PrivilegeDrop in `dialtone`).
         .target(name: "CPrivilege"),
         .target(
@@ -113,7 +115,7 @@ let package = Package(
             name: "TFTPShell",
             dependencies: [
                 "ServiceSupport", "WireSupport", "TFTPWire", "TFTPCore", "DialtoneConfig", "DialtoneLogging",
-                "Timeline",
+                "Timeline", "CDatagramIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

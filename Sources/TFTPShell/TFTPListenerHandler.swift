@@ -17,7 +17,7 @@ final class TFTPListenerHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         do {
             let packet = try TFTPPacket(decoding: Array(envelope.data.readableBytesView))
-            service.handle(packet, from: envelope.remoteAddress, on: context.eventLoop)
+            service.handle(packet, from: envelope.remoteAddress)
         } catch {
             malformed += 1
             if malformed <= 10 || malformed % 1000 == 0 {
@@ -29,7 +29,7 @@ final class TFTPListenerHandler: ChannelInboundHandler {
                     ])
             }
             service.handle(
-                .error(.illegalOperation, message: "malformed"), from: envelope.remoteAddress, on: context.eventLoop)
+                .error(.illegalOperation, message: "malformed"), from: envelope.remoteAddress)
         }
     }
 

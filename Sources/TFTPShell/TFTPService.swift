@@ -1,3 +1,4 @@
+import CDatagramIO
 import DialtoneConfig
 import DialtoneLogging
 import Logging
@@ -11,10 +12,10 @@ import TFTPWire
 import Timeline
 import WireSupport
 
-/// The TFTP service: one listening socket per `tftp.listen` address; each request gets its own socket and
-/// handler (`TFTPTransferHandler`), on the listener's event loop. Refusals (missing file, writes disabled,
-/// busy) are answered at once with an ERROR, never with silence: phones probe CTL/ITL files that usually do
-/// not exist and must move on in milliseconds.
+/// The TFTP service: one listening socket per `tftp.listen` address, on NIO; each request gets its own socket,
+/// run as a `TransferSession` on one of the transfer loops (`TransferLoops`, one thread per core). Refusals
+/// (missing file, writes disabled, busy) are answered at once with an ERROR, never with silence: phones probe
+/// CTL/ITL files that usually do not exist and must move on in milliseconds.
 public struct TFTPService: Service {
     /// What a request is served by: the section, the root and the file providers. A reload replaces it
     /// (`reconfigure`); each request reads it as it is decided, while a running transfer keeps the file it
@@ -70,14 +71,14 @@ public struct TFTPService: Service {
     }
 
     /// Decides what a request gets: a transfer, or an ERROR. Runs on the listener's event loop.
-    func handle(_ packet: TFTPPacket, from client: SocketAddress, on eventLoop: EventLoop) {
+    func handle(_ packet: TFTPPacket, from client: SocketAddress) {
         // One reading of the settings per request: a reload in the middle cannot mix two configs in it.
         let current = settings.value
         let config = current.config, disk = current.disk
         let clientIP = client.wireIPv4 ?? .any
         let clientAddress = "\(clientIP):\(client.port ?? 0)"
         var describe: [EventKey: String] = [.client(.address): clientAddress]
-        let machine: TFTPTransferHandler.Machine
+        let machine: TransferSession.Machine
         var id = 0
         switch packet {
         case .readRequest(let request), .writeRequest(let request):
@@ -170,7 +171,7 @@ public struct TFTPService: Service {
             // Only requests belong on the listening port (RFC 1350 §4).
             machine = .refuse(.error(.illegalOperation, message: "illegal TFTP operation"))
         }
-        startTransfer(machine, id: id, client: client, describe: describe, portRange: config.portRange, on: eventLoop)
+        startTransfer(machine, id: id, client: client, describe: describe, portRange: config.portRange)
     }
 
     private func open(_ components: [String], in settings: Settings) throws(TFTPOpenError) -> TFTPFile? {
@@ -181,47 +182,49 @@ public struct TFTPService: Service {
     }
 
     private func startTransfer(
-        _ machine: TFTPTransferHandler.Machine, id: Int, client: SocketAddress, describe: [EventKey: String],
-        portRange: ClosedRange<UInt16>?, on eventLoop: EventLoop
+        _ machine: TransferSession.Machine, id: Int, client: SocketAddress, describe: [EventKey: String],
+        portRange: ClosedRange<UInt16>?
     ) {
-        let transfers = self.transfers, logger = self.logger
-        let host = config.listen.first?.host ?? "0.0.0.0"
-        let bound = NIOLoopBound(machine, eventLoop: eventLoop)
-        let bind: @Sendable (Int) -> EventLoopFuture<Channel> = { port in
-            DatagramBootstrap(group: eventLoop)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let handler = TFTPTransferHandler(
-                            client: client, id: id, machine: bound.value, registry: transfers, logger: logger,
-                            describe: describe)
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                    }
-                }
-                .bind(host: host, port: port)
-        }
-        let fail: @Sendable (Error) -> Void = { error in
+        let host = config.listen.first.flatMap { IPv4Address($0.host) } ?? .any
+        let socket: Int32
+        let loop: TransferLoop
+        do throws(TransferLoopError) {
+            socket = try Self.openSocket(on: host, in: portRange)
+            loop = try TransferLoops.leastBusy()
+        } catch {
             logger.log(
                 level: .error, "\(EventName.tftp(.transferFailed))",
                 metadata: [EventKey.reason: "no socket for the transfer: \(error)"].logMetadata)
+            if case .write(_, let target, _) = machine { target.abandon() }
             _ = transfers.end(id, state: "failed", detail: "\(error)")
+            return
         }
-        if let range = portRange {
-            bindInRange(range, attempt: 0, eventLoop: eventLoop, bind: bind).whenFailure(fail)
-        } else {
-            bind(0).whenFailure(fail)
-        }
+        loop.adopt(
+            TransferSession(
+                socket: socket, client: client.wireIPv4 ?? .any, port: UInt16(client.port ?? 0), id: id,
+                machine: machine, registry: transfers, logger: logger, describe: describe))
     }
 
-    /// Binds the transfer socket to a free port of `port_range` (firewall-friendly), starting at a random one.
-    private func bindInRange(
-        _ range: ClosedRange<UInt16>, attempt: Int, eventLoop: EventLoop,
-        bind: @escaping @Sendable (Int) -> EventLoopFuture<Channel>
-    ) -> EventLoopFuture<Channel> {
-        let count = Int(range.upperBound - range.lowerBound) + 1
-        let port = Int(range.lowerBound) + Int.random(in: 0..<count)
-        return bind(port).flatMapError { error in
-            guard attempt < min(count, 64) else { return eventLoop.makeFailedFuture(error) }
-            return self.bindInRange(range, attempt: attempt + 1, eventLoop: eventLoop, bind: bind)
+    /// The transfer's socket: any free port, or a free port of `port_range` (firewall-friendly) tried from a
+    /// random one, up to 64 tries.
+    private static func openSocket(on host: IPv4Address, in range: ClosedRange<UInt16>?) throws(TransferLoopError)
+        -> Int32
+    {
+        let address = host.rawValue.bigEndian
+        guard let range else {
+            let fd = dialtone_udp_open(address, 0)
+            guard fd >= 0 else { throw TransferLoopError(call: "bind", code: -fd) }
+            return fd
         }
+        let count = Int(range.upperBound - range.lowerBound) + 1
+        var port = Int(range.lowerBound) + Int.random(in: 0..<count)
+        var failure: Int32 = EADDRINUSE
+        for _ in 0..<min(count, 64) {
+            let fd = dialtone_udp_open(address, UInt16(port).bigEndian)
+            if fd >= 0 { return fd }
+            failure = -fd
+            port = port == Int(range.upperBound) ? Int(range.lowerBound) : port + 1
+        }
+        throw TransferLoopError(call: "bind in port_range \(range.lowerBound)-\(range.upperBound)", code: failure)
     }
 }

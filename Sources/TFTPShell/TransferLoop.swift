@@ -1,0 +1,161 @@
+import CDatagramIO
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Synchronization
+import TFTPCore
+
+/// One thread that runs transfers: an epoll set over their sockets, their retransmission timers, and an
+/// inbox through which other threads hand it new transfers and aborts.
+///
+/// Why not a NIO channel per transfer (issue 17): callgrind put a lockstep block at 17k instructions through
+/// NIO (an `AddressedEnvelope` per datagram with the source turned into text by `inet_ntop`, pipeline hops,
+/// exclusivity checks) against ~1k for tftpd-hpa's plain `recvfrom`/`sendto`. Here a block is one
+/// `epoll_wait`, one `recvfrom` with the source compared as two integers, one step of the pure transfer
+/// machine, and one `sendmmsg` for the whole window. A transfer stays on the loop it started on, so its
+/// state needs no lock; `TransferLoops` spreads new transfers over one loop per core.
+final class TransferLoop: @unchecked Sendable {
+    let name: String
+    /// Transfers running here, for `TransferLoops` to pick the least busy loop.
+    let load = Atomic<Int>(0)
+    private let poll: Int32
+    private let wakeup: Int32
+    private let inbox = NIOLockedValueBox<[@Sendable (TransferLoop) -> Void]>([])
+
+    // Touched only on the loop's thread.
+    private var sessions: [UInt64: TransferSession] = [:]
+    private var timers = DeadlineQueue()
+    private var nextToken: UInt64 = 1
+    /// One datagram received, then decoded; big enough for any blksize (RFC 2348 allows 65464).
+    let receiveBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 8)
+    /// The datagrams of one step, sent together.
+    let batch = DatagramBatch()
+
+    private static let wakeupToken: UInt64 = 0
+
+    init(name: String) throws(TransferLoopError) {
+        self.name = name
+        let poll = dialtone_poll_create()
+        guard poll >= 0 else { throw TransferLoopError(call: "epoll_create1", code: -poll) }
+        let wakeup = dialtone_wakeup_create()
+        guard wakeup >= 0 else { throw TransferLoopError(call: "eventfd", code: -wakeup) }
+        let added = dialtone_poll_add(poll, wakeup, Self.wakeupToken)
+        guard added == 0 else { throw TransferLoopError(call: "epoll_ctl", code: -added) }
+        self.poll = poll
+        self.wakeup = wakeup
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Runs `work` on the loop's thread, soon.
+    func execute(_ work: @escaping @Sendable (TransferLoop) -> Void) {
+        inbox.withLockedValue { $0.append(work) }
+        dialtone_wakeup_signal(wakeup)
+    }
+
+    /// Takes a transfer whose socket is open: from now on only this thread touches it.
+    func adopt(_ session: TransferSession) {
+        load.add(1, ordering: .relaxed)
+        let handOver = UncheckedSendable(session)
+        execute { loop in loop.start(handOver.value) }
+    }
+
+    private func start(_ session: TransferSession) {
+        let token = nextToken
+        nextToken += 1
+        let added = dialtone_poll_add(poll, session.socket, token)
+        guard added == 0 else {
+            session.failToStart(loop: self, reason: "epoll_ctl: \(String(cString: strerror(-added)))")
+            load.subtract(1, ordering: .relaxed)
+            return
+        }
+        session.token = token
+        sessions[token] = session
+        session.start(loop: self)
+    }
+
+    /// Retransmission check for `session` at `due` (nanoseconds, NIODeadline's uptime clock).
+    func schedule(_ session: TransferSession, at due: Int64) {
+        timers.insert(due: due, token: session.token)
+    }
+
+    /// The transfer is over: its socket leaves the set and closes. Datagrams already passed to the kernel
+    /// still leave (a UDP send is complete when `sendmmsg` returns).
+    func remove(_ session: TransferSession) {
+        guard sessions.removeValue(forKey: session.token) != nil else { return }
+        _ = dialtone_poll_remove(poll, session.socket)
+        close(session.socket)
+        load.subtract(1, ordering: .relaxed)
+    }
+
+    /// The session with `token`, if it is still running here (for aborts handed in through the inbox).
+    func session(_ token: UInt64) -> TransferSession? { sessions[token] }
+
+    private func run() {
+        let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+        while true {
+            let timeout: Int32
+            if let next = timers.next {
+                let wait = next - Int64(NIODeadline.now().uptimeNanoseconds)
+                timeout = wait <= 0 ? 0 : Int32(clamping: (wait + 999_999) / 1_000_000)
+            } else {
+                timeout = -1
+            }
+            let ready = dialtone_poll_wait(poll, tokens, 64, timeout)
+            for index in 0..<max(0, Int(ready)) {
+                let token = tokens[index]
+                if token == Self.wakeupToken {
+                    dialtone_wakeup_drain(wakeup)
+                    let work = inbox.withLockedValue { pending in
+                        defer { pending.removeAll(keepingCapacity: true) }
+                        return pending
+                    }
+                    for item in work { item(self) }
+                } else {
+                    sessions[token]?.readable(loop: self)
+                }
+            }
+            let now = Int64(NIODeadline.now().uptimeNanoseconds)
+            while let entry = timers.popDue(now: now) {
+                sessions[entry.token]?.timerDue(entry.due, now: now, loop: self)
+            }
+        }
+    }
+}
+
+/// Why a transfer loop could not be made (the process is out of descriptors, say).
+struct TransferLoopError: Error, CustomStringConvertible {
+    var call: String
+    var code: Int32
+    var description: String { "\(call): \(String(cString: strerror(code)))" }
+}
+
+/// A value handed to another thread that will be its only user from then on.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// One loop per core, made on first use and kept for the life of the process (idle loops sleep in
+/// `epoll_wait`). A new transfer goes to the loop running the fewest.
+enum TransferLoops {
+    private static let loops: Result<[TransferLoop], TransferLoopError> = Result {
+        () throws(TransferLoopError) -> [TransferLoop] in
+        var loops: [TransferLoop] = []
+        for index in 0..<max(1, System.coreCount) {
+            loops.append(try TransferLoop(name: "dialtone-tftp-\(index)"))
+        }
+        return loops
+    }
+
+    static func leastBusy() throws(TransferLoopError) -> TransferLoop {
+        let loops = try loops.get()
+        var best = loops[0]
+        for loop in loops.dropFirst() where loop.load.load(ordering: .relaxed) < best.load.load(ordering: .relaxed) {
+            best = loop
+        }
+        return best
+    }
+}

@@ -1,0 +1,287 @@
+import CDatagramIO
+import DialtoneLogging
+import Foundation
+import Logging
+import NIOCore
+import ServiceSupport
+import TFTPCore
+import TFTPWire
+import Timeline
+import WireSupport
+
+/// One transfer on its own socket (its own TID, RFC 1350 §4), run by a `TransferLoop`: it feeds the socket's
+/// datagrams and the timer to a `ReadTransfer` or `WriteTransfer` and carries out their actions. A datagram
+/// from any other address or port is answered with ERROR 5, and the transfer goes on.
+///
+/// Confined to its loop's thread once adopted; the only way in from elsewhere is `TransferLoop.execute`.
+final class TransferSession {
+    enum Machine {
+        case read(ReadTransfer, TFTPFile)
+        case write(WriteTransfer, UploadTarget, overwrite: Bool)
+        /// Only an ERROR to send, then close.
+        case refuse(TFTPPacket)
+    }
+
+    let socket: Int32
+    /// The client's address and port in network byte order, compared with each datagram's source.
+    let clientHost: UInt32
+    let clientPort: UInt16
+    let id: Int
+    let registry: TFTPTransfers
+    let logger: Logger
+    let describe: [EventKey: String]
+    let started = NIODeadline.now()
+    var machine: Machine
+    /// The loop's key for this transfer's socket and timers; set when the loop adopts it.
+    var token: UInt64 = 0
+    /// When a timer entry must pop and what it does then: TFTPCore decides (RetransmitSchedule).
+    private var schedule = RetransmitSchedule()
+    private var ended = false
+
+    init(
+        socket: Int32, client: IPv4Address, port: UInt16, id: Int, machine: Machine, registry: TFTPTransfers,
+        logger: Logger, describe: [EventKey: String]
+    ) {
+        self.socket = socket
+        self.clientHost = client.rawValue.bigEndian
+        self.clientPort = port.bigEndian
+        self.id = id
+        self.machine = machine
+        self.registry = registry
+        self.logger = logger
+        self.describe = describe
+    }
+
+    var client: IPv4Address { IPv4Address(rawValue: UInt32(bigEndian: clientHost)) }
+
+    func start(loop: TransferLoop) {
+        if id != 0 {
+            let token = self.token
+            registry.onAbort(id) { loop.execute { $0.session(token)?.abort(loop: $0) } }
+        }
+        if case .refuse(let packet) = machine {
+            send(packet, loop: loop)
+            finish(loop: loop, state: "failed", detail: nil)
+        } else {
+            step(loop: loop) {
+                $0.start()
+            } write: {
+                $0.start()
+            }
+        }
+    }
+
+    /// The loop could not watch the socket: the transfer ends before its first packet.
+    func failToStart(loop: TransferLoop, reason: String) {
+        close(socket)
+        logger.log(
+            level: .error, "\(EventName.tftp(.transferFailed))",
+            metadata: [EventKey.reason: "no socket for the transfer: \(reason)"].logMetadata)
+        if case .write(_, let target, _) = machine { target.abandon() }
+        _ = registry.end(id, state: "failed", detail: reason)
+    }
+
+    /// The socket has a datagram: one per wake-up (the poll is level-triggered; a lockstep transfer never
+    /// has a second one waiting, and a read until EAGAIN would cost a system call per block).
+    func readable(loop: TransferLoop) {
+        var host: UInt32 = 0, port: UInt16 = 0
+        let buffer = loop.receiveBuffer
+        let length = dialtone_udp_receive(socket, buffer.baseAddress, buffer.count, &host, &port)
+        guard length >= 0 else {
+            // ICMP errors are not reported on an unconnected socket; anything else, the timer decides.
+            if length != -Int(EAGAIN) { logger.log(.debug, .tftpSocketError, [.reason: errorText(Int32(-length))]) }
+            return
+        }
+        guard host == clientHost, port == clientPort else {
+            send(.error(.unknownTransferID, message: "unknown transfer ID"), loop: loop, to: (host, port))
+            return
+        }
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<length])
+        let packet: TFTPPacket
+        if length == 4, bytes[0] == 0, bytes[1] == 4 {
+            // The lockstep path's one packet kind, read without an intermediate array.
+            packet = .ack(block: UInt16(bytes[2]) << 8 | UInt16(bytes[3]))
+        } else {
+            guard let decoded = try? TFTPPacket(decoding: Array(bytes)) else { return }
+            packet = decoded
+        }
+        step(loop: loop) {
+            $0.received(packet)
+        } write: {
+            $0.received(packet)
+        }
+    }
+
+    /// A timer entry for `due` popped at `now`. Entries the schedule no longer holds are stale: the deadline
+    /// moved earlier, or the transfer retransmitted since.
+    func timerDue(_ due: Int64, now: Int64, loop: TransferLoop) {
+        guard !ended, schedule.scheduled == due else { return }
+        switch schedule.fired(now: now) {
+        case .retransmit:
+            step(loop: loop) {
+                $0.timerFired()
+            } write: {
+                $0.timerFired()
+            }
+        case .reschedule(let next): loop.schedule(self, at: next)
+        case .nothing: break
+        }
+    }
+
+    /// Shutdown: tell the client, clean up an upload, end.
+    func abort(loop: TransferLoop) {
+        guard !ended else { return }
+        send(.error(.notDefined, message: "server shutting down"), loop: loop)
+        if case .write(_, let target, _) = machine { target.abandon() }
+        finish(loop: loop, state: "failed", detail: "server shutting down")
+    }
+
+    /// One step of whichever state machine this transfer runs (start, a packet, the timer): the machine is
+    /// stored back before its actions run, since they may end the transfer. A refusal has no machine.
+    private func step(
+        loop: TransferLoop, read: (inout ReadTransfer) -> [ReadTransfer.Action],
+        write: (inout WriteTransfer) -> [WriteTransfer.Action]
+    ) {
+        switch machine {
+        case .read(var transfer, let file):
+            let actions = read(&transfer)
+            machine = .read(transfer, file)
+            execute(actions, transfer: transfer, file: file, loop: loop)
+        case .write(var transfer, let target, let overwrite):
+            let actions = write(&transfer)
+            machine = .write(transfer, target, overwrite: overwrite)
+            executeWrite(actions, target: target, overwrite: overwrite, loop: loop)
+        case .refuse:
+            break
+        }
+    }
+
+    /// `transfer` and `file` are the machine's, passed on rather than taken out of `machine` a second time (an
+    /// enum payload copied per block: callgrind). Datagrams collect in the loop's batch and leave together.
+    private func execute(
+        _ actions: [ReadTransfer.Action], transfer: ReadTransfer, file: TFTPFile, loop: TransferLoop
+    ) {
+        let batch = loop.batch
+        batch.begin(maxLength: 4 + transfer.parameters.blockSize)
+        for action in actions {
+            switch action {
+            case .sendOptionAcknowledgement(let options):
+                queue(.optionAcknowledgement(options), in: batch)
+            case .sendData(let block, let offset, let length):
+                // Header and payload written straight into the datagram's slot (no intermediate arrays).
+                batch.append { slot in
+                    slot.storeBytes(of: TFTPPacket.dataHeader(block: block).bigEndian, as: UInt32.self)
+                    guard length > 0 else { return 4 }
+                    return 4 + file.copy(offset, UnsafeMutableRawBufferPointer(rebasing: slot[4..<(4 + length)]))
+                }
+            case .armTimer(let ms):
+                arm(ms, loop: loop)
+                // The dashboard polls every 2 s: progress every 16 blocks is plenty, and spares a locked
+                // update per packet.
+                if transfer.acknowledged % 16 == 0 {
+                    let done = transfer.acknowledged * Int64(transfer.parameters.blockSize)
+                    registry.update(id) { $0.bytes = min(done, file.size) }
+                }
+            case .finished(let bytes):
+                registry.update(id) { $0.bytes = bytes }
+                flush(batch)
+                finish(loop: loop, state: "completed", detail: nil)
+            case .failed(let reason, let error):
+                if let error { queue(error, in: batch) }
+                flush(batch)
+                finish(loop: loop, state: "failed", detail: reason)
+            case .probed(let reason):
+                flush(batch)
+                finish(loop: loop, state: "probed", detail: reason)
+            }
+        }
+        flush(batch)
+    }
+
+    private func executeWrite(
+        _ actions: [WriteTransfer.Action], target: UploadTarget, overwrite: Bool, loop: TransferLoop
+    ) {
+        for action in actions {
+            switch action {
+            case .sendOptionAcknowledgement(let options):
+                send(.optionAcknowledgement(options), loop: loop)
+            case .sendAck(let block):
+                send(.ack(block: block), loop: loop)
+            case .write(_, let bytes):
+                if !target.write(bytes) {
+                    let why = errorText(errno)
+                    send(.error(.diskFull, message: "write failed"), loop: loop)
+                    target.abandon()
+                    finish(loop: loop, state: "failed", detail: "write failed: \(why)")
+                    return
+                }
+                registry.update(id) { $0.bytes = target.written }
+            case .armTimer(let ms):
+                arm(ms, loop: loop)
+            case .complete(_, let finalAck):
+                if let problem = target.commit(overwrite: overwrite) {
+                    send(.error(problem == "file exists" ? .fileExists : .diskFull, message: problem), loop: loop)
+                    finish(loop: loop, state: "failed", detail: problem)
+                } else {
+                    send(.ack(block: finalAck), loop: loop)
+                    finish(loop: loop, state: "completed", detail: nil)
+                }
+            case .failed(let reason, let error):
+                if let error { send(error, loop: loop) }
+                target.abandon()
+                finish(loop: loop, state: "failed", detail: reason)
+            }
+        }
+    }
+
+    /// The machine re-arms on every packet; the loop gets a timer entry only when RetransmitSchedule says so.
+    private func arm(_ milliseconds: Int64, loop: TransferLoop) {
+        if let due = schedule.arm(milliseconds: milliseconds, now: Int64(NIODeadline.now().uptimeNanoseconds)) {
+            loop.schedule(self, at: due)
+        }
+    }
+
+    private func queue(_ packet: TFTPPacket, in batch: DatagramBatch) {
+        let bytes = packet.encode()
+        batch.append { slot in
+            // Our OACKs, ACKs and ERRORs are far below the smallest slot (1472 bytes).
+            let count = min(bytes.count, slot.count)
+            slot.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.withUnsafeBytes { $0 }[..<count]))
+            return count
+        }
+    }
+
+    private func flush(_ batch: DatagramBatch, to destination: (host: UInt32, port: UInt16)? = nil) {
+        let to = destination ?? (clientHost, clientPort)
+        if let error = batch.send(from: socket, to: to.host, port: to.port) {
+            logger.log(.debug, .tftpSocketError, [.reason: errorText(error)])
+        }
+    }
+
+    private func send(_ packet: TFTPPacket, loop: TransferLoop, to destination: (UInt32, UInt16)? = nil) {
+        loop.batch.begin(maxLength: 0)
+        queue(packet, in: loop.batch)
+        flush(loop.batch, to: destination)
+    }
+
+    private func finish(loop: TransferLoop, state: String, detail: String?) {
+        guard !ended else { return }
+        ended = true
+        schedule.disarm()
+        let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        if let info = registry.end(id, state: state, detail: detail) {
+            let seconds = String(format: "%.3f", duration)
+            let ended =
+                state == "probed"
+                ? TFTPTimeline.probed(describe, duration: seconds, detail: detail ?? "")
+                : TFTPTimeline.ended(
+                    describe, completed: state == "completed", bytes: info.bytes, duration: seconds, detail: detail)
+            logger.log(
+                level: state == "failed" ? .notice : .info, "\(ended.name)", metadata: ended.metadata.logMetadata)
+            registry.recorder?.record(client: client.description, ended)
+        }
+        loop.remove(self)
+    }
+
+    private func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
+}
