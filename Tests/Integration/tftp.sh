@@ -138,6 +138,33 @@ PY
 }
 check "malformed packets are logged and the server keeps serving" malformed
 
+wrong_tid() { # RFC 1350 §4: a stranger's packet on a transfer's port gets ERROR 5; the transfer goes on.
+    python3 - "$PORT" "$ROOT/1m.bin" <<'PY'
+import socket, struct, sys
+port = int(sys.argv[1]); expected = open(sys.argv[2], 'rb').read()
+client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); client.settimeout(2)
+stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); stranger.settimeout(2)
+client.sendto(b'\x00\x011m.bin\x00octet\x00', ('127.0.0.1', port))
+got, block, tid, stranger_said = b'', 1, None, None
+while True:
+    data, source = client.recvfrom(600)
+    if data[:2] != b'\x00\x03': continue
+    if tid is None:
+        tid = source  # the transfer's own port (its TID)
+        stranger.sendto(struct.pack('!HH', 4, 1), tid)
+        reply, _ = stranger.recvfrom(600)
+        stranger_said = struct.unpack('!HH', reply[:4])
+    if source != tid or struct.unpack('!H', data[2:4])[0] != block & 0xffff: continue
+    got += data[4:]
+    client.sendto(struct.pack('!HH', 4, block & 0xffff), tid)
+    block += 1
+    if len(data) < 516: break
+print('stranger got', stranger_said, 'client got', len(got), 'bytes')
+sys.exit(0 if stranger_said == (5, 5) and got == expected else 1)
+PY
+}
+check "a packet from another port gets ERROR 5 (unknown transfer ID) and the transfer goes on" wrong_tid
+
 write_refused() {
     echo data >"$WORK/up.txt"
     out=$(tftp 127.0.0.1 $PORT -m binary -c put "$WORK/up.txt" up.txt 2>&1); echo "$out"
