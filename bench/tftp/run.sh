@@ -14,7 +14,8 @@
 #      server under `valgrind --tool=callgrind`, counting while one 1 MiB download runs lockstep at blksize
 #      512 and once more at blksize 1468 + windowsize 16, all processes and threads summed (tftpd-hpa forks a
 #      child per transfer). User space only: the kernel's share of each send and receive is not in it. A
-#      figure that does not move with the machine's noise, unlike MB/s.
+#      figure that does not move with the machine's noise, unlike MB/s. The profiles are kept in
+#      bench/tftp/results/callgrind-SERVER-bBLKSIZE-wWINDOW-PID.out for callgrind_annotate.
 # Needs: apt-get install atftp dnsmasq-base libwrap0, and `swift build -c release`. Debian's tftpd-hpa
 # and atftpd packages conflict (both provide in.tftpd), so whichever server is not installed has its binary
 # unpacked from its .deb into .build-bench/ on first use, without installing it.
@@ -208,6 +209,11 @@ if [ -n "$INSTR_SERVERS" ]; then
             blksize=${args[1]#blksize }
             blocks=$((1048576 / blksize + 1))
             total=$(cat "$WORK"/cg.* "$WORK/root$WORK"/cg.* 2>/dev/null | awk '/^totals:/ { s += $2 } END { print s + 0 }')
+            # The profiles behind the figure, for callgrind_annotate (bench/*/results is not committed).
+            mkdir -p "$ROOT/bench/tftp/results"
+            for f in "$WORK"/cg.* "$WORK/root$WORK"/cg.*; do
+                [ -e "$f" ] && cp "$f" "$ROOT/bench/tftp/results/callgrind-$server-b$blksize-w$([ ${#args[@]} -gt 2 ] && echo 16 || echo 1)-${f##*.}.out"
+            done
             if [ "$ok" = yes ] && [ "$total" -gt 0 ]; then
                 row="$row | $(awk -v t="$total" -v b="$blocks" 'BEGIN { printf "%.0f", t / b }')"
             else
