@@ -31,7 +31,13 @@ final class TransferSession {
     let logger: Logger
     let describe: [EventKey: String]
     let started = NIODeadline.now()
-    var machine: Machine
+    /// The machine, split by kind and mutated in place: taking a `ReadTransfer` and its file out of an enum
+    /// and storing them back copied both, with their retains, on every block (callgrind).
+    private var reading: ReadTransfer?
+    private let file: TFTPFile?
+    private var writing: WriteTransfer?
+    private let upload: (target: UploadTarget, overwrite: Bool)?
+    private let refusal: TFTPPacket?
     /// The loop's key for this transfer's socket and timers; set when the loop adopts it.
     var token: UInt64 = 0
     /// When a timer entry must pop and what it does then: TFTPCore decides (RetransmitSchedule).
@@ -46,7 +52,14 @@ final class TransferSession {
         self.clientHost = client.rawValue.bigEndian
         self.clientPort = port.bigEndian
         self.id = id
-        self.machine = machine
+        switch machine {
+        case .read(let transfer, let file):
+            (reading, self.file, writing, upload, refusal) = (transfer, file, nil, nil, nil)
+        case .write(let transfer, let target, let overwrite):
+            (reading, file, writing, upload, refusal) = (nil, nil, transfer, (target, overwrite), nil)
+        case .refuse(let packet):
+            (reading, file, writing, upload, refusal) = (nil, nil, nil, nil, packet)
+        }
         self.registry = registry
         self.logger = logger
         self.describe = describe
@@ -59,7 +72,7 @@ final class TransferSession {
             let token = self.token
             registry.onAbort(id) { loop.execute { $0.session(token)?.abort(loop: $0) } }
         }
-        if case .refuse(let packet) = machine {
+        if let packet = refusal {
             send(packet, loop: loop)
             finish(loop: loop, state: "failed", detail: nil)
         } else {
@@ -77,7 +90,7 @@ final class TransferSession {
         logger.log(
             level: .error, "\(EventName.tftp(.transferFailed))",
             metadata: [EventKey.reason: "no socket for the transfer: \(reason)"].logMetadata)
-        if case .write(_, let target, _) = machine { target.abandon() }
+        upload?.target.abandon()
         _ = registry.end(id, state: "failed", detail: reason)
     }
 
@@ -132,37 +145,28 @@ final class TransferSession {
     func abort(loop: TransferLoop) {
         guard !ended else { return }
         send(.error(.notDefined, message: "server shutting down"), loop: loop)
-        if case .write(_, let target, _) = machine { target.abandon() }
+        upload?.target.abandon()
         finish(loop: loop, state: "failed", detail: "server shutting down")
     }
 
-    /// One step of whichever state machine this transfer runs (start, a packet, the timer): the machine is
-    /// stored back before its actions run, since they may end the transfer. A refusal has no machine.
+    /// One step of whichever state machine this transfer runs (start, a packet, the timer), then its actions,
+    /// which may end the transfer. A refusal has no machine.
     private func step(
         loop: TransferLoop, read: (inout ReadTransfer) -> [ReadTransfer.Action],
         write: (inout WriteTransfer) -> [WriteTransfer.Action]
     ) {
-        switch machine {
-        case .read(var transfer, let file):
-            let actions = read(&transfer)
-            machine = .read(transfer, file)
-            execute(actions, transfer: transfer, file: file, loop: loop)
-        case .write(var transfer, let target, let overwrite):
-            let actions = write(&transfer)
-            machine = .write(transfer, target, overwrite: overwrite)
-            executeWrite(actions, target: target, overwrite: overwrite, loop: loop)
-        case .refuse:
-            break
+        if reading != nil {
+            execute(read(&reading!), loop: loop)
+        } else if writing != nil, let upload {
+            executeWrite(write(&writing!), target: upload.target, overwrite: upload.overwrite, loop: loop)
         }
     }
 
-    /// `transfer` and `file` are the machine's, passed on rather than taken out of `machine` a second time (an
-    /// enum payload copied per block: callgrind). Datagrams collect in the loop's batch and leave together.
-    private func execute(
-        _ actions: [ReadTransfer.Action], transfer: ReadTransfer, file: TFTPFile, loop: TransferLoop
-    ) {
+    /// A read's actions. Datagrams collect in the loop's batch and leave together.
+    private func execute(_ actions: [ReadTransfer.Action], loop: TransferLoop) {
+        guard let blockSize = reading?.parameters.blockSize, let file else { return }
         let batch = loop.batch
-        batch.begin(maxLength: 4 + transfer.parameters.blockSize)
+        batch.begin(maxLength: 4 + blockSize)
         for action in actions {
             switch action {
             case .sendOptionAcknowledgement(let options):
@@ -178,8 +182,8 @@ final class TransferSession {
                 arm(ms, loop: loop)
                 // The dashboard polls every 2 s: progress every 16 blocks is plenty, and spares a locked
                 // update per packet.
-                if transfer.acknowledged % 16 == 0 {
-                    let done = transfer.acknowledged * Int64(transfer.parameters.blockSize)
+                if let acknowledged = reading?.acknowledged, acknowledged % 16 == 0 {
+                    let done = acknowledged * Int64(blockSize)
                     registry.update(id) { $0.bytes = min(done, file.size) }
                 }
             case .finished(let bytes):
