@@ -48,9 +48,11 @@ final class TransferLoop: @unchecked Sendable {
         guard added == 0 else { throw TransferLoopError(call: "epoll_ctl", code: -added) }
         self.poll = poll
         self.wakeup = wakeup
-        let thread = Thread { [self] in run() }
-        thread.name = name
-        thread.start()
+        // Named from inside: set before start, corelibs Foundation keeps the name from the kernel (`ps -L`).
+        Thread { [self] in
+            Thread.current.name = name
+            run()
+        }.start()
     }
 
     /// Runs `work` on the loop's thread, soon.
