@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -21,6 +22,10 @@ static struct sockaddr_in address_of(uint32_t host, uint16_t port) {
 int dialtone_udp_open(uint32_t host, uint16_t port) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;
+    // Room for a large window in the kernel: a full send buffer makes sendmmsg stop short (EAGAIN). The
+    // kernel caps the request at net.core.wmem_max; what remains is handled in dialtone_udp_send_batch.
+    int size = 1 << 20;
+    (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
     struct sockaddr_in address = address_of(host, port);
     if (bind(fd, (struct sockaddr *)&address, sizeof address) < 0) {
         int error = errno;
@@ -53,7 +58,7 @@ int dialtone_udp_send_batch(
     struct sockaddr_in to = address_of(host, port);
     struct mmsghdr messages[batch_limit];
     struct iovec vectors[batch_limit];
-    int sent = 0;
+    int sent = 0, waits = 0;
     while (sent < count) {
         int chunk = count - sent < batch_limit ? count - sent : batch_limit;
         for (int i = 0; i < chunk; i++) {
@@ -65,13 +70,17 @@ int dialtone_udp_send_batch(
             messages[i].msg_hdr.msg_iov = &vectors[i];
             messages[i].msg_hdr.msg_iovlen = 1;
         }
-        int n;
-        do {
-            n = sendmmsg(fd, messages, (unsigned)chunk, 0);
-        } while (n < 0 && errno == EINTR);
+        int n = sendmmsg(fd, messages, (unsigned)chunk, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN && waits++ < 8) {
+            // The socket's send buffer is full (a window larger than it, on a slow link): wait for room, a
+            // bounded time so the loop's other transfers are not held up; the retransmission timer covers
+            // what still does not fit. At most 8 waits a call.
+            struct pollfd writable = {.fd = fd, .events = POLLOUT};
+            if (poll(&writable, 1, 20) == 1) continue;
+        }
         if (n < 0) return sent > 0 ? sent : -errno;
         sent += n;
-        if (n < chunk) break;
     }
     return sent;
 }

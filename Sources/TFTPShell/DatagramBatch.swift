@@ -1,7 +1,8 @@
 import CDatagramIO
+import Foundation
 
-/// The datagrams of one transfer step, written in place and sent with one `sendmmsg`: a whole RFC 7440 window
-/// costs one system call instead of one per block. Owned by a `TransferLoop` and reused by every transfer on
+/// The datagrams of one transfer step, written in place and sent with `sendmmsg` (up to 64 a call): a whole
+/// RFC 7440 window usually costs one system call instead of one per block. Owned by a `TransferLoop` and reused by every transfer on
 /// it (one step at a time), so the per-block path allocates nothing once the buffer has grown to the largest
 /// window seen.
 final class DatagramBatch {
@@ -10,6 +11,8 @@ final class DatagramBatch {
     private var slots: Int
     private var stride: Int
     private(set) var count = 0
+    /// The largest datagram a slot holds now (at least 1472 bytes).
+    var slotSize: Int { stride }
 
     init() {
         slots = 16
@@ -35,13 +38,15 @@ final class DatagramBatch {
         count += 1
     }
 
-    /// Sends the datagrams to `host`:`port` (network byte order). Returns nil, or the errno of a failed send
-    /// (the transfer's timer retransmits, as after a lost packet).
-    func send(from socket: Int32, to host: UInt32, port: UInt16) -> Int32? {
+    /// Sends the datagrams to `host`:`port` (network byte order). Returns nil when the kernel took them all;
+    /// else why not, for the log (what was not taken is retransmitted by the transfer's timer, as after a
+    /// lost packet).
+    func send(from socket: Int32, to host: UInt32, port: UInt16) -> String? {
         defer { count = 0 }
         guard count > 0 else { return nil }
         let sent = dialtone_udp_send_batch(socket, host, port, base, stride, lengths, Int32(count))
-        return sent < 0 ? -sent : nil
+        if sent < 0 { return String(cString: strerror(-sent)) }
+        return sent < count ? "the send buffer stayed full: \(sent) of \(count) datagrams sent" : nil
     }
 
     private func grow() {

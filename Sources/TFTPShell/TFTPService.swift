@@ -189,8 +189,8 @@ public struct TFTPService: Service {
         let socket: Int32
         let loop: TransferLoop
         do throws(TransferLoopError) {
-            socket = try Self.openSocket(on: host, in: portRange)
             loop = try TransferLoops.leastBusy()
+            socket = try Self.openSocket(on: host, in: portRange)
         } catch {
             logger.log(
                 level: .error, "\(EventName.tftp(.transferFailed))",

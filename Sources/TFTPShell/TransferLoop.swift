@@ -13,7 +13,7 @@ import TFTPCore
 /// NIO (an `AddressedEnvelope` per datagram with the source turned into text by `inet_ntop`, pipeline hops,
 /// exclusivity checks) against ~1k for tftpd-hpa's plain `recvfrom`/`sendto`. Here a block is one
 /// `epoll_wait`, one `recvfrom` with the source compared as two integers, one step of the pure transfer
-/// machine, and one `sendmmsg` for the whole window. A transfer stays on the loop it started on, so its
+/// machine, and one `sendmmsg` for the whole window (up to 64 datagrams). A transfer stays on the loop it started on, so its
 /// state needs no lock; `TransferLoops` spreads new transfers over one loop per core.
 final class TransferLoop: @unchecked Sendable {
     let name: String
@@ -43,9 +43,16 @@ final class TransferLoop: @unchecked Sendable {
         let poll = dialtone_poll_create()
         guard poll >= 0 else { throw TransferLoopError(call: "epoll_create1", code: -poll) }
         let wakeup = dialtone_wakeup_create()
-        guard wakeup >= 0 else { throw TransferLoopError(call: "eventfd", code: -wakeup) }
+        guard wakeup >= 0 else {
+            close(poll)
+            throw TransferLoopError(call: "eventfd", code: -wakeup)
+        }
         let added = dialtone_poll_add(poll, wakeup, Self.wakeupToken)
-        guard added == 0 else { throw TransferLoopError(call: "epoll_ctl", code: -added) }
+        guard added == 0 else {
+            close(poll)
+            close(wakeup)
+            throw TransferLoopError(call: "epoll_ctl", code: -added)
+        }
         self.poll = poll
         self.wakeup = wakeup
         // Named from inside: set before start, corelibs Foundation keeps the name from the kernel (`ps -L`).
@@ -154,20 +161,23 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// One loop per core, made on first use and kept for the life of the process (idle loops sleep in
-/// `epoll_wait`). A new transfer goes to the loop running the fewest.
+/// One loop per core (`tftp-loop-N` in `ps -L`; Linux keeps 15 characters of a thread's name), made on first
+/// use and kept for the life of the process: idle loops sleep in `epoll_wait`. A new transfer goes to the
+/// loop running the fewest. If making them fails (no descriptors left, say), the next transfer tries again.
 enum TransferLoops {
-    private static let loops: Result<[TransferLoop], TransferLoopError> = Result {
-        () throws(TransferLoopError) -> [TransferLoop] in
-        var loops: [TransferLoop] = []
-        for index in 0..<max(1, System.coreCount) {
-            loops.append(try TransferLoop(name: "dialtone-tftp-\(index)"))
-        }
-        return loops
-    }
+    private static let made = NIOLockedValueBox<[TransferLoop]>([])
 
     static func leastBusy() throws(TransferLoopError) -> TransferLoop {
-        let loops = try loops.get()
+        let loops = try made.withLockedValue { loops -> Result<[TransferLoop], TransferLoopError> in
+            do throws(TransferLoopError) {
+                while loops.count < max(1, System.coreCount) {
+                    loops.append(try TransferLoop(name: "tftp-loop-\(loops.count)"))
+                }
+                return .success(loops)
+            } catch {
+                return .failure(error)
+            }
+        }.get()
         var best = loops[0]
         for loop in loops.dropFirst() where loop.load.load(ordering: .relaxed) < best.load.load(ordering: .relaxed) {
             best = loop

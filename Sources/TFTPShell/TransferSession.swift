@@ -247,18 +247,22 @@ final class TransferSession {
 
     private func queue(_ packet: TFTPPacket, in batch: DatagramBatch) {
         let bytes = packet.encode()
+        if bytes.count > batch.slotSize {
+            // Longer than a slot (an ERROR naming many case-clashing files, say): send what is queued, then
+            // this in slots its size.
+            flush(batch)
+            batch.begin(maxLength: bytes.count)
+        }
         batch.append { slot in
-            // Our OACKs, ACKs and ERRORs are far below the smallest slot (1472 bytes).
-            let count = min(bytes.count, slot.count)
-            slot.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.withUnsafeBytes { $0 }[..<count]))
-            return count
+            bytes.withUnsafeBytes { slot.copyMemory(from: $0) }
+            return bytes.count
         }
     }
 
     private func flush(_ batch: DatagramBatch, to destination: (host: UInt32, port: UInt16)? = nil) {
         let to = destination ?? (clientHost, clientPort)
-        if let error = batch.send(from: socket, to: to.host, port: to.port) {
-            logger.log(.debug, .tftpSocketError, [.reason: errorText(error)])
+        if let problem = batch.send(from: socket, to: to.host, port: to.port) {
+            logger.log(.debug, .tftpSocketError, [.reason: problem])
         }
     }
 

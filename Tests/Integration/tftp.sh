@@ -114,6 +114,27 @@ case_clash() {
 }
 check "a case clash is reported with both names; the exact name still works" case_clash
 
+long_error() { # an ERROR longer than a DATA slot (200 names that differ only in case) leaves whole
+    mkdir -p "$ROOT/many"
+    python3 -c "
+import itertools, sys
+for i, caps in enumerate(itertools.product([0, 1], repeat=9)):
+    if i == 0: continue  # no all-lower-case name: the request below matches none exactly
+    if i > 200: break
+    open(sys.argv[1] + '/' + ''.join(c.upper() if u else c for c, u in zip('abcdefghi', caps)), 'w').close()
+" "$ROOT/many"
+    python3 - "$PORT" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+s.sendto(b'\x00\x01many/abcdefghi\x00octet\x00', ('127.0.0.1', int(sys.argv[1])))
+data, _ = s.recvfrom(70000)
+print(len(data), data[:40], data[-30:])
+sys.exit(0 if len(data) > 1500 and data[:4] == b'\x00\x05\x00\x00' and data.endswith(b'differ only in case\x00') else 1)
+PY
+    local rc=$?; rm -rf "$ROOT/many"; return $rc
+}
+check "an ERROR longer than a DATA slot (200 case-clashing names) arrives whole, NUL-terminated" long_error
+
 traversal() {
     for bad in "../canary.txt" "..\\\\canary.txt" "sub/../../canary.txt" "/../canary.txt" "$WORK/canary.txt" "escape" "escape-dir/canary.txt" \
         "C:\\\\..\\\\canary.txt" "sub/..\\\\..\\\\canary.txt" "f1.bin\\x00../canary.txt" "$(printf 'a%.0s' $(seq 1 1100))" "dir.d" "sub"; do

@@ -10,15 +10,17 @@
 // exports neither epoll, eventfd nor sendmmsg, hence this shim. Addresses and ports are in network byte
 // order; every call returns -errno on failure.
 
-/// A non-blocking, close-on-exec UDP socket bound to `host`:`port` (port 0: any free port).
+/// A non-blocking, close-on-exec UDP socket bound to `host`:`port` (port 0: any free port), with a send
+/// buffer of up to 1 MiB.
 int dialtone_udp_open(uint32_t host, uint16_t port);
 
 /// One datagram into `buffer`; its source in `*from_host`, `*from_port`. Returns its length (a datagram
 /// longer than `capacity` is cut), or -EAGAIN when none is waiting.
 ssize_t dialtone_udp_receive(int fd, void *buffer, size_t capacity, uint32_t *from_host, uint16_t *from_port);
 
-/// Sends `count` datagrams to `host`:`port` in one sendmmsg: datagram i is `lengths[i]` bytes at
-/// `base + i * stride`. Returns how many left (the kernel may take fewer), or -errno.
+/// Sends `count` datagrams to `host`:`port` with sendmmsg, up to 64 a call: datagram i is `lengths[i]`
+/// bytes at `base + i * stride`. A full send buffer is waited out for up to 20 ms at a time. Returns how
+/// many the kernel took (fewer than `count` when it stayed full), or -errno when it took none.
 int dialtone_udp_send_batch(
     int fd, uint32_t host, uint16_t port, const void *base, size_t stride, const size_t *lengths, int count);
 
