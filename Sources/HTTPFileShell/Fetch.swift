@@ -38,10 +38,11 @@ final class Fetch: Sendable {
                 return !done
             })
         else { return }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let elapsed = (ContinuousClock.now - started).components
+        let nanoseconds = elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
         let draft = HTTPTimeline.ended(
-            describe, status: status, bytes: bytes, duration: String(format: "%.3f", seconds), detail: detail)
+            describe, status: status, bytes: bytes, duration: EventDuration.seconds(nanoseconds: nanoseconds),
+            detail: detail)
         fetches.end(id, state: detail == nil ? "completed" : "failed", bytes: bytes, detail: detail)
         logger.log(level: detail == nil ? .info : .notice, "\(draft.name)", metadata: draft.metadata.logMetadata)
         fetches.recorder?.record(client: clientIP, draft)

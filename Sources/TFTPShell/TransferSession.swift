@@ -276,9 +276,8 @@ final class TransferSession {
         guard !ended else { return }
         ended = true
         schedule.disarm()
-        let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         if let info = registry.end(id, state: state, detail: detail) {
-            let seconds = String(format: "%.3f", duration)
+            let seconds = EventDuration.seconds(nanoseconds: (NIODeadline.now() - started).nanoseconds)
             let ended =
                 state == "probed"
                 ? TFTPTimeline.probed(describe, duration: seconds, detail: detail ?? "")
