@@ -4,13 +4,16 @@ import DialtoneLogging
 import Logging
 import Metrics
 import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import ServiceSupport
 import TFTPCore
 import TFTPWire
 import Timeline
 import WireSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The TFTP service: one listening socket per `tftp.listen` address, on NIO; each request gets its own socket,
 /// run as a `TransferSession` on one of the transfer loops (`TransferLoops`, one thread per core). Refusals
@@ -192,11 +195,9 @@ public struct TFTPService: Service {
             loop = try TransferLoops.leastBusy()
             socket = try Self.openSocket(on: host, in: portRange)
         } catch {
-            logger.log(
-                level: .error, "\(EventName.tftp(.transferFailed))",
-                metadata: [EventKey.reason: "no socket for the transfer: \(error)"].logMetadata)
-            if case .write(_, let target, _) = machine { target.abandon() }
-            _ = transfers.end(id, state: "failed", detail: "\(error)")
+            let upload: UploadTarget? = if case .write(_, let target, _) = machine { target } else { nil }
+            TransferSession.failBeforeStart(
+                id: id, upload: upload, reason: "\(error)", registry: transfers, logger: logger)
             return
         }
         loop.adopt(

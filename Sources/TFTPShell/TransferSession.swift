@@ -87,10 +87,18 @@ final class TransferSession {
     /// The loop could not watch the socket: the transfer ends before its first packet.
     func failToStart(loop: TransferLoop, reason: String) {
         close(socket)
+        Self.failBeforeStart(id: id, upload: upload?.target, reason: reason, registry: registry, logger: logger)
+    }
+
+    /// A transfer that ends before its first packet (no socket, or no loop to run it): logged, its upload's
+    /// temporary file removed, its registry entry ended. Shared by `TFTPService` and `failToStart`.
+    static func failBeforeStart(
+        id: Int, upload: UploadTarget?, reason: String, registry: TFTPTransfers, logger: Logger
+    ) {
         logger.log(
             level: .error, "\(EventName.tftp(.transferFailed))",
             metadata: [EventKey.reason: "no socket for the transfer: \(reason)"].logMetadata)
-        upload?.target.abandon()
+        upload?.abandon()
         _ = registry.end(id, state: "failed", detail: reason)
     }
 
