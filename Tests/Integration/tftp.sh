@@ -245,4 +245,37 @@ YAML
 }
 check "across a 1500-byte veth, blksize 65464 is clamped to 1468 and the file arrives" mtu_clamp
 
+port_range() { # every transfer's socket is bound inside tftp.port_range
+    [ -n "$SERVER_PID" ] && { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; }
+    cat >"$WORK/range.yaml" <<YAML
+state_dir: $WORK/state-range
+tftp:
+  root: $ROOT
+  listen: ["127.0.0.1:$PORT"]
+  port_range: "$((PORT + 1))-$((PORT + 3))"
+YAML
+    "$DIALTONE" serve --config "$WORK/range.yaml" >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 50); do grep -q tftp.started "$WORK/server.log" && break; sleep 0.1; done
+    python3 - "$PORT" "$ROOT/f513.bin" <<'PY'
+import socket, sys
+port = int(sys.argv[1]); expected = open(sys.argv[2], 'rb').read()
+seen = set()
+for _ in range(6):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+    s.sendto(b'\x00\x01f513.bin\x00octet\x00', ('127.0.0.1', port))
+    got, block = b'', 1
+    while True:
+        data, source = s.recvfrom(600)
+        seen.add(source[1])
+        got += data[4:]
+        s.sendto(b'\x00\x04' + data[2:4], source)
+        if len(data) < 516: break
+    if got != expected: sys.exit('content differs')
+print('transfer ports', sorted(seen))
+sys.exit(0 if seen and all(port + 1 <= p <= port + 3 for p in seen) else 1)
+PY
+}
+check "port_range: every transfer answers from a port inside it" port_range
+
 finish
