@@ -99,13 +99,24 @@ final class TransferLoop: @unchecked Sendable {
 
     /// The transfer is over: its socket leaves the set and closes. Datagrams already passed to the kernel
     /// still leave (a UDP send is complete when `sendmmsg` returns).
-    func remove(_ session: TransferSession) {
+    ///
+    /// `linger` keeps the socket bound, unread, for half a second before it closes: after an ERROR the
+    /// transfer did not expect (shutdown), the client's ACK of the previous block may already be on its way.
+    /// A closed port answers it with ICMP port unreachable, and Linux reports that error on the client's
+    /// connected socket before any datagram already queued (`__skb_recv_udp` checks `sk_err` first), so
+    /// atftp printed "unknown error" instead of reading our ERROR (tftp.sh, one run in three).
+    func remove(_ session: TransferSession, linger: Bool = false) {
         let slot = Int(truncatingIfNeeded: session.token & 0xffff_ffff)
         guard self.session(session.token) != nil else { return }
         slots[slot] = nil
         freeSlots.append(slot)
         _ = dialtone_poll_remove(poll, session.socket)
-        close(session.socket)
+        if linger {
+            let socket = session.socket
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(500)) { close(socket) }
+        } else {
+            close(session.socket)
+        }
         load.subtract(1, ordering: .relaxed)
     }
 

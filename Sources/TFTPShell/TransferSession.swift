@@ -154,7 +154,7 @@ final class TransferSession {
         guard !ended else { return }
         send(.error(.notDefined, message: "server shutting down"), loop: loop)
         upload?.target.abandon()
-        finish(loop: loop, state: "failed", detail: "server shutting down")
+        finish(loop: loop, state: "failed", detail: "server shutting down", linger: true)
     }
 
     /// One step of whichever state machine this transfer runs (start, a packet, the timer), then its actions,
@@ -280,7 +280,7 @@ final class TransferSession {
         flush(loop.batch, to: destination)
     }
 
-    private func finish(loop: TransferLoop, state: String, detail: String?) {
+    private func finish(loop: TransferLoop, state: String, detail: String?, linger: Bool = false) {
         guard !ended else { return }
         ended = true
         schedule.disarm()
@@ -295,7 +295,7 @@ final class TransferSession {
                 level: state == "failed" ? .notice : .info, "\(ended.name)", metadata: ended.metadata.logMetadata)
             registry.recorder?.record(client: client.description, ended)
         }
-        loop.remove(self)
+        loop.remove(self, linger: linger)
     }
 
     private func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }

@@ -4,6 +4,7 @@
 #
 #   sudo bench/dhcp/run.sh            # RATES="1000 2000 5000 8000 10000 max" PERIOD=10 LAT_RATE=200 LAT_PERIOD=5
 #   sudo SERVERS="dialtone-pg kea-pg dialtone-pg2" RATES="500 1000 2000 max" bench/dhcp/run.sh
+#   sudo SERVERS= INSTR_SERVERS=dialtone bench/dhcp/run.sh    # only the instruction count (SERVERS= skips the rates)
 #
 # The PostgreSQL servers share one private instance (scripts/pg-test-cluster, a Unix socket, fsync on), a fresh
 # database per run; Kea's schema comes from `kea-admin db-init pgsql`. `dialtone-pg2` is two Dialtone nodes on
@@ -29,7 +30,7 @@ RATES=${RATES:-"1000 2000 5000 8000 10000 max"}
 PERIOD=${PERIOD:-10}
 LAT_RATE=${LAT_RATE:-200}
 LAT_PERIOD=${LAT_PERIOD:-5}
-SERVERS=${SERVERS:-"dialtone kea dnsmasq dialtone-pg kea-pg dialtone-pg2"}
+SERVERS=${SERVERS-"dialtone kea dnsmasq dialtone-pg kea-pg dialtone-pg2"}
 INSTR_SERVERS=${INSTR_SERVERS-"dialtone kea"}
 INSTR_RATE=${INSTR_RATE:-20}
 INSTR_COUNT=${INSTR_COUNT:-500}
