@@ -66,6 +66,16 @@ public struct StoreBatch: Sendable {
 
     public var leases: [Lease] { changes.map(\.lease) }
 
+    /// Whether the batch carries a promise that must survive a power cut before the writer reports it done:
+    /// a binding (its ACK waits for the commit, RFC 2131 §4.3.1: the server must not reuse an address it
+    /// has bound), a release or decline, a phone's provisioning state, a learned need. Offer holds and
+    /// timeline events are written behind (no reply waits for them, docs/dhcp.md) and need not pay for an
+    /// fsync of their own: the next batch that does syncs them with it (one append-only log).
+    public var needsSync: Bool {
+        !phoneStates.isEmpty || !clientNeeds.isEmpty || !forgotten.isEmpty
+            || changes.contains { $0.lease.state != .offered }
+    }
+
     public var isEmpty: Bool {
         changes.isEmpty && events.isEmpty && phoneStates.isEmpty && clientNeeds.isEmpty && forgotten.isEmpty
     }

@@ -26,7 +26,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIALTONE=${DIALTONE:-$ROOT/.build/release/dialtone}
-RATES=${RATES:-"1000 2000 5000 8000 10000 max"}
+RATES=${RATES-"1000 2000 5000 8000 10000 max"}
 PERIOD=${PERIOD:-10}
 LAT_RATE=${LAT_RATE:-200}
 LAT_PERIOD=${LAT_PERIOD:-5}
@@ -202,6 +202,7 @@ for server in $SERVERS; do
         elif [ "$rate" = max ]; then out=$(perf -p "$PERIOD" -R 60000); else out=$(perf -r "$rate" -p "$PERIOD" -R 60000); fi
         stop_server
         echo "$out" >"$WORK/$server-$rate.txt"
+        [ -n "${KEEP_RAW:-}" ] && cp "$WORK/$server-$rate.txt" "$KEEP_RAW/"
         # Summed over the reports (one, or two for dialtone-pg2): each has a DISCOVER and a REQUEST section.
         achieved=$(echo "$out" | sed -n 's/^Rate: \([0-9.]*\) 4-way.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
         sent=$(echo "$out" | awk '/sent packets:/ { n++; if (n % 2 == 1) s += $3 } END { print s + 0 }')
@@ -217,6 +218,7 @@ for server in $SERVERS; do
     out=$(perf -r "$LAT_RATE" -p "$LAT_PERIOD" -R 60000 -x t)
     stop_server
     echo "$out" >"$WORK/$server-latency.txt"
+    [ -n "${KEEP_RAW:-}" ] && cp -r "$WORK/$server-latency.txt" "$WORK/state" "$KEEP_RAW/"
     # -x t prints "***Timestamps for packets: DISCOVER-OFFER***" and then one "sent / received: S / R" line
     # (seconds) per successful exchange; the DISCOVER->OFFER latency is R - S.
     echo "$out" | awk '/Timestamps for packets: DISCOVER-OFFER/ { on = 1; next } /^\*\*\*/ { on = 0 }
