@@ -38,6 +38,9 @@ final class DHCPEngine {
     static let maxAwaitingCommits = 512
     private(set) var shedCount = 0
     private var shedLogged: Int64 = .min / 2
+    /// Each socket's receive queue (ReceiveBacklog), by channel: a DISCOVER waits while its own socket's
+    /// queue is deep.
+    private var backlogs: [ObjectIdentifier: ReceiveBacklog] = [:]
 
     private let directory: DeviceDirectory?
 
@@ -72,9 +75,15 @@ final class DHCPEngine {
             interfaceName: socket.interface.name, interfaceAddress: socket.interface.address, sourceAddress: source,
             sourcePort: UInt16(envelope.remoteAddress.port ?? 0), onPXEPort: socket.isPXEPort)
         metrics.received(request.messageType)
-        if request.messageType == .discover, awaitingCommits >= Self.maxAwaitingCommits {
-            shed()
-            return
+        if request.messageType == .discover {
+            if awaitingCommits >= Self.maxAwaitingCommits {
+                shed("\(awaitingCommits) bindings wait for the store")
+                return
+            }
+            if backlogs[ObjectIdentifier(channel)]?.admitsDiscover() == false {
+                shed("the receive queue of \(socket.interface.name) is over half full")
+                return
+            }
         }
         if let mac = request.clientMAC {
             if let vendorClass = request.options.vendorClass { directory?.recordVendorClass(vendorClass, for: mac) }
@@ -239,8 +248,34 @@ final class DHCPEngine {
         if recentWrites.count > 50_000 { recentWrites = recentWrites.filter { now - $0.value <= Self.recentWindow } }
     }
 
-    /// A DISCOVER left unanswered while the store is behind: counted, logged once a minute.
-    private func shed() {
+    /// A read burst ended on `channel`: how deep is its kernel queue now? SO_MEMINFO's first value
+    /// (SK_MEMINFO_RMEM_ALLOC; the kernel copies as many of its values as the caller has room for) against
+    /// the socket's receive buffer (SO_RCVBUF, read once: it does not change).
+    func readBurstEnded(on channel: Channel) {
+        guard let options = channel.syncOptions else { return }
+        let key = ObjectIdentifier(channel)
+        do {
+            let queued = try options.getOption(.socketOption(NIOBSDSocket.Option(rawValue: Self.soMemInfo)))
+            var backlog: ReceiveBacklog
+            if let known = backlogs[key] {
+                backlog = known
+            } else {
+                backlog = ReceiveBacklog(capacity: Int(try options.getOption(.socketOption(.so_rcvbuf))))
+            }
+            backlog.measured(queued: Int(queued))
+            backlogs[key] = backlog
+        } catch {
+            // An old kernel without SO_MEMINFO (Linux < 4.7): no measurement, no shedding by queue depth.
+            return
+        }
+    }
+
+    /// asm-generic/socket.h; Glibc's module does not export it.
+    static let soMemInfo: Int32 = 55
+
+    /// A DISCOVER left unanswered while the store is behind or the socket's queue is deep: counted, logged
+    /// once a minute.
+    private func shed(_ why: String) {
         shedCount += 1
         Counter(label: "dialtone_dhcp_shed_total").increment()
         let now = Clock.nowMilliseconds()
@@ -249,8 +284,7 @@ final class DHCPEngine {
         logger.log(
             .warning, .dhcpDiscoverShed,
             [
-                .reason:
-                    "\(awaitingCommits) bindings wait for the store; new DISCOVERs are not answered until it catches up",
+                .reason: "\(why); new DISCOVERs are not answered until it catches up",
                 .server(.limitedTotal): "\(shedCount)",
             ])
     }

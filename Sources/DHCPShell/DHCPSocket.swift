@@ -76,7 +76,8 @@ struct DHCPSocket: Sendable {
             ) {
                 DHCPDatagramHandler(
                     onRead: { envelope, channel in engine.value.received(envelope, on: socket, channel: channel) },
-                    onError: { error in socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) })
+                    onError: { error in socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) },
+                    onReadComplete: { channel in engine.value.readBurstEnded(on: channel) })
             }
         } catch {
             throw PortInUse.check(error, service: "dhcp", address: "0.0.0.0 on \(interface.name)", port: Int(port))

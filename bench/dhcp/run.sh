@@ -5,6 +5,7 @@
 #   sudo bench/dhcp/run.sh            # RATES="1000 2000 5000 8000 10000 max" PERIOD=10 LAT_RATE=200 LAT_PERIOD=5
 #   sudo SERVERS="dialtone-pg kea-pg dialtone-pg2" RATES="500 1000 2000 max" bench/dhcp/run.sh
 #   sudo SERVERS= INSTR_SERVERS=dialtone bench/dhcp/run.sh    # only the instruction count (SERVERS= skips the rates)
+#   sudo SERVERS=dialtone RATES=max KEEP_RAW=/var/tmp/x bench/dhcp/run.sh  # keeps perfdhcp reports and the timeline
 #
 # The PostgreSQL servers share one private instance (scripts/pg-test-cluster, a Unix socket, fsync on), a fresh
 # database per run; Kea's schema comes from `kea-admin db-init pgsql`. `dialtone-pg2` is two Dialtone nodes on
@@ -202,7 +203,9 @@ for server in $SERVERS; do
         elif [ "$rate" = max ]; then out=$(perf -p "$PERIOD" -R 60000); else out=$(perf -r "$rate" -p "$PERIOD" -R 60000); fi
         stop_server
         echo "$out" >"$WORK/$server-$rate.txt"
-        [ -n "${KEEP_RAW:-}" ] && cp "$WORK/$server-$rate.txt" "$KEEP_RAW/"
+        # KEEP_RAW=DIR keeps perfdhcp's report and the server's state directory (its timeline) for a look after.
+        [ -n "${KEEP_RAW:-}" ] && rm -rf "$KEEP_RAW/state-$server-$rate" && cp "$WORK/$server-$rate.txt" "$KEEP_RAW/" &&
+            cp -r "$WORK/state" "$KEEP_RAW/state-$server-$rate"
         # Summed over the reports (one, or two for dialtone-pg2): each has a DISCOVER and a REQUEST section.
         achieved=$(echo "$out" | sed -n 's/^Rate: \([0-9.]*\) 4-way.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
         sent=$(echo "$out" | awk '/sent packets:/ { n++; if (n % 2 == 1) s += $3 } END { print s + 0 }')
@@ -218,7 +221,8 @@ for server in $SERVERS; do
     out=$(perf -r "$LAT_RATE" -p "$LAT_PERIOD" -R 60000 -x t)
     stop_server
     echo "$out" >"$WORK/$server-latency.txt"
-    [ -n "${KEEP_RAW:-}" ] && cp -r "$WORK/$server-latency.txt" "$WORK/state" "$KEEP_RAW/"
+    [ -n "${KEEP_RAW:-}" ] && rm -rf "$KEEP_RAW/state-$server-latency" && cp "$WORK/$server-latency.txt" "$KEEP_RAW/" &&
+        cp -r "$WORK/state" "$KEEP_RAW/state-$server-latency"
     # -x t prints "***Timestamps for packets: DISCOVER-OFFER***" and then one "sent / received: S / R" line
     # (seconds) per successful exchange; the DISCOVER->OFFER latency is R - S.
     echo "$out" | awk '/Timestamps for packets: DISCOVER-OFFER/ { on = 1; next } /^\*\*\*/ { on = 0 }
