@@ -10,6 +10,10 @@ import ServiceSupport
 import Timeline
 import WireSupport
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs the pure `DHCPServer` for every DHCP socket. Confined to one event loop: all sockets are bound on it,
 /// so the core's state needs no lock. Executes the core's actions: commits through the group-commit writer,
 /// then replies, then log lines.
@@ -81,7 +85,7 @@ final class DHCPEngine {
                 return
             }
             if backlogs[ObjectIdentifier(channel)]?.admitsDiscover() == false {
-                shed("the receive queue of \(socket.interface.name) is over half full")
+                shed("the kernel is dropping datagrams on \(socket.interface.name)")
                 return
             }
         }
@@ -248,27 +252,24 @@ final class DHCPEngine {
         if recentWrites.count > 50_000 { recentWrites = recentWrites.filter { now - $0.value <= Self.recentWindow } }
     }
 
-    /// A read burst ended on `channel`: how deep is its kernel queue now? SO_MEMINFO's first value
-    /// (SK_MEMINFO_RMEM_ALLOC; the kernel copies as many of its values as the caller has room for) against
-    /// the socket's receive buffer (SO_RCVBUF, read once: it does not change).
+    /// A read burst ended on `channel`: is the kernel dropping datagrams on it (ReceiveBacklog)? One
+    /// `getsockopt(SO_MEMINFO)`; on the loop the future is already complete and its callback runs at once.
     func readBurstEnded(on channel: Channel) {
-        guard let options = channel.syncOptions else { return }
+        guard let provider = channel as? SocketOptionProvider else { return }
         let key = ObjectIdentifier(channel)
-        do {
-            let queued = try options.getOption(.socketOption(NIOBSDSocket.Option(rawValue: Self.soMemInfo)))
-            var backlog: ReceiveBacklog
-            if let known = backlogs[key] {
-                backlog = known
-            } else {
-                backlog = ReceiveBacklog(capacity: Int(try options.getOption(.socketOption(.so_rcvbuf))))
-            }
-            backlog.measured(queued: Int(queued))
-            backlogs[key] = backlog
-        } catch {
-            // An old kernel without SO_MEMINFO (Linux < 4.7): no measurement, no shedding by queue depth.
-            return
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let info: EventLoopFuture<SocketMemoryInfo> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(Self.soMemInfo))
+        // An old kernel without SO_MEMINFO (Linux < 4.7) fails the future: no measurement, no shedding.
+        info.whenSuccess { info in
+            bound.value.backlogs[key, default: ReceiveBacklog()].measured(
+                queued: Int(info.0), capacity: Int(info.1), drops: info.8)
         }
     }
+
+    /// SO_MEMINFO's values (SK_MEMINFO_VARS, linux/sock_diag.h): 0 bytes queued for reading, 1 the receive
+    /// buffer, ..., 8 datagrams dropped.
+    typealias SocketMemoryInfo = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
 
     /// asm-generic/socket.h; Glibc's module does not export it.
     static let soMemInfo: Int32 = 55
