@@ -7,21 +7,16 @@ final class DHCPDatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     private let onRead: (AddressedEnvelope<ByteBuffer>, Channel) -> Void
     private let onError: (Error) -> Void
-    /// After each read burst (NIO reads up to `maxMessagesPerRead` datagrams per readiness event).
-    private let onReadComplete: ((Channel) -> Void)?
 
     init(
         onRead: @escaping (AddressedEnvelope<ByteBuffer>, Channel) -> Void,
-        onError: @escaping (Error) -> Void = { _ in }, onReadComplete: ((Channel) -> Void)? = nil
+        onError: @escaping (Error) -> Void = { _ in }
     ) {
         self.onRead = onRead
         self.onError = onError
-        self.onReadComplete = onReadComplete
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) { onRead(unwrapInboundIn(data), context.channel) }
-
-    func channelReadComplete(context: ChannelHandlerContext) { onReadComplete?(context.channel) }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) { onError(error) }
 }

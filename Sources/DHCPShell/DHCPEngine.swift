@@ -10,10 +10,6 @@ import ServiceSupport
 import Timeline
 import WireSupport
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Runs the pure `DHCPServer` for every DHCP socket. Confined to one event loop: all sockets are bound on it,
 /// so the core's state needs no lock. Executes the core's actions: commits through the group-commit writer,
 /// then replies, then log lines.
@@ -42,9 +38,6 @@ final class DHCPEngine {
     static let maxAwaitingCommits = 512
     private(set) var shedCount = 0
     private var shedLogged: Int64 = .min / 2
-    /// Each socket's receive queue (ReceiveBacklog), by channel: a DISCOVER waits while its own socket's
-    /// queue is deep.
-    private var backlogs: [ObjectIdentifier: ReceiveBacklog] = [:]
 
     private let directory: DeviceDirectory?
 
@@ -79,15 +72,9 @@ final class DHCPEngine {
             interfaceName: socket.interface.name, interfaceAddress: socket.interface.address, sourceAddress: source,
             sourcePort: UInt16(envelope.remoteAddress.port ?? 0), onPXEPort: socket.isPXEPort)
         metrics.received(request.messageType)
-        if request.messageType == .discover {
-            if awaitingCommits >= Self.maxAwaitingCommits {
-                shed("\(awaitingCommits) bindings wait for the store")
-                return
-            }
-            if backlogs[ObjectIdentifier(channel)]?.admitsDiscover() == false {
-                shed("the kernel is dropping datagrams on \(socket.interface.name)")
-                return
-            }
+        if request.messageType == .discover, awaitingCommits >= Self.maxAwaitingCommits {
+            shed()
+            return
         }
         if let mac = request.clientMAC {
             if let vendorClass = request.options.vendorClass { directory?.recordVendorClass(vendorClass, for: mac) }
@@ -252,31 +239,8 @@ final class DHCPEngine {
         if recentWrites.count > 50_000 { recentWrites = recentWrites.filter { now - $0.value <= Self.recentWindow } }
     }
 
-    /// A read burst ended on `channel`: is the kernel dropping datagrams on it (ReceiveBacklog)? One
-    /// `getsockopt(SO_MEMINFO)`; on the loop the future is already complete and its callback runs at once.
-    func readBurstEnded(on channel: Channel) {
-        guard let provider = channel as? SocketOptionProvider else { return }
-        let key = ObjectIdentifier(channel)
-        let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        let info: EventLoopFuture<SocketMemoryInfo> = provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(Self.soMemInfo))
-        // An old kernel without SO_MEMINFO (Linux < 4.7) fails the future: no measurement, no shedding.
-        info.whenSuccess { info in
-            bound.value.backlogs[key, default: ReceiveBacklog()].measured(
-                queued: Int(info.0), capacity: Int(info.1), drops: info.8)
-        }
-    }
-
-    /// SO_MEMINFO's values (SK_MEMINFO_VARS, linux/sock_diag.h): 0 bytes queued for reading, 1 the receive
-    /// buffer, ..., 8 datagrams dropped.
-    typealias SocketMemoryInfo = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
-
-    /// asm-generic/socket.h; Glibc's module does not export it.
-    static let soMemInfo: Int32 = 55
-
-    /// A DISCOVER left unanswered while the store is behind or the socket's queue is deep: counted, logged
-    /// once a minute.
-    private func shed(_ why: String) {
+    /// A DISCOVER left unanswered while the store is behind: counted, logged once a minute.
+    private func shed() {
         shedCount += 1
         Counter(label: "dialtone_dhcp_shed_total").increment()
         let now = Clock.nowMilliseconds()
@@ -285,7 +249,8 @@ final class DHCPEngine {
         logger.log(
             .warning, .dhcpDiscoverShed,
             [
-                .reason: "\(why); new DISCOVERs are not answered until it catches up",
+                .reason:
+                    "\(awaitingCommits) bindings wait for the store; new DISCOVERs are not answered until it catches up",
                 .server(.limitedTotal): "\(shedCount)",
             ])
     }

@@ -76,8 +76,7 @@ struct DHCPSocket: Sendable {
             ) {
                 DHCPDatagramHandler(
                     onRead: { envelope, channel in engine.value.received(envelope, on: socket, channel: channel) },
-                    onError: { error in socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) },
-                    onReadComplete: { channel in engine.value.readBurstEnded(on: channel) })
+                    onError: { error in socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) })
             }
         } catch {
             throw PortInUse.check(error, service: "dhcp", address: "0.0.0.0 on \(interface.name)", port: Int(port))
