@@ -62,9 +62,9 @@ public struct DHCPEvent: Hashable, Sendable {
     public var name: EventName.DHCP
     public var level: Level
     public var mac: MACAddress?
-    public var metadata: [EventKey: String]
+    public var metadata: EventMetadata
 
-    public init(_ name: EventName.DHCP, level: Level = .info, mac: MACAddress?, _ metadata: [EventKey: String] = [:]) {
+    public init(_ name: EventName.DHCP, level: Level = .info, mac: MACAddress?, _ metadata: EventMetadata = [:]) {
         self.name = name
         self.level = level
         self.mac = mac

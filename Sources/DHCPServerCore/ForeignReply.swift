@@ -20,7 +20,7 @@ public enum ForeignReply {
         guard message.op == 2 else { return nil }  // BOOTREPLY
         let server = message.options.validServerIdentifier ?? source
         guard server != ours, source != ours, !server.isAny else { return nil }
-        var metadata: [EventKey: String] = [
+        var metadata: EventMetadata = [
             .dhcp(.serverID): server.description, .dhcp(.type): message.messageType?.description ?? "BOOTP",
             .dhcp(.interface): interface, .dhcp(.xid): "0x" + String(message.xid, radix: 16),
         ]

@@ -25,7 +25,7 @@ extension DHCPMessage {
 
 extension DHCPOptionError {
     func event(mac: MACAddress?, type: DHCPMessageType?) -> DHCPEvent {
-        var metadata: [EventKey: String] = [
+        var metadata: EventMetadata = [
             .dhcp(.optionCode): "\(code.rawValue)", .dhcp(.optionLength): "\(length)",
             .reason: "option \(code.rawValue) \(reason); treated as absent",
         ]

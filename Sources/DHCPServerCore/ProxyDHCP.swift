@@ -86,9 +86,9 @@ extension Exchange {
         reply.options = options
 
         let destination = proxyDestination()
-        var extra: [EventKey: String] = [
+        var extra: EventMetadata = [
             .dhcp(.yiaddr): IPv4Address.any.description, .dhcp(.destination): describe(destination),
-            .dhcp(.options): options.codes.map { String($0.rawValue) }.joined(separator: ","),
+            .dhcp(.options): codeList(options.codes),
             .dhcp(.bootFile): file, .dhcp(.subnet): subnet.subnet.description,
         ]
         if let reason = boot.reason { extra[.reason] = reason }

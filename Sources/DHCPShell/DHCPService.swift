@@ -148,7 +148,7 @@ public struct DHCPService: Service {
                 let local = interfaces.map { IPv4Subnet(network: $0.address, prefixLength: $0.prefixLength) }
                 group.addTask { await probeAhead(prober, local: local, eventLoop: eventLoop, engine: engine) }
             }
-            var started: [EventKey: String] = [
+            var started: EventMetadata = [
                 .server(.dhcpInterfaces): interfaces.map { "\($0.name)=\($0.address)" }.joined(separator: ","),
                 .server(.dhcpPort): "\(config.port)", .server(.dhcpLeasesLoaded): "\(leases.count)",
             ]

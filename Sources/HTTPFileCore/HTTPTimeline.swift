@@ -7,17 +7,17 @@ import Timeline
 public enum HTTPTimeline {
     /// What the request says. `userAgent` tells a phone from iPXE, UEFI or curl.
     public static func request(method: String, name: String, client: String, range: String?, userAgent: String?)
-        -> [EventKey: String]
+        -> EventMetadata
     {
-        var metadata: [EventKey: String] = [.client(.address): client, .http(.method): method, .http(.file): name]
+        var metadata: EventMetadata = [.client(.address): client, .http(.method): method, .http(.file): name]
         if let range { metadata[.http(.range)] = range }
         if let userAgent { metadata[.http(.userAgent)] = userAgent }
         return metadata
     }
 
     /// Where the file came from, with the keys TFTP uses for the same facts under `http.`.
-    public static func origin(_ origin: TFTPFile.Origin, size: Int64) -> [EventKey: String] {
-        var metadata: [EventKey: String] = [.http(.size): "\(size)"]
+    public static func origin(_ origin: TFTPFile.Origin, size: Int64) -> EventMetadata {
+        var metadata: EventMetadata = [.http(.size): "\(size)"]
         switch origin {
         case .disk(let path, let caseMatched):
             metadata[.http(.servedFrom)] = path
@@ -30,7 +30,7 @@ public enum HTTPTimeline {
 
     /// An error status sent at once (400, 404, 405, 416). A missing file carries the reason the "file
     /// missing" finding matches, as TFTP's File not found does; logged at info like TFTP's, phones probe.
-    public static func refused(_ request: [EventKey: String], status: Int, reason: String) -> EventDraft {
+    public static func refused(_ request: EventMetadata, status: Int, reason: String) -> EventDraft {
         var metadata = request
         metadata[.http(.status)] = "\(status)"
         metadata[.reason] = reason
@@ -39,7 +39,7 @@ public enum HTTPTimeline {
 
     /// A response's end: the whole body sent (`detail` nil), or cut (the client went away, a read failed).
     public static func ended(
-        _ request: [EventKey: String], status: Int, bytes: Int64, duration: String, detail: String?
+        _ request: EventMetadata, status: Int, bytes: Int64, duration: String, detail: String?
     ) -> EventDraft {
         var metadata = request
         metadata[.http(.status)] = "\(status)"

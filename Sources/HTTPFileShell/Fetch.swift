@@ -12,7 +12,7 @@ final class Fetch: Sendable {
     let id: Int
     let fetches: HTTPFetches
     let logger: Logger
-    let describe: [EventKey: String]
+    let describe: EventMetadata
     let status: Int
     let started: ContinuousClock.Instant
     let clientIP: String
@@ -21,7 +21,7 @@ final class Fetch: Sendable {
     private let ended = NIOLockedValueBox(false)
 
     init(
-        id: Int, fetches: HTTPFetches, logger: Logger, describe: [EventKey: String], status: Int,
+        id: Int, fetches: HTTPFetches, logger: Logger, describe: EventMetadata, status: Int,
         started: ContinuousClock.Instant, clientIP: String, observes: String?
     ) {
         (self.id, self.fetches, self.logger, self.describe, self.status) = (id, fetches, logger, describe, status)

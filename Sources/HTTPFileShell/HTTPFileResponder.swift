@@ -51,7 +51,7 @@ struct HTTPFileResponder: Sendable {
         guard let file = opened else {
             return refuse(404, EventName.TFTP.fileNotFoundReason, describe, clientIP)
         }
-        describe.merge(HTTPTimeline.origin(file.origin, size: file.size)) { $1 }
+        describe.merge(HTTPTimeline.origin(file.origin, size: file.size))
         let facts = Self.facts(of: file, name: admitted.name)
         let conditions = HTTPFileResponse.Conditions(
             range: headers[.range], ifRange: headers[.ifRange], ifNoneMatch: headers[.ifNoneMatch],
@@ -129,7 +129,7 @@ struct HTTPFileResponder: Sendable {
     }
 
     private func refuse(
-        _ status: Int, _ reason: String, _ describe: [EventKey: String], _ clientIP: String,
+        _ status: Int, _ reason: String, _ describe: EventMetadata, _ clientIP: String,
         fields: HTTPFields = HTTPFields()
     ) -> Response {
         let refused = HTTPTimeline.refused(describe, status: status, reason: reason)

@@ -1,7 +1,7 @@
 import Timeline
 
-/// Event metadata as stored in the `event.metadata` column: a JSON object of strings (keys in no
-/// particular order: readers decode it into a dictionary).
+/// Event metadata as stored in the `event.metadata` column: a JSON object of strings, keys in the order the
+/// emitter set them (`EventMetadata`); readers must not depend on it (they decode it into a dictionary).
 /// Written by hand, into one byte buffer, because it runs once per stored event on the DHCP path's writer
 /// thread: Foundation's JSONEncoder cost more than the SQLite insert it fed, and String appends about
 /// half as much again (perf under bench/dhcp, docs/benchmarks.md). Read back by hand too (the dashboard
@@ -12,8 +12,8 @@ package enum MetadataJSON {
     }
 
     /// A timeline event's metadata, keys by raw value (`TimelineEvent.storedMetadata`'s strings), written
-    /// straight from the typed dictionary: no intermediate dictionary of strings per stored event.
-    package static func encode(_ metadata: [EventKey: String]) -> String {
+    /// straight from the typed metadata: no intermediate dictionary of strings per stored event.
+    package static func encode(_ metadata: EventMetadata) -> String {
         encode(pairs: metadata.lazy.map { ($0.key.rawValue, $0.value) })
     }
 

@@ -10,7 +10,7 @@ extension UpgradeLadder {
     ///   - mac: the phone, as logged (`client.mac`).
     /// - Returns: the event to record, at `info`; the shell logs an advance at `notice`.
     public func timelineEvent(for event: Event, state: PhoneState, mac: String) -> EventDraft {
-        var metadata: [EventKey: String] = [
+        var metadata: EventMetadata = [
             .client(.mac): mac, .phone(.load): load(for: state) ?? "-",
             .phone(.step): "\(state.step + 1)/\(steps.count)",
         ]

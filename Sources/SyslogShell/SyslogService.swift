@@ -57,8 +57,8 @@ final class SyslogSink: Sendable {
         var message: SyslogMessage
 
         /// What the log line and the stored event share.
-        var timelineMetadata: [EventKey: String] {
-            var metadata: [EventKey: String] = [
+        var timelineMetadata: EventMetadata {
+            var metadata: EventMetadata = [
                 .syslog(.source): source, .syslog(.facility): message.facilityName,
                 .syslog(.severity): message.severityName,
                 .syslog(.text): message.message,

@@ -10,8 +10,8 @@ import Timeline
 public enum TFTPTimeline {
     /// What the request itself says: file, mode, direction, the options asked for, and who asked.
     /// - Parameter client: the client's `address:port`.
-    public static func request(_ request: TFTPRequest, isRead: Bool, client: String) -> [EventKey: String] {
-        var metadata: [EventKey: String] = [
+    public static func request(_ request: TFTPRequest, isRead: Bool, client: String) -> EventMetadata {
+        var metadata: EventMetadata = [
             .client(.address): client, .tftp(.file): request.filename, .tftp(.mode): request.mode,
             .tftp(.direction): isRead ? "read" : "write",
         ]
@@ -23,10 +23,10 @@ public enum TFTPTimeline {
 
     /// Where a read is served from. `tftp.case_mismatch` marks a file found only case-insensitively: the
     /// "case mismatch resolved" finding reads it.
-    public static func origin(_ origin: TFTPFile.Origin) -> [EventKey: String] {
+    public static func origin(_ origin: TFTPFile.Origin) -> EventMetadata {
         switch origin {
         case .disk(let path, let caseMatched):
-            var metadata: [EventKey: String] = [.tftp(.servedFrom): path]
+            var metadata: EventMetadata = [.tftp(.servedFrom): path]
             if caseMatched { metadata[.tftp(.caseMismatch)] = "resolved" }
             return metadata
         case .virtual(let what):
@@ -35,7 +35,7 @@ public enum TFTPTimeline {
     }
 
     /// The negotiated transfer, for reads.
-    public static func negotiated(_ parameters: TransferParameters, size: Int64) -> [EventKey: String] {
+    public static func negotiated(_ parameters: TransferParameters, size: Int64) -> EventMetadata {
         [
             .tftp(.blockSize): "\(parameters.blockSize)", .tftp(.windowSize): "\(parameters.windowSize)",
             .tftp(.size): "\(size)",
@@ -45,7 +45,7 @@ public enum TFTPTimeline {
     /// A request answered with an ERROR at once (file not found, access violation, writes disabled, busy).
     /// Recorded at `notice` whatever the code; the shell logs "File not found" at `info`, since phones
     /// probe files that do not exist on every boot.
-    public static func refused(_ request: [EventKey: String], _ error: TFTPOpenError) -> EventDraft {
+    public static func refused(_ request: EventMetadata, _ error: TFTPOpenError) -> EventDraft {
         var metadata = request
         metadata[.reason] = error.message
         return EventDraft(.tftp(.requestRefused), level: .notice, metadata)
@@ -58,7 +58,7 @@ public enum TFTPTimeline {
     ///   - duration: seconds, as the shell formats them (three decimals).
     ///   - detail: why it failed; nil when it completed.
     public static func ended(
-        _ request: [EventKey: String], completed: Bool, bytes: Int64, duration: String, detail: String?
+        _ request: EventMetadata, completed: Bool, bytes: Int64, duration: String, detail: String?
     ) -> EventDraft {
         var metadata = request
         metadata[.tftp(.bytes)] = "\(bytes)"
@@ -71,7 +71,7 @@ public enum TFTPTimeline {
 
     /// A read the client ended after the OACK with ERROR 8 (`ReadTransfer.Action.probed`): a size probe,
     /// recorded at `info` under its own name so no reader counts it as a failure.
-    public static func probed(_ request: [EventKey: String], duration: String, detail: String) -> EventDraft {
+    public static func probed(_ request: EventMetadata, duration: String, detail: String) -> EventDraft {
         var metadata = request
         metadata[.tftp(.bytes)] = "0"
         metadata[.tftp(.durationSeconds)] = duration

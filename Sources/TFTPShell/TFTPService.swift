@@ -80,7 +80,7 @@ public struct TFTPService: Service {
         let config = current.config, disk = current.disk
         let clientIP = client.wireIPv4 ?? .any
         let clientAddress = "\(clientIP):\(client.port ?? 0)"
-        var describe: [EventKey: String] = [.client(.address): clientAddress]
+        var describe: EventMetadata = [.client(.address): clientAddress]
         let machine: TransferSession.Machine
         var id = 0
         switch packet {
@@ -114,7 +114,7 @@ public struct TFTPService: Service {
                     if request.mode == "netascii" {
                         file = TFTPFile(bytes: NetASCII.encode(file.read(0, Int(file.size))), origin: file.origin)
                     }
-                    describe.merge(TFTPTimeline.origin(file.origin)) { $1 }
+                    describe.merge(TFTPTimeline.origin(file.origin))
                     let parameters = OptionNegotiation.negotiate(request, limits: limits, transferSize: file.size)
                     guard
                         let newID = transfers.begin(
@@ -127,7 +127,7 @@ public struct TFTPService: Service {
                         $0.blockSize = parameters.blockSize
                         $0.windowSize = parameters.windowSize
                     }
-                    describe.merge(TFTPTimeline.negotiated(parameters, size: file.size)) { $1 }
+                    describe.merge(TFTPTimeline.negotiated(parameters, size: file.size))
                     machine = .read(
                         ReadTransfer(parameters: parameters, fileSize: file.size, maxRetries: config.retries), file)
                 } else {
@@ -185,7 +185,7 @@ public struct TFTPService: Service {
     }
 
     private func startTransfer(
-        _ machine: TransferSession.Machine, id: Int, client: SocketAddress, describe: [EventKey: String],
+        _ machine: TransferSession.Machine, id: Int, client: SocketAddress, describe: EventMetadata,
         portRange: ClosedRange<UInt16>?
     ) {
         let host = config.listen.first.flatMap { IPv4Address($0.host) } ?? .any

@@ -29,7 +29,7 @@ final class TransferSession {
     let id: Int
     let registry: TFTPTransfers
     let logger: Logger
-    let describe: [EventKey: String]
+    let describe: EventMetadata
     let started = NIODeadline.now()
     /// The machine, split by kind and mutated in place: taking a `ReadTransfer` and its file out of an enum
     /// and storing them back copied both, with their retains, on every block (callgrind).
@@ -46,7 +46,7 @@ final class TransferSession {
 
     init(
         socket: Int32, client: IPv4Address, port: UInt16, id: Int, machine: Machine, registry: TFTPTransfers,
-        logger: Logger, describe: [EventKey: String]
+        logger: Logger, describe: EventMetadata
     ) {
         self.socket = socket
         self.clientHost = client.rawValue.bigEndian
@@ -97,7 +97,7 @@ final class TransferSession {
     ) {
         logger.log(
             level: .error, "\(EventName.tftp(.transferFailed))",
-            metadata: [EventKey.reason: "no socket for the transfer: \(reason)"].logMetadata)
+            metadata: ([.reason: "no socket for the transfer: \(reason)"] as EventMetadata).logMetadata)
         upload?.abandon()
         _ = registry.end(id, state: "failed", detail: reason)
     }

@@ -9,12 +9,12 @@ public struct TimelineEvent: Hashable, Sendable {
     public var mac: MACAddress?
     public var name: EventName
     public var level: EventLevel
-    public var metadata: [EventKey: String]
+    public var metadata: EventMetadata
     /// The server that recorded it, in a store several servers share (`store.server_name`); nil otherwise.
     public var server: String?
 
     public init(
-        time: Int64, mac: MACAddress?, name: EventName, level: EventLevel, metadata: [EventKey: String] = [:],
+        time: Int64, mac: MACAddress?, name: EventName, level: EventLevel, metadata: EventMetadata = [:],
         server: String? = nil
     ) {
         self.server = server
@@ -52,9 +52,9 @@ public struct EventLevel: RawRepresentable, Hashable, Sendable, CustomStringConv
 public struct EventDraft: Hashable, Sendable {
     public var name: EventName
     public var level: EventLevel
-    public var metadata: [EventKey: String]
+    public var metadata: EventMetadata
 
-    public init(_ name: EventName, level: EventLevel, _ metadata: [EventKey: String] = [:]) {
+    public init(_ name: EventName, level: EventLevel, _ metadata: EventMetadata = [:]) {
         self.name = name
         self.level = level
         self.metadata = metadata
@@ -73,7 +73,7 @@ public struct EventDraft: Hashable, Sendable {
 extension TimelineEvent {
     /// A stored row, as the store reads it.
     public init(time: Int64, mac: MACAddress?, storedName: String, level: String, storedMetadata: [String: String]) {
-        var metadata: [EventKey: String] = [:]
+        var metadata: EventMetadata = [:]
         metadata.reserveCapacity(storedMetadata.count)
         for (key, value) in storedMetadata { metadata[EventKey(rawValue: key)] = value }
         self.init(
@@ -85,7 +85,7 @@ extension TimelineEvent {
     public var storedMetadata: [String: String] { metadata.storedForm }
 }
 
-extension Dictionary where Key == EventKey, Value == String {
+extension EventMetadata {
     /// Keys by raw value, for the store's JSON and the log line.
     public var storedForm: [String: String] {
         var out: [String: String] = [:]

@@ -4,7 +4,7 @@ import Timeline
 
 /// Issue 16: iPXE given its own binary again fetches it forever; `explain` must name the loop.
 @Suite struct BootLoopTests {
-    func event(_ t: Int64, _ name: EventName, _ m: [EventKey: String] = [:]) -> TimelineEvent {
+    func event(_ t: Int64, _ name: EventName, _ m: EventMetadata = [:]) -> TimelineEvent {
         TimelineEvent(time: t, mac: nil, name: name, level: .info, metadata: m)
     }
     let clock: (Int64) -> String = { "t\($0)" }

@@ -5,7 +5,7 @@ import Timeline
 
 /// Causes ordered by what the timeline shows (issue 18), each rule driven by hand-built timelines.
 @Suite struct CauseRankingTests {
-    func event(_ t: Int64, _ name: EventName, _ m: [EventKey: String] = [:]) -> TimelineEvent {
+    func event(_ t: Int64, _ name: EventName, _ m: EventMetadata = [:]) -> TimelineEvent {
         TimelineEvent(time: t, mac: nil, name: name, level: .info, metadata: m)
     }
     func offers(_ destinations: [String]) -> [TimelineEvent] {

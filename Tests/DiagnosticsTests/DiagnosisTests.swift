@@ -3,13 +3,13 @@ import Testing
 import Timeline
 
 @Suite struct DiagnosisTests {
-    func event(_ t: Int64, _ name: EventName, _ m: [EventKey: String] = [:]) -> TimelineEvent {
+    func event(_ t: Int64, _ name: EventName, _ m: EventMetadata = [:]) -> TimelineEvent {
         TimelineEvent(time: t, mac: nil, name: name, level: .info, metadata: m)
     }
     let clock: (Int64) -> String = { "t\($0)" }
 
     @Test func offersIgnoredWithEvidence() throws {
-        let offer: [EventKey: String] = [
+        let offer: EventMetadata = [
             .dhcp(.replyBytes): "548", .dhcp(.destination): "broadcast 255.255.255.255:68",
             .dhcp(.latencyMicroseconds): "412",
             .dhcp(.vendorClass): "Cisco Systems, Inc. IP Phone CP-7970G", .dhcp(.prl): "1,66,6,3,15,150,35",
@@ -91,7 +91,7 @@ import Timeline
     }
 
     @Test func rivalServerHeardAndChosen() throws {
-        let rival: [EventKey: String] = [
+        let rival: EventMetadata = [
             .dhcp(.serverID): "198.18.0.3", .dhcp(.type): "OFFER", .dhcp(.yiaddr): "198.18.0.50",
             .dhcp(.tftpServer): "198.18.0.3",
         ]

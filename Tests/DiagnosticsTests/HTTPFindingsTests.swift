@@ -5,7 +5,7 @@ import Timeline
 /// Issue 16: phones that fetch over HTTP are diagnosed like TFTP ones; a 404 the phone then got over TFTP
 /// (Cisco's HTTP-first, TFTP-fallback order) is not a problem.
 @Suite struct HTTPFindingsTests {
-    func event(_ t: Int64, _ name: EventName, _ m: [EventKey: String] = [:]) -> TimelineEvent {
+    func event(_ t: Int64, _ name: EventName, _ m: EventMetadata = [:]) -> TimelineEvent {
         TimelineEvent(time: t, mac: nil, name: name, level: .info, metadata: m)
     }
     let clock: (Int64) -> String = { "t\($0)" }

@@ -16,7 +16,7 @@ struct DashboardDataTests {
         Lease(ip: IPv4Address(ip)!, mac: mac, clientID: nil, hostname: nil, state: .bound, expires: 10_000, updated: 1)
     }
 
-    func event(_ time: Int64, _ name: EventName, _ metadata: [EventKey: String] = [:]) -> TimelineEvent {
+    func event(_ time: Int64, _ name: EventName, _ metadata: EventMetadata = [:]) -> TimelineEvent {
         TimelineEvent(time: time, mac: mac, name: name, level: .info, metadata: metadata)
     }
 

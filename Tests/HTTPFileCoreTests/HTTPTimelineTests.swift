@@ -13,10 +13,7 @@ struct HTTPTimelineTests {
     @Test func aCompletedFetchCarriesTheStory() {
         var metadata = request
         metadata.merge(
-            HTTPTimeline.origin(.disk(path: "/srv/tftp/sep001e7a2554a1.cnf.xml", caseMatched: true), size: 42)
-        ) {
-            $1
-        }
+            HTTPTimeline.origin(.disk(path: "/srv/tftp/sep001e7a2554a1.cnf.xml", caseMatched: true), size: 42))
         let event = HTTPTimeline.ended(metadata, status: 206, bytes: 10, duration: "0.001", detail: nil)
         #expect(event.name == .http(.transferCompleted) && event.level == .info)
         #expect(event.metadata[.http(.status)] == "206" && event.metadata[.http(.bytes)] == "10")

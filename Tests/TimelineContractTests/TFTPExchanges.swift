@@ -26,9 +26,9 @@ extension Exchanges {
             return
         }
         guard let file else { preconditionFailure("admission refuses a missing file") }
-        describe.merge(TFTPTimeline.origin(file.origin)) { $1 }
+        describe.merge(TFTPTimeline.origin(file.origin))
         let parameters = OptionNegotiation.negotiate(request, limits: Self.limits, transferSize: file.size)
-        describe.merge(TFTPTimeline.negotiated(parameters, size: file.size)) { $1 }
+        describe.merge(TFTPTimeline.negotiated(parameters, size: file.size))
         var transfer = ReadTransfer(parameters: parameters, fileSize: file.size, maxRetries: 3)
         let ended: EventDraft
         switch clientAcks ? Self.acknowledgeAll(&transfer) : Self.neverAcknowledge(&transfer) {
@@ -47,7 +47,7 @@ extension Exchanges {
     mutating func probe(_ filename: String, by mac: MACAddress, file: TFTPFile, at now: Int64) {
         let request = TFTPRequest(filename: filename, mode: "octet", options: [TFTPOption("tsize", "0")])
         var describe = TFTPTimeline.request(request, isRead: true, client: "192.168.10.21:1024")
-        describe.merge(TFTPTimeline.origin(file.origin)) { $1 }
+        describe.merge(TFTPTimeline.origin(file.origin))
         let parameters = OptionNegotiation.negotiate(request, limits: Self.limits, transferSize: file.size)
         var transfer = ReadTransfer(parameters: parameters, fileSize: file.size, maxRetries: 3)
         _ = transfer.start()

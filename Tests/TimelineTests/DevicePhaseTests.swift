@@ -3,7 +3,7 @@ import Timeline
 
 /// The dashboard's phase column, from hand-built timelines (newest first, as the store returns them).
 struct DevicePhaseTests {
-    func event(_ time: Int64, _ name: EventName, _ metadata: [EventKey: String] = [:]) -> TimelineEvent {
+    func event(_ time: Int64, _ name: EventName, _ metadata: EventMetadata = [:]) -> TimelineEvent {
         TimelineEvent(time: time, mac: nil, name: name, level: .info, metadata: metadata)
     }
 
