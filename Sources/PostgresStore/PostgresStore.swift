@@ -103,6 +103,11 @@ public final class PostgresStore: Store {
         let server = serverName, logger = self.logger
         let result = try run { client in
             try await client.withTransaction(logger: logger) { db in
+                // Offer holds and events only (`StoreBatch.needsSync`): the commit returns before its WAL
+                // is flushed. Other servers see the rows at once; a crash of the database loses at most
+                // the last such commits, as SQLite's `synchronous=NORMAL` does; and the next synced commit
+                // flushes the WAL up to itself, these included (PostgreSQL docs, "Asynchronous Commit").
+                if !batch.needsSync { try await db.query("SET LOCAL synchronous_commit = off", logger: logger) }
                 let rejected = try await Self.writeLeases(batch.changes, server: server, db, logger)
                 try await Self.insert(batch.events, server: server, db, logger)
                 for (mac, json) in batch.phoneStates.sorted(by: { $0.key < $1.key }) {

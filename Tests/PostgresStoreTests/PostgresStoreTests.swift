@@ -133,6 +133,36 @@ struct PostgresStoreTests {
         #expect(try a.eventVersions().keys.sorted() == [mac.description])
     }
 
+    /// What each commit ran with, seen from inside it: a trigger records `synchronous_commit` per row.
+    @Test func offerHoldsAndEventsCommitWithoutWaitingForTheFlush() throws {
+        let db = try PostgresTestDatabase()
+        let store = try db.open(server: "a")
+        defer { store.close() }
+        try db.psql(
+            """
+            CREATE TABLE seen (tbl text, setting text);
+            CREATE FUNCTION note_setting() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO seen VALUES (TG_TABLE_NAME, current_setting('synchronous_commit')); RETURN NEW; END $$;
+            CREATE TRIGGER note_lease AFTER INSERT OR UPDATE ON lease FOR EACH ROW EXECUTE FUNCTION note_setting();
+            CREATE TRIGGER note_event AFTER INSERT ON event FOR EACH ROW EXECUTE FUNCTION note_setting();
+            """)
+        let event = TimelineEvent(time: 1, mac: nil, name: .dhcp(.offerSent), level: .info)
+        let offered = Self.lease(20, mac: 1, state: .offered)
+        try store.write(StoreBatch(changes: [LeaseChange(offered, replacingRow: nil)], events: [event]))
+        var bound = offered
+        bound.state = .bound
+        bound.updated += 1
+        try store.write(StoreBatch(changes: [LeaseChange(bound, replacingRow: offered)], events: [event]))
+        try store.append([event])
+        let seen = try store.run { client in
+            var out: [String] = []
+            let rows = try await client.query("SELECT tbl || ' ' || setting FROM seen", logger: Logger(label: "t"))
+            for try await line in rows.decode(String.self) { out.append(line) }
+            return out
+        }
+        #expect(seen == ["lease off", "event off", "lease on", "event on", "event off"])
+    }
+
     @Test func anUnreachableDatabaseIsAClearErrorWithinTheTimeout() throws {
         let url = try PostgresURL("postgres://dialtone@/nowhere?host=/nonexistent-dialtone-socket")
         let started = Date()
