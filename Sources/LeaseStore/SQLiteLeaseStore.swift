@@ -134,15 +134,13 @@ public final class SQLiteLeaseStore: Store {
                     .execute()
                 syncing.withLock { $0 = sync }
             }
-            try db.inTransaction { try write(batch, leases: leases, events: events, db) }
+            try SQLiteRows(db: db).transaction { try write(batch, leases: leases, events: events, db) }
         }
         return StoreWriteResult()
     }
 
-    /// One transaction's rows (GRDB's `inTransaction`, the configuration's default kind as `write` used).
-    private func write(_ batch: StoreBatch, leases: [Lease], events: [TimelineEvent], _ db: Database) throws
-        -> Database.TransactionCompletion
-    {
+    /// One transaction's rows.
+    private func write(_ batch: StoreBatch, leases: [Lease], events: [TimelineEvent], _ db: Database) throws {
         for (mac, json) in batch.phoneStates {
             try db.execute(sql: "INSERT OR REPLACE INTO phone (mac, state) VALUES (?, ?)", arguments: [mac, json])
         }
@@ -151,7 +149,6 @@ public final class SQLiteLeaseStore: Store {
         if !batch.clientNeeds.isEmpty || !batch.forgotten.isEmpty {
             try Self.replaceClientNeeds(batch.clientNeeds, forgotten: batch.forgotten, db)
         }
-        return .commit
     }
 
     private func insert(_ events: [TimelineEvent], _ db: Database) throws {
