@@ -122,7 +122,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The transfer loops touch their sessions' and batches' stored properties several times per DATA
+            // block, and each touch was a dynamic exclusivity check with a thread-local lookup: ~590 of
+            // 2,637 instructions per lockstep block (callgrind, bench/tftp, docs/benchmarks.md). Release
+            // builds of this target drop the checks; debug builds, which every unit and integration test
+            // runs, keep them, so a violation still traps there.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(
             name: "SyslogShell",
