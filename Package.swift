@@ -126,8 +126,9 @@ let package = Package(
             // The transfer loops touch their sessions' and batches' stored properties several times per DATA
             // block, and each touch was a dynamic exclusivity check with a thread-local lookup: ~590 of
             // 2,637 instructions per lockstep block (callgrind, bench/tftp, docs/benchmarks.md). Release
-            // builds of this target drop the checks; debug builds, which every unit and integration test
-            // runs, keep them, so a violation still traps there.
+            // builds of this target drop the checks; debug builds keep them, and the unit tests and every
+            // integration script but package.sh (which installs the release package) run those, so a
+            // violation still traps there.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(

@@ -58,8 +58,8 @@ struct SQLiteRows {
     }
 
     /// `body` in one IMMEDIATE transaction (what GRDB's `inTransaction` opens for a writer), with BEGIN and
-    /// COMMIT from the statement cache: `inTransaction` parses both again for every transaction, about 20k
-    /// instructions of the ~35k a small group commit costs besides its rows (callgrind, bench/dhcp). GRDB
+    /// COMMIT from the statement cache: `inTransaction` parsed both again for every transaction (BEGIN about
+    /// 18k instructions, COMMIT's parse about 9k; callgrind, bench/dhcp, docs/benchmarks.md). GRDB
     /// still sees both statements (it reads their effect when they are prepared, and observes the commit).
     /// On any error the transaction is rolled back and the error rethrown; if SQLite already rolled it back
     /// (SQLITE_FULL, SQLITE_IOERR and the like may), the COMMIT is not reached: the rows did not go in

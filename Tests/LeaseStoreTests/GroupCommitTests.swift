@@ -33,6 +33,7 @@ import WireSupport
     @Test(arguments: ["ABORT", "ROLLBACK", "FAIL"])
     func aBatchThatFailsPartWayLeavesNothing(_ raise: String) throws {
         let (store, path) = try store()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         try store.write(StoreBatch(leases: [lease(1)], events: [event(1)]))
         try store.queue.write { db in
             try db.execute(
@@ -41,6 +42,7 @@ import WireSupport
         #expect(throws: DatabaseError.self) {
             try store.write(StoreBatch(leases: [lease(2)], events: [event(2)]))
         }
+        // A transaction left open would already have trapped in GRDB at the end of `write`; said here too.
         #expect(try store.queue.writeWithoutTransaction { !$0.isInsideTransaction })
         #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(1)])
         try store.queue.write { try $0.execute(sql: "DROP TRIGGER refuse") }

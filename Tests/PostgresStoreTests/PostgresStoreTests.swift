@@ -140,9 +140,10 @@ struct PostgresStoreTests {
         defer { store.close() }
         try db.psql(
             """
-            CREATE TABLE seen (tbl text, setting text);
+            CREATE TABLE seen (n serial PRIMARY KEY, tbl text, setting text);
             CREATE FUNCTION note_setting() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN INSERT INTO seen VALUES (TG_TABLE_NAME, current_setting('synchronous_commit')); RETURN NEW; END $$;
+                BEGIN INSERT INTO seen (tbl, setting) VALUES (TG_TABLE_NAME, current_setting('synchronous_commit'));
+                RETURN NEW; END $$;
             CREATE TRIGGER note_lease AFTER INSERT OR UPDATE ON lease FOR EACH ROW EXECUTE FUNCTION note_setting();
             CREATE TRIGGER note_event AFTER INSERT ON event FOR EACH ROW EXECUTE FUNCTION note_setting();
             """)
@@ -156,7 +157,8 @@ struct PostgresStoreTests {
         try store.append([event])
         let seen = try store.run { client in
             var out: [String] = []
-            let rows = try await client.query("SELECT tbl || ' ' || setting FROM seen", logger: Logger(label: "t"))
+            let rows = try await client.query(
+                "SELECT tbl || ' ' || setting FROM seen ORDER BY n", logger: Logger(label: "t"))
             for try await line in rows.decode(String.self) { out.append(line) }
             return out
         }
