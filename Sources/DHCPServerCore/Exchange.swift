@@ -61,9 +61,9 @@ struct Exchange {
     }
 
     func event(_ name: EventName.DHCP, level: DHCPEvent.Level = .info, _ extra: EventMetadata = [:]) -> DHCPAction {
-        // `extra` wins over the base keys; added in place rather than merged into a third dictionary.
+        // `extra` wins over the base keys.
         var metadata = baseMetadata
-        for (key, value) in extra { metadata[key] = value }
+        metadata.merge(extra)
         return .event(DHCPEvent(name, level: level, mac: mac, metadata))
     }
 

@@ -33,11 +33,6 @@ public struct EventMetadata: Sendable, Hashable, Sequence, ExpressibleByDictiona
         for (key, value) in elements { self[key] = value }
     }
 
-    /// From a dictionary, in the keys' order.
-    public init(_ dictionary: [EventKey: String]) {
-        entries = dictionary.sorted { $0.key < $1.key }.map { Entry(key: $0.key, value: $0.value) }
-    }
-
     public subscript(key: EventKey) -> String? {
         get {
             for entry in entries where entry.key == key { return entry.value }

@@ -47,8 +47,8 @@ struct EventMetadataTests {
         #expect(one != swapped)
     }
 
-    @Test func fromADictionaryAndBackToStoredStrings() {
-        let metadata = EventMetadata([.dhcp(.yiaddr): "198.18.0.10", .other("later.key"): "x"])
+    @Test func backToStoredStrings() {
+        let metadata: EventMetadata = [.dhcp(.yiaddr): "198.18.0.10", .other("later.key"): "x"]
         #expect(metadata[.dhcp(.yiaddr)] == "198.18.0.10")
         #expect(metadata.storedForm == ["dhcp.yiaddr": "198.18.0.10", "later.key": "x"])
         #expect(EventMetadata().isEmpty && !metadata.isEmpty)
