@@ -241,9 +241,9 @@ done
 # Instructions per exchange: the server under callgrind, instrumentation switched on once it listens and off again
 # before it stops, so start-up and shutdown are not in the figure. All threads count (the event loop, the
 # store writer, SQLite); perfdhcp's low fixed rate keeps group commits small and the figure repeatable.
-echo "| server | exchanges (ACKs) | instructions | instructions per exchange | store transactions per exchange |" \
+echo "| server | exchanges (ACKs) | instructions | instructions per exchange | heap allocations per exchange | store transactions per exchange |" \
     >"$WORK/instr.md"
-echo "|---|---|---|---|---|" >>"$WORK/instr.md"
+echo "|---|---|---|---|---|---|" >>"$WORK/instr.md"
 # valgrind 3.19 cannot read the Swift binary's DWARF 5 debug info: it runs a copy without it (symbols stay).
 if [ -n "$INSTR_SERVERS" ] && command -v valgrind >/dev/null; then
     objcopy --strip-debug "$DIALTONE" "$WORK/dialtone-nodebug" && chmod 755 "$WORK/dialtone-nodebug"
@@ -279,7 +279,15 @@ for server in $INSTR_SERVERS; do
             sed -n 's/.*< .*SQLiteaB0CAA0B0A2aDP5write.*TW (\([0-9,]*\)x).*/\1/p' | head -1 | tr -d ,)
         txns=$(awk -v t="${txns:-0}" -v a="${acks:-0}" 'BEGIN { if (a > 0 && t > 0) printf "%.2f", t / a; else print "-" }')
     fi
-    echo "| $server | ${acks:-0} | ${total:-0} | $per | $txns |" >>"$WORK/instr.md"
+    # Heap allocations: calls into the C allocator, where Swift's objects and buffers, C++'s new and SQLite
+    # all end, summed over every caller callgrind recorded (the same window as the instructions).
+    allocs=$(callgrind_annotate --tree=caller --threshold=100 "$WORK/callgrind.$server" 2>/dev/null | awk '
+        /^$/ { n = 0; next }
+        / < / { if (match($0, /\([0-9,]+x\)/)) { c = substr($0, RSTART + 1, RLENGTH - 3); gsub(",", "", c); n += c }; next }
+        /\*  / { if ($0 ~ /:(malloc|calloc|realloc|posix_memalign|aligned_alloc|memalign) \[/) t += n; n = 0 }
+        END { print t + 0 }')
+    allocs=$(awk -v t="$allocs" -v a="${acks:-0}" 'BEGIN { if (a > 0) printf "%.0f", t / a; else print "-" }')
+    echo "| $server | ${acks:-0} | ${total:-0} | $per | $allocs | $txns |" >>"$WORK/instr.md"
     # The profile behind the figure, for callgrind_annotate (bench/*/results is not committed).
     mkdir -p "$ROOT/bench/dhcp/results"
     cp "$WORK/callgrind.$server" "$ROOT/bench/dhcp/results/callgrind-$server-$(date +%Y%m%d-%H%M%S).out"
