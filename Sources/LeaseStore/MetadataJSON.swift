@@ -14,10 +14,20 @@ package enum MetadataJSON {
     /// A timeline event's metadata, keys by raw value (`TimelineEvent.storedMetadata`'s strings), written
     /// straight from the typed metadata: no intermediate dictionary of strings per stored event.
     package static func encode(_ metadata: EventMetadata) -> String {
+        String(decoding: utf8(metadata), as: UTF8.self)
+    }
+
+    /// `encode`'s bytes, for the store to bind as they are: valid UTF-8 (Swift strings' bytes, and ASCII
+    /// escapes), never a NUL (a control byte is escaped). Saves building and checking a String per row.
+    package static func utf8(_ metadata: EventMetadata) -> [UInt8] {
         encode(pairs: metadata.lazy.map { ($0.key.rawValue, $0.value) })
     }
 
     private static func encode(pairs: some Sequence<(String, String)>) -> String {
+        String(decoding: encode(pairs: pairs), as: UTF8.self)
+    }
+
+    private static func encode(pairs: some Sequence<(String, String)>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         out.append(UInt8(ascii: "{"))
@@ -30,7 +40,7 @@ package enum MetadataJSON {
             append(value, to: &out)
         }
         out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

@@ -51,7 +51,9 @@ struct SQLiteRows {
             bindText(s, 2, event.mac?.description)
             bindText(s, 3, event.name.rawValue)
             bindText(s, 4, event.level.rawValue)
-            bindText(s, 5, MetadataJSON.encode(event.metadata))
+            MetadataJSON.utf8(event.metadata).withUnsafeBufferPointer { json in
+                _ = sqlite3_bind_text(s, 5, json.baseAddress, Int32(json.count), transient)
+            }
             try step(s, Self.eventSQL)
         }
         sqlite3_reset(s)

@@ -37,16 +37,22 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     public func hasPrefix(_ prefix: [UInt8]) -> Bool { bytes.starts(with: prefix) }
 
-    /// Hot: every log line and store row names a MAC, so this builds the 17 bytes directly.
+    /// Hot: every log line and store row names a MAC, so this writes the 17 bytes straight into the string's
+    /// storage: one allocation, not a byte array's and then the string's.
     public var description: String {
-        var out = [UInt8]()
-        out.reserveCapacity(17)
-        for (index, byte) in bytes.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ":")) }
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
+        String(unsafeUninitializedCapacity: 17) { out in
+            var n = 0
+            for (index, byte) in bytes.enumerated() {
+                if index > 0 {
+                    out[n] = UInt8(ascii: ":")
+                    n += 1
+                }
+                out[n] = hexDigits[Int(byte >> 4)]
+                out[n + 1] = hexDigits[Int(byte & 0x0F)]
+                n += 2
+            }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Uppercase without separators, the form Cisco uses in `SEP001E7A2554A1.cnf.xml`.
