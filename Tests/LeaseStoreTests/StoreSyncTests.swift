@@ -49,5 +49,13 @@ import WireSupport
         #expect(try synchronous() == 2)
         #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.bound)])
         #expect(try store.events(for: Self.mac, limit: 5) == [event])
+        // Again, from the statement cache this time: a PRAGMA's effect is made when it is compiled, so a
+        // cached one that SQLite did not compile again would leave a binding's commit unsynced.
+        for _ in 0..<3 {
+            try store.write(StoreBatch(leases: [lease(.offered)]))
+            #expect(try synchronous() == 1)
+            try store.write(StoreBatch(leases: [lease(.bound)]))
+            #expect(try synchronous() == 2)
+        }
     }
 }
