@@ -33,31 +33,26 @@ struct DHCPSocket: Sendable {
     func send(_ bytes: [UInt8], to destination: ReplyDestination, channel: Channel) -> String? {
         let target: SocketAddress
         var actual: String?
-        do {
-            switch destination {
-            case .relay(let ip, let port), .unicast(let ip, let port):
-                target = try SocketAddress(ipAddress: ip.description, port: Int(port))
-            case .broadcast(let port):
-                target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(port))
-            case .hardwareUnicast(let ip, let mac, let port):
-                // RFC 2131 §4.1: a client without an address that did not ask for broadcast gets a unicast to
-                // yiaddr at chaddr. The kernel needs an ARP entry for that address, which nobody answers
-                // yet: add it (SIOCSARP, as dnsmasq does). Without CAP_NET_ADMIN, broadcast, which every
-                // client accepts (docs/dhcp.md).
-                let error = mac.bytes.withUnsafeBufferPointer {
-                    dialtone_arp_inject(ip.rawValue.bigEndian, $0.baseAddress, interface.name)
-                }
-                if error == 0 {
-                    target = try SocketAddress(ipAddress: ip.description, port: Int(port))
-                } else {
-                    target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(port))
-                    actual =
-                        "broadcast 255.255.255.255:\(port) (no ARP entry for \(ip): \(String(cString: strerror(error))))"
-                }
+        switch destination {
+        case .relay(let ip, let port), .unicast(let ip, let port):
+            target = Self.address(ip, port)
+        case .broadcast(let port):
+            target = Self.address(.broadcast, port)
+        case .hardwareUnicast(let ip, let mac, let port):
+            // RFC 2131 §4.1: a client without an address that did not ask for broadcast gets a unicast to
+            // yiaddr at chaddr. The kernel needs an ARP entry for that address, which nobody answers
+            // yet: add it (SIOCSARP, as dnsmasq does). Without CAP_NET_ADMIN, broadcast, which every
+            // client accepts (docs/dhcp.md).
+            let error = mac.bytes.withUnsafeBufferPointer {
+                dialtone_arp_inject(ip.rawValue.bigEndian, $0.baseAddress, interface.name)
             }
-        } catch {
-            logger.log(.error, .dhcpReplyFailed, [.reason: "\(error)"])
-            return "not sent: \(error)"
+            if error == 0 {
+                target = Self.address(ip, port)
+            } else {
+                target = Self.address(.broadcast, port)
+                actual =
+                    "broadcast 255.255.255.255:\(port) (no ARP entry for \(ip): \(String(cString: strerror(error))))"
+            }
         }
         var buffer = channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
@@ -65,6 +60,18 @@ struct DHCPSocket: Sendable {
             logger.log(.warning, .dhcpReplyFailed, [.reason: "\(error)", .dhcp(.destination): "\(target)"])
         }
         return actual
+    }
+
+    /// The reply's destination as a socket address, built from the address's bits rather than formatted and
+    /// parsed back by NIO (`SocketAddress(ipAddress:port:)`, `inet_pton`), whose only failure was text we
+    /// wrote ourselves. The host name stays empty, as that initializer left it. (The saving is small, under
+    /// 1k instructions a reply; callgrind, bench/dhcp.)
+    static func address(_ ip: IPv4Address, _ port: UInt16) -> SocketAddress {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr = in_addr(s_addr: ip.rawValue.bigEndian)
+        return SocketAddress(address, host: "")
     }
 
     /// Binds the socket; `handler` receives each datagram on the event loop.
