@@ -21,7 +21,7 @@ struct ReplyBuilder {
         if type == .nak, !request.giaddr.isAny { reply.flags |= DHCPMessage.broadcastFlag }
         if type == .inform || type == .ack, !request.ciaddr.isAny { reply.ciaddr = request.ciaddr }
 
-        var options = DHCPOptions()
+        var options = DHCPOptions(minimumCapacity: 16)
         options.setMessageType(type)
         options.setIPv4(.serverIdentifier, serverAddress)
         if type == .nak {
@@ -37,7 +37,7 @@ struct ReplyBuilder {
         reply.file = boot.fileField
         if let file = boot.file { options.setString(.bootFileName, file) }
 
-        var configured = DHCPOptions()
+        var configured = DHCPOptions(minimumCapacity: 16)
         if let subnet {
             configured.setIPv4(.subnetMask, subnet.subnet.mask)
             if !subnet.routers.isEmpty { configured.setIPv4List(.routers, subnet.routers) }
@@ -67,6 +67,7 @@ struct ReplyBuilder {
         // Order: 53, 54, lease times, then 1 before 3 (RFC 2132 §3.3), then the client's PRL order, then the
         // rest by code; 82 last (added by echoRelayInfo).
         var ordered: [DHCPOptionCode] = []
+        ordered.reserveCapacity(configured.count)
         if configured.contains(.subnetMask) { ordered.append(.subnetMask) }
         for code in request.options.parameterRequestList where configured.contains(code) && !ordered.contains(code) {
             ordered.append(code)

@@ -28,7 +28,7 @@ extension DHCPMessage {
         let cookie = reader.u32()
         guard cookie == Self.magicCookie else { throw .badMagicCookie(found: cookie) }
 
-        var options = DHCPOptions()
+        var options = DHCPOptions(minimumCapacity: 16)
         try Self.parseOptions(bytes, from: Self.fixedHeaderLength + 4, to: bytes.count, into: &options)
         if let overload = options[.overload], overload.count == 1 {
             if overload[0] & 1 != 0 { try Self.parseOptions(bytes, from: 108, to: 236, into: &options) }

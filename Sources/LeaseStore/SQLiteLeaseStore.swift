@@ -25,7 +25,8 @@ public final class SQLiteLeaseStore: Store {
 
     public init(path: String, maxEvents: Int = 200_000) throws {
         self.path = path
-        self.maxEvents = maxEvents
+        // At least one: pruning keeps the newest row, so ids never restart (the device views key on them).
+        self.maxEvents = max(1, maxEvents)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -183,15 +184,16 @@ public final class SQLiteLeaseStore: Store {
             return true
         }
         guard due else { return }
-        // Ids only grow (the newest row is never deleted, and a new id is the last one plus one): everything more than `maxEvents` ids behind the
-        // newest goes, by a rowid range, with no count(*) (an index scan of up to `maxEvents` rows) per
-        // prune. Gaps in the ids only leave fewer rows than the bound.
+        // Ids only grow (a new id is the last one plus one, and with `maxEvents` at least 1 the newest row is
+        // never deleted): everything more than `maxEvents` ids behind the newest goes, by a rowid range, with
+        // no count(*) (an index scan of up to `maxEvents` rows) per prune. Gaps in the ids only leave fewer
+        // rows than the bound.
         let cutoff = db.lastInsertedRowID - Int64(maxEvents)
         if cutoff > 0 { try db.execute(sql: "DELETE FROM event WHERE id <= ?", arguments: [cutoff]) }
     }
 
     public func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] {
-        try fetchEvents(where: "mac = ?", [mac.description], limit: limit)
+        try fetchEvents(where: Self.macCondition, [mac.description], limit: limit)
     }
 
     public func eventVersions() throws -> [String: Int64] {
@@ -205,17 +207,28 @@ public final class SQLiteLeaseStore: Store {
     }
 
     public func events(named name: EventName, limit: Int) throws -> [TimelineEvent] {
-        // A literal, not a parameter: SQLite picks a partial index (`event_syslog`) only for a condition it
-        // can match when the statement is prepared. Names are the compiler-checked cases, quoted all the same.
-        let literal = "'" + name.rawValue.replacingOccurrences(of: "'", with: "''") + "'"
-        return try fetchEvents(where: "name = \(literal)", [], limit: limit)
+        try fetchEvents(where: Self.nameCondition(name), [], limit: limit)
+    }
+
+    static let macCondition = "mac = ?"
+
+    /// The name as a literal, so that the plan matches the partial index (`event_syslog`) when the statement
+    /// is compiled; with a parameter SQLite matches it only by compiling again once the value is bound.
+    /// Quoted as SQL text, whatever the name (an `.other` name comes from a stored row).
+    static func nameCondition(_ name: EventName) -> String {
+        "name = '" + name.rawValue.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// The one query behind both lookups, newest first.
+    static func eventQuery(where condition: String) -> String {
+        "SELECT time, mac, name, level, metadata FROM event WHERE \(condition) ORDER BY id DESC LIMIT ?"
     }
 
     private func fetchEvents(where condition: String, _ values: [String], limit: Int) throws -> [TimelineEvent] {
         try queue.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT time, mac, name, level, metadata FROM event WHERE \(condition) ORDER BY id DESC LIMIT ?",
+                sql: Self.eventQuery(where: condition),
                 arguments: StatementArguments(values) + [limit]
             ).map { row in
                 let text: String = row["metadata"]

@@ -281,12 +281,17 @@ for server in $INSTR_SERVERS; do
     fi
     # Heap allocations: calls into the C allocator, where Swift's objects and buffers, C++'s new and SQLite
     # all end, summed over every caller callgrind recorded (the same window as the instructions).
+    # glibc's own allocators calling malloc (memalign's path does) are not counted twice.
     allocs=$(callgrind_annotate --tree=caller --threshold=100 "$WORK/callgrind.$server" 2>/dev/null | awk '
         /^$/ { n = 0; next }
-        / < / { if (match($0, /\([0-9,]+x\)/)) { c = substr($0, RSTART + 1, RLENGTH - 3); gsub(",", "", c); n += c }; next }
-        /\*  / { if ($0 ~ /:(malloc|calloc|realloc|posix_memalign|aligned_alloc|memalign) \[/) t += n; n = 0 }
-        END { print t + 0 }')
-    allocs=$(awk -v t="$allocs" -v a="${acks:-0}" 'BEGIN { if (a > 0) printf "%.0f", t / a; else print "-" }')
+        / < / {
+            if ($0 ~ /:(_mid_memalign|realloc|calloc|posix_memalign|aligned_alloc|memalign) \[/) next
+            if (match($0, /\([0-9,]+x\)/)) { c = substr($0, RSTART + 1, RLENGTH - 3); gsub(",", "", c); n += c }
+            next
+        }
+        /\*  / { if ($0 ~ /:(malloc|calloc|realloc|posix_memalign|aligned_alloc|memalign) \[/) { t += n; seen = 1 }; n = 0 }
+        END { if (seen) print t; else print "-" }')
+    allocs=$(awk -v t="$allocs" -v a="${acks:-0}" 'BEGIN { if (a > 0 && t != "-") printf "%.0f", t / a; else print "-" }')
     echo "| $server | ${acks:-0} | ${total:-0} | $per | $allocs | $txns |" >>"$WORK/instr.md"
     # The profile behind the figure, for callgrind_annotate (bench/*/results is not committed).
     mkdir -p "$ROOT/bench/dhcp/results"
