@@ -69,6 +69,8 @@ public struct DHCPServer: Sendable {
         if let mac = profile.mac, let type = request.messageType {
             offerWatch.observe(request, type: type, mac: mac, actions: actions, trial: profile.replyTrial, now: now)
         }
+        // Usually only `actions`: returned as it is, not copied into a new array three times.
+        if problems.isEmpty && learnt.isEmpty && confirmed.isEmpty { return actions }
         return problems + learnt + actions + confirmed
     }
 
@@ -120,7 +122,7 @@ public struct DHCPServer: Sendable {
                 moved.append(.commit(freed, replacing: previous))
             }
         }
-        actions = moved + actions
+        if !moved.isEmpty { actions = moved + actions }
         for case .commit(let lease, _) in actions { leases.upsert(lease) }
         cursors[subnet.subnet] = cursor
         self.random = random

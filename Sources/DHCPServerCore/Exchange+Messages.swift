@@ -22,7 +22,7 @@ extension Exchange {
             held.state = .bound
             held.expires = existing.expires
         }
-        return [commit(held)] + reply(.offer, yiaddr: ip, lease: leaseSeconds, event: .offerSent)
+        return reply(.offer, yiaddr: ip, lease: leaseSeconds, event: .offerSent, after: commit(held))
     }
 
     /// RFC 2131 §4.3.2: SELECTING (server id present), INIT-REBOOT (no server id, no ciaddr), RENEWING or
@@ -63,7 +63,7 @@ extension Exchange {
             return nak("address \(ip) is not available to this client (\(state))")
         }
         let bound = lease(ip, state: .bound, until: now + subnet.leaseTime.milliseconds)
-        return [commit(bound)] + reply(.ack, yiaddr: ip, lease: leaseSeconds, event: .ackSent)
+        return reply(.ack, yiaddr: ip, lease: leaseSeconds, event: .ackSent, after: commit(bound))
     }
 
     private func nak(_ reason: String) -> [DHCPAction] {

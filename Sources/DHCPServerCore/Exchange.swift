@@ -67,8 +67,13 @@ struct Exchange {
         return .event(DHCPEvent(name, level: level, mac: mac, metadata))
     }
 
-    func reply(_ type: DHCPMessageType, yiaddr: IPv4Address, lease: UInt32?, event name: EventName.DHCP) -> [DHCPAction]
-    {
+    /// The reply and its event, after `commit` when there is one (the lease change the reply announces): one
+    /// array built in place, where `[commit] + reply(...)` copied every action into a new one (each copy
+    /// retaining the message's and the event's storage; callgrind, bench/dhcp).
+    func reply(
+        _ type: DHCPMessageType, yiaddr: IPv4Address, lease: UInt32?, event name: EventName.DHCP,
+        after commit: DHCPAction? = nil
+    ) -> [DHCPAction] {
         let message = builder.reply(to: request, type: type, yiaddr: yiaddr, leaseSeconds: lease)
         let destination = ReplyRouting.destination(
             request: request, replyType: type, yiaddr: yiaddr, policy: profile.broadcastPolicy,
@@ -94,10 +99,13 @@ struct Exchange {
         }
         let fileField = message.file.prefix { $0 != 0 }
         if !fileField.isEmpty { extra[.dhcp(.fileField)] = String(decoding: fileField, as: UTF8.self) }
-        return [
-            .reply(message, to: destination, minimumSize: DHCPMessage.minimumBOOTPSize, maximumSize: maximum),
-            event(name, extra),
-        ]
+        var actions: [DHCPAction] = []
+        actions.reserveCapacity(3)
+        if let commit { actions.append(commit) }
+        actions.append(
+            .reply(message, to: destination, minimumSize: DHCPMessage.minimumBOOTPSize, maximumSize: maximum))
+        actions.append(event(name, extra))
+        return actions
     }
 
     func lease(_ ip: IPv4Address, state: Lease.State, until expires: ServerTime) -> Lease {
