@@ -54,11 +54,7 @@ public struct DHCPOptions: Hashable, Sendable, Sequence {
     /// `append`, remembering where the option started in the datagram (the decoder's entry point); a later
     /// instance of the same code (RFC 3396) keeps the first one's offset.
     public mutating func append(_ code: DHCPOptionCode, _ value: [UInt8], offset: Int) {
-        if let index = entries.firstIndex(where: { $0.code == code }) {
-            entries[index].value += value
-        } else {
-            entries.append(Entry(code: code, value: value, offset: offset))
-        }
+        append(code, value, at: offset)
     }
 
     public init(_ entries: [Entry]) {
@@ -76,11 +72,13 @@ public struct DHCPOptions: Hashable, Sendable, Sequence {
     public func contains(_ code: DHCPOptionCode) -> Bool { entries.contains { $0.code == code } }
 
     /// Appends bytes to the option, concatenating with an existing instance (RFC 3396 §5).
-    public mutating func append(_ code: DHCPOptionCode, _ value: [UInt8]) {
+    public mutating func append(_ code: DHCPOptionCode, _ value: [UInt8]) { append(code, value, at: nil) }
+
+    private mutating func append(_ code: DHCPOptionCode, _ value: [UInt8], at offset: Int?) {
         if let index = entries.firstIndex(where: { $0.code == code }) {
             entries[index].value += value
         } else {
-            entries.append(Entry(code: code, value: value))
+            entries.append(Entry(code: code, value: value, offset: offset))
         }
     }
 

@@ -8,7 +8,7 @@ import Timeline
 /// reads the history of hundreds of phones), with JSONSerialization as the fallback for anything else.
 package enum MetadataJSON {
     package static func encode(_ metadata: [String: String]) -> String {
-        encode(pairs: metadata.lazy.map { ($0.key, $0.value) })
+        String(decoding: bytes(pairs: metadata.lazy.map { ($0.key, $0.value) }), as: UTF8.self)
     }
 
     /// A timeline event's metadata, keys by raw value (`TimelineEvent.storedMetadata`'s strings), written
@@ -20,14 +20,10 @@ package enum MetadataJSON {
     /// `encode`'s bytes, for the store to bind as they are: valid UTF-8 (Swift strings' bytes, and ASCII
     /// escapes), never a NUL (a control byte is escaped). Saves building and checking a String per row.
     package static func utf8(_ metadata: EventMetadata) -> [UInt8] {
-        encode(pairs: metadata.lazy.map { ($0.key.rawValue, $0.value) })
+        bytes(pairs: metadata.lazy.map { ($0.key.rawValue, $0.value) })
     }
 
-    private static func encode(pairs: some Sequence<(String, String)>) -> String {
-        String(decoding: encode(pairs: pairs), as: UTF8.self)
-    }
-
-    private static func encode(pairs: some Sequence<(String, String)>) -> [UInt8] {
+    private static func bytes(pairs: some Sequence<(String, String)>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         out.append(UInt8(ascii: "{"))
