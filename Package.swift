@@ -78,6 +78,8 @@ let package = Package(
         .target(name: "CARPCache"),
         // epoll, eventfd and sendmmsg for the TFTP transfer loops (issue 17).
         .target(name: "CDatagramIO"),
+        // The DHCP sockets' DISCOVER filter (classic BPF) and the socket options around it (issue 17).
+        .target(name: "CSocketFilter"),
         // capget/capset and prctl for the privilege switch (PrivilegeDrop in `dialtone`).
         .target(name: "CPrivilege"),
         .target(
@@ -103,7 +105,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "WireSupport", "DHCPWire", "DHCPServerCore", "DialtoneConfig", "LeaseStore",
                 "DialtoneLogging",
-                "Timeline", "CARPCache",
+                "Timeline", "CARPCache", "CSocketFilter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -252,6 +254,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

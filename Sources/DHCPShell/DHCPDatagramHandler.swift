@@ -3,20 +3,64 @@ import NIOCore
 /// The handler on every DHCP socket (server ports and the port-68 watcher): hands each datagram to the
 /// engine's loop-bound code. A read error (an ICMP port unreachable surfacing as ECONNREFUSED, say) must
 /// never stop the service, so errors are only passed to `onError`.
+///
+/// On a server socket it also keeps the `DiscoverGate`: after a burst of reads that may have left datagrams
+/// behind, it reads the queue's counters and closes or opens the gate; `onGate` hears each change.
 final class DHCPDatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    /// NIO's `maxMessagesPerRead` on DHCP sockets. A burst shorter than this ended on an empty queue, so
+    /// the counters need no system call then: at ordinary rates the gate costs nothing.
+    static let readsPerBurst = 16
+
     private let onRead: (AddressedEnvelope<ByteBuffer>, Channel) -> Void
     private let onError: (Error) -> Void
+    private let onGate: ((DiscoverGate.Change, DiscoverFilter.Memory) -> Void)?
+    /// nil on the watcher, and on a server socket whose filter could not be set (the error went to onError).
+    private var gate: DiscoverGate?
+    private var readsInBurst = 0
 
     init(
         onRead: @escaping (AddressedEnvelope<ByteBuffer>, Channel) -> Void,
-        onError: @escaping (Error) -> Void = { _ in }
+        onError: @escaping (Error) -> Void = { _ in },
+        onGate: ((DiscoverGate.Change, DiscoverFilter.Memory) -> Void)? = nil
     ) {
         self.onRead = onRead
         self.onError = onError
+        self.onGate = onGate
+        self.gate = onGate == nil ? nil : DiscoverGate()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) { onRead(unwrapInboundIn(data), context.channel) }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        readsInBurst += 1
+        onRead(unwrapInboundIn(data), context.channel)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        let reads = readsInBurst
+        readsInBurst = 0
+        guard let gate, reads >= Self.readsPerBurst || gate.isClosed else { return }
+        let channel = context.channel
+        DiscoverFilter.memory(of: channel).assumeIsolated().whenComplete { result in
+            switch result {
+            case .failure(let error): self.disable(error)
+            case .success(let memory):
+                guard let change = self.gate?.observe(queued: memory.queued, buffer: memory.buffer) else { return }
+                DiscoverFilter.apply(change, to: channel).assumeIsolated().whenComplete { applied in
+                    switch applied {
+                    case .failure(let error): self.disable(error)
+                    case .success: self.onGate?(change, memory)
+                    }
+                }
+            }
+        }
+    }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) { onError(error) }
+
+    /// Without its counters or its filter the socket runs as it did before the gate: the kernel drops
+    /// whatever overflows.
+    private func disable(_ error: Error) {
+        gate = nil
+        onError(error)
+    }
 }

@@ -38,6 +38,8 @@ final class DHCPEngine {
     static let maxAwaitingCommits = 512
     private(set) var shedCount = 0
     private var shedLogged: Int64 = .min / 2
+    /// Times a socket's `DiscoverGate` closed.
+    private(set) var gateClosedCount = 0
 
     private let directory: DeviceDirectory?
 
@@ -243,16 +245,36 @@ final class DHCPEngine {
     private func shed() {
         shedCount += 1
         Counter(label: "dialtone_dhcp_shed_total").increment()
+        logShed([
+            .reason:
+                "\(awaitingCommits) bindings wait for the store; new DISCOVERs are not answered until it catches up",
+            .server(.limitedTotal): "\(shedCount)",
+        ])
+    }
+
+    /// A socket's `DiscoverGate` closed or opened. Closing is counted (`dialtone_dhcp_discover_gate_closed_total`)
+    /// and logged at most once a minute; opening is logged at debug.
+    func discoverGate(_ change: DiscoverGate.Change, memory: DiscoverFilter.Memory, on socket: DHCPSocket) {
+        let place = "\(socket.interface.name) port \(socket.port)"
+        guard change == .close else {
+            logger.log(.debug, .dhcpDiscoverShed, [.reason: "receive queue on \(place) drained; DISCOVERs taken again"])
+            return
+        }
+        gateClosedCount += 1
+        Counter(label: "dialtone_dhcp_discover_gate_closed_total").increment()
+        logShed([
+            .reason: "receive queue on \(place) half full (\(memory.queued) of \(memory.buffer) bytes): the kernel "
+                + "drops new DISCOVERs until it is down to a quarter; REQUESTs and the rest still come through "
+                + "(closed \(gateClosedCount) times since start)"
+        ])
+    }
+
+    /// `dhcp.discover.shed`, whichever the cause, at most once a minute.
+    private func logShed(_ metadata: EventMetadata) {
         let now = Clock.nowMilliseconds()
         guard now - shedLogged >= 60_000 else { return }
         shedLogged = now
-        logger.log(
-            .warning, .dhcpDiscoverShed,
-            [
-                .reason:
-                    "\(awaitingCommits) bindings wait for the store; new DISCOVERs are not answered until it catches up",
-                .server(.limitedTotal): "\(shedCount)",
-            ])
+        logger.log(.warning, .dhcpDiscoverShed, metadata)
     }
 
     /// Pool usage per subnet, for the `dialtone_dhcp_pool_*` gauges (refreshed on a timer: it walks the leases).

@@ -77,17 +77,25 @@ struct DHCPSocket: Sendable {
     /// Binds the socket; `handler` receives each datagram on the event loop.
     func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
         let socket = self
+        let channel: Channel
         do {
-            return try await Self.bind(
+            channel = try await Self.bind(
                 interface: interface.name, port: port, broadcast: true, reuseAddress: sharesPortInProcess, on: eventLoop
             ) {
                 DHCPDatagramHandler(
                     onRead: { envelope, channel in engine.value.received(envelope, on: socket, channel: channel) },
-                    onError: { error in socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) })
+                    onError: { error in socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) },
+                    onGate: { change, memory in engine.value.discoverGate(change, memory: memory, on: socket) })
             }
         } catch {
             throw PortInUse.check(error, service: "dhcp", address: "0.0.0.0 on \(interface.name)", port: Int(port))
         }
+        do {
+            try await DiscoverFilter.enlargeReceiveBuffer(of: channel).get()
+        } catch {
+            logger.log(.debug, .dhcpSocketError, [.reason: "receive buffer left at the default: \(error)"])
+        }
+        return channel
     }
 
     /// A UDP socket on 0.0.0.0:`port` tied to one interface (SO_BINDTODEVICE, optionally SO_BROADCAST and
@@ -101,6 +109,7 @@ struct DHCPSocket: Sendable {
         try await DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
             .channelOption(.socketOption(.so_broadcast), value: broadcast ? 1 : 0)
+            .channelOption(.maxMessagesPerRead, value: UInt(DHCPDatagramHandler.readsPerBurst))
             .channelInitializer { channel in
                 bindToDevice(channel, name: name).flatMapThrowing {
                     try channel.pipeline.syncOperations.addHandler(handler())
