@@ -289,7 +289,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresStoreTests",
-            dependencies: ["PostgresStore", "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport"]
+            dependencies: [
+                "PostgresStore", "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "LeaseStoreTests",

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import Timeline
 
 /// The PostgreSQL schema as numbered migrations, applied in order on first start and by each newer binary.
 /// Schema changes append a migration; never edit a shipped one. Several servers may start at once: the
@@ -44,6 +45,15 @@ enum PostgresSchema {
                     mac text NOT NULL, need text NOT NULL, learned_at bigint NOT NULL, evidence text NOT NULL,
                     server text NOT NULL DEFAULT '', PRIMARY KEY (mac, need))
                 """
+            ]
+        ),
+        (
+            // Every event paid for an entry in (name, id), yet the only name ever looked up is the
+            // dashboard's syslog messages: a partial index holds just those (as SQLite's schema v5 does).
+            3, "events: only syslog messages indexed by name",
+            [
+                "CREATE INDEX event_syslog ON event (id) WHERE name = '\(EventName.syslog(.message).rawValue)'",
+                "DROP INDEX event_by_name",
             ]
         ),
     ]

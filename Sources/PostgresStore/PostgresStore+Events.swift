@@ -29,23 +29,26 @@ extension PostgresStore {
     }
 
     public func events(for mac: MACAddress, limit: Int) throws -> [TimelineEvent] {
-        try fetchEvents(column: "mac", mac.description, limit: limit)
+        try fetchEvents(where: "mac = $2", mac.description, limit: limit)
     }
 
+    /// The name as a literal (`SQLiteLeaseStore.nameCondition`): the syslog messages' partial index
+    /// (`event_syslog`, schema 3) is proven to apply from the statement's text.
     public func events(named name: EventName, limit: Int) throws -> [TimelineEvent] {
-        try fetchEvents(column: "name", name.rawValue, limit: limit)
+        try fetchEvents(where: SQLiteLeaseStore.nameCondition(name), nil, limit: limit)
     }
 
-    private func fetchEvents(column: String, _ value: String, limit: Int) throws -> [TimelineEvent] {
+    /// The statement behind both lookups, newest first; `$1` is the limit, `$2` the value if any.
+    static func eventQuery(where condition: String) -> String {
+        "SELECT time, mac, name, level, metadata, server FROM event WHERE \(condition) ORDER BY id DESC LIMIT $1"
+    }
+
+    private func fetchEvents(where condition: String, _ value: String?, limit: Int) throws -> [TimelineEvent] {
         let logger = self.logger
         return try run { client in
-            var query = PostgresQuery(
-                unsafeSQL: """
-                    SELECT time, mac, name, level, metadata, server FROM event WHERE \(column) = $1
-                    ORDER BY id DESC LIMIT $2
-                    """)
-            query.binds.append(value)
+            var query = PostgresQuery(unsafeSQL: Self.eventQuery(where: condition))
             query.binds.append(limit)
+            if let value { query.binds.append(value) }
             var out: [TimelineEvent] = []
             let rows = try await client.query(query, logger: logger)
             for try await (time, mac, name, level, text, server) in rows.decode(

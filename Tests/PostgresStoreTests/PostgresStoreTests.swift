@@ -2,6 +2,7 @@ import DHCPServerCore
 import Foundation
 import LeaseStore
 import Logging
+import PostgresNIO
 import Testing
 import Timeline
 import WireSupport
@@ -131,6 +132,50 @@ struct PostgresStoreTests {
         #expect(read.last?[.reason] == hostile)
         #expect(try a.events(named: .syslog(.message), limit: 5).count == 1)
         #expect(try a.eventVersions().keys.sorted() == [mac.description])
+    }
+
+    /// Schema 3: the name index is gone, syslog messages have a partial one, the store's own syslog query
+    /// uses it, and a database at schema 2 is brought there with its events intact.
+    @Test func onlySyslogMessagesAreIndexedByName() throws {
+        let db = try PostgresTestDatabase()
+        var store = try db.open(server: "a")
+        let mac = MACAddress(bytes: [2, 0, 0, 0, 0, 9])!
+        try store.append([
+            TimelineEvent(time: 1, mac: mac, name: .dhcp(.offerSent), level: .info),
+            TimelineEvent(time: 2, mac: nil, name: .syslog(.message), level: .info, metadata: [.reason: "it's"]),
+        ])
+        store.close()
+        // Back to schema 2, as an older Dialtone left it.
+        try db.psql(
+            """
+            DROP INDEX event_syslog; CREATE INDEX event_by_name ON event (name, id);
+            DELETE FROM dialtone_schema WHERE version = 3;
+            """)
+        store = try db.open(server: "a")
+        defer { store.close() }
+        #expect(store.schemaFound == 2)
+        let indexes = try Self.lines(store, "SELECT indexname FROM pg_indexes WHERE tablename = 'event' ORDER BY 1")
+        #expect(indexes == ["event_by_mac", "event_pkey", "event_syslog"])
+        #expect(try store.events(named: .syslog(.message), limit: 5).map(\.[.reason]) == ["it's"])
+        #expect(try store.events(for: mac, limit: 5).map(\.name) == [.dhcp(.offerSent)])
+        let query = PostgresStore.eventQuery(where: SQLiteLeaseStore.nameCondition(.syslog(.message)))
+        let plan = try Self.lines(
+            store, "SET enable_seqscan = off; EXPLAIN " + query.replacingOccurrences(of: "$1", with: "5"))
+        #expect(plan.joined(separator: "\n").contains("event_syslog"), "\(plan)")
+    }
+
+    /// `sql`'s last statement's rows, each one text column.
+    static func lines(_ store: PostgresStore, _ sql: String) throws -> [String] {
+        try store.run { client in
+            var out: [String] = []
+            for statement in sql.split(separator: ";").dropLast() {
+                try await client.query(PostgresQuery(unsafeSQL: String(statement)), logger: Logger(label: "t"))
+            }
+            let last = String(sql.split(separator: ";").last ?? "")
+            let rows = try await client.query(PostgresQuery(unsafeSQL: last), logger: Logger(label: "t"))
+            for try await line in rows.decode(String.self) { out.append(line) }
+            return out
+        }
     }
 
     /// What each commit ran with, seen from inside it: a trigger records `synchronous_commit` per row.
