@@ -79,7 +79,7 @@ let package = Package(
         // epoll, eventfd and sendmmsg for the TFTP transfer loops (issue 17).
         .target(name: "CDatagramIO"),
         // The DHCP sockets' DISCOVER filter (classic BPF) and the socket options around it (issue 17).
-        .target(name: "CSocketFilter"),
+        .target(name: "CDHCPSocket"),
         // capget/capset and prctl for the privilege switch (PrivilegeDrop in `dialtone`).
         .target(name: "CPrivilege"),
         .target(
@@ -105,7 +105,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "WireSupport", "DHCPWire", "DHCPServerCore", "DialtoneConfig", "LeaseStore",
                 "DialtoneLogging",
-                "Timeline", "CARPCache", "CSocketFilter",
+                "Timeline", "CARPCache", "CDHCPSocket",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

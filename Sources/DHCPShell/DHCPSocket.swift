@@ -1,4 +1,5 @@
 import CARPCache
+import CDHCPSocket
 import DHCPServerCore
 import DialtoneLogging
 import Logging
@@ -26,34 +27,53 @@ struct DHCPSocket: Sendable {
     var sharesPortInProcess = false
     /// This socket is the PXE boot server port (`dhcp.pxe_port`) for proxy subnets, not the DHCP port.
     var isPXEPort = false
+    /// The socket's descriptor once bound (`bind`), for replies sent without NIO's write path; -1 before.
+    var descriptor: CInt = -1
 
     /// Sends one reply and returns how it really left, for the event's `dhcp.destination` when that differs
     /// from the plan (nil: as planned).
     @discardableResult
     func send(_ bytes: [UInt8], to destination: ReplyDestination, channel: Channel) -> String? {
-        let target: SocketAddress
+        let ip: IPv4Address
+        let port: UInt16
         var actual: String?
         switch destination {
-        case .relay(let ip, let port), .unicast(let ip, let port):
-            target = Self.address(ip, port)
-        case .broadcast(let port):
-            target = Self.address(.broadcast, port)
-        case .hardwareUnicast(let ip, let mac, let port):
+        case .relay(let address, let destinationPort), .unicast(let address, let destinationPort):
+            (ip, port) = (address, destinationPort)
+        case .broadcast(let destinationPort):
+            (ip, port) = (.broadcast, destinationPort)
+        case .hardwareUnicast(let address, let mac, let destinationPort):
             // RFC 2131 §4.1: a client without an address that did not ask for broadcast gets a unicast to
             // yiaddr at chaddr. The kernel needs an ARP entry for that address, which nobody answers
             // yet: add it (SIOCSARP, as dnsmasq does). Without CAP_NET_ADMIN, broadcast, which every
             // client accepts (docs/dhcp.md).
             let error = mac.bytes.withUnsafeBufferPointer {
-                dialtone_arp_inject(ip.rawValue.bigEndian, $0.baseAddress, interface.name)
+                dialtone_arp_inject(address.rawValue.bigEndian, $0.baseAddress, interface.name)
             }
             if error == 0 {
-                target = Self.address(ip, port)
+                (ip, port) = (address, destinationPort)
             } else {
-                target = Self.address(.broadcast, port)
-                actual =
-                    "broadcast 255.255.255.255:\(port) (no ARP entry for \(ip): \(String(cString: strerror(error))))"
+                (ip, port) = (.broadcast, destinationPort)
+                let reason = String(cString: strerror(error))
+                actual = "broadcast 255.255.255.255:\(port) (no ARP entry for \(address): \(reason))"
             }
         }
+        // Straight out of the socket (CDHCPSocket.h says why). The channel's state says whether the descriptor
+        // is still ours: it closes on this event loop, so not between the check and the call. A full send
+        // buffer (EAGAIN) falls back to NIO, which holds the reply until the socket takes it.
+        if descriptor >= 0, channel.isActive {
+            let sent = bytes.withUnsafeBytes {
+                dialtone_dhcp_send(descriptor, $0.baseAddress, $0.count, ip.rawValue, port)
+            }
+            if sent >= 0 { return actual }
+            if sent != -Int(EAGAIN) {
+                logger.log(
+                    .warning, .dhcpReplyFailed,
+                    [.reason: String(cString: strerror(Int32(-sent))), .dhcp(.destination): "\(ip):\(port)"])
+                return actual
+            }
+        }
+        let target = Self.address(ip, port)
         var buffer = channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: buffer)).whenFailure { [logger] error in
@@ -76,19 +96,16 @@ struct DHCPSocket: Sendable {
 
     /// Binds the socket; `handler` receives each datagram on the event loop.
     func bind(on eventLoop: EventLoop, engine: NIOLoopBound<DHCPEngine>) async throws -> Channel {
-        let socket = self
-        let channel: Channel
-        do {
-            channel = try await Self.bind(
-                interface: interface.name, port: port, broadcast: true, reuseAddress: sharesPortInProcess, on: eventLoop
-            ) {
-                DHCPDatagramHandler(
-                    onRead: { envelope, channel in engine.value.received(envelope, on: socket, channel: channel) },
-                    onError: { error in socket.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) },
-                    onGate: { change, memory in engine.value.discoverGate(change, memory: memory, on: socket) })
-            }
-        } catch {
-            throw PortInUse.check(error, service: "dhcp", address: "0.0.0.0 on \(interface.name)", port: Int(port))
+        let place = "0.0.0.0 on \(interface.name)"
+        var socket = self
+        socket.descriptor = try Self.open(
+            interface: interface.name, port: port, broadcast: true, reuseAddress: sharesPortInProcess, place: place)
+        let bound = socket
+        let channel = try await Self.adopt(bound.descriptor, on: eventLoop) {
+            DHCPDatagramHandler(
+                onRead: { envelope, channel in engine.value.received(envelope, on: bound, channel: channel) },
+                onError: { error in bound.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) },
+                onGate: { change, memory in engine.value.discoverGate(change, memory: memory, on: bound) })
         }
         do {
             try await DiscoverFilter.enlargeReceiveBuffer(of: channel).get()
@@ -106,31 +123,34 @@ struct DHCPSocket: Sendable {
         interface name: String, port: UInt16, broadcast: Bool, reuseAddress: Bool, on eventLoop: EventLoop,
         handler: @escaping @Sendable () -> any ChannelHandler
     ) async throws -> Channel {
-        try await DatagramBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
-            .channelOption(.socketOption(.so_broadcast), value: broadcast ? 1 : 0)
-            .channelOption(.maxMessagesPerRead, value: UInt(DHCPDatagramHandler.readsPerBurst))
-            .channelInitializer { channel in
-                bindToDevice(channel, name: name).flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(handler())
-                }
-            }
-            .bind(host: "0.0.0.0", port: Int(port)).get()
+        let descriptor = try open(
+            interface: name, port: port, broadcast: broadcast, reuseAddress: reuseAddress, place: "0.0.0.0 on \(name)")
+        return try await adopt(descriptor, on: eventLoop, handler: handler)
     }
 
-    /// SO_BINDTODEVICE takes the interface name as a C string (IFNAMSIZ 16); NIO's socketOption passes an
-    /// 8-byte integer, so this goes through `unsafeSetSocketOption` (research swift-feasibility.md §1).
-    static func bindToDevice(_ channel: Channel, name: String) -> EventLoopFuture<Void> {
-        guard let provider = channel as? SocketOptionProvider else {
-            return channel.eventLoop.makeSucceededVoidFuture()
+    /// The socket, made and bound by us (CDHCPSocket) so that its descriptor is known for `send`. A port
+    /// taken is a `PortInUse` naming its holder.
+    static func open(
+        interface name: String, port: UInt16, broadcast: Bool, reuseAddress: Bool, place: String
+    ) throws -> CInt {
+        let descriptor = dialtone_dhcp_socket(name, port, broadcast ? 1 : 0, reuseAddress ? 1 : 0)
+        guard descriptor >= 0 else {
+            throw PortInUse.check(
+                IOError(errnoCode: -descriptor, reason: "binding UDP \(place):\(port)"), service: "dhcp",
+                address: place, port: Int(port))
         }
-        var bytes = Array(name.utf8.prefix(15)).map { CChar(bitPattern: $0) }
-        bytes += Array(repeating: 0, count: 16 - bytes.count)
-        let value = (
-            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-        )
-        return provider.unsafeSetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: value)
+        return descriptor
+    }
+
+    /// Hands a bound socket to NIO, which reads it on `eventLoop` and closes it with the channel.
+    static func adopt(
+        _ descriptor: CInt, on eventLoop: EventLoop, handler: @escaping @Sendable () -> any ChannelHandler
+    ) async throws -> Channel {
+        try await DatagramBootstrap(group: eventLoop)
+            .channelOption(.maxMessagesPerRead, value: UInt(DHCPDatagramHandler.readsPerBurst))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler()) }
+            }
+            .withBoundSocket(descriptor).get()
     }
 }

@@ -1,4 +1,4 @@
-import CSocketFilter
+import CDHCPSocket
 import NIOCore
 
 #if canImport(Glibc)
@@ -25,7 +25,7 @@ enum DiscoverFilter {
     /// SO_MEMINFO: SK_MEMINFO_VARS (9) counters, the first two of which we read.
     private typealias MemInfo = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
 
-    /// sock_fprog holds a pointer, to a static array (CSocketFilter.c) that is never written.
+    /// sock_fprog holds a pointer, to a static array (CDHCPSocket.c) that is never written.
     private struct Program: @unchecked Sendable { let program: sock_fprog }
 
     static func memory(of channel: Channel) -> EventLoopFuture<Memory> {

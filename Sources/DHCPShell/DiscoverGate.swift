@@ -4,7 +4,7 @@
 /// REQUEST dropped there wastes the OFFER already made for it, and its hold: with perfdhcp at its maximum
 /// rate 46 % of the REQUESTs were lost that way and 1.83 OFFERs were made per ACK (docs/benchmarks.md). So
 /// once the queue holds half its buffer the gate closes: the kernel itself drops new DISCOVERs (a socket
-/// filter, CSocketFilter, at no cost to us), and the other half of the buffer stays for REQUESTs, RELEASEs,
+/// filter, CDHCPSocket, at no cost to us), and the other half of the buffer stays for REQUESTs, RELEASEs,
 /// DECLINEs and INFORMs, which finish exchanges already paid for. A client whose DISCOVER is dropped
 /// retransmits it (RFC 2131 §4.1). The gate opens again once the queue is down to a quarter.
 ///
