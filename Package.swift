@@ -250,7 +250,7 @@ let package = Package(
             name: "DHCPShellTests",
             dependencies: [
                 "DHCPShell", "ServiceSupport", "LeaseStore", "DHCPServerCore", "DHCPWire", "DialtoneConfig", "Timeline",
-                "WireSupport",
+                "WireSupport", "CDHCPSocket",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

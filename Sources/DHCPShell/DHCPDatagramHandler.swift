@@ -42,6 +42,7 @@ final class DHCPDatagramHandler: ChannelInboundHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         let reads = readsInBurst
         readsInBurst = 0
+        context.fireChannelReadComplete()
         // A short burst ended on an empty queue: a closed gate is measured once more, and opens unless the
         // queue filled again meanwhile.
         if gate?.isClosed == true, reads < Self.readsPerBurst { measure(context.channel) }
@@ -50,12 +51,12 @@ final class DHCPDatagramHandler: ChannelInboundHandler {
     private func measure(_ channel: Channel) {
         DiscoverFilter.memory(of: channel).assumeIsolated().whenComplete { result in
             switch result {
-            case .failure(let error): self.disable(error)
+            case .failure(let error): self.disable(error, channel)
             case .success(let memory):
                 guard let change = self.gate?.observe(queued: memory.queued, buffer: memory.buffer) else { return }
                 DiscoverFilter.apply(change, to: channel).assumeIsolated().whenComplete { applied in
                     switch applied {
-                    case .failure(let error): self.disable(error)
+                    case .failure(let error): self.disable(error, channel)
                     case .success: self.onGate?(change, memory)
                     }
                 }
@@ -66,9 +67,15 @@ final class DHCPDatagramHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) { onError(error) }
 
     /// Without its counters or its filter the socket runs as it did before the gate: the kernel drops
-    /// whatever overflows.
-    private func disable(_ error: Error) {
+    /// whatever overflows. A filter that may still be attached is detached first: left there, it would drop
+    /// every DISCOVER on this socket. `onError` hears a `DiscoverFilter.Failure`, logged as a warning.
+    private func disable(_ error: Error, _ channel: Channel) {
+        let wasClosed = gate?.isClosed ?? false
         gate = nil
-        onError(error)
+        onError(DiscoverFilter.Failure(underlying: error))
+        guard wasClosed else { return }
+        DiscoverFilter.apply(.open, to: channel).assumeIsolated().whenFailure { error in
+            self.onError(DiscoverFilter.Failure(underlying: error, filterLeftAttached: true))
+        }
     }
 }

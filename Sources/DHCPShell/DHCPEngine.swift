@@ -38,8 +38,9 @@ final class DHCPEngine {
     static let maxAwaitingCommits = 512
     private(set) var shedCount = 0
     private var shedLogged: Int64 = .min / 2
-    /// Times a socket's `DiscoverGate` closed.
+    /// Times a socket's `DiscoverGate` closed, and when that was last logged.
     private(set) var gateClosedCount = 0
+    private var gateLogged: Int64 = .min / 2
 
     private let directory: DeviceDirectory?
 
@@ -245,11 +246,13 @@ final class DHCPEngine {
     private func shed() {
         shedCount += 1
         Counter(label: "dialtone_dhcp_shed_total").increment()
-        logShed([
-            .reason:
-                "\(awaitingCommits) bindings wait for the store; new DISCOVERs are not answered until it catches up",
-            .server(.limitedTotal): "\(shedCount)",
-        ])
+        logShed(
+            &shedLogged,
+            [
+                .reason: "\(awaitingCommits) bindings wait for the store; "
+                    + "new DISCOVERs are not answered until it catches up",
+                .server(.limitedTotal): "\(shedCount)",
+            ])
     }
 
     /// A socket's `DiscoverGate` closed or opened. Closing is counted (`dialtone_dhcp_discover_gate_closed_total`)
@@ -262,18 +265,21 @@ final class DHCPEngine {
         }
         gateClosedCount += 1
         Counter(label: "dialtone_dhcp_discover_gate_closed_total").increment()
-        logShed([
-            .reason: "receive queue on \(place) half full (\(memory.queued) of \(memory.buffer) bytes): the kernel "
-                + "drops new DISCOVERs until it is down to a quarter; REQUESTs and the rest still come through "
-                + "(closed \(gateClosedCount) times since start)"
-        ])
+        logShed(
+            &gateLogged,
+            [
+                .reason: "receive queue on \(place) half full (\(memory.queued) of \(memory.buffer) bytes): the kernel "
+                    + "drops new DISCOVERs until it is down to a quarter; REQUESTs and the rest still come through "
+                    + "(closed \(gateClosedCount) times since start)"
+            ])
     }
 
-    /// `dhcp.discover.shed`, whichever the cause, at most once a minute.
-    private func logShed(_ metadata: EventMetadata) {
+    /// `dhcp.discover.shed` at most once a minute for each cause (`last`: when that cause was last logged), so
+    /// that a store falling behind does not hide a gate closing, or the other way round.
+    private func logShed(_ last: inout Int64, _ metadata: EventMetadata) {
         let now = Clock.nowMilliseconds()
-        guard now - shedLogged >= 60_000 else { return }
-        shedLogged = now
+        guard now - last >= 60_000 else { return }
+        last = now
         logger.log(.warning, .dhcpDiscoverShed, metadata)
     }
 

@@ -104,7 +104,11 @@ struct DHCPSocket: Sendable {
         let channel = try await Self.adopt(bound.descriptor, on: eventLoop) {
             DHCPDatagramHandler(
                 onRead: { envelope, channel in engine.value.received(envelope, on: bound, channel: channel) },
-                onError: { error in bound.logger.log(.debug, .dhcpSocketError, [.reason: "\(error)"]) },
+                onError: { error in
+                    // A read error is routine (an ICMP unreachable); the gate turning itself off is not.
+                    bound.logger.log(
+                        error is DiscoverFilter.Failure ? .warning : .debug, .dhcpSocketError, [.reason: "\(error)"])
+                },
                 onGate: { change, memory in engine.value.discoverGate(change, memory: memory, on: bound) })
         }
         do {
@@ -136,7 +140,7 @@ struct DHCPSocket: Sendable {
         let descriptor = dialtone_dhcp_socket(name, port, broadcast ? 1 : 0, reuseAddress ? 1 : 0)
         guard descriptor >= 0 else {
             throw PortInUse.check(
-                IOError(errnoCode: -descriptor, reason: "binding UDP \(place):\(port)"), service: "dhcp",
+                IOError(errnoCode: -descriptor, reason: "opening UDP \(place):\(port)"), service: "dhcp",
                 address: place, port: Int(port))
         }
         return descriptor

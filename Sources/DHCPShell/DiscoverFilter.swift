@@ -18,9 +18,22 @@ enum DiscoverFilter {
     }
 
     /// The receive buffer asked for: the kernel doubles it for its overhead (socket(7)), so the queue holds
-    /// 2 MiB as SO_MEMINFO counts, about a thousand DHCP datagrams (1-2 KiB each there). The default, 208 KiB,
-    /// held a tenth of a 500-phone storm's first burst; the rest was dropped before we saw it.
+    /// 2 MiB as SO_MEMINFO counts, about 1,800 DHCP datagrams of 300 bytes (1.1 KiB each there, measured on
+    /// loopback), and the gate closes at about 900. The default, 208 KiB, held about 190, two fifths of a
+    /// 500-phone storm's first burst; the rest was dropped before we saw it.
     static let receiveBuffer: CInt = 1 << 20
+
+    /// The gate could not read the queue or set the filter, and is off on that socket from then on.
+    struct Failure: Error, CustomStringConvertible {
+        var underlying: Error
+        /// The filter could not be detached either: the socket drops DISCOVERs until it is bound again.
+        var filterLeftAttached = false
+        var description: String {
+            filterLeftAttached
+                ? "the DISCOVER filter could not be detached (\(underlying)): restart serve to answer DISCOVERs here"
+                : "DISCOVER gate off on this socket: \(underlying)"
+        }
+    }
 
     /// SO_MEMINFO: SK_MEMINFO_VARS (9) counters, the first two of which we read.
     private typealias MemInfo = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)

@@ -11,7 +11,8 @@
 /// Everything already queued is still answered: a storm's burst is served whole. The seventh session's
 /// shedding in user space discarded queued DISCOVERs and failed 49 of 250 phones in the boot storm, then
 /// stretched 500 phones from 15 s to 63 s (docs/benchmarks.md); this gate never touches the queue, and the
-/// buffer it watches is large (2 MiB, `DHCPSocket.receiveBuffer`), so a burst of 500 DISCOVERs fits below it.
+/// buffer it watches is large (2 MiB, `DiscoverFilter.receiveBuffer`): it closes at about 900 DHCP packets of
+/// 300 bytes, so a burst of 500 DISCOVERs fits below it.
 ///
 /// Pure: the socket's counters come in, what to do with the filter goes out.
 struct DiscoverGate: Equatable, Sendable {

@@ -214,9 +214,8 @@ public final class SQLiteLeaseStore: Store {
 
     /// The name as a literal, so that the plan matches the partial index (`event_syslog`) when the statement
     /// is compiled; with a parameter SQLite matches it only by compiling again once the value is bound.
-    /// Quoted as SQL text, whatever the name (an `.other` name comes from a stored row). PostgreSQL's
-    /// `event_syslog` is matched the same way (PostgresStore).
-    package static func nameCondition(_ name: EventName) -> String {
+    /// Quoted as SQL text, whatever the name (an `.other` name comes from a stored row).
+    static func nameCondition(_ name: EventName) -> String {
         "name = '" + name.rawValue.replacingOccurrences(of: "'", with: "''") + "'"
     }
 

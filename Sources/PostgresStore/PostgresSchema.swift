@@ -52,8 +52,11 @@ enum PostgresSchema {
             // dashboard's syslog messages: a partial index holds just those (as SQLite's schema v5 does).
             3, "events: only syslog messages indexed by name",
             [
-                "CREATE INDEX event_syslog ON event (id) WHERE name = '\(EventName.syslog(.message).rawValue)'",
-                "DROP INDEX event_by_name",
+                """
+                CREATE INDEX IF NOT EXISTS event_syslog ON event (id)
+                    WHERE name = '\(EventName.syslog(.message).rawValue)'
+                """,
+                "DROP INDEX IF EXISTS event_by_name",
             ]
         ),
     ]

@@ -32,23 +32,24 @@ extension PostgresStore {
         try fetchEvents(where: "mac = $2", mac.description, limit: limit)
     }
 
-    /// The name as a literal (`SQLiteLeaseStore.nameCondition`): the syslog messages' partial index
-    /// (`event_syslog`, schema 3) is proven to apply from the statement's text.
+    /// The name is bound like any value: PostgresNIO's statements are unnamed, and PostgreSQL plans an unnamed
+    /// statement with the values bound to it, so the syslog messages' partial index (`event_syslog`, schema
+    /// 3) applies (the test plans it the same way, with a custom plan for the value).
     public func events(named name: EventName, limit: Int) throws -> [TimelineEvent] {
-        try fetchEvents(where: SQLiteLeaseStore.nameCondition(name), nil, limit: limit)
+        try fetchEvents(where: "name = $2", name.rawValue, limit: limit)
     }
 
-    /// The statement behind both lookups, newest first; `$1` is the limit, `$2` the value if any.
+    /// The statement behind both lookups, newest first; `$1` is the limit, `$2` the value.
     static func eventQuery(where condition: String) -> String {
         "SELECT time, mac, name, level, metadata, server FROM event WHERE \(condition) ORDER BY id DESC LIMIT $1"
     }
 
-    private func fetchEvents(where condition: String, _ value: String?, limit: Int) throws -> [TimelineEvent] {
+    private func fetchEvents(where condition: String, _ value: String, limit: Int) throws -> [TimelineEvent] {
         let logger = self.logger
         return try run { client in
             var query = PostgresQuery(unsafeSQL: Self.eventQuery(where: condition))
             query.binds.append(limit)
-            if let value { query.binds.append(value) }
+            query.binds.append(value)
             var out: [TimelineEvent] = []
             let rows = try await client.query(query, logger: logger)
             for try await (time, mac, name, level, text, server) in rows.decode(

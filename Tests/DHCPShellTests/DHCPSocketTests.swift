@@ -1,3 +1,4 @@
+import CDHCPSocket
 import DHCPServerCore
 import Logging
 import NIOConcurrencyHelpers
@@ -8,6 +9,10 @@ import WireSupport
 
 @testable import DHCPShell
 @testable import ServiceSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A reply's destination is built from the address's bits (`DHCPSocket.address`): the same socket address,
 /// byte for byte, as NIO's parse of the dotted quad it replaced.
@@ -56,11 +61,17 @@ import WireSupport
         try await DiscoverGateTests.waitFor { received.withLockedValue { $0 } == [[1, 2, 3]] }
         #expect(counter.writes.withLockedValue { $0 } == 0, "the reply went through NIO's pipeline")
 
+        // Closed, the descriptor's number is free, and the kernel hands out the lowest free number: the next
+        // socket usually gets it. A send through the stale number would then leave from that socket, and
+        // arrive. (Tests running beside this one may take the number first; then the send below fails with
+        // EBADF or goes nowhere, and the check still holds, only more weakly.)
         try await channel.close()
+        let next = dialtone_dhcp_socket("lo", 0, 0, 0)
+        defer { if next >= 0 { close(next) } }
         try await channel.eventLoop.submit {
             sent.send([4, 5, 6], to: .unicast(IPv4Address(127, 0, 0, 1), port: clientPort), channel: channel)
         }.get()
         try await Task.sleep(for: .milliseconds(100))
-        #expect(received.withLockedValue { $0 } == [[1, 2, 3]])
+        #expect(received.withLockedValue { $0 } == [[1, 2, 3]], "reused descriptor: \(next == socket.descriptor)")
     }
 }

@@ -154,27 +154,35 @@ struct PostgresStoreTests {
         store = try db.open(server: "a")
         defer { store.close() }
         #expect(store.schemaFound == 2)
-        let indexes = try Self.lines(store, "SELECT indexname FROM pg_indexes WHERE tablename = 'event' ORDER BY 1")
+        let indexes = try Self.lines(store, [], "SELECT indexname FROM pg_indexes WHERE tablename = 'event' ORDER BY 1")
         #expect(indexes == ["event_by_mac", "event_pkey", "event_syslog"])
         #expect(try store.events(named: .syslog(.message), limit: 5).map(\.[.reason]) == ["it's"])
         #expect(try store.events(for: mac, limit: 5).map(\.name) == [.dhcp(.offerSent)])
-        let query = PostgresStore.eventQuery(where: SQLiteLeaseStore.nameCondition(.syslog(.message)))
+        // Planned as PostgreSQL plans the store's unnamed statement: for the values bound to it.
+        let query = PostgresStore.eventQuery(where: "name = $2")
         let plan = try Self.lines(
-            store, "SET enable_seqscan = off; EXPLAIN " + query.replacingOccurrences(of: "$1", with: "5"))
+            store,
+            [
+                "SET enable_seqscan = off", "PREPARE syslog_events (bigint, text) AS \(query)",
+                "SET plan_cache_mode = force_custom_plan",
+            ], "EXPLAIN EXECUTE syslog_events (5, 'syslog.message')")
         #expect(plan.joined(separator: "\n").contains("event_syslog"), "\(plan)")
     }
 
-    /// `sql`'s last statement's rows, each one text column.
-    static func lines(_ store: PostgresStore, _ sql: String) throws -> [String] {
+    /// `setup` then `sql` on one connection of the pool (settings are per connection), which is closed after
+    /// so that nothing set here reaches another use; `sql`'s rows, each one text column.
+    static func lines(_ store: PostgresStore, _ setup: [String], _ sql: String) throws -> [String] {
         try store.run { client in
-            var out: [String] = []
-            for statement in sql.split(separator: ";").dropLast() {
-                try await client.query(PostgresQuery(unsafeSQL: String(statement)), logger: Logger(label: "t"))
+            try await client.withConnection { connection in
+                defer { connection.close().whenComplete { _ in } }
+                for statement in setup {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Logger(label: "t"))
+                }
+                var out: [String] = []
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "t"))
+                for try await line in rows.decode(String.self) { out.append(line) }
+                return out
             }
-            let last = String(sql.split(separator: ";").last ?? "")
-            let rows = try await client.query(PostgresQuery(unsafeSQL: last), logger: Logger(label: "t"))
-            for try await line in rows.decode(String.self) { out.append(line) }
-            return out
         }
     }
 

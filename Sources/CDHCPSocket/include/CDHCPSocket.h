@@ -23,7 +23,7 @@ ssize_t dialtone_dhcp_send(int fd, const void *bytes, size_t length, uint32_t ho
 
 /// The program: drops a datagram whose first DHCP option is message type 1 (DISCOVER), passes everything
 /// else whole. On a UDP socket the program sees the UDP header at offset 0, so the DHCP message
-/// starts at 8 (checked by DiscoverGateSocketTests). A datagram too short to hold the message type passes
+/// starts at 8 (checked by DiscoverGateTests). A datagram too short to hold the message type passes
 /// (a read past its end would make the kernel drop it), and so does a DISCOVER whose message type is not
 /// the first option: the gate is a load shedder, not a parser.
 const struct sock_fprog *dialtone_discover_filter(void);
