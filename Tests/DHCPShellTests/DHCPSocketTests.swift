@@ -55,7 +55,7 @@ import WireSupport
         let channel = try await DHCPSocket.adopt(
             socket.descriptor, on: MultiThreadedEventLoopGroup.singleton.next(), handler: { counter })
         let sent = socket
-        try await channel.eventLoop.submit {
+        _ = try await channel.eventLoop.submit {
             sent.send([1, 2, 3], to: .unicast(IPv4Address(127, 0, 0, 1), port: clientPort), channel: channel)
         }.get()
         try await DiscoverGateTests.waitFor { received.withLockedValue { $0 } == [[1, 2, 3]] }
@@ -68,7 +68,7 @@ import WireSupport
         try await channel.close()
         let next = dialtone_dhcp_socket("lo", 0, 0, 0)
         defer { if next >= 0 { close(next) } }
-        try await channel.eventLoop.submit {
+        _ = try await channel.eventLoop.submit {
             sent.send([4, 5, 6], to: .unicast(IPv4Address(127, 0, 0, 1), port: clientPort), channel: channel)
         }.get()
         try await Task.sleep(for: .milliseconds(100))
