@@ -169,18 +169,21 @@ struct PostgresStoreTests {
         #expect(plan.joined(separator: "\n").contains("event_syslog"), "\(plan)")
     }
 
-    /// `setup` then `sql` on one connection of the pool (settings are per connection), which is closed after
-    /// so that nothing set here reaches another use; `sql`'s rows, each one text column.
+    /// `setup` then `sql` on one connection of the pool (settings are per connection), reset after so that
+    /// nothing set here reaches another use; `sql`'s rows, each one text column.
     static func lines(_ store: PostgresStore, _ setup: [String], _ sql: String) throws -> [String] {
         try store.run { client in
             try await client.withConnection { connection in
-                defer { connection.close().whenComplete { _ in } }
                 for statement in setup {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Logger(label: "t"))
                 }
                 var out: [String] = []
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "t"))
                 for try await line in rows.decode(String.self) { out.append(line) }
+                // Back to the pool as it came (closing it here raced the pool: clientClosedConnection in CI).
+                for statement in ["RESET ALL", "DEALLOCATE ALL"] {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Logger(label: "t"))
+                }
                 return out
             }
         }
