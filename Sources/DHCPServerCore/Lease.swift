@@ -53,7 +53,7 @@ public enum ClientKey: Hashable, Sendable, CustomStringConvertible {
     public init?(clientID: [UInt8]?, mac: MACAddress?) {
         // Type 1 + the hardware address is the same identity as the MAC (RFC 2132 §9.14): udhcpc sends it,
         // dhclient does not, and a machine switching clients must keep its address.
-        if let clientID, let mac, clientID == [1] + mac.bytes {
+        if let clientID, let mac, clientID.first == 1, MACAddress(bytes: clientID.dropFirst()) == mac {
             self = .mac(mac)
         } else if let clientID, !clientID.isEmpty {
             self = .clientID(clientID)

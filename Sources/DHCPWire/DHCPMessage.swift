@@ -52,7 +52,7 @@ public struct DHCPMessage: Hashable, Sendable {
     /// The client's hardware address when it is Ethernet-shaped (htype 1, hlen 6).
     public var clientMAC: MACAddress? {
         guard hlen == 6 else { return nil }
-        return MACAddress(bytes: Array(chaddr.prefix(6)))
+        return MACAddress(bytes: chaddr.prefix(6))
     }
 
     public mutating func setClientMAC(_ mac: MACAddress) {

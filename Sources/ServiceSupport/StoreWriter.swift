@@ -92,12 +92,16 @@ public final class StoreWriter: Service, Sendable {
     }
 
     private func drain() {
+        // The drained array, emptied with its capacity kept, becomes the next `pending`: submitters then
+        // append without regrowing it from nothing after every drain (callgrind and perf under bench/dhcp).
+        var spare: [Job] = []
         while true {
-            let (jobs, stopping) = state.withLockedValue { s -> ([Job], Bool) in
-                let jobs = s.pending
-                s.pending = []
+            var jobs: [Job] = []
+            swap(&jobs, &spare)
+            let stopping = state.withLockedValue { s -> Bool in
+                swap(&jobs, &s.pending)
                 if jobs.isEmpty, carried.withLockedValue({ $0.isEmpty }) { s.writing = false }
-                return (jobs, s.stopping)
+                return s.stopping
             }
             var batch = carried.withLockedValue { kept in
                 let batch = kept
@@ -134,6 +138,8 @@ public final class StoreWriter: Service, Sendable {
                 for handler in rejectionHandlers.withLockedValue({ $0 }) { handler(result.rejected) }
             }
             for job in jobs { job.completion?(outcome) }
+            jobs.removeAll(keepingCapacity: true)
+            spare = jobs
             if case .failure = outcome, !stopping { Thread.sleep(forTimeInterval: Self.retryInterval) }
         }
     }

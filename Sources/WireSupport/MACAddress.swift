@@ -2,11 +2,26 @@
 /// `00-1E-7A-25-54-A1`, bare `001E7A2554A1`), so parsing accepts all of them; printing is always lowercase
 /// with colons so logs, the store and the API agree on one spelling.
 public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let bytes: [UInt8]
+    /// The six bytes in the low 48 bits, the first byte highest, so that comparing the integers orders MACs
+    /// as their bytes. An array here was a heap object that every copy of every lease, event, client key and
+    /// dictionary key retained and released, and hashing it walked the array; one integer is copied, compared
+    /// and hashed in place (callgrind, bench/dhcp, docs/benchmarks.md).
+    private let value: UInt64
 
-    public init?(bytes: [UInt8]) {
+    public var bytes: [UInt8] { (0..<6).map { self[$0] } }
+
+    /// Byte `index` (0-5), without building `bytes`.
+    public subscript(index: Int) -> UInt8 { UInt8(truncatingIfNeeded: value >> UInt64(40 - 8 * index)) }
+
+    public init?(bytes: [UInt8]) { self.init(bytes: bytes[...]) }
+
+    /// Concrete, not generic over `Collection`: called from other modules, a generic initialiser ran
+    /// unspecialised and allocated for every byte it read (callgrind, bench/dhcp).
+    public init?(bytes: ArraySlice<UInt8>) {
         guard bytes.count == 6 else { return nil }
-        self.bytes = bytes
+        var value: UInt64 = 0
+        for byte in bytes { value = value << 8 | UInt64(byte) }
+        self.value = value
     }
 
     public init?(_ text: some StringProtocol) {
@@ -14,15 +29,8 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         guard hex.count == 12, hex.allSatisfy(\.isHexDigit) else { return nil }
         // Separators, if any, must sit on byte or Cisco-word boundaries: "0:01e7..." is a typo, not a MAC.
         if hex.count != text.count, !MACAddress.separatorsWellPlaced(String(text)) { return nil }
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        for _ in 0..<6 {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            out.append(byte)
-            index = next
-        }
-        self.bytes = out
+        guard let value = UInt64(hex, radix: 16) else { return nil }
+        self.value = value
     }
 
     private static func separatorsWellPlaced(_ text: String) -> Bool {
@@ -33,16 +41,19 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     /// The 24-bit organisationally unique identifier, for vendor matching (Cisco phones: 00:1e:7a, ...).
-    public var oui: [UInt8] { Array(bytes.prefix(3)) }
+    public var oui: [UInt8] { (0..<3).map { self[$0] } }
 
-    public func hasPrefix(_ prefix: [UInt8]) -> Bool { bytes.starts(with: prefix) }
+    public func hasPrefix(_ prefix: [UInt8]) -> Bool {
+        prefix.count <= 6 && prefix.indices.allSatisfy { prefix[$0] == self[$0 - prefix.startIndex] }
+    }
 
     /// Hot: every log line and store row names a MAC, so this writes the 17 bytes straight into the string's
     /// storage: one allocation, not a byte array's and then the string's.
     public var description: String {
         String(unsafeUninitializedCapacity: 17) { out in
             var n = 0
-            for (index, byte) in bytes.enumerated() {
+            for index in 0..<6 {
+                let byte = self[index]
                 if index > 0 {
                     out[n] = UInt8(ascii: ":")
                     n += 1
@@ -58,7 +69,7 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// Uppercase without separators, the form Cisco uses in `SEP001E7A2554A1.cnf.xml`.
     public var compactUppercase: String { bytes.map { hex2($0).uppercased() }.joined() }
 
-    public static func < (lhs: MACAddress, rhs: MACAddress) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+    public static func < (lhs: MACAddress, rhs: MACAddress) -> Bool { lhs.value < rhs.value }
 }
 
 /// Two lowercase hex digits.

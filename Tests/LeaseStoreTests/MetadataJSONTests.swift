@@ -24,6 +24,21 @@ struct MetadataJSONTests {
         #expect(MetadataJSON.decode(MetadataJSON.encode(typed)) == awkward)
     }
 
+    /// The typed encoder copies catalogue keys without escaping them: a key that needed an escape would
+    /// write broken JSON, so adding one must fail here.
+    @Test func everyCatalogueKeyIsWrittenAsItIs() throws {
+        for key in EventKey.catalogue {
+            #expect(MetadataJSON.isPlain(key.rawValue), "\(key.rawValue)")
+        }
+        #expect(!MetadataJSON.isPlain("a\"b") && !MetadataJSON.isPlain("a\\b") && !MetadataJSON.isPlain("\u{1F}"))
+        var metadata = EventMetadata()
+        metadata[.dhcp(.xid)] = "0x1"
+        metadata[.other("odd \"key\"")] = "v"
+        let text = MetadataJSON.encode(metadata)
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+        #expect(parsed == ["dhcp.xid": "0x1", "odd \"key\"": "v"])
+    }
+
     @Test func readsWhatJSONEncoderWroteBefore() throws {
         // Older rows came from JSONEncoder: `\/`, `\u` escapes and surrogate pairs must all decode.
         let encoder = JSONEncoder()

@@ -12,6 +12,21 @@ import WireSupport
     @Test(arguments: ["00:1e:7a:25:54", "0:01e:7a:25:54:a1", "zz:1e:7a:25:54:a1", "", "00:1e:7a:25:54:a1:ff"])
     func badMACs(_ text: String) { #expect(MACAddress(text) == nil) }
 
+    /// A MAC is one integer inside (MACAddress.swift says why); bytes, order and prefixes still read as bytes.
+    @Test func macBytesOrderAndPrefixes() throws {
+        let bytes: [UInt8] = [0x00, 0x1E, 0x7A, 0x25, 0x54, 0xA1]
+        let mac = try #require(MACAddress(bytes: bytes))
+        #expect(mac.bytes == bytes && mac.oui == [0x00, 0x1E, 0x7A] && mac[5] == 0xA1)
+        #expect(MACAddress(bytes: [0xFF] + bytes)?.bytes == nil && MACAddress(bytes: Array(bytes.prefix(5))) == nil)
+        #expect(MACAddress(bytes: ([0x01] + bytes).dropFirst()) == mac)
+        #expect(mac.hasPrefix([0x00, 0x1E, 0x7A]) && mac.hasPrefix([]) && mac.hasPrefix(bytes))
+        #expect(!mac.hasPrefix([0x00, 0x1E, 0x7B]) && !mac.hasPrefix(bytes + [0]))
+        let sorted = ["ff:00:00:00:00:00", "00:00:00:00:00:01", "00:ff:00:00:00:00", "00:00:00:00:00:00"]
+            .compactMap { MACAddress($0) }.sorted().map(\.description)
+        #expect(sorted == ["00:00:00:00:00:00", "00:00:00:00:00:01", "00:ff:00:00:00:00", "ff:00:00:00:00:00"])
+        #expect(Set([mac, MACAddress("00:1e:7a:25:54:a1")!]).count == 1)
+    }
+
     @Test func ipv4Parsing() {
         #expect(IPv4Address("192.168.10.100")?.octets == [192, 168, 10, 100])
         for bad in ["256.1.1.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", " 1.2.3.4", "1..2.3"] {
