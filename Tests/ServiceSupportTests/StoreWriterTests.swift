@@ -16,11 +16,14 @@ import WireSupport
     final class RecordingStore: Sendable {
         let transactions = NIOLockedValueBox<[Int]>([])
         let gate = NIOLockedValueBox<Bool>(true)
+        /// Writes that have reached the gate.
+        let arrived = NIOLockedValueBox<Int>(0)
         let inner: InMemoryLeaseStore
 
         init() {
-            let (transactions, gate) = (transactions, gate)
+            let (transactions, gate, arrived) = (transactions, gate, arrived)
             inner = InMemoryLeaseStore(beforeWrite: { batch in
+                arrived.withLockedValue { $0 += 1 }
                 while gate.withLockedValue({ !$0 }) { usleep(1000) }
                 transactions.withLockedValue { $0.append(batch.leases.count) }
             })
@@ -54,6 +57,35 @@ import WireSupport
         let transactions = store.transactions.withLockedValue { $0 }
         #expect(transactions.reduce(0, +) == 50)
         #expect(transactions.count <= 3, "group commit: \(transactions)")
+    }
+
+    /// A backlog of `gatherThreshold` jobs waits `gatherDelay` before its transaction, and what arrives
+    /// meanwhile joins it; a lone submission is written at once. (A long delay here, so that the latecomer
+    /// surely arrives within it; 1 ms in the server.)
+    @Test func aBacklogWaitsForLatecomersAndALoneSubmissionDoesNot() async throws {
+        let store = RecordingStore()
+        store.gate.withLockedValue { $0 = false }
+        let writer = StoreWriter(store: store.inner, logger: Logger(label: "test"), gatherDelay: 0.5)
+        writer.submit(StoreBatch(leases: [Self.lease(0)]))
+        while store.arrived.withLockedValue({ $0 }) < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        // The first transaction is held at the gate; ten submissions queue behind it.
+        for n in 1...10 { writer.submit(StoreBatch(leases: [Self.lease(n)])) }
+        store.gate.withLockedValue { $0 = true }
+        while store.arrived.withLockedValue({ $0 }) < 1 || store.transactions.withLockedValue({ $0.isEmpty }) {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        // The writer took the ten and is gathering: the latecomer joins their transaction.
+        try await Task.sleep(for: .milliseconds(150))
+        writer.submit(StoreBatch(leases: [Self.lease(11)]))
+        await writer.flush()
+        #expect(store.transactions.withLockedValue { $0 } == [1, 11])
+
+        let start = ContinuousClock.now
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            writer.submit(StoreBatch(leases: [Self.lease(12)])) { _ in done.resume() }
+        }
+        #expect(ContinuousClock.now - start < .milliseconds(400), "a lone submission waited for the gather delay")
+        #expect(store.transactions.withLockedValue { $0 }.last == 1)
     }
 
     @Test func whatWasSubmittedBeforeShutdownIsWritten() async throws {
