@@ -48,12 +48,18 @@ public final class StoreWriter: Service, Sendable {
     static let retryInterval: TimeInterval = 1
     static let maxCarriedEvents = 100_000
 
-    public init(
-        store: any Store, health: StoreHealth? = nil, logger: Logger,
-        gatherDelay: TimeInterval = StoreWriter.defaultGatherDelay
+    public convenience init(store: any Store, health: StoreHealth? = nil, logger: Logger) {
+        let delay = Self.defaultGatherDelay
+        self.init(store: store, health: health, logger: logger, gatherWait: { Thread.sleep(forTimeInterval: delay) })
+    }
+
+    /// `gatherWait` is how a commit under load waits for more submissions (`defaultGatherDelay` in the server; tests
+    /// pass a wait they end themselves).
+    package init(
+        store: any Store, health: StoreHealth? = nil, logger: Logger, gatherWait: @escaping @Sendable () -> Void
     ) {
         self.store = store
-        self.gatherDelay = gatherDelay
+        self.gatherWait = gatherWait
         self.health = health ?? StoreHealth(location: store.location, logger: logger)
         self.logger = logger
         thread.start()
@@ -95,7 +101,7 @@ public final class StoreWriter: Service, Sendable {
         }
     }
 
-    /// Under load, a commit waits `gatherDelay` for more submissions before it starts: PostgreSQL's
+    /// Under load, a commit waits `defaultGatherDelay` for more submissions before it starts: PostgreSQL's
     /// `commit_delay` with `commit_siblings`. A commit costs about the same for one exchange as for twenty
     /// (BEGIN and COMMIT, ~28 `fcntl` locks on the WAL index, the pages written twice each with `pwrite`, an
     /// fdatasync), and under a DHCP flood the writer shares a CPU with the event loop, so each commit it
@@ -103,12 +109,13 @@ public final class StoreWriter: Service, Sendable {
     /// bench/dhcp). Only a backlog of `gatherThreshold` jobs (thousands of submissions a second) waits: at
     /// ordinary rates a commit still starts as soon as anything is queued.
     static let gatherThreshold = 8
+    static let spareCapacityLimit = 4096
     /// 1 ms: a flood run with 2 ms gave no more (perf under bench/dhcp, docs/benchmarks.md).
-    public static let defaultGatherDelay: TimeInterval = 0.001
-    private let gatherDelay: TimeInterval
+    static let defaultGatherDelay: TimeInterval = 0.001
+    private let gatherWait: @Sendable () -> Void
 
     private func gather(into jobs: inout [Job]) {
-        Thread.sleep(forTimeInterval: gatherDelay)
+        gatherWait()
         state.withLockedValue { s in
             jobs.append(contentsOf: s.pending)
             s.pending.removeAll(keepingCapacity: true)
@@ -163,8 +170,11 @@ public final class StoreWriter: Service, Sendable {
                 for handler in rejectionHandlers.withLockedValue({ $0 }) { handler(result.rejected) }
             }
             for job in jobs { job.completion?(outcome) }
-            jobs.removeAll(keepingCapacity: true)
-            spare = jobs
+            // Kept for the next queue, unless a backlog (an outage, a storm) grew it far past a flood's batch.
+            if jobs.capacity <= Self.spareCapacityLimit {
+                jobs.removeAll(keepingCapacity: true)
+                spare = jobs
+            }
             if case .failure = outcome, !stopping { Thread.sleep(forTimeInterval: Self.retryInterval) }
         }
     }

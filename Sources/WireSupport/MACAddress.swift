@@ -11,7 +11,10 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     public var bytes: [UInt8] { (0..<6).map { self[$0] } }
 
     /// Byte `index` (0-5), without building `bytes`.
-    public subscript(index: Int) -> UInt8 { UInt8(truncatingIfNeeded: value >> UInt64(40 - 8 * index)) }
+    public subscript(index: Int) -> UInt8 {
+        precondition((0..<6).contains(index), "a MAC address has bytes 0-5, not \(index)")
+        return UInt8(truncatingIfNeeded: value >> UInt64(40 - 8 * index))
+    }
 
     public init?(bytes: [UInt8]) { self.init(bytes: bytes[...]) }
 

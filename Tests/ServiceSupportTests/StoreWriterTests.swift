@@ -59,32 +59,39 @@ import WireSupport
         #expect(transactions.count <= 3, "group commit: \(transactions)")
     }
 
-    /// A backlog of `gatherThreshold` jobs waits `gatherDelay` before its transaction, and what arrives
-    /// meanwhile joins it; a lone submission is written at once. (A long delay here, so that the latecomer
-    /// surely arrives within it; 1 ms in the server.)
+    /// A backlog of `gatherThreshold` jobs waits before its transaction, and what arrives meanwhile joins it;
+    /// a lone submission is written at once. The test ends the wait itself (1 ms in the server).
     @Test func aBacklogWaitsForLatecomersAndALoneSubmissionDoesNot() async throws {
         let store = RecordingStore()
         store.gate.withLockedValue { $0 = false }
-        let writer = StoreWriter(store: store.inner, logger: Logger(label: "test"), gatherDelay: 0.5)
+        let waits = NIOLockedValueBox(0)
+        let latecomerIn = DispatchSemaphore(value: 0)
+        let writer = StoreWriter(store: store.inner, logger: Logger(label: "test")) {
+            waits.withLockedValue { $0 += 1 }
+            _ = latecomerIn.wait(timeout: .now() + 5)
+        }
         writer.submit(StoreBatch(leases: [Self.lease(0)]))
         while store.arrived.withLockedValue({ $0 }) < 1 { try await Task.sleep(for: .milliseconds(1)) }
         // The first transaction is held at the gate; ten submissions queue behind it.
         for n in 1...10 { writer.submit(StoreBatch(leases: [Self.lease(n)])) }
         store.gate.withLockedValue { $0 = true }
-        while store.arrived.withLockedValue({ $0 }) < 1 || store.transactions.withLockedValue({ $0.isEmpty }) {
+        // The writer takes the ten and waits: the latecomer joins their transaction.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while waits.withLockedValue({ $0 }) < 1, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(1))
         }
-        // The writer took the ten and is gathering: the latecomer joins their transaction.
-        try await Task.sleep(for: .milliseconds(150))
+        try #require(waits.withLockedValue { $0 } == 1, "a backlog of ten did not wait for more")
         writer.submit(StoreBatch(leases: [Self.lease(11)]))
+        latecomerIn.signal()
         await writer.flush()
-        #expect(store.transactions.withLockedValue { $0 } == [1, 11])
+        #expect(store.transactions.withLockedValue { $0 }.prefix(2) == [1, 11])
+        #expect(waits.withLockedValue { $0 } == 1)
 
-        let start = ContinuousClock.now
+        // One submission alone does not wait (a wait here would count, and last 5 s: nothing signals it).
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             writer.submit(StoreBatch(leases: [Self.lease(12)])) { _ in done.resume() }
         }
-        #expect(ContinuousClock.now - start < .milliseconds(400), "a lone submission waited for the gather delay")
+        #expect(waits.withLockedValue { $0 } == 1)
         #expect(store.transactions.withLockedValue { $0 }.last == 1)
     }
 

@@ -19,9 +19,10 @@
 # to a CSV without fsync; dnsmasq rewrites its lease file on every change. Namespaces are removed on exit.
 #
 # Prints a Markdown table: 4-way exchanges/s achieved per offered rate with the share completed and the
-# server's CPU time per ACK, then DISCOVER->OFFER latency p50/p99 at a low rate from perfdhcp's per-exchange timers (-x t), then instructions
-# per exchange (INSTR_SERVERS, default "dialtone kea"): each server under `valgrind --tool=callgrind`, counting
-# only while perfdhcp runs INSTR_COUNT exchanges at INSTR_RATE/s, divided by the ACKs received. Wall-clock
+# server's CPU time per ACK, then DISCOVER->OFFER latency p50/p99 at a low rate from perfdhcp's per-exchange
+# timers (-x t), then instructions per exchange (INSTR_SERVERS, default "dialtone kea"): each server under
+# `valgrind --tool=callgrind`, counting only while perfdhcp runs INSTR_COUNT exchanges at INSTR_RATE/s,
+# divided by the ACKs received. Wall-clock
 # rates swing with whatever else runs on this 2-core VM; instruction counts do not (user space only: the
 # kernel's share of each send and receive is not in them). INSTR_SERVERS= skips it (valgrind is slow).
 set -u
@@ -189,15 +190,17 @@ perf() { # args...
 # The server's CPU time (user + system, every thread; PostgreSQL's own processes not included) while perfdhcp
 # runs, per ACK: unlike exchanges/s, it does not fall when another guest on the host takes CPU0 away.
 cpu_ticks() {
-    local total=0 p
+    local total=0 p t
     for p in $PID $PID2; do
-        [ -r "/proc/$p/stat" ] && total=$(( total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }') ))
+        t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+        total=$(( total + ${t:-0} ))
     done
     echo "$total"
 }
 TICK=$(getconf CLK_TCK)
 
-echo "| server | offered/s | achieved 4-way/s | completed % | DO avg ms | RA avg ms | server CPU µs / ACK |" >"$WORK/rate.md"
+echo "| server | offered/s | achieved 4-way/s | completed % | DO avg ms | RA avg ms | server CPU µs / ACK |" \
+    >"$WORK/rate.md"
 echo "|---|---|---|---|---|---|---|" >>"$WORK/rate.md"
 echo "| server | exchanges | DISCOVER->OFFER p50 ms | p99 ms | max ms |" >"$WORK/lat.md"
 echo "|---|---|---|---|---|" >>"$WORK/lat.md"
@@ -211,7 +214,8 @@ for server in $SERVERS; do
             sleep 1
             dups=$(pg_duplicates)
             echo "dialtone-pg2 $rate: addresses ACKed to two MACs: $dups" >&2
-            [ "$dups" = 0 ] || echo "| $server | $rate | DUPLICATES: $dups addresses ACKed to two MACs | | | |" >>"$WORK/rate.md"
+            [ "$dups" = 0 ] ||
+                echo "| $server | $rate | DUPLICATES: $dups addresses ACKed to two MACs | | | | |" >>"$WORK/rate.md"
         elif [ "$rate" = max ]; then out=$(perf -p "$PERIOD" -R 60000); else out=$(perf -r "$rate" -p "$PERIOD" -R 60000); fi
         cpu1=$(cpu_ticks)
         stop_server
@@ -226,9 +230,11 @@ for server in $SERVERS; do
         davg=$(echo "$out" | awk '/avg delay:/ {print $3}' | sed -n 1p)
         ravg=$(echo "$out" | awk '/avg delay:/ {print $3}' | sed -n 2p)
         pct=$(awk -v a="${acks:-0}" -v s="${sent:-0}" 'BEGIN { if (s > 0) printf "%.1f", 100 * a / s; else print "-" }')
-        cpu=$(awk -v t=$(( cpu1 - cpu0 )) -v hz="$TICK" -v a="${acks:-0}" 'BEGIN { if (a > 0) printf "%.1f", t * 1e6 / hz / a; else print "-" }')
-        printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "$server" "$rate" "${achieved:-0}" "$pct" "${davg:--}" "${ravg:--}" \
-            "$cpu" >>"$WORK/rate.md"
+        # A server that died meanwhile reads as 0: no figure rather than a negative one.
+        cpu=$(awk -v t=$(( cpu1 - cpu0 )) -v hz="$TICK" -v a="${acks:-0}" \
+            'BEGIN { if (a > 0 && t >= 0) printf "%.1f", t * 1e6 / hz / a; else print "-" }')
+        printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "$server" "$rate" "${achieved:-0}" "$pct" \
+            "${davg:--}" "${ravg:--}" "$cpu" >>"$WORK/rate.md"
         echo "done: $server $rate -> ${achieved:-0}/s" >&2
     done
     [ "$server" = dialtone-pg2 ] && continue   # latency is a one-node figure
