@@ -43,16 +43,19 @@ public final class InMemoryLeaseStore: Store {
         try beforeWrite(batch)
         return state.withLock { s in
             var result = StoreWriteResult()
+            // As PostgresStore: an address refused once in the batch stays refused, reported with its row
+            // as the batch leaves it (a later change to it that did go in must not read as the first's).
+            var refused: Set<IPv4Address> = []
             for change in batch.changes {
                 if isShared, !Self.holds(change.replacing, s.leases[change.lease.ip]) {
-                    result.rejected[change.lease.ip] = .some(s.leases[change.lease.ip])
+                    refused.insert(change.lease.ip)
                     continue
                 }
                 s.version += 1
                 s.leases[change.lease.ip] = change.lease
                 s.leaseVersions[change.lease.ip] = s.version
-                result.rejected[change.lease.ip] = nil
             }
+            for ip in refused { result.rejected[ip] = .some(s.leases[ip]) }
             s.events += batch.events
             // Upserted need by need, an empty set forgetting all: the stores' contract (SQLiteLeaseStore).
             for mac in batch.forgotten { s.clientNeeds[mac] = nil }

@@ -64,12 +64,12 @@ extension PostgresStore {
                 written.formUnion(try await insert(new, server: server, onConflict: .nothing, db, logger))
             }
             if !updates.isEmpty { written.formUnion(try await update(updates, server: server, db, logger)) }
-            for change in round {
-                if written.contains(Int64(change.lease.ip.rawValue)) {
-                    refused.remove(change.lease.ip)
-                } else {
-                    refused.insert(change.lease.ip)
-                }
+            // An address refused in any round stays refused: the result is keyed by address, and a later
+            // round's success (a change that expected the row another server wrote) must not tell the
+            // earlier change's submitter that its write went in. Told of a refusal it did not suffer, a
+            // submitter only learns the row and answers again.
+            for change in round where !written.contains(Int64(change.lease.ip.rawValue)) {
+                refused.insert(change.lease.ip)
             }
         }
         guard !refused.isEmpty else { return [:] }

@@ -67,6 +67,29 @@ struct PostgresStoreTests {
         #expect(try a.loadLeases() == [renewed])
     }
 
+    /// Two changes to one address in one group commit are written in turn; when the first is refused, the
+    /// address is reported refused even though the second (which expected the other server's row) went in:
+    /// the result is keyed by address, and the first change's submitter must not take it as written (the
+    /// eleventh session's CI saw an address ACKed to two MACs in two-servers.sh).
+    @Test func anAddressRefusedInOneRoundStaysRefused() throws {
+        let db = try PostgresTestDatabase()
+        let (a, b) = try db.openTwo()
+        defer {
+            a.close()
+            b.close()
+        }
+        let theirs = Self.lease(20, mac: 2)
+        #expect(try b.write(StoreBatch(changes: [LeaseChange(theirs, replacingRow: nil)])).rejected.isEmpty)
+        var mine = Self.lease(20, mac: 1)
+        mine.updated += 1
+        var overTheirs = Self.lease(20, mac: 3)
+        overTheirs.updated += 2
+        let result = try a.write(
+            StoreBatch(changes: [LeaseChange(mine, replacingRow: nil), LeaseChange(overTheirs, replacingRow: theirs)]))
+        #expect(result.rejected == [theirs.ip: .some(overTheirs)])
+        #expect(try a.loadLeases() == [overTheirs])
+    }
+
     @Test func followersSeeEveryChangeOnceTheirTransactionCommits() throws {
         let db = try PostgresTestDatabase()
         let (a, b) = try db.openTwo()
