@@ -43,28 +43,25 @@ struct PostgresStoreTests {
 
     @Test func theDatabaseDecidesWhoOwnsAnAddress() throws {
         let db = try PostgresTestDatabase()
-        let (a, b) = try db.openTwo()
-        defer {
-            a.close()
-            b.close()
+        try db.withTwo { a, b in
+            let mine = Self.lease(10, mac: 1)
+            let theirs = Self.lease(10, mac: 2)
+            // Both servers decide from an empty cache: a plain INSERT each; the second finds the first's row.
+            #expect(try a.write(StoreBatch(changes: [LeaseChange(mine, replacingRow: nil)])).rejected.isEmpty)
+            let lost = try b.write(StoreBatch(changes: [LeaseChange(theirs, replacingRow: nil)]))
+            #expect(lost.rejected == [mine.ip: .some(mine)])
+            // A renewal from the row as it is succeeds; one from a stale row is refused with the current row.
+            var renewed = mine
+            renewed.expires += 60_000
+            renewed.updated += 1
+            #expect(try b.write(StoreBatch(changes: [LeaseChange(renewed, replacingRow: mine)])).rejected.isEmpty)
+            var stale = mine
+            stale.state = .released
+            stale.updated += 2
+            let refused = try a.write(StoreBatch(changes: [LeaseChange(stale, replacingRow: mine)]))
+            #expect(refused.rejected == [mine.ip: .some(renewed)])
+            #expect(try a.loadLeases() == [renewed])
         }
-        let mine = Self.lease(10, mac: 1)
-        let theirs = Self.lease(10, mac: 2)
-        // Both servers decide from an empty cache: a plain INSERT each; the second finds the first's row.
-        #expect(try a.write(StoreBatch(changes: [LeaseChange(mine, replacingRow: nil)])).rejected.isEmpty)
-        let lost = try b.write(StoreBatch(changes: [LeaseChange(theirs, replacingRow: nil)]))
-        #expect(lost.rejected == [mine.ip: .some(mine)])
-        // A renewal from the row as it is succeeds; one from a stale row is refused with the current row.
-        var renewed = mine
-        renewed.expires += 60_000
-        renewed.updated += 1
-        #expect(try b.write(StoreBatch(changes: [LeaseChange(renewed, replacingRow: mine)])).rejected.isEmpty)
-        var stale = mine
-        stale.state = .released
-        stale.updated += 2
-        let refused = try a.write(StoreBatch(changes: [LeaseChange(stale, replacingRow: mine)]))
-        #expect(refused.rejected == [mine.ip: .some(renewed)])
-        #expect(try a.loadLeases() == [renewed])
     }
 
     /// Two changes to one address in one group commit are written in turn; when the first is refused, the
@@ -73,88 +70,76 @@ struct PostgresStoreTests {
     /// eleventh session's CI saw an address ACKed to two MACs in two-servers.sh).
     @Test func anAddressRefusedInOneRoundStaysRefused() throws {
         let db = try PostgresTestDatabase()
-        let (a, b) = try db.openTwo()
-        defer {
-            a.close()
-            b.close()
+        try db.withTwo { a, b in
+            let theirs = Self.lease(20, mac: 2)
+            #expect(try b.write(StoreBatch(changes: [LeaseChange(theirs, replacingRow: nil)])).rejected.isEmpty)
+            var mine = Self.lease(20, mac: 1)
+            mine.updated += 1
+            var overTheirs = Self.lease(20, mac: 3)
+            overTheirs.updated += 2
+            let changes = [LeaseChange(mine, replacingRow: nil), LeaseChange(overTheirs, replacingRow: theirs)]
+            let result = try a.write(StoreBatch(changes: changes))
+            #expect(result.rejected == [theirs.ip: .some(overTheirs)])
+            #expect(try a.loadLeases() == [overTheirs])
         }
-        let theirs = Self.lease(20, mac: 2)
-        #expect(try b.write(StoreBatch(changes: [LeaseChange(theirs, replacingRow: nil)])).rejected.isEmpty)
-        var mine = Self.lease(20, mac: 1)
-        mine.updated += 1
-        var overTheirs = Self.lease(20, mac: 3)
-        overTheirs.updated += 2
-        let result = try a.write(
-            StoreBatch(changes: [LeaseChange(mine, replacingRow: nil), LeaseChange(overTheirs, replacingRow: theirs)]))
-        #expect(result.rejected == [theirs.ip: .some(overTheirs)])
-        #expect(try a.loadLeases() == [overTheirs])
     }
 
     @Test func followersSeeEveryChangeOnceTheirTransactionCommits() throws {
         let db = try PostgresTestDatabase()
-        let (a, b) = try db.openTwo()
-        defer {
-            a.close()
-            b.close()
+        try db.withTwo { a, b in
+            let start = try b.changes(after: nil)
+            try a.write(StoreBatch(leases: [Self.lease(1, mac: 1)], phoneStates: ["02:00:00:00:00:01": "{\"step\":1}"]))
+            let seen = try b.changes(after: start.cursor)
+            #expect(seen.leases.map(\.ip) == [IPv4Address(198, 18, 5, 1)])
+            #expect(seen.phoneStates == ["02:00:00:00:00:01": "{\"step\":1}"])
+            // The next call has the new row. It may repeat older ones: the cursor is the oldest transaction still
+            // running anywhere in the cluster (other tests' too), and re-reading is how none is ever missed.
+            try a.write(StoreBatch(leases: [Self.lease(2, mac: 2)]))
+            let next = try b.changes(after: seen.cursor)
+            #expect(next.leases.contains { $0.ip == IPv4Address(198, 18, 5, 2) })
+            #expect(Set(next.leases.map(\.ip)).isSubset(of: [IPv4Address(198, 18, 5, 1), IPv4Address(198, 18, 5, 2)]))
         }
-        let start = try b.changes(after: nil)
-        try a.write(StoreBatch(leases: [Self.lease(1, mac: 1)], phoneStates: ["02:00:00:00:00:01": "{\"step\":1}"]))
-        let seen = try b.changes(after: start.cursor)
-        #expect(seen.leases.map(\.ip) == [IPv4Address(198, 18, 5, 1)])
-        #expect(seen.phoneStates == ["02:00:00:00:00:01": "{\"step\":1}"])
-        // The next call has the new row. It may repeat older ones: the cursor is the oldest transaction still
-        // running anywhere in the cluster (other tests' too), and re-reading is how none is ever missed.
-        try a.write(StoreBatch(leases: [Self.lease(2, mac: 2)]))
-        let next = try b.changes(after: seen.cursor)
-        #expect(next.leases.contains { $0.ip == IPv4Address(198, 18, 5, 2) })
-        #expect(Set(next.leases.map(\.ip)).isSubset(of: [IPv4Address(198, 18, 5, 1), IPv4Address(198, 18, 5, 2)]))
     }
 
     /// Learned client needs (issue 18): upserted need by need, so what one server learns does not delete what
     /// another learned about the same client; an empty set forgets; a server that starts later loads them.
     @Test func learnedClientNeedsAreShared() throws {
         let db = try PostgresTestDatabase()
-        let (a, b) = try db.openTwo()
-        defer {
-            a.close()
-            b.close()
+        try db.withTwo { a, b in
+            let laptop = MACAddress(bytes: [2, 0, 0, 0, 0, 7])!, printer = MACAddress(bytes: [2, 0, 0, 0, 0, 8])!
+            let need = LearnedNeed(.broadcastReplies, learnedAt: 4_000, evidence: "DISCOVER again\nforged?")
+            try a.write(StoreBatch(clientNeeds: [laptop: [need], printer: [need]]))
+            #expect(try b.loadClientNeeds() == [laptop: [need], printer: [need]])
+            try b.write(StoreBatch(clientNeeds: [printer: []]))
+            #expect(try a.loadClientNeeds() == [laptop: [need]])
+            let small = LearnedNeed(.smallReplies, learnedAt: 5_000, evidence: "REQUEST for our 300-byte OFFER")
+            try b.write(StoreBatch(clientNeeds: [laptop: [small]]))
+            #expect(try a.loadClientNeeds() == [laptop: [need, small]])
+            // A forget merged with a newer lesson in one group commit still deletes what was forgotten.
+            var batch = StoreBatch(clientNeeds: [laptop: []])
+            batch.append(StoreBatch(clientNeeds: [laptop: [small]]))
+            try a.write(batch)
+            #expect(try b.loadClientNeeds() == [laptop: [small]])
         }
-        let laptop = MACAddress(bytes: [2, 0, 0, 0, 0, 7])!, printer = MACAddress(bytes: [2, 0, 0, 0, 0, 8])!
-        let need = LearnedNeed(.broadcastReplies, learnedAt: 4_000, evidence: "DISCOVER again\nforged?")
-        try a.write(StoreBatch(clientNeeds: [laptop: [need], printer: [need]]))
-        #expect(try b.loadClientNeeds() == [laptop: [need], printer: [need]])
-        try b.write(StoreBatch(clientNeeds: [printer: []]))
-        #expect(try a.loadClientNeeds() == [laptop: [need]])
-        let small = LearnedNeed(.smallReplies, learnedAt: 5_000, evidence: "REQUEST for our 300-byte OFFER")
-        try b.write(StoreBatch(clientNeeds: [laptop: [small]]))
-        #expect(try a.loadClientNeeds() == [laptop: [need, small]])
-        // A forget merged with a newer lesson in one group commit still deletes what was forgotten.
-        var batch = StoreBatch(clientNeeds: [laptop: []])
-        batch.append(StoreBatch(clientNeeds: [laptop: [small]]))
-        try a.write(batch)
-        #expect(try b.loadClientNeeds() == [laptop: [small]])
     }
 
     @Test func eventsCarryTheServerThatRecordedThem() throws {
         let db = try PostgresTestDatabase()
-        let (a, b) = try db.openTwo("alpha", "beta")
-        defer {
-            a.close()
-            b.close()
+        try db.withTwo("alpha", "beta") { a, b in
+            let mac = MACAddress(bytes: [2, 0, 0, 0, 0, 7])!
+            let hostile = "line\nforged\u{1B}[31m\u{0}" + String(repeating: "x", count: 65_536)
+            try a.append([
+                TimelineEvent(time: 1, mac: mac, name: .dhcp(.offerSent), level: .info, metadata: [.reason: hostile])
+            ])
+            try b.append([TimelineEvent(time: 2, mac: mac, name: .dhcp(.ackSent), level: .info)])
+            try b.append([TimelineEvent(time: 3, mac: nil, name: .syslog(.message), level: .info)])
+            let read = try a.events(for: mac, limit: 10)
+            #expect(read.map(\.server) == ["beta", "alpha"])
+            #expect(read.map(\.name) == [.dhcp(.ackSent), .dhcp(.offerSent)])
+            #expect(read.last?[.reason] == hostile)
+            #expect(try a.events(named: .syslog(.message), limit: 5).count == 1)
+            #expect(try a.eventVersions().keys.sorted() == [mac.description])
         }
-        let mac = MACAddress(bytes: [2, 0, 0, 0, 0, 7])!
-        let hostile = "line\nforged\u{1B}[31m\u{0}" + String(repeating: "x", count: 65_536)
-        try a.append([
-            TimelineEvent(time: 1, mac: mac, name: .dhcp(.offerSent), level: .info, metadata: [.reason: hostile])
-        ])
-        try b.append([TimelineEvent(time: 2, mac: mac, name: .dhcp(.ackSent), level: .info)])
-        try b.append([TimelineEvent(time: 3, mac: nil, name: .syslog(.message), level: .info)])
-        let read = try a.events(for: mac, limit: 10)
-        #expect(read.map(\.server) == ["beta", "alpha"])
-        #expect(read.map(\.name) == [.dhcp(.ackSent), .dhcp(.offerSent)])
-        #expect(read.last?[.reason] == hostile)
-        #expect(try a.events(named: .syslog(.message), limit: 5).count == 1)
-        #expect(try a.eventVersions().keys.sorted() == [mac.description])
     }
 
     /// Schema 3: the name index is gone, syslog messages have a partial one, the store's own syslog query
@@ -270,9 +255,16 @@ final class PostgresTestDatabase {
         return try PostgresStore(url: url, serverName: server, logger: Logger(label: "test"))
     }
 
-    /// Two servers on this database.
-    func openTwo(_ first: String = "a", _ second: String = "b") throws -> (PostgresStore, PostgresStore) {
-        (try open(server: first), try open(server: second))
+    /// Two servers on this database for `body`, both closed after it.
+    func withTwo(
+        _ first: String = "a", _ second: String = "b", _ body: (PostgresStore, PostgresStore) throws -> Void
+    ) throws {
+        let (a, b) = (try open(server: first), try open(server: second))
+        defer {
+            a.close()
+            b.close()
+        }
+        try body(a, b)
     }
 
     func psql(_ sql: String) throws { try Self.psql(database: name, sql) }
