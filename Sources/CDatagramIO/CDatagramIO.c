@@ -98,6 +98,14 @@ int dialtone_poll_add(int poll, int fd, uint64_t token) {
     return epoll_ctl(poll, EPOLL_CTL_ADD, fd, &event) < 0 ? -errno : 0;
 }
 
+int dialtone_poll_watch(int poll, int fd, uint64_t token, int readable) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    event.events = readable ? EPOLLIN : 0;
+    event.data.u64 = token;
+    return epoll_ctl(poll, EPOLL_CTL_MOD, fd, &event) < 0 ? -errno : 0;
+}
+
 int dialtone_poll_remove(int poll, int fd) {
     return epoll_ctl(poll, EPOLL_CTL_DEL, fd, NULL) < 0 ? -errno : 0;
 }

@@ -224,6 +224,9 @@ public struct TFTPConfiguration: Hashable, Sendable {
     public var portRange: ClosedRange<UInt16>?
     /// Requests per second one client address may send before the excess is dropped (issue 14); 0: off.
     public var clientRateLimit = 100
+    /// Transfers answered at once when more are running; the others move a block per 100 ms, earliest
+    /// client first, until a lane frees (issue 17's boot storm). 0: every transfer at full speed.
+    public var fullSpeedTransfers = 64
     public init(
         root: String, listen: [HostPort], allowWrite: Bool, allowOverwrite: Bool, caseInsensitive: Bool,
         maxBlockSize: Int, maxWindowSize: Int, timeout: ConfigDuration, retries: Int, maxTransfers: Int,

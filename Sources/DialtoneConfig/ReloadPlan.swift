@@ -87,6 +87,7 @@ public struct ReloadPlan: Hashable, Sendable {
         live(\.maxTransfers, "tftp.max_transfers", running, loaded)
         live(\.portRange, "tftp.port_range", running, loaded)
         live(\.clientRateLimit, "tftp.client_rate_limit", running, loaded)
+        live(\.fullSpeedTransfers, "tftp.full_speed_transfers", running, loaded)
         effective.tftp = kept
     }
 

@@ -5,6 +5,7 @@ struct TFTPSectionReader {
     static let keys = [
         "root", "listen", "allow_write", "allow_overwrite", "case_insensitive", "max_block_size", "max_window_size",
         "timeout", "retries", "max_transfers", "port_range", "client_rate_limit",
+        "full_speed_transfers",
     ]
 
     let scalars: ConfigScalars
@@ -47,6 +48,9 @@ struct TFTPSectionReader {
             portRange: portRange)
         config.clientRateLimit = s.read("client_rate_limit", default: 100) {
             scalars.integer($0, $1, in: 0...1_000_000)
+        }
+        config.fullSpeedTransfers = s.read("full_speed_transfers", default: 64) {
+            scalars.integer($0, $1, in: 0...100_000)
         }
         return config
     }

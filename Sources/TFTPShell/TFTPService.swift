@@ -50,7 +50,11 @@ public struct TFTPService: Service {
         self.logger = logger
         let limits = TFTPRequestLimits(rate: config.clientRateLimit, logger: logger)
         self.limits = limits
-        settings.onUpdate { limits.setRate($0.config.clientRateLimit) }
+        TransferLoops.setFullSpeedTransfers(config.fullSpeedTransfers)
+        settings.onUpdate {
+            limits.setRate($0.config.clientRateLimit)
+            TransferLoops.setFullSpeedTransfers($0.config.fullSpeedTransfers)
+        }
     }
 
     /// A reload's new settings (ReloadPlan.effective: `listen` keeps its running value).

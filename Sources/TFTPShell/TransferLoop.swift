@@ -31,6 +31,8 @@ final class TransferLoop: @unchecked Sendable {
     private var freeSlots: [Int] = []
     private var serial: UInt64 = 0
     private var timers = DeadlineQueue()
+    /// Which transfers are answered at once when there are more than `TransferLoops.fastLanes` here.
+    private var lanes = TransferLanes(fastLanes: TransferLoops.fastLanes)
     /// One datagram received, then decoded; big enough for any blksize (RFC 2348 allows 65464).
     let receiveBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 8)
     /// The datagrams of one step, sent together.
@@ -88,8 +90,54 @@ final class TransferLoop: @unchecked Sendable {
             return
         }
         session.token = token
+        session.priority = TransferLoops.arrivals.withLockedValue {
+            $0.begin(client: session.clientHost, now: Int64(NIODeadline.now().uptimeNanoseconds))
+        }
+        if lanes.fastLanes != TransferLoops.fastLanes { relane() }
         slots[slot] = session
+        let lane = lanes.add(token: token, priority: session.priority)
+        session.fast = lane.isFast
+        if let demoted = lane.demoted { self.session(demoted)?.fast = false }
         session.start(loop: self)
+    }
+
+    /// A reload changed `tftp.full_speed_transfers`: the lanes are given out again.
+    private func relane() {
+        lanes = TransferLanes(fastLanes: TransferLoops.fastLanes)
+        let running = slots.compactMap { $0 }.sorted { ($0.priority, $0.token) < ($1.priority, $1.token) }
+        for session in running {
+            session.fast = lanes.add(token: session.token, priority: session.priority).isFast
+            if session.fast, session.heldUntil != 0 { release(session) }
+        }
+    }
+
+    /// How long a slow transfer's datagram waits before it is read: under any client's retransmit timeout
+    /// (RFC 2349's floor is 1 s; iPXE's adaptive retry timer never drops below 250 ms, `DEFAULT_MIN_TIMEOUT`
+    /// in its retry.h), so the client does not repeat itself, and a slow transfer still moves a block or
+    /// window per hold.
+    static let hold: Int64 = 100_000_000
+
+    /// A slow transfer's socket is readable: the datagram stays in the socket for `hold`, unwatched.
+    private func holdBack(_ session: TransferSession) {
+        guard dialtone_poll_watch(poll, session.socket, session.token, 0) == 0 else {
+            session.readable(loop: self)
+            return
+        }
+        session.heldUntil = Int64(NIODeadline.now().uptimeNanoseconds) + Self.hold
+        timers.insert(due: session.heldUntil, token: session.token)
+    }
+
+    /// Reads a held transfer's datagram now: its hold ran out or it got a fast lane. Through the timer heap,
+    /// not at once, so that `remove` (which promotes) never reenters a session's step.
+    private func release(_ session: TransferSession) {
+        session.heldUntil = Int64(NIODeadline.now().uptimeNanoseconds)
+        timers.insert(due: session.heldUntil, token: session.token)
+    }
+
+    private func resume(_ session: TransferSession) {
+        session.heldUntil = 0
+        _ = dialtone_poll_watch(poll, session.socket, session.token, 1)
+        session.readable(loop: self)
     }
 
     /// Retransmission check for `session` at `due` (nanoseconds, NIODeadline's uptime clock).
@@ -111,6 +159,15 @@ final class TransferLoop: @unchecked Sendable {
         slots[slot] = nil
         freeSlots.append(slot)
         _ = dialtone_poll_remove(poll, session.socket)
+        TransferLoops.arrivals.withLockedValue {
+            $0.end(client: session.clientHost, now: Int64(NIODeadline.now().uptimeNanoseconds))
+        }
+        if let promoted = lanes.remove(token: session.token, priority: session.priority),
+            let next = self.session(promoted)
+        {
+            next.fast = true
+            if next.heldUntil != 0 { release(next) }
+        }
         if linger {
             let socket = session.socket
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(500)) { close(socket) }
@@ -147,13 +204,15 @@ final class TransferLoop: @unchecked Sendable {
                         return pending
                     }
                     for item in work { item(self) }
-                } else {
-                    session(token)?.readable(loop: self)
+                } else if let session = session(token) {
+                    if session.fast { session.readable(loop: self) } else { holdBack(session) }
                 }
             }
             let now = Int64(NIODeadline.now().uptimeNanoseconds)
             while let entry = timers.popDue(now: now) {
-                session(entry.token)?.timerDue(entry.due, now: now, loop: self)
+                guard let session = session(entry.token) else { continue }
+                if session.heldUntil == entry.due { resume(session) }
+                session.timerDue(entry.due, now: now, loop: self)
             }
         }
     }
@@ -177,6 +236,18 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 /// loop running the fewest. If making them fails (no descriptors left, say), the next transfer tries again.
 enum TransferLoops {
     private static let made = NIOLockedValueBox<[TransferLoop]>([])
+    /// Every loop's clients, so that a phone keeps its place whichever loop runs its next file.
+    static let arrivals = NIOLockedValueBox(ClientArrivals())
+    private static let lanesPerLoop = Atomic<Int>(Int.max)
+    /// Fast lanes per loop: `tftp.full_speed_transfers` shared out over the loops (rounded up; Int.max: all).
+    static var fastLanes: Int { lanesPerLoop.load(ordering: .relaxed) }
+
+    /// `tftp.full_speed_transfers`; 0 gives every transfer a fast lane. A running loop takes a change when
+    /// its next transfer starts.
+    static func setFullSpeedTransfers(_ total: Int) {
+        let loops = max(1, System.coreCount)
+        lanesPerLoop.store(total == 0 ? Int.max : (total + loops - 1) / loops, ordering: .relaxed)
+    }
 
     static func leastBusy() throws(TransferLoopError) -> TransferLoop {
         let loops = try made.withLockedValue { loops -> Result<[TransferLoop], TransferLoopError> in

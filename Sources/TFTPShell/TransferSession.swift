@@ -40,6 +40,12 @@ final class TransferSession {
     private let refusal: TFTPPacket?
     /// The loop's key for this transfer's socket and timers; set when the loop adopts it.
     var token: UInt64 = 0
+    /// Its client's arrival (`ClientArrivals`), its place in the loop's `TransferLanes`.
+    var priority: Int64 = 0
+    /// Whether it holds a fast lane; a slow transfer's next datagram waits `TransferLoop.hold` in its socket.
+    var fast = true
+    /// When a held datagram is read (uptime nanoseconds); 0 when the socket is watched.
+    var heldUntil: Int64 = 0
     /// When a timer entry must pop and what it does then: TFTPCore decides (RetransmitSchedule).
     private var schedule = RetransmitSchedule()
     private var ended = false

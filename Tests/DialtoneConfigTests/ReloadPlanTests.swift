@@ -89,6 +89,15 @@ struct ReloadPlanTests {
         #expect(removed.effective.syslog != nil)
     }
 
+    @Test func tftpFullSpeedTransfersApplyLive() throws {
+        let plan = try plan {
+            $0.replacingOccurrences(of: "  root: /srv/tftp", with: "  root: /srv/tftp\n  full_speed_transfers: 8")
+        }
+        #expect(plan.applied == ["tftp.full_speed_transfers"])
+        #expect(plan.needsRestart.isEmpty)
+        #expect(plan.effective.tftp?.fullSpeedTransfers == 8)
+    }
+
     @Test func dhcpTasksAndPortsNeedARestartWhileLimitsApply() throws {
         let plan = try plan {
             $0.replacingOccurrences(
@@ -140,7 +149,7 @@ struct ReloadPlanCoverageTests {
         #expect(
             fields(try #require(config.tftp)) == [
                 "root", "listen", "allowWrite", "allowOverwrite", "caseInsensitive", "maxBlockSize", "maxWindowSize",
-                "timeout", "retries", "maxTransfers", "portRange", "clientRateLimit",
+                "timeout", "retries", "maxTransfers", "portRange", "clientRateLimit", "fullSpeedTransfers",
             ])
     }
 }

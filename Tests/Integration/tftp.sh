@@ -193,6 +193,55 @@ write_refused() {
 }
 check "WRQ is refused with ERROR 2 while allow_write is off" write_refused
 
+full_speed_lanes() {
+    # One full-speed transfer (a reload applies it live): slow clients (50 ms per ACK, two per transfer loop)
+    # take every lane, so a tftp-hpa download started after them is held, 100 ms a block, until a lane frees:
+    # it arrives whole, later than it would at full speed (about 40 ms alone), and no transfer fails.
+    head -c 20000 /dev/urandom >"$ROOT/20k.bin"
+    lines=$(wc -l <"$WORK/server.log")
+    sed -i 's/^  retries: 3$/&\n  full_speed_transfers: 1/' "$WORK/dialtone.yaml"
+    before=$(grep -c config.reloaded "$WORK/server.log")
+    kill -HUP "$SERVER_PID"
+    for _ in $(seq 1 50); do [ "$(grep -c config.reloaded "$WORK/server.log")" -gt "$before" ] && break; sleep 0.1; done
+    grep -q 'applied=.*tftp.full_speed_transfers' "$WORK/server.log" || { echo "reload did not apply"; return 1; }
+    python3 - "$PORT" "$(( $(nproc) * 2 ))" "$ROOT/20k.bin" >"$WORK/slow.out" 2>&1 <<'PY' &
+import socket, sys, threading, time
+port, count, expected = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3], 'rb').read()
+results = []
+def slow():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+    s.sendto(b'\x00\x0120k.bin\x00octet\x00', ('127.0.0.1', port))
+    data = b''
+    while True:
+        packet, server = s.recvfrom(1024)
+        block = int.from_bytes(packet[2:4], 'big')
+        if block == len(data) // 512 + 1:
+            data += packet[4:]
+        time.sleep(0.05)
+        s.sendto(b'\x00\x04' + packet[2:4], server)
+        if len(packet) < 516:
+            break
+    results.append(data == expected)
+threads = [threading.Thread(target=slow) for _ in range(count)]
+for t in threads: t.start()
+for t in threads: t.join()
+print('slow clients byte-exact:', results.count(True), 'of', count)
+sys.exit(0 if results.count(True) == count else 1)
+PY
+    slow=$!
+    sleep 0.5
+    start=$(date +%s%N)
+    rm -f "$WORK/out"; get_hpa 20k.bin "$WORK/out"
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    wait $slow; slow_rc=$?
+    cat "$WORK/slow.out"; echo "tftp-hpa behind the slow clients: $ms ms"
+    sed -i '/^  full_speed_transfers: 1$/d' "$WORK/dialtone.yaml"
+    kill -HUP "$SERVER_PID"
+    [ $slow_rc -eq 0 ] && cmp "$ROOT/20k.bin" "$WORK/out" && [ $ms -ge 500 ] \
+        && ! tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed\|tftp.request.refused'
+}
+check "full_speed_transfers: past the lanes a transfer is held, not refused, and arrives whole" full_speed_lanes
+
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
 config true
 # Uploads are written as the user serve switched to: the folders it writes must be that user's.

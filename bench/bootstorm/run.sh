@@ -51,6 +51,9 @@ SERVER_CPUS=${SERVER_CPUS:-0,1}
 # measure a priority no deployment has. DIALTONE_USER= (empty) measures the switch anyway. The table's
 # "nice" column is the lowest nice value among the server's threads, read during the storm.
 DIALTONE_USER=${DIALTONE_USER-root}
+# tftp.full_speed_transfers for Dialtone (docs/tftp.md); unset keeps the default, 0 gives every transfer full
+# speed (every transfer an equal share, as before 2026-12-04).
+FULL_SPEED=${FULL_SPEED:-}
 
 # One bundle; dnsmasq gets the exact names the phone asks for (it has no case-insensitive lookup and no
 # default-load alias), and a SEP config per phone.
@@ -81,6 +84,7 @@ tftp:
 phones:
   default_loads: { CP-7970G: TERM70.7-0-2-0S }
 YAML
+        [ -n "$FULL_SPEED" ] && sed -i "s|^  root: $WORK/root\$|&\n  full_speed_transfers: $FULL_SPEED|" "$WORK/dialtone.yaml"
         [ -n "$DIALTONE_USER" ] && echo "user: $DIALTONE_USER" >>"$WORK/dialtone.yaml"
         ip netns exec $S taskset -c "$SERVER_CPUS" "$DIALTONE" serve --config "$WORK/dialtone.yaml" --log-level warning 2>"$WORK/server.log" & ;;
     dnsmasq)
@@ -118,7 +122,7 @@ for server in $SERVERS; do
 done
 
 echo
-echo "## Boot storm: $PHONES phones recovering at once, components of $COMPONENT bytes"
+echo "## Boot storm: $PHONES phones recovering at once, components of $COMPONENT bytes${FULL_SPEED:+, full_speed_transfers $FULL_SPEED for Dialtone}"
 cat "$WORK/table.md"
 mkdir -p "$ROOT/bench/bootstorm/results"
 cp "$WORK/table.md" "$ROOT/bench/bootstorm/results/$(date +%Y%m%d-%H%M%S).md"

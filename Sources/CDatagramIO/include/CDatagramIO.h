@@ -28,6 +28,9 @@ int dialtone_udp_send_batch(
 int dialtone_poll_create(void);
 int dialtone_poll_add(int poll, int fd, uint64_t token);
 int dialtone_poll_remove(int poll, int fd);
+/// Stops (`readable` 0) or resumes reporting a registered descriptor without removing it; datagrams that
+/// arrive meanwhile wait in its receive queue.
+int dialtone_poll_watch(int poll, int fd, uint64_t token, int readable);
 /// Waits up to `timeout_ms` (-1: no limit) and writes the tokens of the ready descriptors; returns their
 /// number (0 on timeout or EINTR).
 int dialtone_poll_wait(int poll, uint64_t *tokens, int capacity, int timeout_ms);
