@@ -93,7 +93,7 @@ final class TransferLoop: @unchecked Sendable {
         session.priority = TransferLoops.arrivals.withLockedValue {
             $0.begin(client: session.clientHost, now: Int64(NIODeadline.now().uptimeNanoseconds))
         }
-        if lanes.fastLanes != TransferLoops.fastLanes { relane() }
+        relane()
         slots[slot] = session
         let lane = lanes.add(token: token, priority: session.priority)
         session.fast = lane.isFast
@@ -102,7 +102,8 @@ final class TransferLoop: @unchecked Sendable {
     }
 
     /// A reload changed `tftp.full_speed_transfers`: the lanes are given out again.
-    private func relane() {
+    fileprivate func relane() {
+        guard lanes.fastLanes != TransferLoops.fastLanes else { return }
         lanes = TransferLanes(fastLanes: TransferLoops.fastLanes)
         let running = slots.compactMap { $0 }.sorted { ($0.priority, $0.token) < ($1.priority, $1.token) }
         for session in running {
@@ -111,11 +112,15 @@ final class TransferLoop: @unchecked Sendable {
         }
     }
 
-    /// How long a slow transfer's datagram waits before it is read: under any client's retransmit timeout
+    /// How long a slow transfer's datagrams wait before they are read: under any client's retransmit timeout
     /// (RFC 2349's floor is 1 s; iPXE's adaptive retry timer never drops below 250 ms, `DEFAULT_MIN_TIMEOUT`
     /// in its retry.h), so the client does not repeat itself, and a slow transfer still moves a block or
-    /// window per hold.
+    /// window per hold. Half the transfer's own timeout when that is shorter (`tftp.timeout` may be 100 ms),
+    /// so that the server does not retransmit a block whose ACK it is holding.
     static let hold: Int64 = 100_000_000
+    /// Datagrams read when a hold ends: a window's worth of an upload (RFC 7440) and a duplicate or two; what
+    /// is left is held again.
+    static let readsPerRelease = 66
 
     /// A slow transfer's socket is readable: the datagram stays in the socket for `hold`, unwatched.
     private func holdBack(_ session: TransferSession) {
@@ -123,7 +128,8 @@ final class TransferLoop: @unchecked Sendable {
             session.readable(loop: self)
             return
         }
-        session.heldUntil = Int64(NIODeadline.now().uptimeNanoseconds) + Self.hold
+        session.heldUntil =
+            Int64(NIODeadline.now().uptimeNanoseconds) + min(Self.hold, session.timeoutMilliseconds * 500_000)
         timers.insert(due: session.heldUntil, token: session.token)
     }
 
@@ -134,10 +140,14 @@ final class TransferLoop: @unchecked Sendable {
         timers.insert(due: session.heldUntil, token: session.token)
     }
 
+    /// The hold is over: what waited in the socket is read (until it is empty, the transfer ends, or
+    /// `readsPerRelease`), and the socket is watched again.
     private func resume(_ session: TransferSession) {
         session.heldUntil = 0
         _ = dialtone_poll_watch(poll, session.socket, session.token, 1)
-        session.readable(loop: self)
+        var reads = 0
+        // `ended` first: an ended transfer's descriptor is closed and may already be another socket's.
+        while reads < Self.readsPerRelease, !session.ended, session.readable(loop: self) { reads += 1 }
     }
 
     /// Retransmission check for `session` at `due` (nanoseconds, NIODeadline's uptime clock).
@@ -242,11 +252,12 @@ enum TransferLoops {
     /// Fast lanes per loop: `tftp.full_speed_transfers` shared out over the loops (rounded up; Int.max: all).
     static var fastLanes: Int { lanesPerLoop.load(ordering: .relaxed) }
 
-    /// `tftp.full_speed_transfers`; 0 gives every transfer a fast lane. A running loop takes a change when
-    /// its next transfer starts.
+    /// `tftp.full_speed_transfers`; 0 gives every transfer a fast lane. Running loops give out their lanes
+    /// again at once (a reload near the end of a storm must not leave held transfers trickling).
     static func setFullSpeedTransfers(_ total: Int) {
         let loops = max(1, System.coreCount)
         lanesPerLoop.store(total == 0 ? Int.max : (total + loops - 1) / loops, ordering: .relaxed)
+        for loop in made.withLockedValue({ $0 }) { loop.execute { $0.relane() } }
     }
 
     static func leastBusy() throws(TransferLoopError) -> TransferLoop {

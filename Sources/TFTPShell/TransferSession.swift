@@ -48,7 +48,12 @@ final class TransferSession {
     var heldUntil: Int64 = 0
     /// When a timer entry must pop and what it does then: TFTPCore decides (RetransmitSchedule).
     private var schedule = RetransmitSchedule()
-    private var ended = false
+    private(set) var ended = false
+
+    /// The retransmission timeout both sides use (negotiated, else `tftp.timeout`); a hold stays under it.
+    var timeoutMilliseconds: Int64 {
+        reading?.parameters.timeoutMilliseconds ?? writing?.parameters.timeoutMilliseconds ?? 1000
+    }
 
     init(
         socket: Int32, client: IPv4Address, port: UInt16, id: Int, machine: Machine, registry: TFTPTransfers,
@@ -109,19 +114,21 @@ final class TransferSession {
     }
 
     /// The socket has a datagram: one per wake-up (the poll is level-triggered; a lockstep transfer never
-    /// has a second one waiting, and a read until EAGAIN would cost a system call per block).
-    func readable(loop: TransferLoop) {
+    /// has a second one waiting, and a read until EAGAIN would cost a system call per block). Returns false
+    /// when there was none.
+    @discardableResult
+    func readable(loop: TransferLoop) -> Bool {
         var host: UInt32 = 0, port: UInt16 = 0
         let buffer = loop.receiveBuffer
         let length = dialtone_udp_receive(socket, buffer.baseAddress, buffer.count, &host, &port)
         guard length >= 0 else {
             // ICMP errors are not reported on an unconnected socket; anything else, the timer decides.
             if length != -Int(EAGAIN) { logger.log(.debug, .tftpSocketError, [.reason: errorText(Int32(-length))]) }
-            return
+            return false
         }
         guard host == clientHost, port == clientPort else {
             send(.error(.unknownTransferID, message: "unknown transfer ID"), loop: loop, to: (host, port))
-            return
+            return true
         }
         let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<length])
         let packet: TFTPPacket
@@ -129,7 +136,7 @@ final class TransferSession {
             // The lockstep path's one packet kind, read without an intermediate array.
             packet = .ack(block: UInt16(bytes[2]) << 8 | UInt16(bytes[3]))
         } else {
-            guard let decoded = try? TFTPPacket(decoding: Array(bytes)) else { return }
+            guard let decoded = try? TFTPPacket(decoding: Array(bytes)) else { return true }
             packet = decoded
         }
         step(loop: loop) {
@@ -137,6 +144,7 @@ final class TransferSession {
         } write: {
             $0.received(packet)
         }
+        return true
     }
 
     /// A timer entry for `due` popped at `now`. Entries the schedule no longer holds are stale: the deadline
