@@ -193,6 +193,38 @@ write_refused() {
 }
 check "WRQ is refused with ERROR 2 while allow_write is off" write_refused
 
+# Slow TFTP clients for the full-speed lane checks: COUNT downloads of FILE from SLOW_SOURCE, PAUSE s per ACK,
+# then (unless LATE_SOURCE is -) one from LATE_SOURCE that ACKs at once, timed.
+cat >"$WORK/lanes.py" <<'PY'
+import socket, sys, threading, time
+port, count, expected = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3], 'rb').read()
+slow_source, late_source, pause = sys.argv[4], sys.argv[5], float(sys.argv[6])
+results = []
+def download(source, pause):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3); s.bind((source, 0))
+    s.sendto(b'\x00\x0120k.bin\x00octet\x00', ('127.0.0.1', port))
+    data = b''
+    while True:
+        packet, server = s.recvfrom(1024)
+        if int.from_bytes(packet[2:4], 'big') == len(data) // 512 + 1:
+            data += packet[4:]
+        time.sleep(pause)
+        s.sendto(b'\x00\x04' + packet[2:4], server)
+        if len(packet) < 516:
+            break
+    results.append(data == expected)
+slow = [threading.Thread(target=download, args=(slow_source, pause)) for _ in range(count)]
+for t in slow: t.start()
+if late_source != '-':
+    time.sleep(0.3)
+    start = time.monotonic()
+    download(late_source, 0)
+    print('late client: %d ms' % ((time.monotonic() - start) * 1000))
+for t in slow: t.join()
+print('byte-exact:', results.count(True), 'of', len(results))
+sys.exit(0 if results.count(True) == count + (late_source != '-') else 1)
+PY
+
 full_speed_lanes() {
     # One full-speed transfer (a reload applies it live), so one lane per transfer loop. Slow clients from
     # 127.0.0.2 (50 ms per ACK, two per loop) take every lane. A client arriving after them (127.0.0.3, ACKs
@@ -210,33 +242,7 @@ full_speed_lanes() {
     kill -HUP "$SERVER_PID"
     for _ in $(seq 1 50); do [ "$(grep -c config.reloaded "$WORK/server.log")" -gt "$before" ] && break; sleep 0.1; done
     grep -q 'applied=.*tftp.full_speed_transfers' "$WORK/server.log" || { echo "reload did not apply"; return 1; }
-    python3 - "$PORT" "$((loops * 2))" "$ROOT/20k.bin" >"$WORK/lanes.out" 2>&1 <<'PY' &
-import socket, sys, threading, time
-port, count, expected = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3], 'rb').read()
-results = []
-def download(source, pause):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3); s.bind((source, 0))
-    s.sendto(b'\x00\x0120k.bin\x00octet\x00', ('127.0.0.1', port))
-    data = b''
-    while True:
-        packet, server = s.recvfrom(1024)
-        if int.from_bytes(packet[2:4], 'big') == len(data) // 512 + 1:
-            data += packet[4:]
-        time.sleep(pause)
-        s.sendto(b'\x00\x04' + packet[2:4], server)
-        if len(packet) < 516:
-            break
-    results.append(data == expected)
-slow = [threading.Thread(target=download, args=('127.0.0.2', 0.05)) for _ in range(count)]
-for t in slow: t.start()
-time.sleep(0.3)
-start = time.monotonic()
-download('127.0.0.3', 0)
-print('late client: %d ms' % ((time.monotonic() - start) * 1000))
-for t in slow: t.join()
-print('byte-exact:', results.count(True), 'of', count + 1)
-sys.exit(0 if results.count(True) == count + 1 else 1)
-PY
+    python3 "$WORK/lanes.py" "$PORT" "$((loops * 2))" "$ROOT/20k.bin" 127.0.0.2 127.0.0.3 0.05 >"$WORK/lanes.out" 2>&1 &
     clients=$!
     sleep 0.5
     start=$(date +%s%N)
@@ -273,6 +279,34 @@ write_allowed() {
     ! ls -a "$ROOT" "$ROOT/sub" | grep -q dialtone-upload
 }
 check "WRQ with allow_write: byte-exact (tftp-hpa, atftp windowed), no overwrite, no temp files left" write_allowed
+
+held_upload() {
+    # One full-speed transfer again; slow downloads from 127.0.0.1 (100 ms per ACK, 4 s) started first hold
+    # every lane, so atftp's windowed upload (same client, a later token) is held: each hold must release a
+    # whole window (16 datagrams), so its 8 windows arrive in about 1 s. Released one datagram per hold, it
+    # moved only when a lane freed (3.2 s with 2 s slow clients).
+    head -c 65536 /dev/urandom >"$WORK/up3.bin"
+    lines=$(wc -l <"$WORK/server.log")
+    loops=$(getconf _NPROCESSORS_ONLN)
+    [ "$(nproc)" -gt "$loops" ] && loops=$(nproc)
+    sed -i 's/^  retries: 3$/&\n  full_speed_transfers: 1/' "$WORK/dialtone.yaml"
+    kill -HUP "$SERVER_PID"
+    for _ in $(seq 1 50); do tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q config.reloaded && break; sleep 0.1; done
+    python3 "$WORK/lanes.py" "$PORT" "$((loops * 2))" "$ROOT/20k.bin" 127.0.0.1 - 0.1 >"$WORK/lanes.out" 2>&1 &
+    clients=$!
+    sleep 0.3
+    start=$(date +%s%N)
+    atftp --option "blksize 512" --option "windowsize 16" -p -l "$WORK/up3.bin" -r up3.bin 127.0.0.1 $PORT 2>&1 \
+        | grep -v ^Option
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    wait $clients; clients_rc=$?
+    cat "$WORK/lanes.out"; echo "held windowed upload: $ms ms"
+    sed -i '/^  full_speed_transfers: 1$/d' "$WORK/dialtone.yaml"
+    kill -HUP "$SERVER_PID"
+    [ $clients_rc -eq 0 ] && cmp "$WORK/up3.bin" "$ROOT/up3.bin" && [ $ms -ge 300 ] && [ $ms -le 3000 ] \
+        && ! tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed'
+}
+check "full_speed_transfers: a held windowed upload moves a window per hold and arrives whole" held_upload
 
 shutdown_aborts() {
     head -c 20000000 /dev/urandom >"$ROOT/slow.bin"
