@@ -224,6 +224,26 @@ for t in slow: t.join()
 print('byte-exact:', results.count(True), 'of', len(results))
 sys.exit(0 if results.count(True) == count + (late_source != '-') else 1)
 PY
+# The server makes one loop per core (NIO's count, which may exceed nproc under taskset): take the largest
+# count, since more slow clients than loops still fill every lane.
+LOOPS=$(getconf _NPROCESSORS_ONLN)
+[ "$(nproc)" -gt "$LOOPS" ] && LOOPS=$(nproc)
+
+one_lane() { # on|off: tftp.full_speed_transfers 1 (one lane per loop) by a live reload, or the default again
+    local lines
+    lines=$(wc -l <"$WORK/server.log")
+    if [ "$1" = on ]; then
+        sed -i 's/^  retries: 3$/&\n  full_speed_transfers: 1/' "$WORK/dialtone.yaml"
+    else
+        sed -i '/^  full_speed_transfers: 1$/d' "$WORK/dialtone.yaml"
+    fi
+    kill -HUP "$SERVER_PID"
+    for _ in $(seq 1 50); do
+        tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'config.reloaded.*tftp.full_speed_transfers' && return 0
+        sleep 0.1
+    done
+    echo "no config.reloaded applying tftp.full_speed_transfers after SIGHUP"; return 1
+}
 
 full_speed_lanes() {
     # One full-speed transfer (a reload applies it live), so one lane per transfer loop. Slow clients from
@@ -233,26 +253,17 @@ full_speed_lanes() {
     # whose visit began with this script's first download, goes first and is not held. No transfer fails.
     head -c 20000 /dev/urandom >"$ROOT/20k.bin"
     lines=$(wc -l <"$WORK/server.log")
-    # The server makes one loop per core (NIO's count, which may exceed nproc under taskset): take the
-    # largest count, since more slow clients than loops still fill every lane.
-    loops=$(getconf _NPROCESSORS_ONLN)
-    [ "$(nproc)" -gt "$loops" ] && loops=$(nproc)
-    sed -i 's/^  retries: 3$/&\n  full_speed_transfers: 1/' "$WORK/dialtone.yaml"
-    before=$(grep -c config.reloaded "$WORK/server.log")
-    kill -HUP "$SERVER_PID"
-    for _ in $(seq 1 50); do [ "$(grep -c config.reloaded "$WORK/server.log")" -gt "$before" ] && break; sleep 0.1; done
-    grep -q 'applied=.*tftp.full_speed_transfers' "$WORK/server.log" || { echo "reload did not apply"; return 1; }
-    python3 "$WORK/lanes.py" "$PORT" "$((loops * 2))" "$ROOT/20k.bin" 127.0.0.2 127.0.0.3 0.05 >"$WORK/lanes.out" 2>&1 &
+    one_lane on || return 1
+    python3 "$WORK/lanes.py" "$PORT" "$((LOOPS * 2))" "$ROOT/20k.bin" 127.0.0.2 127.0.0.3 0.05 >"$WORK/lanes.out" 2>&1 &
     clients=$!
     sleep 0.5
     start=$(date +%s%N)
     rm -f "$WORK/out"; get_hpa 20k.bin "$WORK/out"
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
     wait $clients; clients_rc=$?
-    cat "$WORK/lanes.out"; echo "tftp-hpa from the earliest client: $ms ms ($loops loops)"
+    cat "$WORK/lanes.out"; echo "tftp-hpa from the earliest client: $ms ms"
     late=$(sed -n 's/^late client: \([0-9]*\) ms$/\1/p' "$WORK/lanes.out")
-    sed -i '/^  full_speed_transfers: 1$/d' "$WORK/dialtone.yaml"
-    kill -HUP "$SERVER_PID"
+    one_lane off || return 1
     [ $clients_rc -eq 0 ] && cmp "$ROOT/20k.bin" "$WORK/out" && [ $ms -lt 1000 ] \
         && [ -n "$late" ] && [ "$late" -ge 500 ] && [ "$late" -le 8000 ] \
         && ! tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed\|tftp.request.refused'
@@ -284,15 +295,11 @@ held_upload() {
     # One full-speed transfer again; slow downloads from 127.0.0.1 (100 ms per ACK, 4 s) started first hold
     # every lane, so atftp's windowed upload (same client, a later token) is held: each hold must release a
     # whole window (16 datagrams), so its 8 windows arrive in about 1 s. Released one datagram per hold, it
-    # moved only when a lane freed (3.2 s with 2 s slow clients).
+    # moved only when a lane freed (5.9 s).
     head -c 65536 /dev/urandom >"$WORK/up3.bin"
     lines=$(wc -l <"$WORK/server.log")
-    loops=$(getconf _NPROCESSORS_ONLN)
-    [ "$(nproc)" -gt "$loops" ] && loops=$(nproc)
-    sed -i 's/^  retries: 3$/&\n  full_speed_transfers: 1/' "$WORK/dialtone.yaml"
-    kill -HUP "$SERVER_PID"
-    for _ in $(seq 1 50); do tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q config.reloaded && break; sleep 0.1; done
-    python3 "$WORK/lanes.py" "$PORT" "$((loops * 2))" "$ROOT/20k.bin" 127.0.0.1 - 0.1 >"$WORK/lanes.out" 2>&1 &
+    one_lane on || return 1
+    python3 "$WORK/lanes.py" "$PORT" "$((LOOPS * 2))" "$ROOT/20k.bin" 127.0.0.1 - 0.1 >"$WORK/lanes.out" 2>&1 &
     clients=$!
     sleep 0.3
     start=$(date +%s%N)
@@ -301,8 +308,7 @@ held_upload() {
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
     wait $clients; clients_rc=$?
     cat "$WORK/lanes.out"; echo "held windowed upload: $ms ms"
-    sed -i '/^  full_speed_transfers: 1$/d' "$WORK/dialtone.yaml"
-    kill -HUP "$SERVER_PID"
+    one_lane off || return 1
     [ $clients_rc -eq 0 ] && cmp "$WORK/up3.bin" "$ROOT/up3.bin" && [ $ms -ge 300 ] && [ $ms -le 3000 ] \
         && ! tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed'
 }
