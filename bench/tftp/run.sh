@@ -81,6 +81,8 @@ start() {
         printf 'state_dir: %s/state\ntftp:\n  root: %s/root\n  listen: ["127.0.0.1:69"]\n  max_transfers: 5000\n  client_rate_limit: 0\n' "$WORK" "$WORK" >"$WORK/d.yaml"
         # Under callgrind serve keeps root: valgrind's control pipes are made before a switch (bench/dhcp).
         [ ${#WRAP[@]} -gt 0 ] && echo "user: root" >>"$WORK/d.yaml"
+        # tftp.full_speed_transfers (default 64); FULL_SPEED=0 runs every transfer at full speed.
+        [ -n "${FULL_SPEED:-}" ] && sed -i "s/^  client_rate_limit: 0$/&\n  full_speed_transfers: $FULL_SPEED/" "$WORK/d.yaml"
         ip netns exec $NS taskset -c 0 "${WRAP[@]}" "$DIALTONE" serve --config "$WORK/d.yaml" --log-level warning 2>"$WORK/server.log" & ;;
     tftpd-hpa)
         # Debian's 5.2 refuses -a 127.0.0.1:69 (exit 66); in a private namespace 0.0.0.0:69 is the same.
