@@ -118,8 +118,8 @@ final class TransferLoop: @unchecked Sendable {
     /// window per hold. Half the transfer's own timeout when that is shorter (`tftp.timeout` may be 100 ms),
     /// so that the server does not retransmit a block whose ACK it is holding.
     static let hold: Int64 = 100_000_000
-    /// Datagrams read when a hold ends: a window's worth of an upload (RFC 7440) and a duplicate or two; what
-    /// is left is held again.
+    /// At most this many datagrams are read when a hold ends: a window's worth of an upload (RFC 7440) and a
+    /// duplicate or two; what is left is held again.
     static let readsPerRelease = 66
 
     /// A slow transfer's socket is readable: the datagram stays in the socket for `hold`, unwatched.
@@ -140,14 +140,21 @@ final class TransferLoop: @unchecked Sendable {
         timers.insert(due: session.heldUntil, token: session.token)
     }
 
-    /// The hold is over: what waited in the socket is read (until it is empty, the transfer ends, or
-    /// `readsPerRelease`), and the socket is watched again.
+    /// The hold is over: what waited in the socket is read until the transfer answers (the next block or
+    /// window of a download, the ACK of an upload's window), the socket is empty, the transfer ends, or
+    /// `readsPerRelease`; then the socket is watched again. Stopping at the answer keeps the hold a hold: the
+    /// client's next window, already arriving, waits for the next one.
     private func resume(_ session: TransferSession) {
         session.heldUntil = 0
         _ = dialtone_poll_watch(poll, session.socket, session.token, 1)
+        let answered = session.answers
         var reads = 0
         // `ended` first: an ended transfer's descriptor is closed and may already be another socket's.
-        while reads < Self.readsPerRelease, !session.ended, session.readable(loop: self) { reads += 1 }
+        while reads < Self.readsPerRelease, !session.ended, session.answers == answered,
+            session.readable(loop: self)
+        {
+            reads += 1
+        }
     }
 
     /// Retransmission check for `session` at `due` (nanoseconds, NIODeadline's uptime clock).

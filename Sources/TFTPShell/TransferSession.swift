@@ -46,6 +46,8 @@ final class TransferSession {
     var fast = true
     /// When a held datagram is read (uptime nanoseconds); 0 when the socket is watched.
     var heldUntil: Int64 = 0
+    /// How many times it has sent its client something: a hold ends at the first answer.
+    private(set) var answers = 0
     /// When a timer entry must pop and what it does then: TFTPCore decides (RetransmitSchedule).
     private var schedule = RetransmitSchedule()
     private(set) var ended = false
@@ -282,6 +284,7 @@ final class TransferSession {
     }
 
     private func flush(_ batch: DatagramBatch, to destination: (host: UInt32, port: UInt16)? = nil) {
+        if destination == nil, batch.count > 0 { answers &+= 1 }
         let to = destination ?? (clientHost, clientPort)
         if let problem = batch.send(from: socket, to: to.host, port: to.port) {
             logger.log(.debug, .tftpSocketError, [.reason: problem])

@@ -193,13 +193,14 @@ write_refused() {
 }
 check "WRQ is refused with ERROR 2 while allow_write is off" write_refused
 
-# Slow TFTP clients for the full-speed lane checks: COUNT downloads of FILE from SLOW_SOURCE, PAUSE s per ACK,
-# then (unless LATE_SOURCE is -) one from LATE_SOURCE that ACKs at once, timed.
+# Slow TFTP clients for the full-speed lane checks: COUNT downloads of FILE from SLOW_SOURCE, PAUSE s per ACK;
+# once each has its first block (every lane taken) it prints "running", then (unless LATE_SOURCE is -) one
+# download from LATE_SOURCE that ACKs at once, timed.
 cat >"$WORK/lanes.py" <<'PY'
 import socket, sys, threading, time
 port, count, expected = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3], 'rb').read()
 slow_source, late_source, pause = sys.argv[4], sys.argv[5], float(sys.argv[6])
-results = []
+results, started = [], []
 def download(source, pause):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3); s.bind((source, 0))
     s.sendto(b'\x00\x0120k.bin\x00octet\x00', ('127.0.0.1', port))
@@ -207,6 +208,7 @@ def download(source, pause):
     while True:
         packet, server = s.recvfrom(1024)
         if int.from_bytes(packet[2:4], 'big') == len(data) // 512 + 1:
+            if not data: started.append(source)
             data += packet[4:]
         time.sleep(pause)
         s.sendto(b'\x00\x04' + packet[2:4], server)
@@ -215,8 +217,10 @@ def download(source, pause):
     results.append(data == expected)
 slow = [threading.Thread(target=download, args=(slow_source, pause)) for _ in range(count)]
 for t in slow: t.start()
+deadline = time.monotonic() + 5
+while len(started) < count and time.monotonic() < deadline: time.sleep(0.01)
+print('running' if len(started) == count else 'only %d of %d started' % (len(started), count), flush=True)
 if late_source != '-':
-    time.sleep(0.3)
     start = time.monotonic()
     download(late_source, 0)
     print('late client: %d ms' % ((time.monotonic() - start) * 1000))
@@ -245,6 +249,10 @@ one_lane() { # on|off: tftp.full_speed_transfers 1 (one lane per loop) by a live
     echo "no config.reloaded applying tftp.full_speed_transfers after SIGHUP"; return 1
 }
 
+lanes_taken() { # until lanes.py says every slow client has its first block (5 s at most)
+    for _ in $(seq 1 60); do grep -q '^running\|started$' "$WORK/lanes.out" 2>/dev/null && return; sleep 0.1; done
+}
+
 full_speed_lanes() {
     # One full-speed transfer (a reload applies it live), so one lane per transfer loop. Slow clients from
     # 127.0.0.2 (50 ms per ACK, two per loop) take every lane. A client arriving after them (127.0.0.3, ACKs
@@ -256,7 +264,7 @@ full_speed_lanes() {
     one_lane on || return 1
     python3 "$WORK/lanes.py" "$PORT" "$((LOOPS * 2))" "$ROOT/20k.bin" 127.0.0.2 127.0.0.3 0.05 >"$WORK/lanes.out" 2>&1 &
     clients=$!
-    sleep 0.5
+    lanes_taken
     start=$(date +%s%N)
     rm -f "$WORK/out"; get_hpa 20k.bin "$WORK/out"
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -264,7 +272,8 @@ full_speed_lanes() {
     cat "$WORK/lanes.out"; echo "tftp-hpa from the earliest client: $ms ms"
     late=$(sed -n 's/^late client: \([0-9]*\) ms$/\1/p' "$WORK/lanes.out")
     one_lane off || return 1
-    [ $clients_rc -eq 0 ] && cmp "$ROOT/20k.bin" "$WORK/out" && [ $ms -lt 1000 ] \
+    [ $clients_rc -eq 0 ] && grep -q '^running' "$WORK/lanes.out" && cmp "$ROOT/20k.bin" "$WORK/out" \
+        && [ $ms -lt 1000 ] \
         && [ -n "$late" ] && [ "$late" -ge 500 ] && [ "$late" -le 8000 ] \
         && ! tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed\|tftp.request.refused'
 }
@@ -301,7 +310,7 @@ held_upload() {
     one_lane on || return 1
     python3 "$WORK/lanes.py" "$PORT" "$((LOOPS * 2))" "$ROOT/20k.bin" 127.0.0.1 - 0.1 >"$WORK/lanes.out" 2>&1 &
     clients=$!
-    sleep 0.3
+    lanes_taken
     start=$(date +%s%N)
     atftp --option "blksize 512" --option "windowsize 16" -p -l "$WORK/up3.bin" -r up3.bin 127.0.0.1 $PORT 2>&1 \
         | grep -v ^Option
@@ -309,7 +318,8 @@ held_upload() {
     wait $clients; clients_rc=$?
     cat "$WORK/lanes.out"; echo "held windowed upload: $ms ms"
     one_lane off || return 1
-    [ $clients_rc -eq 0 ] && cmp "$WORK/up3.bin" "$ROOT/up3.bin" && [ $ms -ge 300 ] && [ $ms -le 3000 ] \
+    [ $clients_rc -eq 0 ] && grep -q '^running' "$WORK/lanes.out" && cmp "$WORK/up3.bin" "$ROOT/up3.bin" \
+        && [ $ms -ge 300 ] && [ $ms -le 3000 ] \
         && ! tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed'
 }
 check "full_speed_transfers: a held windowed upload moves a window per hold and arrives whole" held_upload
