@@ -46,7 +46,8 @@ final class TransferSession {
     var fast = true
     /// When a held datagram is read (uptime nanoseconds); 0 when the socket is watched.
     var heldUntil: Int64 = 0
-    /// How many times it has sent its client something: a hold ends at the first answer.
+    /// How many times it has moved its client on (a block, a window, an OACK; an upload's ACK after a write,
+    /// not the repeated ACK that answers a lost or duplicate block): a hold ends at the first answer.
     private(set) var answers = 0
     /// When a timer entry must pop and what it does then: TFTPCore decides (RetransmitSchedule).
     private var schedule = RetransmitSchedule()
@@ -194,8 +195,10 @@ final class TransferSession {
         for action in actions {
             switch action {
             case .sendOptionAcknowledgement(let options):
+                answers &+= 1
                 queue(.optionAcknowledgement(options), in: batch)
             case .sendData(let block, let offset, let length):
+                answers &+= 1
                 // Header and payload written straight into the datagram's slot (no intermediate arrays).
                 batch.append { slot in
                     slot.storeBytes(of: TFTPPacket.dataHeader(block: block).bigEndian, as: UInt32.self)
@@ -229,13 +232,17 @@ final class TransferSession {
     private func executeWrite(
         _ actions: [WriteTransfer.Action], target: UploadTarget, overwrite: Bool, loop: TransferLoop
     ) {
+        var wrote = false
         for action in actions {
             switch action {
             case .sendOptionAcknowledgement(let options):
+                answers &+= 1
                 send(.optionAcknowledgement(options), loop: loop)
             case .sendAck(let block):
+                if wrote { answers &+= 1 }
                 send(.ack(block: block), loop: loop)
             case .write(_, let bytes):
+                wrote = true
                 if !target.write(bytes) {
                     let why = errorText(errno)
                     send(.error(.diskFull, message: "write failed"), loop: loop)
@@ -284,7 +291,6 @@ final class TransferSession {
     }
 
     private func flush(_ batch: DatagramBatch, to destination: (host: UInt32, port: UInt16)? = nil) {
-        if destination == nil, batch.count > 0 { answers &+= 1 }
         let to = destination ?? (clientHost, clientPort)
         if let problem = batch.send(from: socket, to: to.host, port: to.port) {
             logger.log(.debug, .tftpSocketError, [.reason: problem])

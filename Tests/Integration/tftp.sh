@@ -207,7 +207,7 @@ def download(source, pause):
     data = b''
     while True:
         packet, server = s.recvfrom(1024)
-        if int.from_bytes(packet[2:4], 'big') == len(data) // 512 + 1:
+        if packet[1] == 3 and int.from_bytes(packet[2:4], 'big') == len(data) // 512 + 1:
             if not data: started.append(source)
             data += packet[4:]
         time.sleep(pause)
