@@ -93,6 +93,7 @@ final class TransferLoop: @unchecked Sendable {
         session.priority = TransferLoops.arrivals.withLockedValue {
             $0.begin(client: session.clientHost, now: Int64(NIODeadline.now().uptimeNanoseconds))
         }
+        // A reload relanes every loop through `execute`; this catches a loop made while that reload ran.
         relane()
         slots[slot] = session
         let lane = lanes.add(token: token, priority: session.priority)
