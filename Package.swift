@@ -92,6 +92,7 @@ let package = Package(
             name: "ServiceSupport",
             dependencies: [
                 "WireSupport", "DHCPServerCore", "DialtoneConfig", "LeaseStore", "DialtoneLogging", "Timeline",
+                "CPrivilege",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -83,3 +84,21 @@ int dialtone_allow_nice(int steps) {
     if (limit.rlim_max < needed) limit.rlim_max = needed;
     return setrlimit(RLIMIT_NICE, &limit) == 0 ? 0 : errno;
 }
+
+int dialtone_allow_realtime(int priority) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_RTPRIO, &limit) != 0) return errno;
+    if (limit.rlim_cur >= (rlim_t)priority) return 0;
+    limit.rlim_cur = (rlim_t)priority;
+    if (limit.rlim_max < (rlim_t)priority) limit.rlim_max = (rlim_t)priority;
+    return setrlimit(RLIMIT_RTPRIO, &limit) == 0 ? 0 : errno;
+}
+
+int dialtone_thread_realtime(int priority) {
+    struct sched_param param = {.sched_priority = priority};
+    int policy = (priority > 0 ? SCHED_FIFO : SCHED_OTHER) | SCHED_RESET_ON_FORK;
+    // Thread id 0 is the caller; on Linux the policy is per thread (sched(7)).
+    return sched_setscheduler(0, policy, &param) == 0 ? 0 : errno;
+}
+
+int dialtone_thread_is_realtime(void) { return (sched_getscheduler(0) & ~SCHED_RESET_ON_FORK) == SCHED_FIFO; }

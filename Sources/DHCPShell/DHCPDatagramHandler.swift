@@ -18,6 +18,8 @@ final class DHCPDatagramHandler: ChannelInboundHandler {
     private let onRead: (AddressedEnvelope<ByteBuffer>, Channel) -> Void
     private let onError: (Error) -> Void
     private let onGate: ((DiscoverGate.Change, DiscoverFilter.Memory) -> Void)?
+    /// After every burst of reads, on the loop: the thread's real-time governor looks at its share of CPU.
+    private let onBurstEnd: () -> Void
     /// nil on the watcher, and on a server socket whose filter could not be set (the error went to onError).
     private var gate: DiscoverGate?
     private var readsInBurst = 0
@@ -25,11 +27,13 @@ final class DHCPDatagramHandler: ChannelInboundHandler {
     init(
         onRead: @escaping (AddressedEnvelope<ByteBuffer>, Channel) -> Void,
         onError: @escaping (Error) -> Void = { _ in },
-        onGate: ((DiscoverGate.Change, DiscoverFilter.Memory) -> Void)? = nil
+        onGate: ((DiscoverGate.Change, DiscoverFilter.Memory) -> Void)? = nil,
+        onBurstEnd: @escaping () -> Void = {}
     ) {
         self.onRead = onRead
         self.onError = onError
         self.onGate = onGate
+        self.onBurstEnd = onBurstEnd
         self.gate = onGate == nil ? nil : DiscoverGate()
     }
 
@@ -43,6 +47,7 @@ final class DHCPDatagramHandler: ChannelInboundHandler {
         let reads = readsInBurst
         readsInBurst = 0
         context.fireChannelReadComplete()
+        onBurstEnd()
         // A short burst ended on an empty queue: a closed gate is measured once more, and opens unless the
         // queue filled again meanwhile.
         if gate?.isClosed == true, reads < Self.readsPerBurst { measure(context.channel) }

@@ -46,6 +46,8 @@ final class DHCPEngine {
 
     /// The dashboard's site view counts replies here (nil: nobody watches).
     var activity: SiteActivity?
+    /// The loop thread's real-time policy, looked at after each burst of reads (RealtimeGovernor).
+    var realtime: RealtimeThread?
 
     init(core: DHCPServer, writer: StoreWriter, directory: DeviceDirectory?, logger: Logger, eventLoop: EventLoop) {
         self.directory = directory

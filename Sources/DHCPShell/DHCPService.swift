@@ -62,8 +62,9 @@ public struct DHCPService: Service {
         // TFTP keeps the shared group; the kernel schedules the threads.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // On a busy CPU the kernel still time-slices that thread with the TFTP ones (several ms each); a
-        // higher priority lets a DHCP packet preempt bulk DATA. Best effort: it needs CAP_SYS_NICE or an
-        // RLIMIT_NICE that allows it, which `serve` sets before it drops root (docs/security.md).
+        // higher priority gives it the larger share. Best effort: it needs CAP_SYS_NICE or an RLIMIT_NICE
+        // that allows it, which `serve` sets before it drops root (docs/security.md). It is what the thread
+        // keeps whenever it is not real-time (serve, below).
         let raised = try? await group.next().submit { ThreadPriority.raiseCurrent(by: 10) }.get()
         if raised == false {
             logger.log(.debug, .dhcpPriorityUnchanged, [.reason: "no CAP_SYS_NICE and RLIMIT_NICE too low"])
@@ -92,6 +93,16 @@ public struct DHCPService: Service {
             let engine = DHCPEngine(
                 core: core, writer: writer, directory: directory, logger: logger, eventLoop: eventLoop)
             engine.activity = activity
+            // Real-time while the loop is mostly idle, so a DHCP packet preempts bulk TFTP at once (RealtimeGovernor
+            // says why and when not). Best effort, like the nice value: RLIMIT_RTPRIO from `serve` or the unit.
+            let realtime = RealtimeThread()
+            if realtime.refusal == 0 {
+                engine.realtime = realtime
+            } else {
+                logger.log(
+                    .debug, .dhcpPriorityUnchanged,
+                    [.reason: "SCHED_FIFO refused (errno \(realtime.refusal)): no CAP_SYS_NICE and RLIMIT_RTPRIO 0"])
+            }
             return NIOLoopBound(engine, eventLoop: eventLoop)
         }.get()
         // On the engine's loop, between two packets: the core's lease table stays as it is.

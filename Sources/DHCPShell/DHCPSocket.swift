@@ -109,7 +109,8 @@ struct DHCPSocket: Sendable {
                     bound.logger.log(
                         error is DiscoverFilter.Failure ? .warning : .debug, .dhcpSocketError, [.reason: "\(error)"])
                 },
-                onGate: { change, memory in engine.value.discoverGate(change, memory: memory, on: bound) })
+                onGate: { change, memory in engine.value.discoverGate(change, memory: memory, on: bound) },
+                onBurstEnd: { engine.value.realtime?.burstEnded() })
         }
         do {
             try await DiscoverFilter.enlargeReceiveBuffer(of: channel).get()

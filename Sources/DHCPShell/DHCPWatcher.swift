@@ -21,16 +21,17 @@ struct DHCPWatcher: Sendable {
         return try await DHCPSocket.bind(
             interface: interface.name, port: port, broadcast: false, reuseAddress: true, on: eventLoop
         ) {
-            DHCPDatagramHandler(onRead: { envelope, _ in
-                // Anything undecodable on port 68 is not our business: no malformed-packet noise from here.
-                guard let message = try? DHCPMessage(decoding: envelope.data) else { return }
-                let source = envelope.remoteAddress.wireIPv4 ?? .any
-                if let event = ForeignReply.event(
-                    for: message, interface: interface.name, ours: interface.address, source: source)
-                {
-                    engine.value.otherServerReply(event, interfaceAddress: interface.address)
-                }
-            })
+            DHCPDatagramHandler(
+                onRead: { envelope, _ in
+                    // Anything undecodable on port 68 is not our business: no malformed-packet noise from here.
+                    guard let message = try? DHCPMessage(decoding: envelope.data) else { return }
+                    let source = envelope.remoteAddress.wireIPv4 ?? .any
+                    if let event = ForeignReply.event(
+                        for: message, interface: interface.name, ours: interface.address, source: source)
+                    {
+                        engine.value.otherServerReply(event, interfaceAddress: interface.address)
+                    }
+                }, onBurstEnd: { engine.value.realtime?.burstEnded() })
         }
     }
 }

@@ -1,3 +1,5 @@
+import CPrivilege
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -24,5 +26,31 @@ package enum ThreadPriority {
         let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid)
         guard errno == 0 else { return false }
         return setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, current - steps) == 0
+    }
+
+    /// The SCHED_FIFO priority the DHCP loop takes: the lowest, above every fair-scheduled thread and below
+    /// any real-time one the admin runs.
+    package static let realtimePriority: Int32 = 1
+
+    /// Switches the calling thread to SCHED_FIFO at `realtimePriority`, or back to SCHED_OTHER at the nice
+    /// value it had; 0 or an errno value.
+    package static func setCurrentRealtime(_ on: Bool) -> Int32 {
+        dialtone_thread_realtime(on ? realtimePriority : 0)
+    }
+
+    /// Whether the calling thread runs SCHED_FIFO now.
+    package static func currentIsRealtime() -> Bool {
+        dialtone_thread_is_realtime() == 1
+    }
+
+    /// CPU time the calling thread has used, in nanoseconds.
+    package static func currentCPUTime() -> Int64 { nanoseconds(CLOCK_THREAD_CPUTIME_ID) }
+
+    package static func monotonicNow() -> Int64 { nanoseconds(CLOCK_MONOTONIC) }
+
+    private static func nanoseconds(_ clock: clockid_t) -> Int64 {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 }

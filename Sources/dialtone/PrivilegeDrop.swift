@@ -75,7 +75,10 @@ enum PrivilegeDrop {
         let (uid, gid) = (entry.pointee.pw_uid, entry.pointee.pw_gid)
         try StateHandOver(config: config, uid: uid, gid: gid).run()
         PortHolder.recordBeforeSwitch(servicePorts(config))
-        if config.dhcp != nil { _ = dialtone_allow_nice(10) }
+        if config.dhcp != nil {
+            _ = dialtone_allow_nice(10)
+            _ = dialtone_allow_realtime(1)
+        }
         let keep = plan.capabilities.mask
         let last = dialtone_cap_last()
         try call(dialtone_bounding_keep_only(keep, last), "PR_CAPBSET_DROP")

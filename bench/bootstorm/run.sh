@@ -45,11 +45,12 @@ PROBE_RATE=${PROBE_RATE:-200}
 # server runs unpinned: the kernel can move the DHCP thread off the CPU where TFTP and the packet processing
 # for the phones run. SERVER_CPUS=0 confines the whole server to one CPU (the runs before 2026-12-02 did).
 SERVER_CPUS=${SERVER_CPUS:-0,1}
-# DIALTONE_USER=root (the default here) keeps root, and with it the DHCP thread's nice -10, which the packaged
-# unit gives an unprivileged serve through LimitNICE=-10 (docs/security.md); a container without
-# CAP_SYS_RESOURCE, like the lab's, cannot raise RLIMIT_NICE after the switch, so a switched serve would
-# measure a priority no deployment has. DIALTONE_USER= (empty) measures the switch anyway. The table's
-# "nice" column is the lowest nice value among the server's threads, read during the storm.
+# DIALTONE_USER=root (the default here) keeps root, and with it the DHCP thread's nice -10 and SCHED_FIFO, which
+# the packaged unit gives an unprivileged serve through LimitNICE=-10 and LimitRTPRIO=1 (docs/security.md); a
+# container without CAP_SYS_RESOURCE, like the lab's, cannot raise those limits after the switch, so a
+# switched serve would measure a priority no deployment has. DIALTONE_USER= (empty) measures the switch
+# anyway. The table's "priority" column, read during the storm: "fifo" when a server thread runs SCHED_FIFO
+# (Dialtone's DHCP loop while it is not busy), else the lowest nice value among the server's threads.
 DIALTONE_USER=${DIALTONE_USER-root}
 # tftp.full_speed_transfers for Dialtone (docs/tftp.md); unset keeps the default, 0 gives every transfer full
 # speed (every transfer an equal share, as before 2026-12-04).
@@ -98,7 +99,7 @@ YAML
     kill -0 "$PID" 2>/dev/null || { echo "$1 did not start:"; cat "$WORK/server.log"; PID=; return 1; }
 }
 
-echo "| server | nice | phones | all done s | phone median s | p95 s | max s | OFFER median ms | max ms | probe OFFER p50 ms | p99 ms | max ms | probe lost | failed | offers rejected | files | MB |" >"$WORK/table.md"
+echo "| server | priority | phones | all done s | phone median s | p95 s | max s | OFFER median ms | max ms | probe OFFER p50 ms | p99 ms | max ms | probe lost | failed | offers rejected | files | MB |" >"$WORK/table.md"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" >>"$WORK/table.md"
 for server in $SERVERS; do
     start_server "$server" || continue
@@ -106,7 +107,9 @@ for server in $SERVERS; do
     (sleep 1; exec ip netns exec $C taskset -c 1 python3 "$ROOT/bench/bootstorm/offer_probe.py" 198.18.1.251 198.18.0.1 \
         --rate "$PROBE_RATE" --seconds 600) >"$WORK/probe-$server.out" 2>&1 &
     probe=$!
-    (sleep 1; ps -L -o nice= -p "$PID" | sort -n | head -1 | tr -d ' ' >"$WORK/nice-$server") &
+    (sleep 1; ps -L -o cls=,nice= -p "$PID" |
+        awk '$1 == "FF" { fifo = 1 } $2 ~ /^-?[0-9]+$/ && (low == "" || $2 + 0 < low) { low = $2 + 0 }
+            END { print fifo ? "fifo" : low }' >"$WORK/nice-$server") &
     ip netns exec $C taskset -c 1 "$DIALTONE" simulate --server 198.18.0.1 --relay 198.18.8.1 --parallel --bind-leased \
         --count "$PHONES" --mac 00:1e:7a:00:00:01 --mode recovery >"$WORK/sim-$server.out" 2>&1
     pkill -TERM -f "offer_probe.py 198.18.1.251" ; wait $probe 2>/dev/null

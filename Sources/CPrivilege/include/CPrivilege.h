@@ -37,6 +37,19 @@ int dialtone_switch_user(const char *name, uid_t uid, gid_t gid);
 /// without CAP_SYS_NICE: the DHCP loop raises its priority after the switch (ThreadPriority).
 int dialtone_allow_nice(int steps);
 
+/// Raises RLIMIT_RTPRIO to `priority` (setrlimit(2)) so a thread can switch itself to SCHED_FIFO at that
+/// priority without CAP_SYS_NICE: the DHCP loop does while it is idle (RealtimeGovernor).
+int dialtone_allow_realtime(int priority);
+
+/// Switches the calling thread to SCHED_FIFO at `priority` (1-99), or back to SCHED_OTHER when `priority` is 0
+/// (sched_setscheduler(2); the thread's nice value is kept across both). With SCHED_RESET_ON_FORK, so nothing
+/// it starts inherits the policy. Returns 0 or an errno value (EPERM: no CAP_SYS_NICE and RLIMIT_RTPRIO too
+/// low, or a cgroup with no real-time budget).
+int dialtone_thread_realtime(int priority);
+
+/// 1 when the calling thread runs SCHED_FIFO, else 0.
+int dialtone_thread_is_realtime(void);
+
 /// The highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap), 40 if unreadable.
 int dialtone_cap_last(void);
 

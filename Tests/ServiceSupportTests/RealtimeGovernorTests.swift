@@ -1,0 +1,86 @@
+import Foundation
+import NIOConcurrencyHelpers
+import ServiceSupport
+import Testing
+
+/// The DHCP loop's real-time policy: the pure decision, and the system calls on a thread of its own.
+@Suite struct RealtimeGovernorTests {
+    static let ms: Int64 = 1_000_000
+
+    @Test func busyThreadGoesFairAndComesBackWhenIdle() {
+        var governor = RealtimeGovernor(realtime: true)
+        #expect(governor.isDue(wall: 0))
+        #expect(governor.observe(wall: 0, cpu: 0) == nil)  // the first look only starts a window
+        #expect(!governor.isDue(wall: 9 * Self.ms))
+        #expect(governor.isDue(wall: 10 * Self.ms))
+        // 40 % of a window: stays real-time.
+        #expect(governor.observe(wall: 10 * Self.ms, cpu: 4 * Self.ms) == nil)
+        // 60 %: a flood; fair.
+        #expect(governor.observe(wall: 20 * Self.ms, cpu: 10 * Self.ms) == .fair)
+        #expect(!governor.isRealtime)
+        // Between the two thresholds: stays fair (no flapping at one share).
+        #expect(governor.observe(wall: 30 * Self.ms, cpu: 14 * Self.ms) == nil)
+        #expect(governor.observe(wall: 40 * Self.ms, cpu: 17 * Self.ms) == nil)
+        // Under a quarter: real-time again.
+        #expect(governor.observe(wall: 50 * Self.ms, cpu: 19 * Self.ms) == .realtime)
+        #expect(governor.isRealtime)
+        // A long idle stretch then one packet: the share is tiny, nothing changes.
+        #expect(governor.observe(wall: 5_000 * Self.ms, cpu: 20 * Self.ms) == nil)
+    }
+
+    @Test func aRefusedThreadIsNeverPromoted() {
+        var governor = RealtimeGovernor(realtime: false)
+        #expect(governor.observe(wall: 0, cpu: 0) == nil)
+        #expect(governor.observe(wall: 10 * Self.ms, cpu: 9 * Self.ms) == nil)
+        #expect(governor.observe(wall: 20 * Self.ms, cpu: 9 * Self.ms) == .realtime)
+    }
+
+    struct Seen: Sendable {
+        var refusal: Int32 = -1
+        var realtimeAtStart = false
+        var niceAtStart: Int32 = 0
+        var fairWhenBusy = false
+        var niceWhenFair: Int32 = 0
+        var realtimeWhenIdle = false
+    }
+
+    /// The real thing on a thread of its own: as root here (CI and the lab), SCHED_FIFO is allowed. Busy for
+    /// a window, the thread goes fair with the nice value it had; idle for one, real-time again.
+    @Test func aThreadGoesFairWhileBusyAndRealtimeWhenIdle() throws {
+        try #require(geteuid() == 0, "needs CAP_SYS_NICE (root) for SCHED_FIFO")
+        let seen = NIOLockedValueBox(Seen())
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { done.signal() }
+            guard let tid = ThreadPriority.currentThreadID() else { return }
+            func nice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid) }
+            _ = ThreadPriority.raiseCurrent(by: -3)  // any value but 0, to see that it is kept
+            var result = Seen()
+            let realtime = RealtimeThread()
+            result.refusal = realtime.refusal
+            result.realtimeAtStart = ThreadPriority.currentIsRealtime()
+            result.niceAtStart = nice()
+            realtime.burstEnded()  // starts the first window
+            let busyUntil = ThreadPriority.monotonicNow() + 30 * Self.ms
+            var spin: UInt64 = 0
+            while ThreadPriority.monotonicNow() < busyUntil {
+                spin &+= 1
+                realtime.burstEnded()
+            }
+            result.fairWhenBusy = !ThreadPriority.currentIsRealtime()
+            result.niceWhenFair = nice()
+            usleep(30_000)
+            realtime.burstEnded()
+            result.realtimeWhenIdle = ThreadPriority.currentIsRealtime()
+            seen.withLockedValue { $0 = result }
+        }
+        thread.start()
+        done.wait()
+        let result = seen.withLockedValue { $0 }
+        #expect(result.refusal == 0)
+        #expect(result.realtimeAtStart)
+        #expect(result.fairWhenBusy)
+        #expect(result.niceWhenFair == result.niceAtStart)
+        #expect(result.realtimeWhenIdle)
+    }
+}
