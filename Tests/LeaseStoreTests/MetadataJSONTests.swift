@@ -39,6 +39,35 @@ struct MetadataJSONTests {
         #expect(parsed == ["dhcp.xid": "0x1", "odd \"key\"": "v"])
     }
 
+    /// The writer sizes its buffer for the worst case and writes through a pointer: random values full of
+    /// bytes to escape (control bytes, quotes, backslashes) and multi-byte characters, under catalogue and
+    /// unknown keys, must come back whole through Foundation's parser, and an empty object too.
+    @Test func randomValuesRoundTripThroughFoundation() throws {
+        let alphabet: [Character] = ["a", "\"", "\\", "\u{00}", "\u{1F}", "\n", "\t", "é", "☎️", "𝄞", "/", " "]
+        var generator = SystemRandomNumberGenerator()
+        #expect(MetadataJSON.encode(EventMetadata()) == "{}")
+        for _ in 0..<200 {
+            var metadata = EventMetadata()
+            var expected: [String: String] = [:]
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                let value = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                    alphabet.randomElement(using: &generator)!
+                })
+                let key: EventKey =
+                    Bool.random(using: &generator)
+                    ? EventKey.catalogue.randomElement(using: &generator)!
+                    : .other(String((0..<3).map { _ in alphabet.randomElement(using: &generator)! }))
+                metadata[key] = value
+                expected[key.rawValue] = value
+            }
+            let text = MetadataJSON.encode(metadata)
+            let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+            #expect(parsed == expected, "\(text)")
+            #expect(MetadataJSON.decode(text) == expected)
+            #expect(MetadataJSON.encode(expected).utf8.count == text.utf8.count)
+        }
+    }
+
     @Test func readsWhatJSONEncoderWroteBefore() throws {
         // Older rows came from JSONEncoder: `\/`, `\u` escapes and surrogate pairs must all decode.
         let encoder = JSONEncoder()
