@@ -50,9 +50,10 @@ struct MetadataJSONTests {
             var metadata = EventMetadata()
             var expected: [String: String] = [:]
             for _ in 0..<Int.random(in: 0...12, using: &generator) {
-                let value = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in
-                    alphabet.randomElement(using: &generator)!
-                })
+                let value = String(
+                    (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                        alphabet.randomElement(using: &generator)!
+                    })
                 let key: EventKey =
                     Bool.random(using: &generator)
                     ? EventKey.catalogue.randomElement(using: &generator)!
