@@ -22,6 +22,11 @@ public struct WriteTransfer: Sendable {
     private var retriesLeft: Int
     private var sinceAck = 0
     private var lastSent: Action?
+    /// The current gap has had its ACK. The rest of the sender's window is still on its way, and answering each
+    /// of those datagrams too would make the sender restart its window once per datagram (RFC 7440 §4: the
+    /// sender restarts from the block after the one acknowledged). If that one ACK is lost, the timer resends
+    /// it.
+    private var gapAcknowledged = false
 
     public init(parameters: TransferParameters, maxRetries: Int, maxBytes: Int64 = 4 << 30) {
         self.parameters = parameters
@@ -43,7 +48,8 @@ public struct WriteTransfer: Sendable {
         case .data(let block, let payload):
             guard block == UInt16(truncatingIfNeeded: received + 1) else {
                 // Duplicate or out of order: re-acknowledge what we have (RFC 7440 §4), once per gap.
-                if block == UInt16(truncatingIfNeeded: received) { return [] }
+                if block == UInt16(truncatingIfNeeded: received) || gapAcknowledged { return [] }
+                gapAcknowledged = true
                 let ack = Action.sendAck(block: UInt16(truncatingIfNeeded: received))
                 lastSent = ack
                 sinceAck = 0
@@ -67,6 +73,7 @@ public struct WriteTransfer: Sendable {
             }
             received += 1
             retriesLeft = maxRetries
+            gapAcknowledged = false
             var actions: [Action] = [.write(offset: bytes, bytes: payload)]
             bytes += Int64(payload.count)
             if payload.count < parameters.blockSize {

@@ -324,6 +324,72 @@ held_upload() {
 }
 check "full_speed_transfers: a held windowed upload moves a window per hold and arrives whole" held_upload
 
+# A windowed upload (RFC 7440, windowsize 16) that loses a block in every window on its first send: each gap
+# gets one ACK, the sender restarts its window from it, and the rest of the lost window is dropped in silence
+# (answered, each datagram made the sender restart again). The client counts the ACKs and DATA it saw.
+cat >"$WORK/gappy_upload.py" <<'PY'
+import socket, struct, sys, time
+port, path, name = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+data = open(path, 'rb').read()
+blocks = [data[i:i + 512] for i in range(0, len(data), 512)] + ([b''] if len(data) % 512 == 0 else [])
+last, window, first_sends, sent, acks, timeouts = len(blocks), 16, set(), 0, 0, 0
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); s.settimeout(1.0)
+s.sendto(b'\x00\x02' + name.encode() + b'\x00octet\x00blksize\x00512\x00windowsize\x0016\x00', ('127.0.0.1', port))
+server, acked, start = None, 0, time.monotonic()
+def send_window(base):
+    global sent
+    for block in range(base, min(base + window, last + 1)):
+        if block % 16 == 5 and block not in first_sends:  # lost on its first send
+            first_sends.add(block)
+            continue
+        first_sends.add(block)
+        s.sendto(struct.pack('!HH', 3, block) + blocks[block - 1], server); sent += 1
+while acked < last:
+    try:
+        packet, address = s.recvfrom(1024)
+    except socket.timeout:
+        timeouts += 1
+        if server is None or timeouts > 10: sys.exit('no answer')
+        send_window(acked + 1); continue
+    opcode = int.from_bytes(packet[:2], 'big')
+    if opcode == 5: sys.exit('server error: %r' % packet)
+    block = 0 if opcode == 6 else int.from_bytes(packet[2:4], 'big')
+    server, acks = address, acks + 1
+    if block >= acked:  # the window's end, or a gap: go on from the block after it
+        acked = block
+        send_window(acked + 1)
+print('gappy upload: %d ms, %d blocks, %d DATA sent, %d ACKs, %d timeouts'
+      % ((time.monotonic() - start) * 1000, last, sent, acks, timeouts))
+PY
+
+gappy_upload() {
+    # As held_upload, with slower clients taking the lanes (10 s) and a block lost in each window: about two
+    # holds a window, so about 2 s for 128 blocks. Answering every datagram after a gap restarted the window
+    # once per datagram, and read one datagram per hold when each such ACK ended a hold (9e34ec8).
+    head -c 65536 /dev/urandom >"$WORK/up4.bin"
+    lines=$(wc -l <"$WORK/server.log")
+    one_lane on || return 1
+    python3 "$WORK/lanes.py" "$PORT" "$((LOOPS * 2))" "$ROOT/20k.bin" 127.0.0.1 - 0.25 >"$WORK/lanes.out" 2>&1 &
+    clients=$!
+    lanes_taken
+    python3 "$WORK/gappy_upload.py" "$PORT" "$WORK/up4.bin" up4.bin >"$WORK/gappy.out" 2>&1; rc=$?
+    grep -q '^running' "$WORK/lanes.out"; running=$?
+    wait $clients; clients_rc=$?
+    cat "$WORK/lanes.out" "$WORK/gappy.out"
+    one_lane off || return 1
+    read -r ms sent acks timeouts < <(sed -n \
+        's/^gappy upload: \([0-9]*\) ms, [0-9]* blocks, \([0-9]*\) DATA sent, \([0-9]*\) ACKs, \([0-9]*\) timeouts$/\1 \2 \3 \4/p' \
+        "$WORK/gappy.out")
+    # 129 blocks (65536 bytes end with an empty one) and 8 gaps, each resending about a window: some 250 DATA
+    # and 18 ACKs. Answering every datagram after a gap, the client resent about 14 windows a gap.
+    [ $rc -eq 0 ] && [ $running -eq 0 ] && [ $clients_rc -eq 0 ] && cmp "$WORK/up4.bin" "$ROOT/up4.bin" \
+        && [ "${ms:-0}" -ge 300 ] && [ "${ms:-99999}" -le 6000 ] && [ "${sent:-9999}" -le 400 ] \
+        && [ "${acks:-9999}" -le 40 ] && ! tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed'
+}
+check "full_speed_transfers: a held windowed upload losing a block a window gets one ACK per gap, arrives whole" \
+    gappy_upload
+grep -E "^gappy upload" "$WORK/check.out" | sed "s/^/     /"
+
 shutdown_aborts() {
     head -c 20000000 /dev/urandom >"$ROOT/slow.bin"
     # A slow lockstep download (blksize 8), then SIGTERM: the client must get an ERROR, not a silent stall.

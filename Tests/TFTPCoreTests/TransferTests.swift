@@ -123,6 +123,26 @@ import Testing
         let last = w.received(.data(block: 3, payload: [3]))
         #expect(last.last == .complete(bytes: 17, finalAck: 3))
     }
+
+    /// One ACK per gap: the rest of the window after a lost block is dropped in silence (each answered, the
+    /// sender restarted its window once per datagram). A write ends the gap; the timer resends a lost ACK.
+    @Test func aGapIsAcknowledgedOnce() {
+        let p = params([TFTPOption("blksize", "8"), TFTPOption("windowsize", "4")])
+        var w = WriteTransfer(parameters: p, maxRetries: 2)
+        _ = w.start()
+        let full = Array(repeating: UInt8(7), count: 8)
+        #expect(w.received(.data(block: 1, payload: full)).first == .write(offset: 0, bytes: full))
+        // Block 2 is lost: 3 answers the gap, 4 and 5 (the rest of the window, then more) do not.
+        #expect(w.received(.data(block: 3, payload: full)) == [.sendAck(block: 1), .armTimer(milliseconds: 1000)])
+        #expect(w.received(.data(block: 4, payload: full)).isEmpty)
+        #expect(w.received(.data(block: 5, payload: full)).isEmpty)
+        // That ACK was lost too: the timer says it again.
+        #expect(w.timerFired().first == .sendAck(block: 1))
+        // The sender restarts at 2; a new gap after that gets its own ACK.
+        #expect(w.received(.data(block: 2, payload: full)).first == .write(offset: 8, bytes: full))
+        #expect(w.received(.data(block: 4, payload: full)).first == .sendAck(block: 2))
+        #expect(w.received(.data(block: 5, payload: full)).isEmpty)
+    }
 }
 
 @Suite struct ClientTransferTests {
