@@ -102,3 +102,5 @@ int dialtone_thread_realtime(int priority) {
 }
 
 int dialtone_thread_is_realtime(void) { return (sched_getscheduler(0) & ~SCHED_RESET_ON_FORK) == SCHED_FIFO; }
+
+int dialtone_thread_is_default_policy(void) { return (sched_getscheduler(0) & ~SCHED_RESET_ON_FORK) == SCHED_OTHER; }

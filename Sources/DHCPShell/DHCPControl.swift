@@ -21,6 +21,6 @@ public final class DHCPControl: Sendable {
     /// nothing was learned, nil when DHCP is not running.
     public func forget(_ mac: MACAddress) async -> Bool? {
         guard let running = engine.withLock({ $0 }) else { return nil }
-        return try? await running.loop.submit { running.engine.value.forget(mac) }.get()
+        return try? await running.loop.submit { running.engine.value.afterJob { $0.forget(mac) } }.get()
     }
 }

@@ -18,7 +18,8 @@ final class DHCPDatagramHandler: ChannelInboundHandler {
     private let onRead: (AddressedEnvelope<ByteBuffer>, Channel) -> Void
     private let onError: (Error) -> Void
     private let onGate: ((DiscoverGate.Change, DiscoverFilter.Memory) -> Void)?
-    /// After every burst of reads, on the loop: the thread's real-time governor looks at its share of CPU.
+    /// After every burst of reads, on the loop: the thread's real-time governor looks at its share of CPU
+    /// (`RealtimeThread.checkpoint`).
     private let onBurstEnd: () -> Void
     /// nil on the watcher, and on a server socket whose filter could not be set (the error went to onError).
     private var gate: DiscoverGate?

@@ -46,8 +46,15 @@ final class DHCPEngine {
 
     /// The dashboard's site view counts replies here (nil: nobody watches).
     var activity: SiteActivity?
-    /// The loop thread's real-time policy, looked at after each burst of reads (RealtimeGovernor).
+    /// The loop thread's real-time policy, looked at after each burst of reads and each other job
+    /// (RealtimeGovernor).
     var realtime: RealtimeThread?
+
+    /// `job` on this engine, then a checkpoint of the thread's real-time governor.
+    func afterJob<T>(_ job: (DHCPEngine) -> T) -> T {
+        defer { realtime?.checkpoint() }
+        return job(self)
+    }
 
     init(core: DHCPServer, writer: StoreWriter, directory: DeviceDirectory?, logger: Logger, eventLoop: EventLoop) {
         self.directory = directory
@@ -123,6 +130,7 @@ final class DHCPEngine {
         let send: StoreWriter.Completion = { [eventLoop] outcome in
             eventLoop.execute {
                 let engine = bound.value
+                defer { engine.realtime?.checkpoint() }
                 if waits { engine.awaitingCommits -= 1 }
                 switch outcome {
                 case .failure(let error):

@@ -96,26 +96,29 @@ public struct DHCPService: Service {
             // Real-time while the loop is mostly idle, so a DHCP packet preempts bulk TFTP at once (RealtimeGovernor
             // says why and when not). Best effort, like the nice value: RLIMIT_RTPRIO from `serve` or the unit.
             let realtime = RealtimeThread()
-            if realtime.refusal == 0 {
+            if realtime.isGoverned {
                 engine.realtime = realtime
             } else {
                 logger.log(
                     .debug, .dhcpPriorityUnchanged,
-                    [.reason: "SCHED_FIFO refused (errno \(realtime.refusal)): no CAP_SYS_NICE and RLIMIT_RTPRIO 0"])
+                    [.reason: realtime.refusalReason ?? "unknown"])
             }
             return NIOLoopBound(engine, eventLoop: eventLoop)
         }.get()
         // On the engine's loop, between two packets: the core's lease table stays as it is.
-        settings.onUpdate { new in eventLoop.execute { engine.value.reconfigure(new) } }
+        // Every job on this loop ends at a checkpoint of its real-time governor, as every burst of reads does:
+        // work that is not a read (a peer's bulk import through the follower, say) must not run real-time for
+        // long unseen (RealtimeGovernor).
+        settings.onUpdate { new in eventLoop.execute { engine.value.afterJob { $0.reconfigure(new) } } }
         control.attach(engine, on: eventLoop)
         defer { control.detach() }
         // A shared store (issue 13): the cache learns every row the store refused a write over, and every
         // row another server wrote.
-        writer.onRejected { rows in eventLoop.execute { engine.value.learn(rows) } }
-        follower?.subscribe { changes in eventLoop.execute { engine.value.follow(changes.leases) } }
+        writer.onRejected { rows in eventLoop.execute { engine.value.afterJob { $0.learn(rows) } } }
+        follower?.subscribe { changes in eventLoop.execute { engine.value.afterJob { $0.follow(changes.leases) } } }
 
         let poolGauges = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(5)) { _ in
-            engine.value.publishPoolUsage()
+            engine.value.afterJob { $0.publishPoolUsage() }
         }
         defer { poolGauges.cancel() }
         // Every server socket is bound before `dhcp.started`: a port taken on any interface stops the service
@@ -186,7 +189,9 @@ public struct DHCPService: Service {
                         continuation.resume(returning: prober.probe(address, localSubnets: local))
                     }
                 }
-                if let answer { eventLoop.execute { engine.value.conflict(address, answeredBy: answer.mac) } }
+                if let answer {
+                    eventLoop.execute { engine.value.afterJob { $0.conflict(address, answeredBy: answer.mac) } }
+                }
             }
             if lastProbed.count > 10_000 { lastProbed = lastProbed.filter { now - $0.value < .seconds(60) } }
             try? await Task.sleep(for: .seconds(1))

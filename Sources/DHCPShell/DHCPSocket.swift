@@ -110,7 +110,7 @@ struct DHCPSocket: Sendable {
                         error is DiscoverFilter.Failure ? .warning : .debug, .dhcpSocketError, [.reason: "\(error)"])
                 },
                 onGate: { change, memory in engine.value.discoverGate(change, memory: memory, on: bound) },
-                onBurstEnd: { engine.value.realtime?.burstEnded() })
+                onBurstEnd: { engine.value.realtime?.checkpoint() })
         }
         do {
             try await DiscoverFilter.enlargeReceiveBuffer(of: channel).get()

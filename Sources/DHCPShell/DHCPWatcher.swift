@@ -31,7 +31,7 @@ struct DHCPWatcher: Sendable {
                     {
                         engine.value.otherServerReply(event, interfaceAddress: interface.address)
                     }
-                }, onBurstEnd: { engine.value.realtime?.burstEnded() })
+                }, onBurstEnd: { engine.value.realtime?.checkpoint() })
         }
     }
 }

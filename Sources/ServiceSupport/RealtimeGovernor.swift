@@ -3,7 +3,7 @@
 /// Why real-time at all: this kernel's fair scheduler (EEVDF, Linux 6.6 and later) lets a running thread
 /// finish its slice before a woken one runs, whatever their nice values, and a kernel built without full
 /// preemption waits for it to leave the kernel too. With 50 phones pulling 2 MiB images, a DISCOVER waited
-/// behind a TFTP loop's 2-3 ms turn: OFFER p99 4.1-6.7 ms at nice -10, 0.22-0.24 ms with the DHCP thread at
+/// behind a TFTP loop's 2-3 ms turn: OFFER p99 1.8-4.5 ms at nice -10, 0.24-0.45 ms with the DHCP thread at
 /// SCHED_FIFO 1 (`perf sched timehist`, bench/bootstorm, docs/benchmarks.md). chronyd's `-P` does the same
 /// for its clock samples.
 ///
@@ -11,7 +11,8 @@
 /// store writer, whose commits the ACKs wait for, and from TFTP; the kernel only keeps 5 % of a CPU for them.
 /// So the thread runs real-time while it is mostly idle, which is when one packet's latency is what counts,
 /// and fair (at its raised nice value) once it used more than half of a window's time, until it uses less
-/// than a quarter again. A burst costs the other threads at most one window.
+/// than a quarter again. The share is looked at after each burst of reads and each other job on the loop, so
+/// a burst costs the other threads about two windows at most (one begun idle, one busy).
 package struct RealtimeGovernor: Sendable {
     package enum Change: Sendable, Equatable {
         case realtime, fair

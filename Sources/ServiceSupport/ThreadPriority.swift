@@ -38,6 +38,10 @@ package enum ThreadPriority {
         dialtone_thread_realtime(on ? realtimePriority : 0)
     }
 
+    /// Whether the calling thread runs SCHED_OTHER, the policy every thread starts with unless an admin chose
+    /// another.
+    package static func currentHasDefaultPolicy() -> Bool { dialtone_thread_is_default_policy() == 1 }
+
     /// Whether the calling thread runs SCHED_FIFO now.
     package static func currentIsRealtime() -> Bool {
         dialtone_thread_is_realtime() == 1

@@ -22,11 +22,13 @@ public struct WriteTransfer: Sendable {
     private var retriesLeft: Int
     private var sinceAck = 0
     private var lastSent: Action?
-    /// The current gap has had its ACK. The rest of the sender's window is still on its way, and answering each
-    /// of those datagrams too would make the sender restart its window once per datagram (RFC 7440 §4: the
-    /// sender restarts from the block after the one acknowledged). If that one ACK is lost, the timer resends
-    /// it.
-    private var gapAcknowledged = false
+    /// How far past the expected block (1: the expected one) the furthest datagram since the current gap's
+    /// ACK was; nil while there is no gap. The rest of the sender's window is still on its way after that ACK,
+    /// and answering each of those datagrams too made the sender restart its window once per datagram (RFC
+    /// 7440 §4: the sender restarts from the block after the one acknowledged). A datagram no further than one
+    /// already seen means the sender went back (it restarted, and lost a block of the new window too): that
+    /// new gap gets its ACK at once. If an ACK is lost, the timer resends it.
+    private var gapReach: Int?
 
     public init(parameters: TransferParameters, maxRetries: Int, maxBytes: Int64 = 4 << 30) {
         self.parameters = parameters
@@ -48,8 +50,13 @@ public struct WriteTransfer: Sendable {
         case .data(let block, let payload):
             guard block == UInt16(truncatingIfNeeded: received + 1) else {
                 // Duplicate or out of order: re-acknowledge what we have (RFC 7440 §4), once per gap.
-                if block == UInt16(truncatingIfNeeded: received) || gapAcknowledged { return [] }
-                gapAcknowledged = true
+                if block == UInt16(truncatingIfNeeded: received) { return [] }
+                let reach = Int(block &- UInt16(truncatingIfNeeded: received))
+                if let seen = gapReach, reach > seen {
+                    gapReach = reach
+                    return []
+                }
+                gapReach = reach
                 let ack = Action.sendAck(block: UInt16(truncatingIfNeeded: received))
                 lastSent = ack
                 sinceAck = 0
@@ -73,7 +80,7 @@ public struct WriteTransfer: Sendable {
             }
             received += 1
             retriesLeft = maxRetries
-            gapAcknowledged = false
+            gapReach = nil
             var actions: [Action] = [.write(offset: bytes, bytes: payload)]
             bytes += Int64(payload.count)
             if payload.count < parameters.blockSize {

@@ -36,7 +36,7 @@ import Testing
     }
 
     struct Seen: Sendable {
-        var refusal: Int32 = -1
+        var governed = false
         var realtimeAtStart = false
         var niceAtStart: Int32 = 0
         var fairWhenBusy = false
@@ -44,43 +44,51 @@ import Testing
         var realtimeWhenIdle = false
     }
 
-    /// The real thing on a thread of its own: as root here (CI and the lab), SCHED_FIFO is allowed. Busy for
-    /// a window, the thread goes fair with the nice value it had; idle for one, real-time again.
-    @Test func aThreadGoesFairWhileBusyAndRealtimeWhenIdle() throws {
-        try #require(geteuid() == 0, "needs CAP_SYS_NICE (root) for SCHED_FIFO")
+    /// Root with CAP_SYS_NICE (CI and the lab; a container may drop it): what SCHED_FIFO needs here.
+    static var mayRunRealtime: Bool {
+        guard geteuid() == 0, let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+            let mask = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
+        return mask & (1 << 23) != 0
+    }
+
+    /// The real thing on a thread of its own. Busy, the thread goes fair with the nice value it had; idle for a
+    /// window, real-time again. It spins until the governor has seen a busy window (at most 2 s), so a test
+    /// runner that takes the CPU away now and then only makes it spin longer.
+    @Test(.enabled(if: mayRunRealtime, "needs CAP_SYS_NICE for SCHED_FIFO"))
+    func aThreadGoesFairWhileBusyAndRealtimeWhenIdle() throws {
         let seen = NIOLockedValueBox(Seen())
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             defer { done.signal() }
             guard let tid = ThreadPriority.currentThreadID() else { return }
             func nice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid) }
-            _ = ThreadPriority.raiseCurrent(by: -3)  // any value but 0, to see that it is kept
+            _ = ThreadPriority.raiseCurrent(by: 3)  // any value but 0, to see that it is kept
             var result = Seen()
             let realtime = RealtimeThread()
-            result.refusal = realtime.refusal
+            result.governed = realtime.isGoverned
             result.realtimeAtStart = ThreadPriority.currentIsRealtime()
             result.niceAtStart = nice()
-            realtime.burstEnded()  // starts the first window
-            let busyUntil = ThreadPriority.monotonicNow() + 30 * Self.ms
-            var spin: UInt64 = 0
-            while ThreadPriority.monotonicNow() < busyUntil {
-                spin &+= 1
-                realtime.burstEnded()
+            realtime.checkpoint()  // starts the first window
+            let deadline = ThreadPriority.monotonicNow() + 2_000 * Self.ms
+            while ThreadPriority.currentIsRealtime(), ThreadPriority.monotonicNow() < deadline {
+                realtime.checkpoint()
             }
             result.fairWhenBusy = !ThreadPriority.currentIsRealtime()
             result.niceWhenFair = nice()
             usleep(30_000)
-            realtime.burstEnded()
+            realtime.checkpoint()
             result.realtimeWhenIdle = ThreadPriority.currentIsRealtime()
             seen.withLockedValue { $0 = result }
         }
         thread.start()
         done.wait()
         let result = seen.withLockedValue { $0 }
-        #expect(result.refusal == 0)
+        #expect(result.governed)
         #expect(result.realtimeAtStart)
         #expect(result.fairWhenBusy)
-        #expect(result.niceWhenFair == result.niceAtStart)
+        #expect(result.niceWhenFair == result.niceAtStart && result.niceAtStart != 0)
         #expect(result.realtimeWhenIdle)
     }
 }

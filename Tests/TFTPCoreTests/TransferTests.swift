@@ -138,7 +138,11 @@ import Testing
         #expect(w.received(.data(block: 5, payload: full)).isEmpty)
         // That ACK was lost too: the timer says it again.
         #expect(w.timerFired().first == .sendAck(block: 1))
-        // The sender restarts at 2; a new gap after that gets its own ACK.
+        // The sender restarts at 2 and loses it again: 3 is no further than 5 was, so the sender went back,
+        // and this new gap gets its ACK at once (not after the timer).
+        #expect(w.received(.data(block: 3, payload: full)).first == .sendAck(block: 1))
+        #expect(w.received(.data(block: 4, payload: full)).isEmpty)
+        // The sender restarts at 2 again; a new gap after that gets its own ACK.
         #expect(w.received(.data(block: 2, payload: full)).first == .write(offset: 8, bytes: full))
         #expect(w.received(.data(block: 4, payload: full)).first == .sendAck(block: 2))
         #expect(w.received(.data(block: 5, payload: full)).isEmpty)

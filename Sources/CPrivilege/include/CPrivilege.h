@@ -50,6 +50,10 @@ int dialtone_thread_realtime(int priority);
 /// 1 when the calling thread runs SCHED_FIFO, else 0.
 int dialtone_thread_is_realtime(void);
 
+/// 1 when the calling thread runs SCHED_OTHER (the default), else 0: a policy an admin chose (systemd's
+/// CPUSchedulingPolicy=, chrt) is left alone.
+int dialtone_thread_is_default_policy(void);
+
 /// The highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap), 40 if unreadable.
 int dialtone_cap_last(void);
 
