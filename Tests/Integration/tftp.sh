@@ -300,6 +300,17 @@ write_allowed() {
 }
 check "WRQ with allow_write: byte-exact (tftp-hpa, atftp windowed), no overwrite, no temp files left" write_allowed
 
+hold_lanes() { # PAUSE: one lane per loop, every lane taken by slow downloads from 127.0.0.1 (PAUSE s per ACK)
+    one_lane on || return 1
+    python3 "$WORK/lanes.py" "$PORT" "$((LOOPS * 2))" "$ROOT/20k.bin" 127.0.0.1 - "$1" >"$WORK/lanes.out" 2>&1 &
+    clients=$!
+    lanes_taken
+}
+
+no_failure_since() { # LINE: no transfer failed in the server log after that line
+    ! tail -n +"$(($1 + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed'
+}
+
 held_upload() {
     # One full-speed transfer again; slow downloads from 127.0.0.1 (100 ms per ACK, 4 s) started first hold
     # every lane, so atftp's windowed upload (same client, a later token) is held: each hold must release a
@@ -307,10 +318,7 @@ held_upload() {
     # moved only when a lane freed (5.9 s).
     head -c 65536 /dev/urandom >"$WORK/up3.bin"
     lines=$(wc -l <"$WORK/server.log")
-    one_lane on || return 1
-    python3 "$WORK/lanes.py" "$PORT" "$((LOOPS * 2))" "$ROOT/20k.bin" 127.0.0.1 - 0.1 >"$WORK/lanes.out" 2>&1 &
-    clients=$!
-    lanes_taken
+    hold_lanes 0.1 || return 1
     start=$(date +%s%N)
     atftp --option "blksize 512" --option "windowsize 16" -p -l "$WORK/up3.bin" -r up3.bin 127.0.0.1 $PORT 2>&1 \
         | grep -v ^Option
@@ -319,8 +327,7 @@ held_upload() {
     cat "$WORK/lanes.out"; echo "held windowed upload: $ms ms"
     one_lane off || return 1
     [ $clients_rc -eq 0 ] && grep -q '^running' "$WORK/lanes.out" && cmp "$WORK/up3.bin" "$ROOT/up3.bin" \
-        && [ $ms -ge 300 ] && [ $ms -le 3000 ] \
-        && ! tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed'
+        && [ $ms -ge 300 ] && [ $ms -le 3000 ] && no_failure_since "$lines"
 }
 check "full_speed_transfers: a held windowed upload moves a window per hold and arrives whole" held_upload
 
@@ -371,10 +378,7 @@ gappy_upload() {
     # the client's timer.
     head -c 65536 /dev/urandom >"$WORK/up4.bin"
     lines=$(wc -l <"$WORK/server.log")
-    one_lane on || return 1
-    python3 "$WORK/lanes.py" "$PORT" "$((LOOPS * 2))" "$ROOT/20k.bin" 127.0.0.1 - 0.25 >"$WORK/lanes.out" 2>&1 &
-    clients=$!
-    lanes_taken
+    hold_lanes 0.25 || return 1
     python3 "$WORK/gappy_upload.py" "$PORT" "$WORK/up4.bin" up4.bin >"$WORK/gappy.out" 2>&1; rc=$?
     grep -q '^running' "$WORK/lanes.out"; running=$?
     wait $clients; clients_rc=$?
@@ -387,7 +391,7 @@ gappy_upload() {
     # and 18 ACKs. Answering every datagram after a gap, the client resent about 14 windows a gap.
     [ $rc -eq 0 ] && [ $running -eq 0 ] && [ $clients_rc -eq 0 ] && cmp "$WORK/up4.bin" "$ROOT/up4.bin" \
         && [ "${ms:-0}" -ge 300 ] && [ "${ms:-99999}" -le 6000 ] && [ "${sent:-9999}" -le 400 ] \
-        && [ "${acks:-9999}" -le 40 ] && [ "${timeouts:-1}" -eq 0 ] && ! tail -n +"$((lines + 1))" "$WORK/server.log" | grep -q 'tftp.transfer.failed'
+        && [ "${acks:-9999}" -le 40 ] && [ "${timeouts:-1}" -eq 0 ] && no_failure_since "$lines"
 }
 check "full_speed_transfers: a held windowed upload losing a block a window gets one ACK per gap, arrives whole" \
     gappy_upload
