@@ -42,72 +42,90 @@ public struct ReadTransfer: Sendable {
         self.awaitingOptionAck = !parameters.acknowledged.isEmpty
     }
 
-    public mutating func start() -> [Action] {
-        if awaitingOptionAck { return [.sendOptionAcknowledgement(parameters.acknowledged), arm] }
-        return sendWindow()
+    /// The value-returning forms, for tests and one-off callers; the transfer loop passes one array it reuses
+    /// (`into:`), so a lockstep block allocates no action list (callgrind, bench/tftp).
+    public mutating func start() -> [Action] { collect { $0.start(into: &$1) } }
+    public mutating func received(_ packet: TFTPPacket) -> [Action] { collect { $0.received(packet, into: &$1) } }
+    public mutating func timerFired() -> [Action] { collect { $0.timerFired(into: &$1) } }
+
+    private mutating func collect(_ body: (inout ReadTransfer, inout [Action]) -> Void) -> [Action] {
+        var actions: [Action] = []
+        body(&self, &actions)
+        return actions
     }
 
-    public mutating func received(_ packet: TFTPPacket) -> [Action] {
-        guard !isDone else { return [] }
+    /// Appends what to do first: an OACK, or the first window.
+    public mutating func start(into actions: inout [Action]) {
+        if awaitingOptionAck {
+            actions.append(.sendOptionAcknowledgement(parameters.acknowledged))
+            actions.append(arm)
+        } else {
+            sendWindow(into: &actions)
+        }
+    }
+
+    /// Appends what `packet` calls for (nothing for a duplicate or old ACK).
+    public mutating func received(_ packet: TFTPPacket, into actions: inout [Action]) {
+        guard !isDone else { return }
         switch packet {
         case .ack(let block):
             if awaitingOptionAck {
                 // RFC 2347: the client acknowledges the OACK with ACK 0.
-                guard block == 0 else { return [] }
+                guard block == 0 else { return }
                 awaitingOptionAck = false
                 retriesLeft = maxRetries
-                return sendWindow()
+                return sendWindow(into: &actions)
             }
-            guard let absolute = resolve(block), absolute > acknowledged else { return [] }
+            guard let absolute = resolve(block), absolute > acknowledged else { return }
             acknowledged = absolute
             retriesLeft = maxRetries
             if acknowledged == lastBlock {
                 isDone = true
-                return [.finished(bytes: fileSize)]
+                return actions.append(.finished(bytes: fileSize))
             }
             // RFC 7440 §4: an ACK inside the window restarts the window after it. Ack of the whole window
             // (the normal case) moves it on.
             sentUpTo = acknowledged
-            return sendWindow()
+            sendWindow(into: &actions)
         case .error(let code, let message):
             isDone = true
             if awaitingOptionAck, code == .optionRefused {
-                return [.probed(reason: "client ended after the OACK (ERROR 8: \(message))")]
+                return actions.append(.probed(reason: "client ended after the OACK (ERROR 8: \(message))"))
             }
-            return [.failed(reason: "client sent ERROR: \(message)", error: nil)]
+            actions.append(.failed(reason: "client sent ERROR: \(message)", error: nil))
         default:
             isDone = true
-            return [
+            actions.append(
                 .failed(
                     reason: "unexpected packet during a read",
-                    error: .error(.illegalOperation, message: "illegal TFTP operation"))
-            ]
+                    error: .error(.illegalOperation, message: "illegal TFTP operation")))
         }
     }
 
-    public mutating func timerFired() -> [Action] {
-        guard !isDone else { return [] }
+    /// Appends what the retransmission timer calls for: the OACK or the window again, or giving up.
+    public mutating func timerFired(into actions: inout [Action]) {
+        guard !isDone else { return }
         guard retriesLeft > 0 else {
             isDone = true
-            return [
+            return actions.append(
                 .failed(
-                    reason: "no ACK after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout")
-                )
-            ]
+                    reason: "no ACK after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout")))
         }
         retriesLeft -= 1
-        if awaitingOptionAck { return [.sendOptionAcknowledgement(parameters.acknowledged), arm] }
+        if awaitingOptionAck {
+            actions.append(.sendOptionAcknowledgement(parameters.acknowledged))
+            return actions.append(arm)
+        }
         sentUpTo = acknowledged
-        return sendWindow()
+        sendWindow(into: &actions)
     }
 
     private var arm: Action { .armTimer(milliseconds: parameters.timeoutMilliseconds) }
 
-    private mutating func sendWindow() -> [Action] {
+    private mutating func sendWindow(into actions: inout [Action]) {
         let end = min(acknowledged + Int64(parameters.windowSize), lastBlock)
         // Sized once: growing it append by append cost more than the rest of a lockstep step (callgrind).
-        var actions: [Action] = []
-        actions.reserveCapacity(Int(max(0, end - sentUpTo)) + 1)
+        actions.reserveCapacity(actions.count + Int(max(0, end - sentUpTo)) + 1)
         while sentUpTo < end {
             sentUpTo += 1
             let offset = (sentUpTo - 1) * Int64(parameters.blockSize)
@@ -116,7 +134,6 @@ public struct ReadTransfer: Sendable {
                 .sendData(block: UInt16(truncatingIfNeeded: sentUpTo), offset: offset, length: max(0, length)))
         }
         actions.append(arm)
-        return actions
     }
 
     /// The absolute block an ACK refers to: one in (acknowledged, sentUpTo] with the same low 16 bits.

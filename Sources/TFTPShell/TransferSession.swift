@@ -34,7 +34,13 @@ final class TransferSession {
     /// The machine, split by kind and mutated in place: taking a `ReadTransfer` and its file out of an enum
     /// and storing them back copied both, with their retains, on every block (callgrind).
     private var reading: ReadTransfer?
-    private let file: TFTPFile?
+    /// What a read's DATA needs of its file and parameters, held apart from them: copying the `TFTPFile`
+    /// out of an optional retained and released its three references on every block (callgrind).
+    private let copyBytes: (@Sendable (Int64, UnsafeMutableRawBufferPointer) -> Int)?
+    private let fileSize: Int64
+    private let blockSize: Int
+    /// The read machine's actions, one array reused from step to step (`ReadTransfer.received(_:into:)`).
+    private var readActions: [ReadTransfer.Action] = []
     private var writing: WriteTransfer?
     private let upload: (target: UploadTarget, overwrite: Bool)?
     private let refusal: TFTPPacket?
@@ -68,11 +74,14 @@ final class TransferSession {
         self.id = id
         switch machine {
         case .read(let transfer, let file):
-            (reading, self.file, writing, upload, refusal) = (transfer, file, nil, nil, nil)
+            (reading, writing, upload, refusal) = (transfer, nil, nil, nil)
+            (copyBytes, fileSize, blockSize) = (file.copy, file.size, transfer.parameters.blockSize)
         case .write(let transfer, let target, let overwrite):
-            (reading, file, writing, upload, refusal) = (nil, nil, transfer, (target, overwrite), nil)
+            (reading, writing, upload, refusal) = (nil, transfer, (target, overwrite), nil)
+            (copyBytes, fileSize, blockSize) = (nil, 0, transfer.parameters.blockSize)
         case .refuse(let packet):
-            (reading, file, writing, upload, refusal) = (nil, nil, nil, nil, packet)
+            (reading, writing, upload, refusal) = (nil, nil, nil, packet)
+            (copyBytes, fileSize, blockSize) = (nil, 0, 0)
         }
         self.registry = registry
         self.logger = logger
@@ -91,7 +100,7 @@ final class TransferSession {
             finish(loop: loop, state: "failed", detail: nil)
         } else {
             step(loop: loop) {
-                $0.start()
+                $0.start(into: &$1)
             } write: {
                 $0.start()
             }
@@ -143,7 +152,7 @@ final class TransferSession {
             packet = decoded
         }
         step(loop: loop) {
-            $0.received(packet)
+            $0.received(packet, into: &$1)
         } write: {
             $0.received(packet)
         }
@@ -157,7 +166,7 @@ final class TransferSession {
         switch schedule.fired(now: now) {
         case .retransmit:
             step(loop: loop) {
-                $0.timerFired()
+                $0.timerFired(into: &$1)
             } write: {
                 $0.timerFired()
             }
@@ -177,11 +186,13 @@ final class TransferSession {
     /// One step of whichever state machine this transfer runs (start, a packet, the timer), then its actions,
     /// which may end the transfer. A refusal has no machine.
     private func step(
-        loop: TransferLoop, read: (inout ReadTransfer) -> [ReadTransfer.Action],
+        loop: TransferLoop, read: (inout ReadTransfer, inout [ReadTransfer.Action]) -> Void,
         write: (inout WriteTransfer) -> [WriteTransfer.Action]
     ) {
         if reading != nil {
-            execute(read(&reading!), loop: loop)
+            readActions.removeAll(keepingCapacity: true)
+            read(&reading!, &readActions)
+            execute(readActions, loop: loop)
         } else if writing != nil, let upload {
             executeWrite(write(&writing!), target: upload.target, overwrite: upload.overwrite, loop: loop)
         }
@@ -189,7 +200,8 @@ final class TransferSession {
 
     /// A read's actions. Datagrams collect in the loop's batch and leave together.
     private func execute(_ actions: [ReadTransfer.Action], loop: TransferLoop) {
-        guard let blockSize = reading?.parameters.blockSize, let file else { return }
+        guard let copyBytes else { return }
+        let blockSize = self.blockSize
         let batch = loop.batch
         batch.begin(maxLength: 4 + blockSize)
         for action in actions {
@@ -203,7 +215,7 @@ final class TransferSession {
                 batch.append { slot in
                     slot.storeBytes(of: TFTPPacket.dataHeader(block: block).bigEndian, as: UInt32.self)
                     guard length > 0 else { return 4 }
-                    return 4 + file.copy(offset, UnsafeMutableRawBufferPointer(rebasing: slot[4..<(4 + length)]))
+                    return 4 + copyBytes(offset, UnsafeMutableRawBufferPointer(rebasing: slot[4..<(4 + length)]))
                 }
             case .armTimer(let ms):
                 arm(ms, loop: loop)
@@ -211,7 +223,8 @@ final class TransferSession {
                 // update per packet.
                 if let acknowledged = reading?.acknowledged, acknowledged % 16 == 0 {
                     let done = acknowledged * Int64(blockSize)
-                    registry.update(id) { $0.bytes = min(done, file.size) }
+                    let size = fileSize
+                    registry.update(id) { $0.bytes = min(done, size) }
                 }
             case .finished(let bytes):
                 registry.update(id) { $0.bytes = bytes }
