@@ -109,7 +109,8 @@ public struct ReadTransfer: Sendable {
             isDone = true
             return actions.append(
                 .failed(
-                    reason: "no ACK after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout")))
+                    reason: "no ACK after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout")
+                ))
         }
         retriesLeft -= 1
         if awaitingOptionAck {
