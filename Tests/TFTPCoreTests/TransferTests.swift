@@ -36,6 +36,35 @@ import Testing
         #expect(p.acknowledged == [TFTPOption("blksize", "1024"), TFTPOption("windowsize", "4")])
     }
 
+    /// The transfer loop's form: the actions are appended to the array it passes (which it empties itself),
+    /// the same ones the value-returning form gives, for every step of a windowed transfer.
+    @Test func actionsAppendedIntoAnArrayAreTheReturnedOnes() {
+        let p = params([TFTPOption("windowsize", "4"), TFTPOption("tsize", "0")], size: 5000)
+        var byValue = ReadTransfer(parameters: p, fileSize: 5000, maxRetries: 1)
+        var byArray = byValue
+        let marker = ReadTransfer.Action.armTimer(milliseconds: -1)
+        var reused: [ReadTransfer.Action] = [marker]
+        let steps: [(inout ReadTransfer, inout [ReadTransfer.Action]) -> Void] = [
+            { $0.start(into: &$1) },
+            { $0.received(.ack(block: 0), into: &$1) },
+            { $0.received(.ack(block: 2), into: &$1) },
+            { $0.timerFired(into: &$1) },
+            { $0.timerFired(into: &$1) },
+        ]
+        let expected = [
+            byValue.start(), byValue.received(.ack(block: 0)), byValue.received(.ack(block: 2)),
+            byValue.timerFired(), byValue.timerFired(),
+        ]
+        for (step, want) in zip(steps, expected) {
+            reused.removeAll(keepingCapacity: true)
+            reused.append(marker)
+            step(&byArray, &reused)
+            #expect(reused == [marker] + want)
+        }
+        #expect(expected[1].count == 5, "four DATA and the timer after the OACK's ACK")
+        #expect(byArray.isDone && byValue.isDone, "the second timeout with one retry gives up")
+    }
+
     @Test(arguments: [Int64(0), 1, 511, 512, 513, 1024])
     func lockstepSizes(_ size: Int64) {
         var t = ReadTransfer(parameters: params(size: size), fileSize: size, maxRetries: 3)
