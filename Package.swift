@@ -271,6 +271,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,3 +1,5 @@
+import Metrics
+
 /// The DHCP loop's thread under its `RealtimeGovernor`: made and used on that thread only (the policy is
 /// per thread). `init` tries SCHED_FIFO once; where the system refuses it (no CAP_SYS_NICE and RLIMIT_RTPRIO
 /// 0, systemd's RestrictRealtime=, a cgroup without a real-time budget) the thread stays fair and this does
@@ -5,13 +7,22 @@
 /// chrt) is left as it is.
 package final class RealtimeThread {
     private var governor: RealtimeGovernor?
+    /// Every switch made, by the policy switched to: `dialtone_dhcp_realtime_switches_total{to}`. Not logged
+    /// (under a moderate load the thread may switch every few windows), but an admin who wonders whether the
+    /// loop runs real-time sees it here: a count that stops at its first `realtime` means it never got busy,
+    /// one that climbs in pairs means it keeps going fair under load and back.
+    private let switchedToFair: Counter
+    private let switchedToRealtime: Counter
     /// Whether the governor runs: false when the thread kept its policy (see `refusalReason`).
     package var isGoverned: Bool { governor != nil }
     /// Why the thread is not governed, for the caller's log line; nil when it is.
     package let refusalReason: String?
 
-    /// Call on the thread itself.
-    package init() {
+    /// Call on the thread itself. `metrics`: the process's, except in tests.
+    package init(metrics: any MetricsFactory = MetricsSystem.factory) {
+        let label = "dialtone_dhcp_realtime_switches_total"
+        switchedToFair = Counter(label: label, dimensions: [("to", "fair")], factory: metrics)
+        switchedToRealtime = Counter(label: label, dimensions: [("to", "realtime")], factory: metrics)
         guard ThreadPriority.currentHasDefaultPolicy() else {
             refusalReason = "the thread's scheduling policy was set from outside; left as it is"
             return
@@ -20,10 +31,16 @@ package final class RealtimeThread {
         if error == 0 {
             governor = RealtimeGovernor(realtime: true)
             refusalReason = nil
+            switchedToRealtime.increment()
         } else {
+            // The limit as it is, since its usual cause is one `serve` could not fix: root raises it before
+            // switching users only with CAP_SYS_RESOURCE, which Docker's root lacks (docs/security.md).
+            let limit = ThreadPriority.realtimeLimit().map { "RLIMIT_RTPRIO \($0.soft) (hard \($0.hard))" }
             refusalReason =
-                "SCHED_FIFO refused (errno \(error)): no CAP_SYS_NICE and RLIMIT_RTPRIO 0, systemd's "
-                + "RestrictRealtime=yes, or a cgroup without a real-time budget"
+                "SCHED_FIFO refused (errno \(error)) with \(limit ?? "RLIMIT_RTPRIO unknown") and no CAP_SYS_NICE: "
+                + "a limit root could not raise before switching users (no CAP_SYS_RESOURCE, as in a container; "
+                + "systemd's LimitRTPRIO=1 sets it), systemd's RestrictRealtime=yes, or a cgroup without a "
+                + "real-time budget"
         }
     }
 
@@ -36,7 +53,11 @@ package final class RealtimeThread {
         var after = before
         let change = after.observe(wall: wall, cpu: ThreadPriority.currentCPUTime())
         governor = after
-        guard let change, ThreadPriority.setCurrentRealtime(change == .realtime) != 0 else { return }
+        guard let change else { return }
+        guard ThreadPriority.setCurrentRealtime(change == .realtime) != 0 else {
+            (change == .realtime ? switchedToRealtime : switchedToFair).increment()
+            return
+        }
         switch change {
         // Going real-time again can only fail if the limit changed (prlimit from outside): fair for good.
         case .realtime: governor = nil

@@ -42,6 +42,13 @@ package enum ThreadPriority {
     /// another.
     package static func currentHasDefaultPolicy() -> Bool { dialtone_thread_is_default_policy() == 1 }
 
+    /// The process's RLIMIT_RTPRIO (soft, hard), for a refusal's log line; nil if it cannot be read.
+    package static func realtimeLimit() -> (soft: UInt64, hard: UInt64)? {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(__RLIMIT_RTPRIO.rawValue), &limit) == 0 else { return nil }
+        return (UInt64(limit.rlim_cur), UInt64(limit.rlim_max))
+    }
+
     /// Whether the calling thread runs SCHED_FIFO now.
     package static func currentIsRealtime() -> Bool {
         dialtone_thread_is_realtime() == 1

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsTestKit
 import NIOConcurrencyHelpers
 import ServiceSupport
 import Testing
@@ -59,6 +60,7 @@ import Testing
     @Test(.enabled(if: mayRunRealtime, "needs CAP_SYS_NICE for SCHED_FIFO"))
     func aThreadGoesFairWhileBusyAndRealtimeWhenIdle() throws {
         let seen = NIOLockedValueBox(Seen())
+        let metrics = TestMetrics()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             defer { done.signal() }
@@ -66,7 +68,7 @@ import Testing
             func nice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid) }
             _ = ThreadPriority.raiseCurrent(by: 3)  // any value but 0, to see that it is kept
             var result = Seen()
-            let realtime = RealtimeThread()
+            let realtime = RealtimeThread(metrics: metrics)
             result.governed = realtime.isGoverned
             result.realtimeAtStart = ThreadPriority.currentIsRealtime()
             result.niceAtStart = nice()
@@ -90,5 +92,11 @@ import Testing
         #expect(result.fairWhenBusy)
         #expect(result.niceWhenFair == result.niceAtStart && result.niceAtStart != 0)
         #expect(result.realtimeWhenIdle)
+        // Real-time at the start, fair while busy, real-time again: each switch counted by the policy it went to.
+        let switches = { (to: String) in
+            try metrics.expectCounter("dialtone_dhcp_realtime_switches_total", [("to", to)]).totalValue
+        }
+        #expect(try switches("realtime") == 2)
+        #expect(try switches("fair") == 1)
     }
 }
