@@ -33,15 +33,24 @@ package final class RealtimeThread {
             refusalReason = nil
             switchedToRealtime.increment()
         } else {
-            // The limit as it is, since its usual cause is one `serve` could not fix: root raises it before
-            // switching users only with CAP_SYS_RESOURCE, which Docker's root lacks (docs/security.md).
-            let limit = ThreadPriority.realtimeLimit().map { "RLIMIT_RTPRIO \($0.soft) (hard \($0.hard))" }
-            refusalReason =
-                "SCHED_FIFO refused (errno \(error)) with \(limit ?? "RLIMIT_RTPRIO unknown") and no CAP_SYS_NICE: "
-                + "a limit root could not raise before switching users (no CAP_SYS_RESOURCE, as in a container; "
-                + "systemd's LimitRTPRIO=1 sets it), systemd's RestrictRealtime=yes, or a cgroup without a "
-                + "real-time budget"
+            refusalReason = Self.refusal(errno: error, limit: ThreadPriority.realtimeLimit())
         }
+    }
+
+    /// Why SCHED_FIFO was refused, for the debug line. A limit under the priority is named with its usual cause,
+    /// one `serve` could not fix: root raises it before switching users only with CAP_SYS_RESOURCE, which
+    /// Docker's root lacks (docs/security.md). A limit high enough leaves the system's own refusals.
+    package static func refusal(errno error: Int32, limit: (soft: UInt64, hard: UInt64)?) -> String {
+        func text(_ value: UInt64) -> String { value == UInt64(bitPattern: -1) ? "unlimited" : "\(value)" }
+        let head = "SCHED_FIFO refused (errno \(error))"
+        guard let limit else { return head + ": RLIMIT_RTPRIO unreadable" }
+        if limit.soft < UInt64(ThreadPriority.realtimePriority) {
+            return head + " with RLIMIT_RTPRIO \(text(limit.soft)) (hard \(text(limit.hard))) and no CAP_SYS_NICE: "
+                + "root could not raise it before switching users (no CAP_SYS_RESOURCE, as in a container); "
+                + "systemd's LimitRTPRIO=1 sets it"
+        }
+        return head + " although RLIMIT_RTPRIO is \(text(limit.soft)): systemd's RestrictRealtime=yes, or a cgroup "
+            + "without a real-time budget"
     }
 
     /// After each burst of reads and each other job on the loop: one clock read, and the thread's CPU time

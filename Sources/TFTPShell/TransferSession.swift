@@ -193,6 +193,8 @@ final class TransferSession {
             readActions.removeAll(keepingCapacity: true)
             read(&reading!, &readActions)
             execute(readActions, loop: loop)
+            // A window of thousands (max_window_size allows 65535) would keep that much room per transfer.
+            if readActions.capacity > 256 { readActions = [] }
         } else if writing != nil, let upload {
             executeWrite(write(&writing!), target: upload.target, overwrite: upload.overwrite, loop: loop)
         }

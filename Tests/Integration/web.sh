@@ -75,7 +75,8 @@ metrics() {
     # The DHCP loop went real-time when it started (docs/dhcp.md "Sockets"), where the machine lets the user
     # `serve` switches to do so: root raises RLIMIT_RTPRIO to 1 first, which needs CAP_SYS_RESOURCE (a host's
     # root has it, Docker's does not: docs/security.md). The same steps, tried here with the same user.
-    if prlimit --rtprio=1:1 setpriv --reuid=nobody --regid=nogroup --clear-groups chrt -f 1 true 2>/dev/null; then
+    local u; u=$(served_user)
+    if prlimit --rtprio=1:1 setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups chrt -f 1 true 2>/dev/null; then
         echo "$out" | grep -E '^dialtone_dhcp_realtime_switches_total'
         echo "$out" | grep -qE '^dialtone_dhcp_realtime_switches_total\{to="realtime"\} [1-9]'
     fi

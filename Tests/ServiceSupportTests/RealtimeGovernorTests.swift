@@ -54,6 +54,15 @@ import Testing
         return mask & (1 << 23) != 0
     }
 
+    /// A refused switch names the limit when it is the cause, and the system's own refusals when it is not.
+    @Test func aRefusalNamesItsLikelyCause() {
+        let low = RealtimeThread.refusal(errno: 1, limit: (0, 0))
+        #expect(low.contains("RLIMIT_RTPRIO 0 (hard 0)") && low.contains("CAP_SYS_RESOURCE"))
+        let enough = RealtimeThread.refusal(errno: 1, limit: (UInt64.max, UInt64.max))
+        #expect(enough.contains("RLIMIT_RTPRIO is unlimited") && enough.contains("RestrictRealtime"))
+        #expect(!enough.contains("CAP_SYS_RESOURCE"))
+    }
+
     /// The real thing on a thread of its own. Busy, the thread goes fair with the nice value it had; idle for a
     /// window, real-time again. It spins until the governor has seen a busy window (at most 2 s), so a test
     /// runner that takes the CPU away now and then only makes it spin longer.
