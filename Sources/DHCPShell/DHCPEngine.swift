@@ -10,6 +10,14 @@ import ServiceSupport
 import Timeline
 import WireSupport
 
+extension NIOLoopBound where Value == DHCPEngine {
+    /// `job` on the engine's loop from anywhere, ending at the real-time governor's checkpoint (`afterJob`):
+    /// the way in for every job that is not a read (reloads, refused writes, followed rows, conflicts).
+    func execute(_ job: @escaping @Sendable (DHCPEngine) -> Void) {
+        eventLoop.execute { self.value.afterJob(job) }
+    }
+}
+
 /// Runs the pure `DHCPServer` for every DHCP socket. Confined to one event loop: all sockets are bound on it,
 /// so the core's state needs no lock. Executes the core's actions: commits through the group-commit writer,
 /// then replies, then log lines.

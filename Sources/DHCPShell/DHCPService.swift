@@ -109,13 +109,13 @@ public struct DHCPService: Service {
         // Every job on this loop ends at a checkpoint of its real-time governor, as every burst of reads does:
         // work that is not a read (a peer's bulk import through the follower, say) must not run real-time for
         // long unseen (RealtimeGovernor).
-        settings.onUpdate { new in eventLoop.execute { engine.value.afterJob { $0.reconfigure(new) } } }
+        settings.onUpdate { new in engine.execute { $0.reconfigure(new) } }
         control.attach(engine, on: eventLoop)
         defer { control.detach() }
         // A shared store (issue 13): the cache learns every row the store refused a write over, and every
         // row another server wrote.
-        writer.onRejected { rows in eventLoop.execute { engine.value.afterJob { $0.learn(rows) } } }
-        follower?.subscribe { changes in eventLoop.execute { engine.value.afterJob { $0.follow(changes.leases) } } }
+        writer.onRejected { rows in engine.execute { $0.learn(rows) } }
+        follower?.subscribe { changes in engine.execute { $0.follow(changes.leases) } }
 
         let poolGauges = eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .seconds(5)) { _ in
             engine.value.afterJob { $0.publishPoolUsage() }
@@ -190,7 +190,7 @@ public struct DHCPService: Service {
                     }
                 }
                 if let answer {
-                    eventLoop.execute { engine.value.afterJob { $0.conflict(address, answeredBy: answer.mac) } }
+                    engine.execute { $0.conflict(address, answeredBy: answer.mac) }
                 }
             }
             if lastProbed.count > 10_000 { lastProbed = lastProbed.filter { now - $0.value < .seconds(60) } }
