@@ -6,7 +6,11 @@ import WireSupport
 /// The DHCPv4 server as a value: `handle` takes one decoded request and returns what to do. No sockets,
 /// clock or store inside; the shell passes `now` and persists `.commit` actions before sending replies.
 public struct DHCPServer: Sendable {
-    public private(set) var config: DHCPConfiguration
+    public private(set) var config: DHCPConfiguration {
+        didSet { subnetOptions = SubnetOptions.table(config.subnets) }
+    }
+    /// Each subnet's reply options, encoded once per configuration (SubnetOptions).
+    private(set) var subnetOptions: [IPv4Subnet: SubnetOptions]
     /// Whether this program also serves TFTP: then siaddr, 150 and 66 default to our interface address.
     public let servesTFTP: Bool
     /// Where this program serves HTTP (the first `http.listen`), for UEFI HTTP Boot URLs; nil when it does not.
@@ -32,6 +36,7 @@ public struct DHCPServer: Sendable {
         seed: UInt64 = 0, httpListen: HostPort? = nil
     ) {
         self.config = config
+        subnetOptions = SubnetOptions.table(config.subnets)
         self.httpListen = httpListen
         if config.allocator == .random { random = RandomCandidates(seed: seed) }
         self.servesTFTP = servesTFTP

@@ -41,7 +41,8 @@ struct Exchange {
     var builder: ReplyBuilder {
         ReplyBuilder(
             subnet: subnet, profile: profile, serverAddress: context.interfaceAddress,
-            tftpAddress: server.servesTFTP ? context.interfaceAddress : nil, http: server.httpListen)
+            tftpAddress: server.servesTFTP ? context.interfaceAddress : nil, http: server.httpListen,
+            subnetOptions: server.subnetOptions[subnet.subnet])
     }
 
     /// Made with room for the reply's keys too, so that `event` and `reply` add theirs without regrowing it.
@@ -84,10 +85,12 @@ struct Exchange {
         // The options sent (not those that did not fit `maximum`), so "offers ignored" can list exactly what the
         // client turned down.
         let sent = message.encodedOptionCodes(maximumSize: maximum)
-        var extra: EventMetadata = [
-            .dhcp(.yiaddr): yiaddr.description, .dhcp(.destination): describe(destination),
-            .dhcp(.options): codeList(sent),
-        ]
+        // Written straight into the base metadata (none of these keys is a base key): a literal merged into it
+        // cost ~2k instructions per reply (callgrind, bench/dhcp).
+        var extra = baseMetadata
+        extra[.dhcp(.yiaddr)] = yiaddr.description
+        extra[.dhcp(.destination)] = describe(destination)
+        extra[.dhcp(.options)] = codeList(sent)
         if let option67 = message.options[.bootFileName] {
             extra[.dhcp(.bootFile)] = String(decoding: option67.prefix { $0 != 0 }, as: UTF8.self)
         }
@@ -104,7 +107,7 @@ struct Exchange {
         if let commit { actions.append(commit) }
         actions.append(
             .reply(message, to: destination, minimumSize: DHCPMessage.minimumBOOTPSize, maximumSize: maximum))
-        actions.append(event(name, extra))
+        actions.append(.event(DHCPEvent(name, level: .info, mac: mac, extra)))
         return actions
     }
 

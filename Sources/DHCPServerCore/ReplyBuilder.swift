@@ -11,6 +11,8 @@ struct ReplyBuilder {
     let tftpAddress: IPv4Address?
     /// The first `http.listen` address, when this program serves HTTP: UEFI HTTP Boot URLs point there.
     var http: HostPort? = nil
+    /// The subnet's options as the server encoded them for this configuration; built here when absent.
+    var subnetOptions: SubnetOptions? = nil
 
     func reply(to request: DHCPMessage, type: DHCPMessageType, yiaddr: IPv4Address, leaseSeconds: UInt32?)
         -> DHCPMessage
@@ -37,22 +39,14 @@ struct ReplyBuilder {
         reply.file = boot.fileField
         if let file = boot.file { options.setString(.bootFileName, file) }
 
-        var configured = DHCPOptions(minimumCapacity: 16)
-        if let subnet {
-            configured.setIPv4(.subnetMask, subnet.subnet.mask)
-            if !subnet.routers.isEmpty { configured.setIPv4List(.routers, subnet.routers) }
-            if !subnet.dnsServers.isEmpty { configured.setIPv4List(.domainNameServers, subnet.dnsServers) }
-            if let domain = subnet.domainName { configured.setString(.domainName, domain) }
-            if !subnet.ntpServers.isEmpty { configured.setIPv4List(.ntpServers, subnet.ntpServers) }
-            if !subnet.tftpServers.isEmpty { configured.setIPv4List(.tftpServerAddress, subnet.tftpServers) }
-            if let name = subnet.tftpServerName { configured.setString(.tftpServerName, name) }
-            for option in subnet.options { configured.set(option.code, option.value) }
-        }
+        // The subnet's part comes encoded (SubnetOptions); a class or a Cisco phone adds to a copy of it.
+        var configured = subnetOptions?.options ?? subnet.map { SubnetOptions($0).options } ?? DHCPOptions()
         for option in profile.matchedClass?.options ?? [] { configured.set(option.code, option.value) }
         // UEFI HTTP Boot: the firmware takes the URL only from an offer whose option 60 says HTTPClient.
         if let vendorClass = boot.vendorClass { configured.setString(.vendorClass, vendorClass) }
         // Option 67 is the boot decision's, already set above; an `options:` entry for it fed that decision.
-        configured.remove(.bootFileName)
+        // Checked first: removing from the shared list would copy it for nothing.
+        if configured.contains(.bootFileName) { configured.remove(.bootFileName) }
         // Cisco phones find TFTP by 150, then 66, then siaddr; fill both with our TFTP address when the config
         // is silent (pelikan/dhcpd fakes 150 the same way; cisco-provisioning.md §1.3).
         if profile.isCiscoPhone, let tftp = boot.nextServer {
@@ -60,20 +54,29 @@ struct ReplyBuilder {
             if !configured.contains(.tftpServerName) { configured.setString(.tftpServerName, tftp.description) }
         }
         if let leaseSeconds, type != .inform {
-            options.setUInt32(.leaseTime, leaseSeconds)
-            options.setUInt32(.renewalTime, leaseSeconds / 2)
-            options.setUInt32(.rebindingTime, UInt32(UInt64(leaseSeconds) * 7 / 8))
+            let times =
+                subnetOptions.map(\.leaseTimes).flatMap { $0.seconds == leaseSeconds ? $0 : nil }
+                ?? LeaseTimeOptions(seconds: leaseSeconds)
+            options.set(.leaseTime, times.lease)
+            options.set(.renewalTime, times.renewal)
+            options.set(.rebindingTime, times.rebinding)
         }
         // Order: 53, 54, lease times, then 1 before 3 (RFC 2132 §3.3), then the client's PRL order, then the
-        // rest by code; 82 last (added by echoRelayInfo).
-        var ordered: [DHCPOptionCode] = []
-        ordered.reserveCapacity(configured.count)
-        if configured.contains(.subnetMask) { ordered.append(.subnetMask) }
-        for code in request.options.parameterRequestList where configured.contains(code) && !ordered.contains(code) {
-            ordered.append(code)
+        // rest by code; 82 last (added by echoRelayInfo). A bit set, not arrays to search and sort.
+        var written = OptionCodeSet()
+        if let mask = configured[.subnetMask] {
+            options.set(.subnetMask, mask)
+            written.insert(.subnetMask)
         }
-        for code in configured.codes.sorted() where !ordered.contains(code) { ordered.append(code) }
-        for code in ordered { options.set(code, configured[code]!) }
+        for byte in request.options[.parameterRequestList] ?? [] {
+            let code = DHCPOptionCode(byte)
+            guard !written.contains(code), let value = configured[code] else { continue }
+            options.set(code, value)
+            written.insert(code)
+        }
+        var rest = OptionCodeSet()
+        for entry in configured where !written.contains(entry.code) { rest.insert(entry.code) }
+        for code in rest { options.set(code, configured[code]!) }
         reply.options = echoRelayInfo(options, request)
         return reply
     }

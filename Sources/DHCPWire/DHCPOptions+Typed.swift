@@ -104,5 +104,12 @@ extension DHCPOptions {
             ])
     }
     public mutating func setString(_ code: DHCPOptionCode, _ text: String) { set(code, Array(text.utf8)) }
-    public mutating func setMessageType(_ type: DHCPMessageType) { set(.messageType, [type.rawValue]) }
+    /// From a table of one-byte values, shared by every reply: `[type.rawValue]` allocated an array per reply.
+    public mutating func setMessageType(_ type: DHCPMessageType) {
+        let table = Self.messageTypeValues
+        set(.messageType, Int(type.rawValue) < table.count ? table[Int(type.rawValue)] : [type.rawValue])
+    }
+
+    /// Option 53's value for each type RFC 2132 §9.6 and its successors (RFC 4388, RFC 6926) define.
+    private static let messageTypeValues: [[UInt8]] = (0...18).map { [UInt8($0)] }
 }
