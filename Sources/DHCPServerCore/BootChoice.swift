@@ -39,36 +39,41 @@ struct BootChoice: Hashable {
         tftpAddress: IPv4Address?
     ) {
         nextServer = matchedClass?.netboot.nextServer ?? subnet?.nextServer ?? tftpAddress
-        let isIPXE = request.options.userClasses.contains(Self.ipxeUserClass)
-        let architectures = request.options.clientArchitectures
-        var levels: [(String, NetbootConfiguration)] = []
+        // Options 77 and 93 are parsed only when a level has a script or per-architecture files to choose
+        // between, and a level's name is written only for the choice made: most replies name no boot file,
+        // and parsing and naming up front cost ~1.5k instructions per reply (callgrind, bench/dhcp).
+        var client: (isIPXE: Bool, architectures: [UInt16])?
+        func decide(_ level: () -> String, _ netboot: NetbootConfiguration) -> Bool {
+            if client == nil, netboot.ipxeScript != nil || !netboot.bootFilesByArchitecture.isEmpty {
+                client = (request.options.userClasses.contains(Self.ipxeUserClass), request.options.clientArchitectures)
+            }
+            if let client, client.isIPXE, let script = netboot.ipxeScript {
+                (file, reason) = (script, "\(level()) ipxe_script")
+                return true
+            }
+            if let client, let arch = client.architectures.first(where: { netboot.bootFilesByArchitecture[$0] != nil }) {
+                (file, reason) = (netboot.bootFilesByArchitecture[arch], "\(level()) boot_files[\(arch)]")
+                return true
+            }
+            if let bootFile = netboot.bootFile, !bootFile.isEmpty {
+                (file, reason) = (bootFile, "\(level()) boot_file")
+                return true
+            }
+            return false
+        }
         if let matchedClass {
             var netboot = matchedClass.netboot
             if netboot.namesNoBootFile, let option = matchedClass.options.last(where: { $0.code == .bootFileName }) {
                 netboot.bootFile = Self.text(option.value)
             }
-            levels.append(("class \(matchedClass.name)", netboot))
+            if decide({ "class \(matchedClass.name)" }, netboot) { return }
         }
         if let subnet {
             var netboot = subnet.netboot
             if netboot.bootFile == nil, let option = subnet.options.last(where: { $0.code == .bootFileName }) {
                 netboot.bootFile = Self.text(option.value)
             }
-            levels.append(("subnet", netboot))
-        }
-        for (level, netboot) in levels {
-            if isIPXE, let script = netboot.ipxeScript {
-                (file, reason) = (script, "\(level) ipxe_script")
-                return
-            }
-            if let arch = architectures.first(where: { netboot.bootFilesByArchitecture[$0] != nil }) {
-                (file, reason) = (netboot.bootFilesByArchitecture[arch], "\(level) boot_files[\(arch)]")
-                return
-            }
-            if let bootFile = netboot.bootFile, !bootFile.isEmpty {
-                (file, reason) = (bootFile, "\(level) boot_file")
-                return
-            }
+            _ = decide({ "subnet" }, netboot)
         }
     }
 
