@@ -51,7 +51,8 @@ struct BootChoice: Hashable {
                 (file, reason) = (script, "\(level()) ipxe_script")
                 return true
             }
-            if let client, let arch = client.architectures.first(where: { netboot.bootFilesByArchitecture[$0] != nil }) {
+            if let client, let arch = client.architectures.first(where: { netboot.bootFilesByArchitecture[$0] != nil })
+            {
                 (file, reason) = (netboot.bootFilesByArchitecture[arch], "\(level()) boot_files[\(arch)]")
                 return true
             }
