@@ -22,6 +22,27 @@ public struct ReadTransfer: Sendable {
         case probed(reason: String)
     }
 
+    /// What to do, as the transfer loop receives it: a trivially copied value, so a lockstep block appends and
+    /// drops its two steps without a retain or a destructor (each `Action` cost ~90 instructions to destroy,
+    /// callgrind, bench/tftp). What the rare steps carry is on the transfer: the options in
+    /// `parameters.acknowledged`, why it ended in `ending`.
+    public enum Step: Hashable, Sendable {
+        case sendOptionAcknowledgement
+        case sendData(block: UInt16, offset: Int64, length: Int)
+        case armTimer(milliseconds: Int64)
+        case finished(bytes: Int64)
+        /// `ending` says why, and what to tell the client.
+        case failed
+        /// `ending` says why.
+        case probed
+    }
+
+    /// Why the transfer failed or was a probe, and the ERROR to send the client (for a failure, when set).
+    public struct Ending: Hashable, Sendable {
+        public var reason: String
+        public var error: TFTPPacket?
+    }
+
     public let parameters: TransferParameters
     public let fileSize: Int64
     public let maxRetries: Int
@@ -32,6 +53,8 @@ public struct ReadTransfer: Sendable {
     public private(set) var retriesLeft: Int
     public private(set) var isDone = false
     private var awaitingOptionAck: Bool
+    /// Set once, by the step that fails the transfer or finds it a probe.
+    public private(set) var ending: Ending?
 
     public init(parameters: TransferParameters, fileSize: Int64, maxRetries: Int) {
         self.parameters = parameters
@@ -42,22 +65,34 @@ public struct ReadTransfer: Sendable {
         self.awaitingOptionAck = !parameters.acknowledged.isEmpty
     }
 
-    /// The value-returning forms, for tests and one-off callers; the transfer loop passes one array it reuses
-    /// (`into:`), so a lockstep block allocates no action list (callgrind, bench/tftp).
+    /// The value-returning forms, as `Action`s, for tests and one-off callers; the transfer loop passes one
+    /// array of steps it reuses (`into:`), so a lockstep block allocates no action list (callgrind, bench/tftp).
     public mutating func start() -> [Action] { collect { $0.start(into: &$1) } }
     public mutating func received(_ packet: TFTPPacket) -> [Action] { collect { $0.received(packet, into: &$1) } }
     public mutating func timerFired() -> [Action] { collect { $0.timerFired(into: &$1) } }
 
-    private mutating func collect(_ body: (inout ReadTransfer, inout [Action]) -> Void) -> [Action] {
-        var actions: [Action] = []
-        body(&self, &actions)
-        return actions
+    private mutating func collect(_ body: (inout ReadTransfer, inout [Step]) -> Void) -> [Action] {
+        var steps: [Step] = []
+        body(&self, &steps)
+        return steps.map(action)
+    }
+
+    /// A step with what it refers to on the transfer.
+    public func action(_ step: Step) -> Action {
+        switch step {
+        case .sendOptionAcknowledgement: .sendOptionAcknowledgement(parameters.acknowledged)
+        case .sendData(let block, let offset, let length): .sendData(block: block, offset: offset, length: length)
+        case .armTimer(let milliseconds): .armTimer(milliseconds: milliseconds)
+        case .finished(let bytes): .finished(bytes: bytes)
+        case .failed: .failed(reason: ending?.reason ?? "", error: ending?.error)
+        case .probed: .probed(reason: ending?.reason ?? "")
+        }
     }
 
     /// Appends what to do first: an OACK, or the first window.
-    public mutating func start(into actions: inout [Action]) {
+    public mutating func start(into actions: inout [Step]) {
         if awaitingOptionAck {
-            actions.append(.sendOptionAcknowledgement(parameters.acknowledged))
+            actions.append(.sendOptionAcknowledgement)
             actions.append(arm)
         } else {
             sendWindow(into: &actions)
@@ -65,7 +100,7 @@ public struct ReadTransfer: Sendable {
     }
 
     /// Appends what `packet` calls for (nothing for a duplicate or old ACK).
-    public mutating func received(_ packet: TFTPPacket, into actions: inout [Action]) {
+    public mutating func received(_ packet: TFTPPacket, into actions: inout [Step]) {
         guard !isDone else { return }
         switch packet {
         case .ack(let block):
@@ -90,40 +125,41 @@ public struct ReadTransfer: Sendable {
         case .error(let code, let message):
             isDone = true
             if awaitingOptionAck, code == .optionRefused {
-                return actions.append(.probed(reason: "client ended after the OACK (ERROR 8: \(message))"))
+                ending = Ending(reason: "client ended after the OACK (ERROR 8: \(message))")
+                return actions.append(.probed)
             }
-            actions.append(.failed(reason: "client sent ERROR: \(message)", error: nil))
+            ending = Ending(reason: "client sent ERROR: \(message)")
+            actions.append(.failed)
         default:
             isDone = true
-            actions.append(
-                .failed(
-                    reason: "unexpected packet during a read",
-                    error: .error(.illegalOperation, message: "illegal TFTP operation")))
+            ending = Ending(
+                reason: "unexpected packet during a read",
+                error: .error(.illegalOperation, message: "illegal TFTP operation"))
+            actions.append(.failed)
         }
     }
 
     /// Appends what the retransmission timer calls for: the OACK or the window again, or giving up.
-    public mutating func timerFired(into actions: inout [Action]) {
+    public mutating func timerFired(into actions: inout [Step]) {
         guard !isDone else { return }
         guard retriesLeft > 0 else {
             isDone = true
-            return actions.append(
-                .failed(
-                    reason: "no ACK after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout")
-                ))
+            ending = Ending(
+                reason: "no ACK after \(maxRetries) retransmissions", error: .error(.notDefined, message: "timeout"))
+            return actions.append(.failed)
         }
         retriesLeft -= 1
         if awaitingOptionAck {
-            actions.append(.sendOptionAcknowledgement(parameters.acknowledged))
+            actions.append(.sendOptionAcknowledgement)
             return actions.append(arm)
         }
         sentUpTo = acknowledged
         sendWindow(into: &actions)
     }
 
-    private var arm: Action { .armTimer(milliseconds: parameters.timeoutMilliseconds) }
+    private var arm: Step { .armTimer(milliseconds: parameters.timeoutMilliseconds) }
 
-    private mutating func sendWindow(into actions: inout [Action]) {
+    private mutating func sendWindow(into actions: inout [Step]) {
         let end = min(acknowledged + Int64(parameters.windowSize), lastBlock)
         // Sized once: growing it append by append cost more than the rest of a lockstep step (callgrind).
         actions.reserveCapacity(actions.count + Int(max(0, end - sentUpTo)) + 1)

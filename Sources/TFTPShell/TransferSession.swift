@@ -41,7 +41,7 @@ final class TransferSession {
     private let blockSize: Int
     /// The read machine's actions, one array reused from step to step (`ReadTransfer.received(_:into:)`); a step
     /// appends after the earlier steps' actions and reads its own.
-    private var readActions: [ReadTransfer.Action] = []
+    private var readActions: [ReadTransfer.Step] = []
     private var writing: WriteTransfer?
     private let upload: (target: UploadTarget, overwrite: Bool)?
     private let refusal: TFTPPacket?
@@ -187,7 +187,7 @@ final class TransferSession {
     /// One step of whichever state machine this transfer runs (start, a packet, the timer), then its actions,
     /// which may end the transfer. A refusal has no machine.
     private func step(
-        loop: TransferLoop, read: (inout ReadTransfer, inout [ReadTransfer.Action]) -> Void,
+        loop: TransferLoop, read: (inout ReadTransfer, inout [ReadTransfer.Step]) -> Void,
         write: (inout WriteTransfer) -> [WriteTransfer.Action]
     ) {
         if reading != nil {
@@ -206,16 +206,16 @@ final class TransferSession {
     }
 
     /// A read's actions. Datagrams collect in the loop's batch and leave together.
-    private func execute(_ actions: ArraySlice<ReadTransfer.Action>, loop: TransferLoop) {
+    private func execute(_ actions: ArraySlice<ReadTransfer.Step>, loop: TransferLoop) {
         guard let copyBytes else { return }
         let blockSize = self.blockSize
         let batch = loop.batch
         batch.begin(maxLength: 4 + blockSize)
         for action in actions {
             switch action {
-            case .sendOptionAcknowledgement(let options):
+            case .sendOptionAcknowledgement:
                 answers &+= 1
-                queue(.optionAcknowledgement(options), in: batch)
+                queue(.optionAcknowledgement(reading?.parameters.acknowledged ?? []), in: batch)
             case .sendData(let block, let offset, let length):
                 answers &+= 1
                 // Header and payload written straight into the datagram's slot (no intermediate arrays).
@@ -237,13 +237,14 @@ final class TransferSession {
                 registry.update(id) { $0.bytes = bytes }
                 flush(batch)
                 finish(loop: loop, state: "completed", detail: nil)
-            case .failed(let reason, let error):
-                if let error { queue(error, in: batch) }
+            case .failed:
+                let ending = reading?.ending
+                if let error = ending?.error { queue(error, in: batch) }
                 flush(batch)
-                finish(loop: loop, state: "failed", detail: reason)
-            case .probed(let reason):
+                finish(loop: loop, state: "failed", detail: ending?.reason)
+            case .probed:
                 flush(batch)
-                finish(loop: loop, state: "probed", detail: reason)
+                finish(loop: loop, state: "probed", detail: reading?.ending?.reason)
             }
         }
         flush(batch)

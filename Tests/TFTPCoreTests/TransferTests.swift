@@ -42,9 +42,9 @@ import Testing
         let p = params([TFTPOption("windowsize", "4"), TFTPOption("tsize", "0")], size: 5000)
         var byValue = ReadTransfer(parameters: p, fileSize: 5000, maxRetries: 1)
         var byArray = byValue
-        let marker = ReadTransfer.Action.armTimer(milliseconds: -1)
-        var reused: [ReadTransfer.Action] = [marker]
-        let steps: [(inout ReadTransfer, inout [ReadTransfer.Action]) -> Void] = [
+        let marker = ReadTransfer.Step.armTimer(milliseconds: -1)
+        var reused: [ReadTransfer.Step] = [marker]
+        let steps: [(inout ReadTransfer, inout [ReadTransfer.Step]) -> Void] = [
             { $0.start(into: &$1) },
             { $0.received(.ack(block: 0), into: &$1) },
             { $0.received(.ack(block: 2), into: &$1) },
@@ -59,7 +59,8 @@ import Testing
             reused.removeAll(keepingCapacity: true)
             reused.append(marker)
             step(&byArray, &reused)
-            #expect(reused == [marker] + want)
+            #expect(reused.first == marker)
+            #expect(reused.dropFirst().map { byArray.action($0) } == want)
         }
         #expect(expected[1].count == 5, "four DATA and the timer after the OACK's ACK")
         #expect(byArray.isDone && byValue.isDone, "the second timeout with one retry gives up")
