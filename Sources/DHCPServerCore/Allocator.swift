@@ -5,7 +5,11 @@ import WireSupport
 /// reservations decide. Order (issue 4): reservation; the client's current or previous address; the
 /// requested address (option 50) when free; a never-used address; the free lease that ended longest ago.
 struct Allocator {
-    let subnet: SubnetConfiguration
+    /// Shared, not copied: the allocator is made for every exchange (ConfiguredSubnet).
+    let configured: ConfiguredSubnet
+    var subnet: SubnetConfiguration { configured.config }
+
+    init(subnet: ConfiguredSubnet) { configured = subnet }
 
     /// Addresses reserved for someone, so dynamic allocation skips them.
     var reservedAddresses: Set<IPv4Address> { Set(subnet.reservations.map(\.ip)) }

@@ -9,9 +9,10 @@ extension DHCPServer {
     /// ahead of time so that an OFFER never waits for a probe (issue 4; Tftpd32's blocking ARP is the anti-model).
     public func upcomingAddresses(perSubnet limit: Int, now: ServerTime) -> [IPv4Address] {
         var out: [IPv4Address] = []
-        for subnet in config.subnets {
+        for subnet in subnets {
             let allocator = Allocator(subnet: subnet)
-            out += allocator.upcoming(limit: limit, cursor: cursor(for: subnet.subnet), leases: leases, now: now)
+            out += allocator.upcoming(
+                limit: limit, cursor: cursor(for: subnet.config.subnet), leases: leases, now: now)
         }
         return out
     }

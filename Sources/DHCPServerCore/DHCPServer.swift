@@ -7,10 +7,10 @@ import WireSupport
 /// clock or store inside; the shell passes `now` and persists `.commit` actions before sending replies.
 public struct DHCPServer: Sendable {
     public private(set) var config: DHCPConfiguration {
-        didSet { subnetOptions = SubnetOptions.table(config.subnets) }
+        didSet { subnets = config.subnets.map(ConfiguredSubnet.init) }
     }
-    /// Each subnet's reply options, encoded once per configuration (SubnetOptions).
-    private(set) var subnetOptions: [IPv4Subnet: SubnetOptions]
+    /// `config.subnets`, each shared by reference with the options it encodes once (ConfiguredSubnet).
+    private(set) var subnets: [ConfiguredSubnet]
     /// Whether this program also serves TFTP: then siaddr, 150 and 66 default to our interface address.
     public let servesTFTP: Bool
     /// Where this program serves HTTP (the first `http.listen`), for UEFI HTTP Boot URLs; nil when it does not.
@@ -36,7 +36,7 @@ public struct DHCPServer: Sendable {
         seed: UInt64 = 0, httpListen: HostPort? = nil
     ) {
         self.config = config
-        subnetOptions = SubnetOptions.table(config.subnets)
+        subnets = config.subnets.map(ConfiguredSubnet.init)
         self.httpListen = httpListen
         if config.allocator == .random { random = RandomCandidates(seed: seed) }
         self.servesTFTP = servesTFTP
@@ -54,11 +54,15 @@ public struct DHCPServer: Sendable {
     ///    renewal (issue 14);
     /// 3. otherwise the receiving interface's.
     public func subnet(for request: DHCPMessage, context: ReceiveContext) -> SubnetConfiguration? {
-        if !request.giaddr.isAny { return config.subnets.first { $0.subnet.contains(request.giaddr) } }
-        if !request.ciaddr.isAny, let owner = config.subnets.first(where: { $0.subnet.contains(request.ciaddr) }) {
+        configured(for: request, context: context)?.config
+    }
+
+    func configured(for request: DHCPMessage, context: ReceiveContext) -> ConfiguredSubnet? {
+        if !request.giaddr.isAny { return subnets.first { $0.config.subnet.contains(request.giaddr) } }
+        if !request.ciaddr.isAny, let owner = subnets.first(where: { $0.config.subnet.contains(request.ciaddr) }) {
             return owner
         }
-        return config.subnets.first { $0.subnet.contains(context.interfaceAddress) }
+        return subnets.first { $0.config.subnet.contains(context.interfaceAddress) }
     }
 
     public mutating func handle(_ request: DHCPMessage, context: ReceiveContext, now: ServerTime) -> [DHCPAction] {
@@ -98,7 +102,7 @@ public struct DHCPServer: Sendable {
                         [.reason: "BOOTP without option 53 is not served"]))
             ]
         }
-        guard let subnet = subnet(for: request, context: context) else {
+        guard let subnet = configured(for: request, context: context) else {
             let anchor =
                 request.giaddr.isAny
                 ? "interface \(context.interfaceName) address \(context.interfaceAddress)" : "relay \(request.giaddr)"
@@ -129,7 +133,7 @@ public struct DHCPServer: Sendable {
         }
         if !moved.isEmpty { actions = moved + actions }
         for case .commit(let lease, _) in actions { leases.upsert(lease) }
-        cursors[subnet.subnet] = cursor
+        cursors[subnet.config.subnet] = cursor
         self.random = random
         return actions
     }
@@ -137,15 +141,15 @@ public struct DHCPServer: Sendable {
     /// Runs one exchange. A separate function on purpose: the `Exchange` holds a copy of this server, and it
     /// must be gone before `handle` mutates the lease table, or every packet would copy the whole table.
     private func respond(
-        _ request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext, subnet: SubnetConfiguration,
+        _ request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext, subnet: ConfiguredSubnet,
         profile: ClientProfile, now: ServerTime
     ) -> ([DHCPAction], UInt64, RandomCandidates?) {
         var exchange = Exchange(
             server: self, request: request, type: type, context: context, subnet: subnet, profile: profile, now: now)
         let actions: [DHCPAction]
-        if subnet.proxy { return (exchange.proxy(), exchange.cursor, exchange.random) }
+        if subnet.config.proxy { return (exchange.proxy(), exchange.cursor, exchange.random) }
         if context.onPXEPort {
-            let reason = "the PXE port answers on proxy subnets only; \(subnet.subnet) is not one"
+            let reason = "the PXE port answers on proxy subnets only; \(subnet.config.subnet) is not one"
             let dropped = DHCPEvent(.packetDropped, level: .debug, mac: profile.mac, [.reason: reason])
             return ([.event(dropped)], exchange.cursor, exchange.random)
         }
@@ -180,9 +184,9 @@ public struct DHCPServer: Sendable {
 
     /// Pool usage per subnet, for metrics and the dashboard; a proxy subnet has no pool of ours.
     public func poolUsage(now: ServerTime) -> [(subnet: IPv4Subnet, used: UInt64, total: UInt64)] {
-        config.subnets.filter { !$0.proxy }.map { s in
+        subnets.filter { !$0.config.proxy }.map { s in
             let u = Allocator(subnet: s).usage(leases: leases, now: now)
-            return (s.subnet, u.used, u.total)
+            return (s.config.subnet, u.used, u.total)
         }
     }
 }

@@ -9,7 +9,8 @@ struct Exchange {
     let request: DHCPMessage
     let type: DHCPMessageType
     let context: ReceiveContext
-    let subnet: SubnetConfiguration
+    let configured: ConfiguredSubnet
+    var subnet: SubnetConfiguration { configured.config }
     let profile: ClientProfile
     let now: ServerTime
     var cursor: UInt64
@@ -17,20 +18,20 @@ struct Exchange {
 
     init(
         server: DHCPServer, request: DHCPMessage, type: DHCPMessageType, context: ReceiveContext,
-        subnet: SubnetConfiguration, profile: ClientProfile, now: ServerTime
+        subnet: ConfiguredSubnet, profile: ClientProfile, now: ServerTime
     ) {
         self.server = server
         self.request = request
         self.type = type
         self.context = context
-        self.subnet = subnet
+        self.configured = subnet
         self.profile = profile
         self.now = now
-        self.cursor = server.cursor(for: subnet.subnet)
+        self.cursor = server.cursor(for: subnet.config.subnet)
         self.random = server.random
     }
 
-    var allocator: Allocator { Allocator(subnet: subnet) }
+    var allocator: Allocator { Allocator(subnet: configured) }
 
     /// A commit of `lease` over the row this exchange decided from.
     func commit(_ lease: Lease) -> DHCPAction { .commit(lease, replacing: leases[lease.ip]) }
@@ -40,9 +41,8 @@ struct Exchange {
 
     var builder: ReplyBuilder {
         ReplyBuilder(
-            subnet: subnet, profile: profile, serverAddress: context.interfaceAddress,
-            tftpAddress: server.servesTFTP ? context.interfaceAddress : nil, http: server.httpListen,
-            subnetOptions: server.subnetOptions[subnet.subnet])
+            subnet: configured, profile: profile, serverAddress: context.interfaceAddress,
+            tftpAddress: server.servesTFTP ? context.interfaceAddress : nil, http: server.httpListen)
     }
 
     /// Made with room for the reply's keys too, so that `event` and `reply` add theirs without regrowing it.

@@ -4,15 +4,14 @@ import WireSupport
 
 /// Builds OFFER/ACK/NAK replies with the option set and order the 7970 and strict clients accept.
 struct ReplyBuilder {
-    let subnet: SubnetConfiguration?
+    /// The subnet with the options it encodes once per configuration; nil when the request has none.
+    let subnet: ConfiguredSubnet?
     let profile: ClientProfile
     let serverAddress: IPv4Address
     /// Where TFTP is served, when this program serves it (or next_server says so).
     let tftpAddress: IPv4Address?
     /// The first `http.listen` address, when this program serves HTTP: UEFI HTTP Boot URLs point there.
     var http: HostPort? = nil
-    /// The subnet's options as the server encoded them for this configuration; built here when absent.
-    var subnetOptions: SubnetOptions? = nil
 
     func reply(to request: DHCPMessage, type: DHCPMessageType, yiaddr: IPv4Address, leaseSeconds: UInt32?)
         -> DHCPMessage
@@ -40,7 +39,7 @@ struct ReplyBuilder {
         if let file = boot.file { options.setString(.bootFileName, file) }
 
         // The subnet's part comes encoded (SubnetOptions); a class or a Cisco phone adds to a copy of it.
-        var configured = subnetOptions?.options ?? subnet.map { SubnetOptions($0).options } ?? DHCPOptions()
+        var configured = subnet?.options.options ?? DHCPOptions()
         for option in profile.matchedClass?.options ?? [] { configured.set(option.code, option.value) }
         // UEFI HTTP Boot: the firmware takes the URL only from an offer whose option 60 says HTTPClient.
         if let vendorClass = boot.vendorClass { configured.setString(.vendorClass, vendorClass) }
@@ -55,7 +54,7 @@ struct ReplyBuilder {
         }
         if let leaseSeconds, type != .inform {
             let times =
-                subnetOptions.map(\.leaseTimes).flatMap { $0.seconds == leaseSeconds ? $0 : nil }
+                subnet.map(\.options.leaseTimes).flatMap { $0.seconds == leaseSeconds ? $0 : nil }
                 ?? LeaseTimeOptions(seconds: leaseSeconds)
             options.set(.leaseTime, times.lease)
             options.set(.renewalTime, times.renewal)
@@ -95,7 +94,8 @@ struct ReplyBuilder {
 
     func bootChoice(for request: DHCPMessage) -> BootChoice {
         BootChoice(
-            request: request, subnet: subnet, matchedClass: profile.matchedClass, tftpAddress: tftpAddress, http: http,
+            request: request, subnet: subnet?.config, matchedClass: profile.matchedClass, tftpAddress: tftpAddress,
+            http: http,
             serverAddress: serverAddress)
     }
 

@@ -5,8 +5,8 @@ import WireSupport
 
 @testable import DHCPServerCore
 
-/// The options a subnet's replies carry are encoded once per configuration (SubnetOptions); a reply built from
-/// them must be byte for byte the reply built from the config itself.
+/// The options a subnet's replies carry are encoded once per configuration (ConfiguredSubnet): the replies still
+/// carry the config's options in RFC 2132's order, and a class or another lease time does not change them.
 @Suite struct SubnetOptionsTests {
     /// Every kind of configured option, `options:` replacing a typed one (3) and naming 67, and a class adding
     /// its own: the cases where the cached list is copied, overridden or trimmed.
@@ -31,35 +31,36 @@ import WireSupport
             circuitID: nil),
         broadcast: .always, options: [ConfiguredOption(code: DHCPOptionCode(160), value: Array("x".utf8))])
 
-    func replies(_ builder: ReplyBuilder, _ request: DHCPMessage) -> [[UInt8]] {
-        [
-            builder.reply(to: request, type: .offer, yiaddr: IPv4Address("192.168.10.1")!, leaseSeconds: 43200),
-            // A lease time other than the subnet's: the cached 51/58/59 must not be used.
-            builder.reply(to: request, type: .ack, yiaddr: IPv4Address("192.168.10.1")!, leaseSeconds: 600),
-            builder.reply(to: request, type: .nak, yiaddr: .any, leaseSeconds: nil),
-            builder.reply(to: request, type: .inform, yiaddr: .any, leaseSeconds: nil),
-        ].map { $0.encode(minimumSize: DHCPMessage.minimumBOOTPSize) }
-    }
-
-    @Test(arguments: [false, true]) func cachedOptionsGiveTheSameReplies(cisco: Bool) throws {
+    @Test(arguments: [false, true]) func repliesCarryTheSubnetsEncodedOptions(cisco: Bool) throws {
         let config = Fixtures.config(Self.subnet, classes: [Self.phones])
         let request = Fixtures.message(.discover, mac: cisco ? Fixtures.cisco : Fixtures.mac(1), cisco: cisco)
         let profile = ClientProfile(request: request, classes: config.classes)
         #expect((profile.matchedClass != nil) == cisco)
-        func builder(cached: Bool) -> ReplyBuilder {
-            ReplyBuilder(
-                subnet: Self.subnet, profile: profile, serverAddress: Fixtures.server, tftpAddress: Fixtures.server,
-                subnetOptions: cached ? SubnetOptions(Self.subnet) : nil)
-        }
-        #expect(replies(builder(cached: true), request) == replies(builder(cached: false), request))
-        let offer = builder(cached: true).reply(
-            to: request, type: .offer, yiaddr: IPv4Address("192.168.10.1")!, leaseSeconds: 43200)
+        let subnet = ConfiguredSubnet(Self.subnet)
+        let builder = ReplyBuilder(
+            subnet: subnet, profile: profile, serverAddress: Fixtures.server, tftpAddress: Fixtures.server)
+        let offer = builder.reply(to: request, type: .offer, yiaddr: IPv4Address("192.168.10.1")!, leaseSeconds: 43200)
+        let codes = offer.options.codes.map(\.rawValue)
+        // 53, 54, 67 (the boot decision), the lease times, 1, then the PRL's order, then the rest by code.
+        let prl: [UInt8] = cisco ? [1, 66, 6, 3, 15, 150] : [1, 3, 6]
+        let rest: [UInt8] = cisco ? [42, 160, 200] : [15, 42, 150, 200]
+        #expect(codes == [53, 54, 67, 51, 58, 59] + prl + rest)
         #expect(offer.options[.routers] == [198, 18, 0, 254], "options: replaces the typed routers")
+        #expect(offer.options[.ntpServers] == [198, 18, 0, 11], "options: replaces the typed NTP servers")
         #expect(offer.options.string(.bootFileName) == "pxelinux.0", "67 from the boot decision, once")
-        #expect(offer.options.codes.filter { $0 == .bootFileName }.count == 1)
+        #expect(try offer.options.ipv4List(.tftpServerAddress) == [IPv4Address("198.18.0.10")!], "the subnet's 150")
+        #expect(offer.options[DHCPOptionCode(160)] == (cisco ? Array("x".utf8) : nil), "the class's own option")
+        #expect(!subnet.options.options.contains(DHCPOptionCode(160)), "a class adds to a copy, not the shared list")
+        // A lease time other than the subnet's: the encoded 51/58/59 are not used.
+        let ack = builder.reply(to: request, type: .ack, yiaddr: IPv4Address("192.168.10.1")!, leaseSeconds: 600)
+        #expect(try ack.options.leaseTime == 600)
+        #expect(try ack.options.uint32(.renewalTime) == 300)
+        #expect(try ack.options.uint32(.rebindingTime) == 525)
+        let inform = builder.reply(to: request, type: .inform, yiaddr: .any, leaseSeconds: 3600)
+        #expect(try inform.options.leaseTime == nil, "no lease times in an ACK to an INFORM")
     }
 
-    /// The server's table follows a reload: a reply after `reconfigure` carries the new options.
+    /// The encoded options follow a reload: a reply after `reconfigure` carries the new options.
     @Test func reloadReencodesTheOptions() throws {
         var server = DHCPServer(config: Fixtures.config(Self.subnet), servesTFTP: false, leases: [])
         var changed = Self.subnet
