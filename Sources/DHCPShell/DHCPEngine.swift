@@ -129,6 +129,12 @@ final class DHCPEngine {
         let waits = actions.repliesWaitForCommits
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let send: StoreWriter.Completion = { [eventLoop] outcome in
+            // A hold written behind that no other server contested leaves nothing to do on the loop: no hop, so
+            // the loop is not woken once more per DISCOVER (4 context switches an exchange at 4,000/s, perf stat).
+            if !waits {
+                guard case .success(let result) = outcome, addresses.contains(where: { result.rejected[$0] != nil })
+                else { return }
+            }
             eventLoop.execute {
                 let engine = bound.value
                 defer { engine.realtime?.checkpoint() }
