@@ -13,11 +13,11 @@ extension DHCPEngine {
     /// The shared store refused our write to `addresses`: another server changed them first. The cache
     /// takes the store's rows, and the device's timeline says so.
     func lostRace(
-        _ addresses: [WireSupport.IPv4Address], _ rows: [WireSupport.IPv4Address: Lease?], request: DHCPMessage
+        _ addresses: [WireSupport.IPv4Address], _ rows: [WireSupport.IPv4Address: Lease?], mac: MACAddress?
     ) {
         learn(rows)
         let event = DHCPEvent(
-            .leaseConflict, level: .notice, mac: request.clientMAC,
+            .leaseConflict, level: .notice, mac: mac,
             [
                 .dhcp(.address): addresses.map(\.description).joined(separator: ","),
                 .reason: "another server changed this address in the shared store first; answered again from its row",

@@ -26,8 +26,8 @@ final class DHCPEngine {
     /// touches it.
     var core: DHCPServer
     let writer: StoreWriter
-    private let logger: Logger
-    private let eventLoop: EventLoop
+    let logger: Logger
+    let eventLoop: EventLoop
     private var limits: FloodLimits
     /// The core's events as log lines, and the counted, rate-limited warnings.
     private(set) var reports: DHCPReports
@@ -39,7 +39,7 @@ final class DHCPEngine {
     /// bottleneck, and every OFFER made now only adds a REQUEST that will wait too: new DISCOVERs are left
     /// unanswered (clients retry in seconds) so that the ACKs already promised get through. Without it a
     /// flood against a slow store completed almost nothing (bench/dhcp, PostgreSQL at the maximum rate).
-    private var awaitingCommits = 0
+    var awaitingCommits = 0
     static let maxAwaitingCommits = 512
 
     let directory: DeviceDirectory?
@@ -101,7 +101,7 @@ final class DHCPEngine {
     /// Runs the core on one request and carries out its actions. `attempt` 1 is the second answer to the
     /// same request, after the shared store refused a lease the first one wrote: the cache has learnt the
     /// store's row meanwhile, so the core decides again from the truth (an ACK for another address, or a NAK).
-    private func answer(
+    func answer(
         _ request: DHCPMessage, context: ReceiveContext, socket: DHCPSocket, channel: Channel, arrival: NIODeadline,
         attempt: Int
     ) {
@@ -125,60 +125,25 @@ final class DHCPEngine {
         // Written behind: no reply waits for what was learned (DHCPAction.remember).
         if !learned.isEmpty { writer.submit(StoreBatch(clientNeeds: learned)) }
         for change in changes { directory?.record(change.lease) }
-        let replyList = replies, eventList = events, addresses = changes.map(\.lease.ip)
-        let waits = actions.repliesWaitForCommits
-        let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        let send: StoreWriter.Completion = { [eventLoop] outcome in
-            // A hold written behind that no other server contested leaves nothing to do on the loop: no hop, so
-            // the loop is not woken once more per DISCOVER (4 context switches an exchange at 4,000/s, perf stat).
-            if !waits {
-                guard case .success(let result) = outcome, addresses.contains(where: { result.rejected[$0] != nil })
-                else { return }
-            }
-            eventLoop.execute {
-                let engine = bound.value
-                defer { engine.realtime?.checkpoint() }
-                if waits { engine.awaitingCommits -= 1 }
-                switch outcome {
-                case .failure(let error):
-                    guard waits else { return }
-                    engine.logger.log(.error, .dhcpReplyWithheld, [.reason: "lease not durable: \(error)"])
-                    return
-                case .success(let result):
-                    let lost = addresses.filter { result.rejected.keys.contains($0) }
-                    guard !lost.isEmpty else { break }
-                    engine.lostRace(lost, result.rejected, request: request)
-                    guard waits else { return }
-                    if attempt == 0 {
-                        engine.answer(
-                            request, context: context, socket: socket, channel: channel, arrival: arrival, attempt: 1)
-                    } else {
-                        engine.logger.log(
-                            .warning, .dhcpReplyWithheld,
-                            [.reason: "another server changed \(lost[0]) again while we answered; the client retries"])
-                    }
-                    return
-                }
-                guard waits else { return }
-                let stored = engine.sendReplies(
-                    replyList, events: eventList, socket: socket, channel: channel, arrival: arrival)
-                // The timeline gets the events with their measured latency and size; written behind, in the
-                // writer's next group commit.
-                if !stored.isEmpty { engine.writer.submit(events: stored) }
-            }
-        }
+        let addresses = changes.map(\.lease.ip)
         // The core says whether the replies wait for the commits (`repliesWaitForCommits`: bindings do,
         // offer holds are written behind; a refused hold is learnt, and the client's REQUEST is judged from
         // the store's row).
-        if waits {
+        if actions.repliesWaitForCommits {
             awaitingCommits += 1
-            writer.submit(StoreBatch(changes: changes), completion: send)
+            let awaited = AwaitedReply(
+                request: request, context: context, socket: socket, channel: channel, arrival: arrival,
+                replies: replies, events: events)
+            writer.submit(
+                StoreBatch(changes: changes), completion: committed(awaited, addresses: addresses, attempt: attempt))
         } else {
             // The holds and the events in one submission: one job for the writer instead of two, and one
             // transaction when the writer is idle.
-            let stored = sendReplies(replyList, events: eventList, socket: socket, channel: channel, arrival: arrival)
+            let stored = sendReplies(replies, events: events, socket: socket, channel: channel, arrival: arrival)
             if !changes.isEmpty {
-                writer.submit(StoreBatch(changes: changes, events: stored), completion: send)
+                writer.submit(
+                    StoreBatch(changes: changes, events: stored),
+                    completion: held(addresses: addresses, mac: request.clientMAC))
             } else if !stored.isEmpty {
                 writer.submit(events: stored)
             }
@@ -198,7 +163,7 @@ final class DHCPEngine {
 
     /// Sends the replies and returns the events as the timeline stores them, with the measured latency and
     /// size, for the caller to submit.
-    private func sendReplies(
+    func sendReplies(
         _ replies: [(DHCPMessage, ReplyDestination, Int, Int)], events: [DHCPEvent], socket: DHCPSocket,
         channel: Channel, arrival: NIODeadline
     ) -> [TimelineEvent] {

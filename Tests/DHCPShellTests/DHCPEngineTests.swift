@@ -152,6 +152,31 @@ import WireSupport
         #expect(conflicts.count == 1 && conflicts.first?[.dhcp(.address)] == offer.yiaddr.description)
     }
 
+    /// The offer hold's side of issue 13: another server bound the address first, so the store refuses the
+    /// hold written behind the OFFER. The engine learns the other server's row (the hold's completion hops to
+    /// the loop only then), records the conflict, and offers another address next time.
+    @Test func aHoldTheSharedStoreRefusesIsLearnt() async throws {
+        let rig = try await Rig(shared: true)
+        let first = IPv4Address("198.18.0.100")!
+        let theirs = Lease(
+            ip: first, mac: MACAddress("02:00:00:00:12:99")!, clientID: nil, hostname: "other", state: .bound,
+            expires: Int64(Date().timeIntervalSince1970 * 1000) + 600_000, updated: 42)
+        try rig.store.inner.write(StoreBatch(leases: [theirs]))
+        try await rig.receive(Self.request(.discover))
+        let offer = try #require(try await rig.reply())
+        #expect(offer.yiaddr == first, "the engine's cache did not know the other server's row yet")
+        await rig.writer.flush()
+        for _ in 0..<100 where try rig.store.inner.events(named: .dhcp(.leaseConflict), limit: 5).isEmpty {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let conflicts = try rig.store.inner.events(named: .dhcp(.leaseConflict), limit: 5)
+        #expect(conflicts.count == 1 && conflicts.first?[.dhcp(.address)] == first.description)
+        #expect(try rig.store.inner.loadLeases() == [theirs], "the refused hold never replaced their binding")
+        try await rig.receive(Self.request(.discover))
+        let again = try #require(try await rig.reply())
+        #expect(again.yiaddr != first, "the learnt row keeps the address out of the next offer")
+    }
+
     /// A write that fails (the database is down) is kept and written once the store answers again: the
     /// ACK was withheld, but nothing submitted is lost while the server runs (issue 13).
     @Test func aFailedWriteIsKeptAndWrittenWhenTheStoreReturns() async throws {
