@@ -166,7 +166,8 @@ import WireSupport
         let offer = try #require(try await rig.reply())
         #expect(offer.yiaddr == first, "the engine's cache did not know the other server's row yet")
         await rig.writer.flush()
-        for _ in 0..<100 where try rig.store.inner.events(named: .dhcp(.leaseConflict), limit: 5).isEmpty {
+        // The refusal reaches the loop, which records the conflict through the writer: up to 2 s on a busy machine.
+        for _ in 0..<400 where try rig.store.inner.events(named: .dhcp(.leaseConflict), limit: 5).isEmpty {
             try await Task.sleep(for: .milliseconds(5))
         }
         let conflicts = try rig.store.inner.events(named: .dhcp(.leaseConflict), limit: 5)
