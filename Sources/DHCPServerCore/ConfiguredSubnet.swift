@@ -42,6 +42,11 @@ struct SubnetOptions: Sendable {
         self.options = options
         leaseTimes = LeaseTimeOptions(seconds: UInt32(clamping: subnet.leaseTime.seconds))
     }
+
+    /// 51, 58 and 59 for `seconds`: the encoded ones when it is the subnet's lease time, else made now.
+    func leaseTimes(for seconds: UInt32) -> LeaseTimeOptions {
+        seconds == leaseTimes.seconds ? leaseTimes : LeaseTimeOptions(seconds: seconds)
+    }
 }
 
 /// RFC 2132 §9.2 and §9.11-9.12: the lease time, T1 at half of it and T2 at 7/8 (RFC 2131 §4.4.5's defaults).
@@ -53,15 +58,8 @@ struct LeaseTimeOptions: Sendable {
 
     init(seconds: UInt32) {
         self.seconds = seconds
-        lease = Self.bytes(seconds)
-        renewal = Self.bytes(seconds / 2)
-        rebinding = Self.bytes(UInt32(UInt64(seconds) * 7 / 8))
-    }
-
-    private static func bytes(_ value: UInt32) -> [UInt8] {
-        [
-            UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
-            UInt8(truncatingIfNeeded: value),
-        ]
+        lease = DHCPOptions.bytes(seconds)
+        renewal = DHCPOptions.bytes(seconds / 2)
+        rebinding = DHCPOptions.bytes(UInt32(UInt64(seconds) * 7 / 8))
     }
 }

@@ -44,8 +44,7 @@ struct ReplyBuilder {
         // UEFI HTTP Boot: the firmware takes the URL only from an offer whose option 60 says HTTPClient.
         if let vendorClass = boot.vendorClass { configured.setString(.vendorClass, vendorClass) }
         // Option 67 is the boot decision's, already set above; an `options:` entry for it fed that decision.
-        // Checked first: removing from the shared list would copy it for nothing.
-        if configured.contains(.bootFileName) { configured.remove(.bootFileName) }
+        configured.remove(.bootFileName)
         // Cisco phones find TFTP by 150, then 66, then siaddr; fill both with our TFTP address when the config
         // is silent (pelikan/dhcpd fakes 150 the same way; cisco-provisioning.md §1.3).
         if profile.isCiscoPhone, let tftp = boot.nextServer {
@@ -53,9 +52,7 @@ struct ReplyBuilder {
             if !configured.contains(.tftpServerName) { configured.setString(.tftpServerName, tftp.description) }
         }
         if let leaseSeconds, type != .inform {
-            let times =
-                subnet.map(\.options.leaseTimes).flatMap { $0.seconds == leaseSeconds ? $0 : nil }
-                ?? LeaseTimeOptions(seconds: leaseSeconds)
+            let times = subnet?.options.leaseTimes(for: leaseSeconds) ?? LeaseTimeOptions(seconds: leaseSeconds)
             options.set(.leaseTime, times.lease)
             options.set(.renewalTime, times.renewal)
             options.set(.rebindingTime, times.rebinding)
@@ -95,8 +92,7 @@ struct ReplyBuilder {
     func bootChoice(for request: DHCPMessage) -> BootChoice {
         BootChoice(
             request: request, subnet: subnet?.config, matchedClass: profile.matchedClass, tftpAddress: tftpAddress,
-            http: http,
-            serverAddress: serverAddress)
+            http: http, serverAddress: serverAddress)
     }
 
     private func echoRelayInfo(_ options: DHCPOptions, _ request: DHCPMessage) -> DHCPOptions {

@@ -95,13 +95,14 @@ extension DHCPOptions {
     public mutating func setIPv4List(_ code: DHCPOptionCode, _ list: [IPv4Address]) {
         set(code, list.flatMap(\.octets))
     }
-    public mutating func setUInt32(_ code: DHCPOptionCode, _ value: UInt32) {
-        set(
-            code,
-            [
-                UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
-                UInt8(truncatingIfNeeded: value),
-            ])
+    public mutating func setUInt32(_ code: DHCPOptionCode, _ value: UInt32) { set(code, Self.bytes(value)) }
+
+    /// A 32-bit option value as it goes on the wire, most significant byte first.
+    public static func bytes(_ value: UInt32) -> [UInt8] {
+        [
+            UInt8(value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
+            UInt8(truncatingIfNeeded: value),
+        ]
     }
     public mutating func setString(_ code: DHCPOptionCode, _ text: String) { set(code, Array(text.utf8)) }
     /// From a table of one-byte values, shared by every reply: `[type.rawValue]` allocated an array per reply.

@@ -91,7 +91,10 @@ public struct DHCPOptions: Hashable, Sendable, Sequence {
         }
     }
 
+    /// Looks before it removes: `removeAll` on a list shared with another value copies it even when nothing
+    /// goes (the reply builder removes 67 from a subnet's shared options on every reply).
     public mutating func remove(_ code: DHCPOptionCode) {
+        guard contains(code) else { return }
         entries.removeAll { $0.code == code }
     }
 
