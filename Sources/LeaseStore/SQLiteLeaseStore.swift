@@ -22,6 +22,8 @@ public final class SQLiteLeaseStore: Store {
     private let sincePrune = Mutex(Int.max / 2)
     /// The connection's `synchronous` setting now (true: FULL), changed only when a batch needs the other.
     private let syncing = Mutex(true)
+    /// Set once, by the first write, inside the connection's serialized writes (`writerStatements`).
+    nonisolated(unsafe) private var heldStatements: WriterStatements?
 
     public init(path: String, maxEvents: Int = 200_000) throws {
         self.path = path
@@ -40,73 +42,6 @@ public final class SQLiteLeaseStore: Store {
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
         try Self.migrator.migrate(queue)
     }
-
-    /// Schema changes append a migration; never edit a shipped one.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: leases and events") { db in
-            try db.create(table: "lease") { t in
-                t.primaryKey("ip", .integer)
-                t.column("mac", .text)
-                t.column("client_id", .blob)
-                t.column("hostname", .text)
-                t.column("state", .text).notNull()
-                t.column("expires", .integer).notNull()
-                t.column("updated", .integer).notNull()
-            }
-            try db.create(table: "event") { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("time", .integer).notNull()
-                t.column("mac", .text)
-                t.column("name", .text).notNull()
-                t.column("level", .text).notNull()
-                t.column("metadata", .text).notNull()
-            }
-            try db.create(index: "event_by_mac", on: "event", columns: ["mac", "id"])
-        }
-        migrator.registerMigration("v2: phone provisioning state") { db in
-            try db.create(table: "phone") { t in
-                t.primaryKey("mac", .text)
-                t.column("state", .text).notNull()
-            }
-        }
-        migrator.registerMigration("v3: events by name (the dashboard's Syslog tab)") { db in
-            try db.create(index: "event_by_name", on: "event", columns: ["name", "id"])
-        }
-        migrator.registerMigration("v4: learned client needs") { db in
-            try db.create(table: "client_need") { t in
-                t.column("mac", .text).notNull()
-                t.column("need", .text).notNull()
-                t.column("learned_at", .integer).notNull()
-                t.column("evidence", .text).notNull()
-                t.primaryKey(["mac", "need"])
-            }
-        }
-        migrator.registerMigration("v5: fewer pages per event insert") { db in
-            try db.execute(sql: eventTableV5)
-        }
-        return migrator
-    }
-
-    /// Every event insert wrote four B-tree pages besides the lease's: the table's, `sqlite_sequence`'s
-    /// (AUTOINCREMENT keeps the highest id there), and one leaf of each of two indexes. At 20 exchanges/s
-    /// that was ~4.7 WAL frames per commit, each checksummed and written (callgrind, bench/dhcp,
-    /// docs/benchmarks.md). Now: a plain INTEGER PRIMARY KEY, whose new id is the table's last plus one, so
-    /// ids still only grow while pruning keeps the newest rows; the MAC index on `mac` alone (an index entry
-    /// ends with the row id, so it is still ordered by (mac, id) and covers MAX(id) per MAC); and the only
-    /// name ever looked up, the dashboard's syslog messages, in a partial index that no other event touches.
-    /// The table is copied once, in the migration's transaction, ids and all.
-    static let eventTableV5 = """
-        CREATE TABLE event_v5 (
-            id INTEGER PRIMARY KEY, time INTEGER NOT NULL, mac TEXT, name TEXT NOT NULL,
-            level TEXT NOT NULL, metadata TEXT NOT NULL);
-        INSERT INTO event_v5 (id, time, mac, name, level, metadata)
-            SELECT id, time, mac, name, level, metadata FROM event ORDER BY id;
-        DROP TABLE event;
-        ALTER TABLE event_v5 RENAME TO event;
-        CREATE INDEX event_by_mac ON event (mac);
-        CREATE INDEX event_syslog ON event (id) WHERE name = '\(EventName.syslog(.message).rawValue)';
-        """
 
     public func loadPhoneStates() throws -> [String: String] {
         try queue.read { db in
@@ -152,31 +87,43 @@ public final class SQLiteLeaseStore: Store {
         guard !batch.isEmpty else { return StoreWriteResult() }
         let leases = batch.leases, events = batch.events, sync = batch.needsSync
         try queue.writeWithoutTransaction { db in
+            let statements = try writerStatements(db)
             if syncing.withLock({ $0 }) != sync {
                 // Prepared once: parsing the PRAGMA at each switch cost ~17k instructions (callgrind, bench/dhcp).
-                try db.cachedStatement(sql: sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
-                    .execute()
+                try (sync ? statements.syncFull : statements.syncNormal).execute()
                 syncing.withLock { $0 = sync }
             }
-            try SQLiteRows(db: db).transaction { try write(batch, leases: leases, events: events, db) }
+            let rows = SQLiteRows(db: db, statements: statements)
+            try rows.transaction { try write(batch, leases: leases, events: events, rows) }
         }
         return StoreWriteResult()
     }
 
+    /// The writer's held statements, prepared at the first write (`WriterStatements`). Only ever touched inside
+    /// `writeWithoutTransaction`, which GRDB runs one at a time.
+    private func writerStatements(_ db: Database) throws -> WriterStatements {
+        if let prepared = heldStatements { return prepared }
+        let prepared = try WriterStatements(db)
+        heldStatements = prepared
+        return prepared
+    }
+
     /// One transaction's rows.
-    private func write(_ batch: StoreBatch, leases: [Lease], events: [TimelineEvent], _ db: Database) throws {
+    private func write(_ batch: StoreBatch, leases: [Lease], events: [TimelineEvent], _ rows: SQLiteRows) throws {
+        let db = rows.db
         for (mac, json) in batch.phoneStates {
             try db.execute(sql: "INSERT OR REPLACE INTO phone (mac, state) VALUES (?, ?)", arguments: [mac, json])
         }
-        if !leases.isEmpty { try SQLiteRows(db: db).insert(leases) }
-        if !events.isEmpty { try insert(events, db) }
+        if !leases.isEmpty { try rows.insert(leases) }
+        if !events.isEmpty { try insert(events, rows) }
         if !batch.clientNeeds.isEmpty || !batch.forgotten.isEmpty {
             try Self.replaceClientNeeds(batch.clientNeeds, forgotten: batch.forgotten, db)
         }
     }
 
-    private func insert(_ events: [TimelineEvent], _ db: Database) throws {
-        try SQLiteRows(db: db).insert(events)
+    private func insert(_ events: [TimelineEvent], _ rows: SQLiteRows) throws {
+        let db = rows.db
+        try rows.insert(events)
         let due = sincePrune.withLock { n in
             n += events.count
             if n < max(1, maxEvents / 100) { return false }

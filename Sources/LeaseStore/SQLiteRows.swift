@@ -4,13 +4,14 @@ import GRDB
 import GRDBSQLite
 import Timeline
 
-/// The group commit's row inserts, bound with SQLite's own calls on GRDB's cached statements. Under a DHCP
+/// The group commit's row inserts, bound with SQLite's own calls on the writer's held statements. Under a DHCP
 /// flood the writer inserts a lease and an event row per reply; going through `StatementArguments` built
 /// an array of `DatabaseValue`s per row and cost more instructions than SQLite's insert itself (callgrind,
 /// bench/dhcp/run.sh, docs/benchmarks.md). Same SQL, same values, same errors (a `DatabaseError` carrying
 /// SQLite's result code, which `mayRetry` reads); only the binding is direct.
 struct SQLiteRows {
     let db: Database
+    let statements: WriterStatements
 
     static let leaseSQL = """
         INSERT OR REPLACE INTO lease (ip, mac, client_id, hostname, state, expires, updated)
@@ -19,8 +20,7 @@ struct SQLiteRows {
     static let eventSQL = "INSERT INTO event (time, mac, name, level, metadata) VALUES (?, ?, ?, ?, ?)"
 
     func insert(_ leases: [Lease]) throws {
-        let statement = try db.cachedStatement(sql: Self.leaseSQL)
-        let s = statement.sqliteStatement
+        let s = statements.insertLease.sqliteStatement
         for lease in leases {
             sqlite3_reset(s)
             sqlite3_bind_int64(s, 1, Int64(lease.ip.rawValue))
@@ -44,8 +44,7 @@ struct SQLiteRows {
     }
 
     func insert(_ events: [TimelineEvent]) throws {
-        let statement = try db.cachedStatement(sql: Self.eventSQL)
-        let s = statement.sqliteStatement
+        let s = statements.insertEvent.sqliteStatement
         for event in events {
             sqlite3_reset(s)
             sqlite3_bind_int64(s, 1, event.time)
@@ -64,20 +63,20 @@ struct SQLiteRows {
     }
 
     /// `body` in one IMMEDIATE transaction (what GRDB's `inTransaction` opens for a writer), with BEGIN and
-    /// COMMIT from the statement cache: `inTransaction` parsed both again for every transaction (BEGIN about
+    /// COMMIT prepared once (`WriterStatements`): `inTransaction` parsed both again for every transaction (BEGIN about
     /// 18k instructions, COMMIT's parse about 9k; callgrind, bench/dhcp, docs/benchmarks.md). GRDB
     /// still sees both statements (it reads their effect when they are prepared, and observes the commit).
     /// On any error the transaction is rolled back and the error rethrown; if SQLite already rolled it back
     /// (SQLITE_FULL, SQLITE_IOERR and the like may), the COMMIT is not reached: the rows did not go in
     /// one by one behind our back, because every failed step throws at once.
     func transaction(_ body: () throws -> Void) throws {
-        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        try statements.begin.execute()
         do {
             try body()
             guard db.isInsideTransaction else {
                 throw DatabaseError(resultCode: .SQLITE_ABORT, message: "the transaction was rolled back by SQLite")
             }
-            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            try statements.commit.execute()
         } catch {
             try? db.rollback()  // only when still open (GRDB checks)
             throw error
@@ -93,7 +92,7 @@ struct SQLiteRows {
     /// bound. SQLITE_STATIC (a nil destructor): SQLite reads the caller's bytes during the step instead of
     /// copying them into a buffer of its own at the bind (an allocation and a copy per text, ~740
     /// instructions a bind in a loaded callgrind run). `step` clears the bindings before the bytes go, so no
-    /// later use of the cached statement can read them.
+    /// later use of the held statement can read them.
     private func withText(_ s: OpaquePointer, _ index: Int32, _ text: String?, _ body: () throws -> Void) throws {
         guard let text else {
             sqlite3_bind_null(s, index)
