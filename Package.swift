@@ -301,6 +301,8 @@ let package = Package(
             dependencies: [
                 "LeaseStore", "DHCPServerCore", "Timeline", "WireSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API: StoreSyncTests counts the syncs of the write-ahead log's file.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
     ]

@@ -5,12 +5,14 @@ import Synchronization
 import Timeline
 import WireSupport
 
-/// The embedded default store: one SQLite file in `state_dir`, WAL mode, `synchronous=FULL` so a committed
-/// transaction survives a crash or power loss before `save` returns. A batch without a promise in it
-/// (`StoreBatch.needsSync`: offer holds and events only) commits with `synchronous=NORMAL`, no fsync: it is
-/// appended to the same write-ahead log, so it survives a crash of the process at once and a power cut as
-/// soon as the next synced commit or checkpoint flushes the log (SQLite "PRAGMA synchronous", WAL mode).
-/// At a low rate that was one fsync of two or three per DHCP exchange, each a VM exit here (bench/dhcp).
+/// The embedded default store: one SQLite file in `state_dir`, in WAL mode. A batch carrying a promise
+/// (`StoreBatch.needsSync`: a binding, a release, a phone's state) is durable before `write` returns: its
+/// commit is followed by a sync of the write-ahead log (`WriteAheadLogSync`), what `synchronous=FULL` does at
+/// every commit. A batch without one (offer holds and events only) is not synced on its own: it is appended
+/// to the same log, so it survives a crash of the process at once and a power cut as soon as the next synced
+/// commit or checkpoint flushes the log. At a low rate that was one fsync of two or three per DHCP exchange,
+/// each a VM exit here (bench/dhcp). The connection runs at `synchronous=NORMAL`; if the file cannot be put
+/// in WAL mode (SQLite keeps the old mode where it cannot use WAL), it runs at FULL and every commit is synced.
 public final class SQLiteLeaseStore: Store {
     public let path: String
     public var location: String { path }
@@ -20,8 +22,9 @@ public final class SQLiteLeaseStore: Store {
     /// Events appended since the last prune: pruning runs every `maxEvents / 100` appends (and at the first
     /// append after opening, for a file written under a larger bound).
     private let sincePrune = Mutex(Int.max / 2)
-    /// The connection's `synchronous` setting now (true: FULL), changed only when a batch needs the other.
-    private let syncing = Mutex(true)
+    /// The file is in WAL mode, so the connection runs at NORMAL and syncs the log after a promise's commit.
+    /// false: at FULL, every commit synced by SQLite itself.
+    let syncsLogItself: Bool
     /// Set once, by the first write, inside the connection's serialized writes (`writerStatements`).
     nonisolated(unsafe) private var heldStatements: WriterStatements?
 
@@ -39,7 +42,12 @@ public final class SQLiteLeaseStore: Store {
         }
         configuration.busyMode = .timeout(5)
         queue = try DatabaseQueue(path: path, configuration: configuration)
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        // SQLite answers with the mode it is in, which stays the old one where WAL cannot be used.
+        syncsLogItself = try queue.writeWithoutTransaction { db in
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")?.lowercased() == "wal" else { return false }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            return true
+        }
         try Self.migrator.migrate(queue)
     }
 
@@ -87,14 +95,9 @@ public final class SQLiteLeaseStore: Store {
         guard !batch.isEmpty else { return StoreWriteResult() }
         let leases = batch.leases, events = batch.events, sync = batch.needsSync
         try queue.writeWithoutTransaction { db in
-            let statements = try writerStatements(db)
-            if syncing.withLock({ $0 }) != sync {
-                // Prepared once: parsing the PRAGMA at each switch cost ~17k instructions (callgrind, bench/dhcp).
-                try (sync ? statements.syncFull : statements.syncNormal).execute()
-                syncing.withLock { $0 = sync }
-            }
-            let rows = SQLiteRows(db: db, statements: statements)
+            let rows = SQLiteRows(db: db, statements: try writerStatements(db))
             try rows.transaction { try write(batch, leases: leases, events: events, rows) }
+            if sync && syncsLogItself { try WriteAheadLogSync.sync(db) }
         }
         return StoreWriteResult()
     }

@@ -2,8 +2,9 @@ import GRDB
 
 /// The group commit's statements, prepared once for the store's one connection and then held.
 /// `Database.cachedStatement(sql:)` finds its statement by hashing the whole SQL text: about 600 instructions a
-/// lookup, and a transaction made four or five (BEGIN, the two inserts, COMMIT, and the `synchronous` switch),
-/// ~5k instructions an exchange at 150 exchanges/s (callgrind, bench/dhcp, docs/benchmarks.md). A held
+/// lookup, and a transaction made four or five (BEGIN, the two inserts, COMMIT, and a `synchronous` switch
+/// before `WriteAheadLogSync`), ~5k instructions an exchange at 150 exchanges/s (callgrind, bench/dhcp,
+/// docs/benchmarks.md). A held
 /// statement stays valid: SQLite prepares it again by itself if the schema changes under it
 /// (`sqlite3_prepare_v3`), and it is finalized when the store, and so this object, goes.
 ///
@@ -14,17 +15,11 @@ final class WriterStatements: @unchecked Sendable {
     let commit: Statement
     let insertLease: Statement
     let insertEvent: Statement
-    /// PRAGMA synchronous takes effect when it is compiled, and SQLite marks a PRAGMA statement to be compiled
-    /// again before each run (`sqlite3VdbeRunOnlyOnce`): holding these saves the lookup, not that compile.
-    let syncFull: Statement
-    let syncNormal: Statement
 
     init(_ db: Database) throws {
         begin = try db.makeStatement(sql: "BEGIN IMMEDIATE TRANSACTION")
         commit = try db.makeStatement(sql: "COMMIT TRANSACTION")
         insertLease = try db.makeStatement(sql: SQLiteRows.leaseSQL)
         insertEvent = try db.makeStatement(sql: SQLiteRows.eventSQL)
-        syncFull = try db.makeStatement(sql: "PRAGMA synchronous = FULL")
-        syncNormal = try db.makeStatement(sql: "PRAGMA synchronous = NORMAL")
     }
 }

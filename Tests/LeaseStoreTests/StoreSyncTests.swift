@@ -1,6 +1,8 @@
 import DHCPServerCore
 import Foundation
 import GRDB
+import GRDBSQLite
+import Synchronization
 import Testing
 import Timeline
 import WireSupport
@@ -34,28 +36,90 @@ import WireSupport
         #expect(StoreBatch(clientNeeds: [Self.mac: []]).needsSync, "a forget is a promise too")
     }
 
-    /// The connection switches to NORMAL for a hold and back to FULL for a binding, and both are in the file.
+    /// Only a promise's commit syncs the write-ahead log, and each one does: counted on SQLite's own file
+    /// object for the log (`LogSyncCounter`), so it holds whoever asks for the sync, SQLite at FULL or the
+    /// store after the commit.
     @Test func sqliteSyncsOnlyCommitsWithPromises() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "dialtone-sync-\(UUID().uuidString)/dialtone.sqlite"
         ).path
         let store = try SQLiteLeaseStore(path: path)
-        func synchronous() throws -> Int? { try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } }
-        #expect(try synchronous() == 2)
+        #expect(store.syncsLogItself)
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 1, "NORMAL")
         try store.write(StoreBatch(leases: [lease(.offered)], events: [event]))
-        #expect(try synchronous() == 1)
-        #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.offered)])
+        let counter = try LogSyncCounter(store)
+        defer { try? counter.remove(store) }
+
+        try store.write(StoreBatch(leases: [lease(.offered)], events: [event]))
+        #expect(counter.syncs == 0, "a hold and an event ride along")
         try store.write(StoreBatch(leases: [lease(.bound)]))
-        #expect(try synchronous() == 2)
+        #expect(counter.syncs == 1, "a binding is synced before write returns")
         #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.bound)])
-        #expect(try store.events(for: Self.mac, limit: 5) == [event])
-        // Again, from the statement cache this time: a PRAGMA's effect is made when it is compiled, so a
-        // cached one that SQLite did not compile again would leave a binding's commit unsynced.
+        try store.write(StoreBatch(events: [event]))
+        #expect(counter.syncs == 1)
+        try store.write(StoreBatch(phoneStates: ["02:00:00:00:00:01": "{}"]))
+        try store.write(StoreBatch(clientNeeds: [Self.mac: [LearnedNeed(.smallReplies, learnedAt: 1, evidence: "e")]]))
+        #expect(counter.syncs == 3, "a phone's state and a learned need are promises too")
         for _ in 0..<3 {
             try store.write(StoreBatch(leases: [lease(.offered)]))
-            #expect(try synchronous() == 1)
-            try store.write(StoreBatch(leases: [lease(.bound)]))
-            #expect(try synchronous() == 2)
+            try store.write(StoreBatch(leases: [lease(.released)]))
         }
+        #expect(counter.syncs == 6)
+        #expect(try store.events(for: Self.mac, limit: 5).count == 3)
+    }
+
+    /// Where the file cannot be in WAL mode (here an in-memory database, whose journal mode stays "memory"),
+    /// the connection stays at FULL and a binding is written without a log to sync (no error).
+    @Test func withoutWALEveryCommitIsSyncedBySQLite() throws {
+        let store = try SQLiteLeaseStore(path: ":memory:")
+        #expect(!store.syncsLogItself)
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2, "FULL")
+        try store.write(StoreBatch(leases: [lease(.bound)]))
+        #expect(try store.loadLeases() == [lease(.bound)])
+    }
+}
+
+/// Counts the syncs of one store's write-ahead log: the log's `sqlite3_file` gets a copy of its methods whose
+/// `xSync` counts and then calls SQLite's own. One store at a time (the count and the original are global,
+/// since a C function pointer cannot capture).
+final class LogSyncCounter {
+    typealias Sync = @convention(c) (UnsafeMutablePointer<sqlite3_file>?, Int32) -> Int32
+    nonisolated(unsafe) private static var original: Sync?
+    private static let count = Atomic<Int>(0)
+    private let methods = UnsafeMutablePointer<sqlite3_io_methods>.allocate(capacity: 1)
+    private var originalMethods: UnsafePointer<sqlite3_io_methods>?
+
+    var syncs: Int { Self.count.load(ordering: .relaxed) }
+
+    init(_ store: SQLiteLeaseStore) throws {
+        Self.count.store(0, ordering: .relaxed)
+        try store.queue.writeWithoutTransaction { db in
+            let file = try #require(Self.log(db))
+            let current = try #require(file.pointee.pMethods)
+            originalMethods = current
+            methods.initialize(to: current.pointee)
+            Self.original = current.pointee.xSync
+            methods.pointee.xSync = { file, flags in
+                LogSyncCounter.count.add(1, ordering: .relaxed)
+                return LogSyncCounter.original?(file, flags) ?? SQLITE_MISUSE
+            }
+            file.pointee.pMethods = UnsafePointer(methods)
+        }
+    }
+
+    /// Puts SQLite's methods back before the store closes the log.
+    func remove(_ store: SQLiteLeaseStore) throws {
+        try store.queue.writeWithoutTransaction { db in
+            if let file = Self.log(db), file.pointee.pMethods == UnsafePointer(methods) {
+                file.pointee.pMethods = originalMethods
+            }
+        }
+    }
+
+    private static func log(_ db: Database) -> UnsafeMutablePointer<sqlite3_file>? {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file) == SQLITE_OK
+        else { return nil }
+        return file
     }
 }
