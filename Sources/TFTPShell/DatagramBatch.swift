@@ -1,10 +1,10 @@
 import CDatagramIO
 import Foundation
 
-/// The datagrams of one transfer step, written in place and sent with `sendmmsg` (up to 64 a call): a whole
-/// RFC 7440 window usually costs one system call instead of one per block. Owned by a `TransferLoop` and reused by every transfer on
-/// it (one step at a time), so the per-block path allocates nothing once the buffer has grown to the largest
-/// window seen.
+/// The datagrams of one transfer step, written in place and sent with `sendmmsg` (up to 64 a call; a lone
+/// lockstep block with `sendto`): a whole RFC 7440 window usually costs one system call instead of one per
+/// block. Owned by a `TransferLoop` and reused by every transfer on it (one step at a time), so the per-block
+/// path allocates nothing once the buffer has grown to the largest window seen.
 final class DatagramBatch {
     private var base: UnsafeMutableRawPointer
     private var lengths: UnsafeMutablePointer<Int>
