@@ -18,9 +18,10 @@ int dialtone_udp_open(uint32_t host, uint16_t port);
 /// longer than `capacity` is cut), or -EAGAIN when none is waiting.
 ssize_t dialtone_udp_receive(int fd, void *buffer, size_t capacity, uint32_t *from_host, uint16_t *from_port);
 
-/// Sends `count` datagrams to `host`:`port`: one with sendto, more with sendmmsg, up to 64 a call: datagram i is `lengths[i]`
-/// bytes at `base + i * stride`. A full send buffer is waited out for up to 20 ms at a time. Returns how
-/// many the kernel took (fewer than `count` when it stayed full), or -errno when it took none.
+/// Sends `count` datagrams to `host`:`port`: one with sendto, more with sendmmsg, up to 64 a call: datagram
+/// i is `lengths[i]` bytes at `base + i * stride`. A full send buffer is waited out for up to 20 ms at a
+/// time. Returns how many the kernel took (fewer than `count` when it stayed full), or -errno when it took
+/// none.
 int dialtone_udp_send_batch(
     int fd, uint32_t host, uint16_t port, const void *base, size_t stride, const size_t *lengths, int count);
 
