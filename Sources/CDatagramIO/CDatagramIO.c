@@ -71,7 +71,9 @@ int dialtone_udp_send_batch(
             if (errno == EINTR) continue;
             if (errno == EAGAIN && waits++ < 8) {
                 struct pollfd writable = {.fd = fd, .events = POLLOUT};
-                if (poll(&writable, 1, 20) == 1) continue;
+                int ready = poll(&writable, 1, 20);
+                if (ready == 1 || (ready < 0 && errno == EINTR)) continue;
+                errno = EAGAIN;
             }
             return -errno;
         }
@@ -97,7 +99,9 @@ int dialtone_udp_send_batch(
             // bounded time so the loop's other transfers are not held up; the retransmission timer covers
             // what still does not fit. At most 8 waits a call.
             struct pollfd writable = {.fd = fd, .events = POLLOUT};
-            if (poll(&writable, 1, 20) == 1) continue;
+            int ready = poll(&writable, 1, 20);
+            if (ready == 1 || (ready < 0 && errno == EINTR)) continue;
+            errno = EAGAIN;  // what the caller is told, not poll's
         }
         if (n < 0) return sent > 0 ? sent : -errno;
         sent += n;

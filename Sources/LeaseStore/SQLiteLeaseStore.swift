@@ -6,13 +6,14 @@ import Timeline
 import WireSupport
 
 /// The embedded default store: one SQLite file in `state_dir`, in WAL mode. A batch carrying a promise
-/// (`StoreBatch.needsSync`: a binding, a release, a phone's state) is durable before `write` returns: its
-/// commit is followed by a sync of the write-ahead log (`WriteAheadLogSync`), what `synchronous=FULL` does at
-/// every commit. A batch without one (offer holds and events only) is not synced on its own: it is appended
-/// to the same log, so it survives a crash of the process at once and a power cut as soon as the next synced
-/// commit or checkpoint flushes the log. At a low rate that was one fsync of two or three per DHCP exchange,
-/// each a VM exit here (bench/dhcp). The connection runs at `synchronous=NORMAL`; if the file cannot be put
-/// in WAL mode (SQLite keeps the old mode where it cannot use WAL), it runs at FULL and every commit is synced.
+/// (`StoreBatch.needsSync`: a binding, a release, a phone's state, a learned need) is durable before `write`
+/// returns: its commit is followed by the sync of the write-ahead log that `synchronous=FULL` makes at every
+/// commit (`WriteAheadLogSync`, which also handles a sync that fails). A batch without one (offer holds and
+/// events only) is not synced on its own: it is appended to the same log, so it survives a crash of the
+/// process at once and a power cut as soon as the next synced commit or checkpoint flushes the log. At a low
+/// rate that was one fsync of two or three per DHCP exchange, each a VM exit here (bench/dhcp). The
+/// connection runs at `synchronous=NORMAL`; if the file cannot be put in WAL mode (SQLite keeps the old mode
+/// where it cannot use WAL), it runs at FULL and every commit is synced.
 public final class SQLiteLeaseStore: Store {
     public let path: String
     public var location: String { path }
@@ -27,6 +28,8 @@ public final class SQLiteLeaseStore: Store {
     let syncsLogItself: Bool
     /// Set once, by the first write, inside the connection's serialized writes (`writerStatements`).
     nonisolated(unsafe) private var heldStatements: WriterStatements?
+    /// Syncs the log after a promise's commit, and knows whether a sync has failed (`WriteAheadLogSync`).
+    let logSync = WriteAheadLogSync()
 
     public init(path: String, maxEvents: Int = 200_000) throws {
         self.path = path
@@ -96,8 +99,10 @@ public final class SQLiteLeaseStore: Store {
         let leases = batch.leases, events = batch.events, sync = batch.needsSync
         try queue.writeWithoutTransaction { db in
             let rows = SQLiteRows(db: db, statements: try writerStatements(db))
+            let logSync = sync && syncsLogItself ? self.logSync : nil
+            try logSync?.prepareForPromise(db)
             try rows.transaction { try write(batch, leases: leases, events: events, rows) }
-            if sync && syncsLogItself { try WriteAheadLogSync.sync(db) }
+            try logSync?.sync(db)
         }
         return StoreWriteResult()
     }

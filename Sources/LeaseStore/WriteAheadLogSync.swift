@@ -12,25 +12,54 @@ import GRDBSQLite
 /// What FULL does in WAL mode (sqlite3WalFrames): after the commit's frames are written, one
 /// `xSync(wal, SQLITE_SYNC_NORMAL)` on the log's file; the header of a restarted log and the checkpoints are
 /// synced the same way under NORMAL and FULL. This calls that same method on the same `sqlite3_file` that
-/// SQLite holds (`SQLITE_FCNTL_JOURNAL_POINTER`), so SQLite's own unix VFS does the work: fdatasync, and the
-/// directory's fsync the first time a new log is synced. The connection stays at NORMAL.
+/// SQLite holds (`SQLITE_FCNTL_JOURNAL_POINTER`), so SQLite's own unix VFS does the work (fdatasync). FULL
+/// also pads a commit to a sector boundary where the device cannot overwrite a sector safely; SQLite's unix
+/// VFS reports that it can (SQLITE_POWERSAFE_OVERWRITE, the default), so it pads nothing there either.
 ///
-/// One difference: FULL syncs before the commit is published to other connections, this after. If the
-/// sync fails the commit is visible but not promised; the error is thrown, so the promise (the ACK) is not
-/// made and the store writer retries the batch (`mayRetry`: an I/O error): its leases are written again as
-/// they are (INSERT OR REPLACE), its events a second time.
-enum WriteAheadLogSync {
-    /// Syncs the log of `db`'s main database. Throws if the connection has no log open (not in WAL mode),
-    /// since a caller that asked for durability must not be told it has it.
-    static func sync(_ db: Database) throws {
+/// A failed sync. FULL syncs before the commit is published, so there a failed sync fails the commit and the
+/// next one writes its frames over the same place. Here the commit is already published, and Linux marks
+/// pages whose write-back failed as clean: a later sync would succeed without them, and every later frame is
+/// chained onto them by its checksum, so a power cut would lose everything after the hole. So a failed sync
+/// throws (the promise, the ACK, is not made; the store writer retries the batch) and marks the log
+/// suspect; a suspect log is emptied into the database file with `PRAGMA wal_checkpoint(TRUNCATE)` (which
+/// syncs the database file and truncates the log) at once, and again before the next promise if that did
+/// not succeed. No promise is made on top of a suspect log.
+///
+/// `@unchecked Sendable`: used only inside `DatabaseQueue.writeWithoutTransaction`, which GRDB runs one at a
+/// time.
+final class WriteAheadLogSync: @unchecked Sendable {
+    /// A sync of the log failed, and no checkpoint has emptied the log since.
+    private(set) var suspect = false
+
+    /// Before the transaction of a batch that carries a promise.
+    func prepareForPromise(_ db: Database) throws {
+        if suspect { try empty(db) }
+    }
+
+    /// After the commit of a batch that carries a promise: syncs the log of `db`'s main database.
+    func sync(_ db: Database) throws {
         var file: UnsafeMutablePointer<sqlite3_file>?
         let found = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file)
+        // Only called in WAL mode, where the log stays open as long as the connection does.
         guard found == SQLITE_OK, let file, let sync = file.pointee.pMethods?.pointee.xSync else {
             throw DatabaseError(resultCode: .SQLITE_IOERR, message: "no write-ahead log open to sync")
         }
         let code = sync(file, SQLITE_SYNC_NORMAL)
         guard code == SQLITE_OK else {
+            suspect = true
+            try? empty(db)  // now if it can; else before the next promise
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "syncing the write-ahead log failed")
         }
+    }
+
+    /// Copies every frame into the database file, syncs that, and truncates the log, so that no later commit
+    /// is chained onto frames the disk may not have.
+    private func empty(_ db: Database) throws {
+        // One row: busy (1 when the checkpoint could not finish), frames in the log, frames checkpointed.
+        let busy = try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        guard busy == 0 else {
+            throw DatabaseError(resultCode: .SQLITE_BUSY, message: "the write-ahead log could not be emptied")
+        }
+        suspect = false
     }
 }

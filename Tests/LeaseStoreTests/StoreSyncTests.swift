@@ -11,7 +11,8 @@ import WireSupport
 
 /// Which commits pay for an fsync (`StoreBatch.needsSync`): the ones carrying a promise. Offer holds and
 /// events ride along with the next synced commit (SQLiteLeaseStore's header).
-@Suite struct StoreSyncTests {
+// Serialized: two tests count syncs through `LogSyncCounter`'s globals.
+@Suite(.serialized) struct StoreSyncTests {
     static let mac = MACAddress("02:00:00:00:00:01")!
 
     func lease(_ state: Lease.State) -> Lease {
@@ -65,7 +66,62 @@ import WireSupport
             try store.write(StoreBatch(leases: [lease(.released)]))
         }
         #expect(counter.syncs == 6)
+        #expect(counter.syncsInsideTransactions == 0, "each after its COMMIT, not before")
         #expect(try store.events(for: Self.mac, limit: 5).count == 3)
+    }
+
+    func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dialtone-sync-\(UUID().uuidString)/dialtone.sqlite"
+        ).path
+    }
+
+    func logSize(_ path: String) throws -> Int? {
+        try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
+    }
+
+    /// A failed sync: the write throws (no promise is made), and the log is emptied into the database file at
+    /// once (`PRAGMA wal_checkpoint(TRUNCATE)`), so no later commit is chained onto frames the disk may have
+    /// lost; the next promise is synced as before.
+    @Test func aFailedSyncMakesNoPromiseAndEmptiesTheLog() throws {
+        let path = temporaryPath()
+        let store = try SQLiteLeaseStore(path: path)
+        try store.write(StoreBatch(leases: [lease(.offered)]))
+        let counter = try LogSyncCounter(store)
+        defer { try? counter.remove(store) }
+
+        LogSyncCounter.failNext = 1
+        #expect(throws: DatabaseError.self) { try store.write(StoreBatch(leases: [lease(.bound)])) }
+        #expect(!store.logSync.suspect)
+        #expect(try logSize(path) == 0, "the log was emptied and truncated")
+        #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.bound)], "in the database file")
+        let before = counter.syncs
+        try store.write(StoreBatch(leases: [lease(.released)]))
+        // SQLite syncs the header of a log it starts again (sqlite3WalFrames), then the commit's own sync.
+        #expect(counter.syncs == before + 2)
+        #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.released)])
+    }
+
+    /// When the log cannot be emptied at once (here its own sync fails again inside the checkpoint), it stays
+    /// suspect: holds still commit, and the next promise empties it first.
+    @Test func aSuspectLogIsEmptiedBeforeTheNextPromise() throws {
+        let path = temporaryPath()
+        let store = try SQLiteLeaseStore(path: path)
+        try store.write(StoreBatch(leases: [lease(.offered)]))
+        let counter = try LogSyncCounter(store)
+        defer { try? counter.remove(store) }
+
+        LogSyncCounter.failNext = 2
+        #expect(throws: DatabaseError.self) { try store.write(StoreBatch(leases: [lease(.bound)])) }
+        #expect(store.logSync.suspect)
+        #expect(try logSize(path) ?? 0 > 0)
+        try store.write(StoreBatch(leases: [lease(.offered)], events: [event]))
+        #expect(store.logSync.suspect, "a hold makes no promise and leaves the log as it is")
+        let before = counter.syncs
+        try store.write(StoreBatch(leases: [lease(.released)]))
+        #expect(!store.logSync.suspect)
+        #expect(counter.syncs == before + 3, "the checkpoint's sync, the new log's header, the commit's")
+        #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.released)])
     }
 
     /// Where the file cannot be in WAL mode (here an in-memory database, whose journal mode stays "memory"),
@@ -85,15 +141,24 @@ import WireSupport
 final class LogSyncCounter {
     typealias Sync = @convention(c) (UnsafeMutablePointer<sqlite3_file>?, Int32) -> Int32
     nonisolated(unsafe) private static var original: Sync?
+    /// The store's connection, to ask whether a sync came inside a transaction.
+    nonisolated(unsafe) private static var connection: OpaquePointer?
+    /// How many of the next syncs fail (SQLITE_IOERR_FSYNC) without reaching the file.
+    nonisolated(unsafe) static var failNext = 0
     private static let count = Atomic<Int>(0)
+    private static let insideTransactions = Atomic<Int>(0)
     private let methods = UnsafeMutablePointer<sqlite3_io_methods>.allocate(capacity: 1)
     private var originalMethods: UnsafePointer<sqlite3_io_methods>?
 
     var syncs: Int { Self.count.load(ordering: .relaxed) }
+    var syncsInsideTransactions: Int { Self.insideTransactions.load(ordering: .relaxed) }
 
     init(_ store: SQLiteLeaseStore) throws {
         Self.count.store(0, ordering: .relaxed)
+        Self.insideTransactions.store(0, ordering: .relaxed)
+        Self.failNext = 0
         try store.queue.writeWithoutTransaction { db in
+            Self.connection = db.sqliteConnection
             let file = try #require(Self.log(db))
             let current = try #require(file.pointee.pMethods)
             originalMethods = current
@@ -101,6 +166,13 @@ final class LogSyncCounter {
             Self.original = current.pointee.xSync
             methods.pointee.xSync = { file, flags in
                 LogSyncCounter.count.add(1, ordering: .relaxed)
+                if sqlite3_get_autocommit(LogSyncCounter.connection) == 0 {
+                    LogSyncCounter.insideTransactions.add(1, ordering: .relaxed)
+                }
+                if LogSyncCounter.failNext > 0 {
+                    LogSyncCounter.failNext -= 1
+                    return SQLITE_IOERR | (4 << 8)  // SQLITE_IOERR_FSYNC
+                }
                 return LogSyncCounter.original?(file, flags) ?? SQLITE_MISUSE
             }
             file.pointee.pMethods = UnsafePointer(methods)

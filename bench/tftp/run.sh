@@ -117,7 +117,7 @@ fetch() { # file, out, atftp options...
     in_ns taskset -c 1 atftp "$@" -g -r "$file" -l "$out" 127.0.0.1 69 >/dev/null 2>&1
 }
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "| server | 16 MiB, blksize 512 | blksize 1468 | blksize 1468 + windowsize 16 |" >"$WORK/single.md"
 echo "|---|---|---|---|" >>"$WORK/single.md"
