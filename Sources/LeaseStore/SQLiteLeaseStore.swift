@@ -29,7 +29,7 @@ public final class SQLiteLeaseStore: Store {
     /// Set once, by the first write, inside the connection's serialized writes (`writerStatements`).
     nonisolated(unsafe) private var heldStatements: WriterStatements?
     /// Syncs the log after a promise's commit, and knows whether a sync has failed (`WriteAheadLogSync`).
-    let logSync = WriteAheadLogSync()
+    let logSync: WriteAheadLogSync
 
     public init(path: String, maxEvents: Int = 200_000) throws {
         self.path = path
@@ -46,9 +46,12 @@ public final class SQLiteLeaseStore: Store {
         configuration.busyMode = .timeout(5)
         queue = try DatabaseQueue(path: path, configuration: configuration)
         // SQLite answers with the mode it is in, which stays the old one where WAL cannot be used.
+        let logSync = WriteAheadLogSync()
+        self.logSync = logSync
         syncsLogItself = try queue.writeWithoutTransaction { db in
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")?.lowercased() == "wal" else { return false }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            logSync.installCheckpointHook(db)
             return true
         }
         try Self.migrator.migrate(queue)

@@ -23,13 +23,37 @@ import GRDBSQLite
 /// throws (the promise, the ACK, is not made; the store writer retries the batch) and marks the log
 /// suspect; a suspect log is emptied into the database file with `PRAGMA wal_checkpoint(TRUNCATE)` (which
 /// syncs the database file and truncates the log) at once, and again before the next promise if that did
-/// not succeed. No promise is made on top of a suspect log.
+/// not succeed. No promise is made on top of a suspect log. SQLite's own automatic checkpoint (every 1,000
+/// frames) runs inside a COMMIT and ignores its result, so a sync of the log failing in it would go unseen
+/// and the store's own sync after the commit could succeed without the dropped pages: the store's hook
+/// (`installCheckpointHook`) checkpoints as SQLite's does and marks the log suspect on an error.
 ///
 /// `@unchecked Sendable`: used only inside `DatabaseQueue.writeWithoutTransaction`, which GRDB runs one at a
 /// time.
 final class WriteAheadLogSync: @unchecked Sendable {
     /// A sync of the log failed, and no checkpoint has emptied the log since.
     private(set) var suspect = false
+
+    /// `sqlite3WalDefaultHook`'s threshold (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT).
+    static let autoCheckpointFrames: Int32 = 1000
+
+    /// Replaces SQLite's automatic checkpoint with one that does the same (a PASSIVE checkpoint once the log
+    /// holds `autoCheckpointFrames`, after the commit) and marks the log suspect if it fails for any reason
+    /// but a busy reader. Unretained: SQLite calls it only inside a commit, that is inside `write`, while the
+    /// store, which holds this object, is alive.
+    func installCheckpointHook(_ db: Database) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = sqlite3_wal_hook(
+            db.sqliteConnection,
+            { context, connection, name, frames in
+                guard frames >= WriteAheadLogSync.autoCheckpointFrames, let context else { return SQLITE_OK }
+                let code = sqlite3_wal_checkpoint_v2(connection, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                if code != SQLITE_OK && code & 0xFF != SQLITE_BUSY {
+                    Unmanaged<WriteAheadLogSync>.fromOpaque(context).takeUnretainedValue().suspect = true
+                }
+                return SQLITE_OK
+            }, context)
+    }
 
     /// Before the transaction of a batch that carries a promise.
     func prepareForPromise(_ db: Database) throws {

@@ -117,11 +117,38 @@ import WireSupport
         #expect(try logSize(path) ?? 0 > 0)
         try store.write(StoreBatch(leases: [lease(.offered)], events: [event]))
         #expect(store.logSync.suspect, "a hold makes no promise and leaves the log as it is")
+        LogSyncCounter.failNext = 1
+        #expect(throws: DatabaseError.self, "the checkpoint before the promise fails: no promise") {
+            try store.write(StoreBatch(leases: [lease(.bound)]))
+        }
+        #expect(store.logSync.suspect)
         let before = counter.syncs
         try store.write(StoreBatch(leases: [lease(.released)]))
         #expect(!store.logSync.suspect)
         #expect(counter.syncs == before + 3, "the checkpoint's sync, the new log's header, the commit's")
         #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.released)])
+    }
+
+    /// SQLite's automatic checkpoint (every 1,000 frames) syncs the log inside a COMMIT and would drop a failure;
+    /// the store's hook marks the log suspect instead, and the next promise empties it first.
+    @Test func aFailedAutomaticCheckpointIsNotIgnored() throws {
+        let path = temporaryPath()
+        let store = try SQLiteLeaseStore(path: path)
+        try store.write(StoreBatch(leases: [lease(.offered)]))
+        let counter = try LogSyncCounter(store)
+        defer { try? counter.remove(store) }
+
+        LogSyncCounter.failNext = 1
+        var holds = 0
+        while counter.syncs == 0 && holds < 2000 {  // holds alone sync nothing until the checkpoint
+            try store.write(StoreBatch(leases: [lease(.offered)], events: [event]))
+            holds += 1
+        }
+        #expect(counter.syncs == 1, "the automatic checkpoint ran, after \(holds) holds")
+        #expect(store.logSync.suspect)
+        try store.write(StoreBatch(leases: [lease(.bound)]))
+        #expect(!store.logSync.suspect)
+        #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.bound)])
     }
 
     /// Where the file cannot be in WAL mode (here an in-memory database, whose journal mode stays "memory"),
