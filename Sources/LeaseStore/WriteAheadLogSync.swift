@@ -74,6 +74,9 @@ final class WriteAheadLogSync: @unchecked Sendable {
             try? empty(db)  // now if it can; else before the next promise
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "syncing the write-ahead log failed")
         }
+        // This commit's own automatic checkpoint may have failed (the hook ran inside the COMMIT): the promise
+        // stands only once the log is emptied; if that fails, the write throws and no promise is made.
+        if suspect { try empty(db) }
     }
 
     /// Copies every frame into the database file, syncs that, and truncates the log, so that no later commit

@@ -151,6 +151,33 @@ import WireSupport
         #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.bound)])
     }
 
+    /// The same when the commit that crosses the threshold carries a promise: its own sync succeeds, but the
+    /// promise stands only once the log the checkpoint left suspect has been emptied.
+    @Test func aPromiseWhoseCheckpointFailedWaitsForTheLogToBeEmptied() throws {
+        let path = temporaryPath()
+        let store = try SQLiteLeaseStore(path: path)
+        try store.write(StoreBatch(leases: [lease(.offered)]))
+        let counter = try LogSyncCounter(store)
+        defer { try? counter.remove(store) }
+
+        // A log not yet checkpointed holds its 32-byte header and frames of 24 + 4,096 bytes.
+        func frames() throws -> Int { max(0, (try logSize(path) ?? 0) - 32) / 4120 }
+        while try frames() < Int(WriteAheadLogSync.autoCheckpointFrames) - 40 {
+            try store.write(StoreBatch(leases: [lease(.offered)], events: [event]))
+        }
+        #expect(counter.syncs == 0)
+        // A binding with 200 KiB of events: its commit alone takes the log past the threshold.
+        let big = TimelineEvent(
+            time: 1, mac: Self.mac, name: .dhcp(.offerSent), level: .info,
+            metadata: [.reason: String(repeating: "x", count: 1024)])
+        LogSyncCounter.failNext = 1
+        try store.write(StoreBatch(leases: [lease(.bound)], events: Array(repeating: big, count: 200)))
+        #expect(counter.syncs >= 3, "the checkpoint's (failed), the commit's, the emptying checkpoint's")
+        #expect(!store.logSync.suspect)
+        #expect(try logSize(path) == 0, "emptied before write returned")
+        #expect(try SQLiteLeaseStore(path: path).loadLeases() == [lease(.bound)])
+    }
+
     /// Where the file cannot be in WAL mode (here an in-memory database, whose journal mode stays "memory"),
     /// the connection stays at FULL and a binding is written without a log to sync (no error).
     @Test func withoutWALEveryCommitIsSyncedBySQLite() throws {
