@@ -59,6 +59,17 @@ ssize_t dialtone_udp_receive(int fd, void *buffer, size_t capacity, uint32_t *fr
 
 enum { batch_limit = 64 };
 
+// The socket's send buffer is full (a window larger than it, on a slow link): waits up to 20 ms for room, a
+// bounded time so the loop's other transfers are not held up; the retransmission timer covers what still does
+// not fit. True when the send should be tried again; false leaves errno at EAGAIN for the caller.
+static int wait_for_room(int fd) {
+    struct pollfd writable = {.fd = fd, .events = POLLOUT};
+    int ready = poll(&writable, 1, 20);
+    if (ready == 1 || (ready < 0 && errno == EINTR)) return 1;
+    errno = EAGAIN;  // what the caller is told, not poll's
+    return 0;
+}
+
 int dialtone_udp_send_batch(
     int fd, uint32_t host, uint16_t port, const void *base, size_t stride, const size_t *lengths, int count) {
     struct sockaddr_in to = address_of(host, port);
@@ -69,12 +80,7 @@ int dialtone_udp_send_batch(
             ssize_t n = syscall(SYS_sendto, fd, base, lengths[0], 0, (struct sockaddr *)&to, sizeof to);
             if (n >= 0) return 1;
             if (errno == EINTR) continue;
-            if (errno == EAGAIN && waits++ < 8) {
-                struct pollfd writable = {.fd = fd, .events = POLLOUT};
-                int ready = poll(&writable, 1, 20);
-                if (ready == 1 || (ready < 0 && errno == EINTR)) continue;
-                errno = EAGAIN;
-            }
+            if (errno == EAGAIN && waits++ < 8 && wait_for_room(fd)) continue;
             return -errno;
         }
     }
@@ -94,15 +100,8 @@ int dialtone_udp_send_batch(
         }
         int n = (int)syscall(SYS_sendmmsg, fd, messages, (unsigned)chunk, 0);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno == EAGAIN && waits++ < 8) {
-            // The socket's send buffer is full (a window larger than it, on a slow link): wait for room, a
-            // bounded time so the loop's other transfers are not held up; the retransmission timer covers
-            // what still does not fit. At most 8 waits a call.
-            struct pollfd writable = {.fd = fd, .events = POLLOUT};
-            int ready = poll(&writable, 1, 20);
-            if (ready == 1 || (ready < 0 && errno == EINTR)) continue;
-            errno = EAGAIN;  // what the caller is told, not poll's
-        }
+        // At most 8 waits a call.
+        if (n < 0 && errno == EAGAIN && waits++ < 8 && wait_for_room(fd)) continue;
         if (n < 0) return sent > 0 ? sent : -errno;
         sent += n;
     }

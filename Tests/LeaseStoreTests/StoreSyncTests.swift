@@ -41,9 +41,7 @@ import WireSupport
     /// object for the log (`LogSyncCounter`), so it holds whoever asks for the sync, SQLite at FULL or the
     /// store after the commit.
     @Test func sqliteSyncsOnlyCommitsWithPromises() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "dialtone-sync-\(UUID().uuidString)/dialtone.sqlite"
-        ).path
+        let path = temporaryPath()
         let store = try SQLiteLeaseStore(path: path)
         #expect(store.syncsLogItself)
         #expect(try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 1, "NORMAL")
@@ -76,6 +74,14 @@ import WireSupport
         ).path
     }
 
+    /// A store in a new file, its log opened by a first hold, and its log's syncs counted from then on.
+    func countedStore() throws -> (path: String, store: SQLiteLeaseStore, counter: LogSyncCounter) {
+        let path = temporaryPath()
+        let store = try SQLiteLeaseStore(path: path)
+        try store.write(StoreBatch(leases: [lease(.offered)]))
+        return (path, store, try LogSyncCounter(store))
+    }
+
     func logSize(_ path: String) throws -> Int? {
         try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
     }
@@ -84,10 +90,7 @@ import WireSupport
     /// once (`PRAGMA wal_checkpoint(TRUNCATE)`), so no later commit is chained onto frames the disk may have
     /// lost; the next promise is synced as before.
     @Test func aFailedSyncMakesNoPromiseAndEmptiesTheLog() throws {
-        let path = temporaryPath()
-        let store = try SQLiteLeaseStore(path: path)
-        try store.write(StoreBatch(leases: [lease(.offered)]))
-        let counter = try LogSyncCounter(store)
+        let (path, store, counter) = try countedStore()
         defer { try? counter.remove(store) }
 
         LogSyncCounter.failNext = 1
@@ -105,10 +108,7 @@ import WireSupport
     /// When the log cannot be emptied at once (here its own sync fails again inside the checkpoint), it stays
     /// suspect: holds still commit, and the next promise empties it first.
     @Test func aSuspectLogIsEmptiedBeforeTheNextPromise() throws {
-        let path = temporaryPath()
-        let store = try SQLiteLeaseStore(path: path)
-        try store.write(StoreBatch(leases: [lease(.offered)]))
-        let counter = try LogSyncCounter(store)
+        let (path, store, counter) = try countedStore()
         defer { try? counter.remove(store) }
 
         LogSyncCounter.failNext = 2
@@ -132,10 +132,7 @@ import WireSupport
     /// SQLite's automatic checkpoint (every 1,000 frames) syncs the log inside a COMMIT and would drop a failure;
     /// the store's hook marks the log suspect instead, and the next promise empties it first.
     @Test func aFailedAutomaticCheckpointIsNotIgnored() throws {
-        let path = temporaryPath()
-        let store = try SQLiteLeaseStore(path: path)
-        try store.write(StoreBatch(leases: [lease(.offered)]))
-        let counter = try LogSyncCounter(store)
+        let (path, store, counter) = try countedStore()
         defer { try? counter.remove(store) }
 
         LogSyncCounter.failNext = 1
@@ -154,10 +151,7 @@ import WireSupport
     /// The same when the commit that crosses the threshold carries a promise: its own sync succeeds, but the
     /// promise stands only once the log the checkpoint left suspect has been emptied.
     @Test func aPromiseWhoseCheckpointFailedWaitsForTheLogToBeEmptied() throws {
-        let path = temporaryPath()
-        let store = try SQLiteLeaseStore(path: path)
-        try store.write(StoreBatch(leases: [lease(.offered)]))
-        let counter = try LogSyncCounter(store)
+        let (path, store, counter) = try countedStore()
         defer { try? counter.remove(store) }
 
         // A log not yet checkpointed holds its 32-byte header and frames of 24 + 4,096 bytes.
